@@ -1,0 +1,121 @@
+"""Application factory: a row of small register_* steps."""
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+
+from flask import Flask
+
+from .config import CONFIGS, ProductionConfig
+
+# Domain packages in dependency order. Each exposes `init_app(app, api)` in its __init__.py,
+# which registers its models, policies, blueprints, CLI commands, sockets and periodic jobs.
+DOMAINS = (
+    "accounts", "audit", "notifications", "attachments", "challenges", "solutions", "applications",
+    "reviews", "matchmaking", "events", "pilots", "procurement", "web",
+)
+
+
+def create_app(config: str | type | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    register_config(app, config, overrides)
+    register_logging(app)
+    register_extensions(app)
+    api = register_api(app)
+    register_domains(app, api)
+    register_errors(app)
+    register_security_layer(app)
+    register_templates(app)
+    register_cli(app)
+    return app
+
+
+def register_config(app: Flask, config, overrides: dict) -> None:
+    name = config if isinstance(config, str) else None
+    cls = config if isinstance(config, type) else CONFIGS[name or os.environ.get("APP_ENV", "development")]
+    if cls is ProductionConfig:
+        ProductionConfig.validate()
+    app.config.from_object(cls)
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    from .i18n import translation_directories
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
+
+
+def register_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app: Flask) -> None:
+    from .auth import init_login
+    from .extensions import babel, csrf, db, limiter, migrate, socketio
+    from .i18n import select_locale
+
+    db.init_app(app)
+    _sqlite_pragmas(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    limiter.init_app(app)
+    init_login(app)
+    socketio.init_app(
+        app,
+        message_queue=app.config.get("REDIS_URL"),
+        cors_allowed_origins=app.config["SOCKETIO_ALLOWED_ORIGINS"],
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
+        manage_session=False,
+        max_http_buffer_size=64 * 1024,
+    )
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    """SQLite (the embedded default): WAL so readers never block the writer, and enforced FKs."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+    from .extensions import db
+
+    with app.app_context():
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            if ":memory:" not in app.config["SQLALCHEMY_DATABASE_URI"] and app.config["SQLALCHEMY_DATABASE_URI"] != "sqlite://":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+
+def register_api(app: Flask):
+    from .api import PlatformApi
+    return PlatformApi(app)
+
+
+def register_domains(app: Flask, api) -> None:
+    for name in DOMAINS:
+        module = importlib.import_module(f".{name}", __name__)
+        module.init_app(app, api)
+
+
+def register_errors(app: Flask) -> None:
+    from .errors import register_error_handlers
+    register_error_handlers(app)
+
+
+def register_security_layer(app: Flask) -> None:
+    from .security import register_security
+    register_security(app)
+
+
+def register_templates(app: Flask) -> None:
+    from .templating import register_template_helpers
+    register_template_helpers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import register_commands
+    register_commands(app)

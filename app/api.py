@@ -1,0 +1,97 @@
+"""REST API base: flask-smorest with our error shape, pagination and a self-hosted docs page."""
+from __future__ import annotations
+
+import math
+
+from flask import render_template
+from flask_smorest import Api, Blueprint
+from marshmallow import RAISE, Schema, fields, validate
+
+from .errors import error_response
+
+
+class PlatformApi(Api):
+    """flask-smorest, but errors use the platform's one shape ({"error": {...}})."""
+
+    def _register_error_handlers(self):
+        pass  # app.errors handles every HTTPException
+
+    def handle_http_exception(self, error):  # pragma: no cover - kept for flask-smorest internals
+        return error_response(error)
+
+    def init_app(self, app, *, spec_kwargs=None):
+        spec_kwargs = spec_kwargs or {}
+        spec_kwargs.setdefault("info", {"description": "Municipalities and startups co-create solutions to "
+                                                       "public problems. Authenticate with a personal API "
+                                                       "token: `Authorization: Bearer <token>`."})
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        self.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+        self.spec.options["security"] = [{"bearerAuth": []}]
+        docs = Blueprint("api_docs", __name__, url_prefix="/api/v1")
+
+        @docs.route("/docs")
+        def api_docs():
+            return render_template("api_docs.html")
+
+        app.register_blueprint(docs)
+
+
+class StrictSchema(Schema):
+    """Unknown fields are rejected with a field-level message."""
+
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+class PageQuerySchema(StrictSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class PageMetaSchema(Schema):
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()
+
+
+_PAGED: dict = {}
+
+
+def paged(item_schema: type[Schema]) -> type[Schema]:
+    """A response envelope {"items": [...], "meta": {...}} for `item_schema`."""
+    name = f"{item_schema.__name__.removesuffix('Schema')}PageSchema"
+    if name not in _PAGED:
+        _PAGED[name] = type(name, (Schema,), {"items": fields.List(fields.Nested(item_schema)),
+                                              "meta": fields.Nested(PageMetaSchema)})
+    return _PAGED[name]
+
+
+class Page:
+    """The result of paginating a select(): items plus meta, for pages and API alike."""
+
+    def __init__(self, items, page: int, per_page: int, total: int):
+        self.items, self.page, self.per_page, self.total = items, page, per_page, total
+        self.pages = max(1, math.ceil(total / per_page)) if per_page else 1
+
+    @property
+    def meta(self) -> dict:
+        return {"page": self.page, "per_page": self.per_page, "total": self.total, "pages": self.pages}
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(stmt, page: int = 1, per_page: int = 20) -> Page:
+    from sqlalchemy import func, select
+    from .extensions import db
+
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return Page(items, page, per_page, total or 0)

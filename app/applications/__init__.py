@@ -1,0 +1,8 @@
+"""Applications."""
+
+
+def init_app(app, api):
+    from . import models, policies  # noqa: F401
+    from ..attachments.services import register_owner
+    from ..extensions import db
+    register_owner("application", lambda i: db.session.get(models.Application, i), "application.view", "application.edit")

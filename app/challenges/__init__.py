@@ -1,0 +1,10 @@
+"""Challenges."""
+
+
+def init_app(app, api):
+    from . import models, policies  # noqa: F401
+    from ..attachments.services import register_owner
+    from ..extensions import db
+    register_owner("challenge", lambda i: db.session.get(models.Challenge, i), "challenge.view", "challenge.edit")
+    from .routes import bp
+    app.register_blueprint(bp)

@@ -1,0 +1,77 @@
+"""Challenges (課題) published by a municipality, alone or jointly with co-owners."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import TimestampMixin, UTCDateTime
+from ..environments import EnvironmentsMixin
+from ..extensions import db
+
+CHALLENGE_STATUSES = ("draft", "published", "closed", "awarded", "cancelled")
+VISIBILITIES = ("public", "members")
+CO_OWNER_STATUSES = ("invited", "accepted", "declined")
+
+
+class Challenge(EnvironmentsMixin, TimestampMixin, db.Model):
+    __tablename__ = "challenges"
+    __policy__ = "challenge"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    background: Mapped[str] = mapped_column(Text, default="")
+    current_workflow: Mapped[str] = mapped_column(Text, default="")
+    desired_outcome: Mapped[str] = mapped_column(Text, default="")
+    kpis: Mapped[list] = mapped_column(JSON, default=list)
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    security_level: Mapped[int] = mapped_column(Integer, default=2)
+    budget_min_jpy: Mapped[int | None] = mapped_column(BigInteger)
+    budget_max_jpy: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    application_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    pilot_start: Mapped[date | None] = mapped_column(Date)
+    pilot_end: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    visibility: Mapped[str] = mapped_column(String(10), default="public")
+    language: Mapped[str] = mapped_column(String(5), default="ja")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id", ondelete="SET NULL"))
+
+    owner = relationship("Organization", lazy="joined")
+    co_owners: Mapped[list["ChallengeCoOwner"]] = relationship(back_populates="challenge",
+                                                               cascade="all, delete-orphan", lazy="selectin")
+    rubric = relationship("Rubric")
+
+    def audit_org_id(self) -> int:
+        return self.owner_org_id
+
+    def accepted_co_owner_ids(self) -> set[int]:
+        return {c.org_id for c in self.co_owners if c.status == "accepted"}
+
+    def owning_org_ids(self) -> set[int]:
+        """The owner and the co-owners who accepted: they manage applications and scoring."""
+        return {self.owner_org_id} | self.accepted_co_owner_ids()
+
+
+class ChallengeCoOwner(TimestampMixin, db.Model):
+    __tablename__ = "challenge_co_owners"
+    __table_args__ = (UniqueConstraint("challenge_id", "org_id"),)
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="invited")
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    challenge: Mapped[Challenge] = relationship(back_populates="co_owners")
+    organization = relationship("Organization", lazy="joined")
+
+    def audit_org_id(self) -> int:
+        return self.org_id

@@ -1,0 +1,5 @@
+"""Events (to be built)."""
+
+
+def init_app(app, api):
+    pass

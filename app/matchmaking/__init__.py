@@ -1,0 +1,5 @@
+"""Matchmaking (to be built)."""
+
+
+def init_app(app, api):
+    pass

@@ -1,0 +1,5 @@
+"""Pilots (to be built)."""
+
+
+def init_app(app, api):
+    pass

@@ -1,0 +1,5 @@
+"""Procurement (to be built)."""
+
+
+def init_app(app, api):
+    pass

@@ -1,0 +1,5 @@
+"""Reviews."""
+
+
+def init_app(app, api):
+    from . import models, policies  # noqa: F401

@@ -1,0 +1,10 @@
+"""Solutions."""
+
+
+def init_app(app, api):
+    from . import models, policies  # noqa: F401
+    from ..attachments.services import register_owner
+    from ..extensions import db
+    register_owner("solution", lambda i: db.session.get(models.Solution, i), "solution.view", "solution.edit")
+    from .routes import bp
+    app.register_blueprint(bp)

@@ -1,0 +1,76 @@
+"""Jinja filters and globals shared by every page."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from .constants import CATEGORIES, ENVIRONMENT_LABELS, POPULATION_BAND_LABELS, SECURITY_LEVELS
+from .policies import can
+
+
+def nl2p(text: str | None) -> Markup:
+    """Plain user text as paragraphs, escaped. User text is never trusted as HTML."""
+    if not text:
+        return Markup("")
+    paragraphs = [p for p in str(text).replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return Markup("".join(f"<p>{'<br>'.join(escape(line) for line in p.splitlines())}</p>" for p in paragraphs))
+
+
+def yen(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"¥{int(value):,}"
+
+
+def when(value, fmt: str = "medium") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return format_datetime(value, fmt)
+    if isinstance(value, date):
+        return format_date(value, fmt)
+    return str(value)
+
+
+def localized_name(obj) -> str:
+    locale = str(get_locale() or "ja")
+    name = getattr(obj, "name", None)
+    return name(locale) if callable(name) else str(obj)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(nl2p=nl2p, yen=yen, when=when, lname=localized_name)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    # Globals (not context) so that imported macros see them too.
+    app.jinja_env.globals.update(
+        can=lambda action, obj=None: can(current_user, action, obj),
+        CATEGORIES=CATEGORIES, ENVIRONMENT_LABELS=ENVIRONMENT_LABELS, SECURITY_LEVELS=SECURITY_LEVELS,
+        POPULATION_BANDS=POPULATION_BAND_LABELS, url_with=_url_with,
+    )
+
+    @app.context_processor
+    def globals_():
+        def unread():
+            if not current_user.is_authenticated:
+                return 0
+            from .notifications.services import unread_count
+            return unread_count(current_user.id)
+
+        return {"current_locale": str(get_locale() or "ja"), "unread_notifications": unread}
+
+
+def _url_with(**params) -> str:
+    """The current URL with some query parameters replaced (pagination, sort links)."""
+    from urllib.parse import urlencode
+    args = request.args.to_dict(flat=False)
+    for key, value in params.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [str(value)]
+    query = urlencode(args, doseq=True)
+    return f"{request.path}?{query}" if query else request.path

@@ -1,0 +1,57 @@
+"""Extension points for pages shared by every domain, so no domain edits another's files.
+
+- nav links:        register_nav(label, endpoint, order)
+- dashboard panels: register_panel(template, context(user) -> dict | None, order)
+- org page:         register_org_section(template, context(org, user) -> dict | None, order)
+- site search:      register_search(kind, label, search(q, user, limit) -> list[SearchHit], order)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass(order=True)
+class _Entry:
+    order: int
+    name: str
+    payload: Any = field(compare=False)
+
+
+NAV: list[_Entry] = []
+PANELS: list[_Entry] = []
+ORG_SECTIONS: list[_Entry] = []
+SEARCH: list[_Entry] = []
+
+
+@dataclass
+class SearchHit:
+    kind: str
+    title: str
+    url: str
+    summary: str = ""
+    meta: str = ""
+    score: float = 0.0
+
+
+def _add(bucket: list, name: str, payload, order: int) -> None:
+    if any(e.name == name for e in bucket):
+        return  # registering twice (a second app in the same process) is harmless
+    bucket.append(_Entry(order, name, payload))
+    bucket.sort()
+
+
+def register_nav(label, endpoint: str, order: int = 50) -> None:
+    _add(NAV, endpoint, label, order)
+
+
+def register_panel(template: str, context: Callable, order: int = 50) -> None:
+    _add(PANELS, template, context, order)
+
+
+def register_org_section(template: str, context: Callable, order: int = 50) -> None:
+    _add(ORG_SECTIONS, template, context, order)
+
+
+def register_search(kind: str, label, search: Callable, order: int = 50) -> None:
+    _add(SEARCH, kind, (label, search), order)
