@@ -49,7 +49,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=lambda action, obj=None: can(current_user, action, obj),
         CATEGORIES=CATEGORIES, ENVIRONMENT_LABELS=ENVIRONMENT_LABELS, SECURITY_LEVELS=SECURITY_LEVELS,
-        POPULATION_BANDS=POPULATION_BAND_LABELS, url_with=_url_with,
+        POPULATION_BANDS=POPULATION_BAND_LABELS, url_with=_url_with, sections_for=_sections_for,
     )
 
     @app.context_processor
@@ -74,3 +74,8 @@ def _url_with(**params) -> str:
             args[key] = [str(value)]
     query = urlencode(args, doseq=True)
     return f"{request.path}?{query}" if query else request.path
+
+
+def _sections_for(page: str, obj):
+    from .web.registry import sections_for
+    return sections_for(page, obj, current_user if current_user.is_authenticated else None)

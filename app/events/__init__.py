@@ -1,5 +1,5 @@
-"""Events (to be built)."""
+"""Events: meetups, workshops, pitch contests with live voting."""
 
 
 def init_app(app, api):
-    pass
+    from . import models  # noqa: F401

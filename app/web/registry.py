@@ -4,6 +4,10 @@
 - dashboard panels: register_panel(template, context(user) -> dict | None, order)
 - org page:         register_org_section(template, context(org, user) -> dict | None, order)
 - site search:      register_search(kind, label, search(q, user, limit) -> list[SearchHit], order)
+- object pages:     register_section("challenge" | "solution" | "pilot" | ..., template,
+                                     context(obj, user) -> dict | None, order)
+                    e.g. applications and committee on a challenge page, matches, similar pilots.
+                    Pages render them with `{% for template, ctx in sections_for("challenge", challenge) %}`.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ NAV: list[_Entry] = []
 PANELS: list[_Entry] = []
 ORG_SECTIONS: list[_Entry] = []
 SEARCH: list[_Entry] = []
+SECTIONS: dict[str, list[_Entry]] = {}
 
 
 @dataclass
@@ -55,3 +60,17 @@ def register_org_section(template: str, context: Callable, order: int = 50) -> N
 
 def register_search(kind: str, label, search: Callable, order: int = 50) -> None:
     _add(SEARCH, kind, (label, search), order)
+
+
+def register_section(page: str, template: str, context: Callable, order: int = 50) -> None:
+    _add(SECTIONS.setdefault(page, []), template, context, order)
+
+
+def sections_for(page: str, obj, user) -> list[tuple[str, dict]]:
+    """The (template, context) pairs to render on `page` for `obj`, in order; None contexts are skipped."""
+    result = []
+    for entry in SECTIONS.get(page, []):
+        context = entry.payload(obj, user)
+        if context is not None:
+            result.append((entry.name, context))
+    return result

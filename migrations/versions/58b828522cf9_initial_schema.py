@@ -1,8 +1,8 @@
-"""initial
+"""initial schema
 
-Revision ID: 5f33f29dde3a
+Revision ID: 58b828522cf9
 Revises: 
-Create Date: 2026-11-24 08:41:07.763627
+Create Date: 2026-11-24 08:45:18.988429
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import app.db  # noqa: F401  (custom column types such as UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
-revision = '5f33f29dde3a'
+revision = '58b828522cf9'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -159,6 +159,35 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_challenges_owner_org_id'), ['owner_org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_challenges_published_at'), ['published_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_challenges_status'), ['status'], unique=False)
+
+    op.create_table('events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('host_org_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('agenda', sa.Text(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('format', sa.String(length=20), nullable=False),
+    sa.Column('venue', sa.String(length=300), nullable=True),
+    sa.Column('online_url', sa.String(length=500), nullable=True),
+    sa.Column('starts_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('timezone', sa.String(length=50), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=True),
+    sa.Column('visibility', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('registration_open', sa.Boolean(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_events_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['host_org_id'], ['organizations.id'], name=op.f('fk_events_host_org_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
+    )
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_events_host_org_id'), ['host_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_events_starts_at'), ['starts_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_events_status'), ['status'], unique=False)
 
     op.create_table('invitations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -323,6 +352,19 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_committees')),
     sa.UniqueConstraint('challenge_id', name=op.f('uq_committees_challenge_id'))
     )
+    op.create_table('event_co_hosts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_co_hosts_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_event_co_hosts_org_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_co_hosts')),
+    sa.UniqueConstraint('event_id', 'org_id', name=op.f('uq_event_co_hosts_event_id_org_id'))
+    )
+    with op.batch_alter_table('event_co_hosts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_co_hosts_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_co_hosts_org_id'), ['org_id'], unique=False)
+
     op.create_table('application_partners',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
@@ -468,6 +510,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_application_partners_application_id'))
 
     op.drop_table('application_partners')
+    with op.batch_alter_table('event_co_hosts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_co_hosts_org_id'))
+        batch_op.drop_index(batch_op.f('ix_event_co_hosts_event_id'))
+
+    op.drop_table('event_co_hosts')
     op.drop_table('committees')
     with op.batch_alter_table('challenge_co_owners', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_challenge_co_owners_org_id'))
@@ -506,6 +553,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_invitations_org_id'))
 
     op.drop_table('invitations')
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_events_status'))
+        batch_op.drop_index(batch_op.f('ix_events_starts_at'))
+        batch_op.drop_index(batch_op.f('ix_events_host_org_id'))
+
+    op.drop_table('events')
     with op.batch_alter_table('challenges', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_challenges_status'))
         batch_op.drop_index(batch_op.f('ix_challenges_published_at'))
