@@ -57,7 +57,12 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(upload_dir, database_url):
+    engine_options = {"pool_pre_ping": True}
+    if database_url.startswith("postgresql"):
+        # Tests need visibility and ordering, not crash durability: skip the fsync on commit.
+        engine_options["connect_args"] = {"options": "-c synchronous_commit=off"}
     app = create_app("testing", UPLOAD_DIR=upload_dir, SQLALCHEMY_DATABASE_URI=database_url,
+                     SQLALCHEMY_ENGINE_OPTIONS=engine_options,
                      MATCHMAKING_DIR=tempfile.mkdtemp(prefix="cocreate-mm-"))
     app.test_client_class = BrowserClient
     with app.app_context():

@@ -20,6 +20,14 @@ from .conftest import PASSWORD
 _HASH = hash_password(PASSWORD)
 
 
+def save() -> None:
+    """Commit, or only flush while a caller batches many objects into one commit."""
+    if Base._meta.sqlalchemy_session_persistence == "flush":
+        db.session.flush()
+    else:
+        db.session.commit()
+
+
 class Base(SQLAlchemyModelFactory):
     class Meta:
         abstract = True
@@ -174,7 +182,7 @@ class RubricFactory(Base):
             self.criteria.append(Criterion(key=key, name_ja=name, name_en=key.title(), weight=weight,
                                            scale_min=1, scale_max=5, position=i))
         if create:
-            db.session.commit()
+            save()
 
 
 class CommitteeFactory(Base):
@@ -189,6 +197,6 @@ class CommitteeFactory(Base):
 def add_judge(committee: Committee, user: User) -> CommitteeMember:
     member = CommitteeMember(committee_id=committee.id, user_id=user.id)
     db.session.add(member)
-    db.session.commit()
+    save()
     db.session.refresh(committee)
     return member

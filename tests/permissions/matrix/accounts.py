@@ -1,6 +1,5 @@
 """Accounts, organisations, tokens, language, invitations."""
 from app.accounts.services import create_invitation
-from app.db import commit
 from tests.permissions.cases import Case
 from tests.permissions.world import world_builder
 
@@ -12,7 +11,6 @@ PAGE_LOGGED_IN = dict(anonymous=302, default=200)
 def _invitation(world):
     _inv, token = create_invitation(world.objects["city"], "newcomer@example.jp", "member",
                                     world.users["municipality_admin"])
-    commit()
     world.ids["invitation_token"] = token
 
 
