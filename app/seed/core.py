@@ -26,6 +26,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import click
+
 from ..accounts import services as accounts
 from ..accounts.models import User
 from ..applications.models import Application, ApplicationPartner, ApplicationStatusChange
@@ -56,8 +58,16 @@ def load_data() -> dict:
     return json.loads(DATA_FILE.read_text(encoding="utf-8"))
 
 
+class AlreadySeeded(click.ClickException):
+    """Raised instead of duplicate-key errors when the demo organisations already exist."""
+
+
 def seed(context: dict) -> None:
     data = load_data()
+    first = data["organizations"][0]["slug"]
+    if accounts.get_org_by_slug(first):
+        raise AlreadySeeded(f"The demo data is already loaded (organisation {first!r} exists). "
+                            "Use `flask seed-demo --if-empty`, or start from an empty database.")
     today = datetime.now(TOKYO).date()
     context.update(today=today, now=datetime.now(timezone.utc))
     seed_organizations(context, data["organizations"])

@@ -110,3 +110,12 @@ def test_the_public_sees_a_published_demo_challenge(app, seeded, db):
     assert app.test_client().get(f"/challenges/{challenge.id}").status_code == 200
     draft = db.session.scalar(select(Challenge).where(Challenge.status == "draft").limit(1))
     assert app.test_client().get(f"/challenges/{draft.id}").status_code == 404
+
+
+def test_seeding_twice_without_if_empty_fails_clearly_and_changes_nothing(app, seeded, db):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "already loaded" in result.output
+    db.session.rollback()
+    assert count(db, Organization) == 28
+    assert count(db, User) == 39
