@@ -296,6 +296,25 @@ def data_counts(engine) -> tuple[int, int]:
                 conn.execute(text("SELECT count(*) FROM solutions")).scalar())
 
 
+def migration_heads() -> set[str]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    return set(ScriptDirectory.from_config(config).get_heads())
+
+
+def schema_is_stale(engine) -> tuple[str, str] | None:
+    """(database revision, migration heads) when data loaded by an older schema would break the pages."""
+    from sqlalchemy import inspect, text
+    if "alembic_version" not in inspect(engine).get_table_names():
+        return None
+    with engine.connect() as conn:
+        current = {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    heads = migration_heads()
+    return (",".join(sorted(current)), ",".join(sorted(heads))) if heads and current != heads else None
+
+
 def create_schema(app, url: str, use_create_all: bool) -> None:
     from app.extensions import db
     has_migrations = any((ROOT / "migrations" / "versions").glob("*.py"))
@@ -332,6 +351,11 @@ def load_data(app, url: str, reload: bool, use_create_all: bool) -> dict:
         engine = db.engine
         if reload:
             print("Dropping the benchmark schema")
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        stale = schema_is_stale(engine) if not use_create_all else None
+        if stale:
+            print(f"The benchmark schema is at {stale[0]}, the migrations at {stale[1]}: reloading")
             with engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         challenges, solutions = data_counts(engine)
