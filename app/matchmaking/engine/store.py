@@ -1,0 +1,373 @@
+"""Persistence: one directory per generation, an atomically swapped pointer, a writer lock.
+
+Layout of ``root``::
+
+    CURRENT              name of the live generation (replaced with os.replace)
+    .lock                fcntl lock held by writers (publish, update, rebuild)
+    gen-<time>-<pid>/    one complete, immutable index
+        manifest.json    written last
+        main.json, main_docs.jsonl, main_hashes.json, lex_*.npy, dense_main.npy
+        delta.json, alive.npy, dense_delta.npy
+
+Main-segment files never change after they are written, so a generation that only adds a
+delta hard-links them from the previous generation (cheap incremental publish), and a
+reader whose main segment is unchanged reloads only the delta files. Readers mmap the
+big arrays: several web processes share one copy in the page cache.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .document import Document
+from .engine import _script_code
+from .lexical import LexicalIndex
+from .semantic import DenseMatrix
+
+FORMAT_VERSION = 1
+POINTER = "CURRENT"
+LEX_ARRAYS = ("fwd_indptr", "fwd_ids", "fwd_tfs", "doc_len", "data", "indices", "indptr", "idf")
+MAIN_FILES = ("main.json", "main_docs.jsonl", "main_hashes.json", "dense_main.npy") + tuple(
+    f"lex_{a}.npy" for a in LEX_ARRAYS)
+
+
+# ----------------------------------------------------------------- file helpers
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _fsync_file(path)
+
+
+def _write_json(path: Path, obj) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(obj, fh, ensure_ascii=False)
+
+
+def _save_npy(path: Path, arr) -> None:
+    np.save(path, np.ascontiguousarray(arr), allow_pickle=False)
+
+
+def _load_npy(path: Path, mmap: bool):
+    return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+
+
+# --------------------------------------------------------------- engine <-> dir
+def save_engine(engine, path, link_from=None) -> None:
+    """Write ``engine`` into directory ``path`` (created). Consistent snapshot under its lock."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    with engine._lock:
+        lex = engine.lexical
+        main_n = lex.main_n
+        linked = link_from is not None and _try_link_main(Path(link_from), path, engine.main_segment)
+        if not linked:
+            meta, arrays = lex.main_state()
+            meta["main_segment"] = engine.main_segment
+            _write_json(path / "main.json", meta)
+            for name in LEX_ARRAYS:
+                _save_npy(path / f"lex_{name}.npy", arrays[name])
+            with open(path / "main_docs.jsonl", "w", encoding="utf-8") as fh:
+                for d in engine._main_docs[:main_n]:
+                    fh.write(d.to_json() + "\n")
+            _write_json(path / "main_hashes.json", engine._main_hashes[:main_n])
+            if engine.dense is not None:
+                _save_npy(path / "dense_main.npy", engine.dense.base)
+        n = len(engine.docs)
+        delta = {
+            "lexical": lex.delta_state(),
+            "docs": [None if d is None else d.to_dict() for d in engine.docs[main_n:]],
+            "hashes": engine.hashes[main_n:],
+            "overrides": {str(s): d.to_dict() for s, d in engine.overrides.items()},
+        }
+        _write_json(path / "delta.json", delta)
+        _save_npy(path / "alive.npy", engine.alive[:n])
+        if engine.dense is not None:
+            _save_npy(path / "dense_delta.npy", engine.dense.tail)
+        manifest = {
+            "format": FORMAT_VERSION, "created": time.time(), "main_segment": engine.main_segment,
+            "main_n": main_n, "n_slots": n, "documents": len(engine.ids), "kinds": engine.kinds,
+            "has_vectors": engine.dense is not None, "config": _config_dict(engine.config),
+            "model": engine.embedder.model_name if engine.dense is not None else None,
+        }
+    for f in path.iterdir():
+        if f.is_file():
+            _fsync_file(f)
+    _write_json(path / "manifest.json", manifest)
+    _fsync_file(path / "manifest.json")
+    _fsync_dir(path)
+
+
+def _config_dict(config) -> dict:
+    from dataclasses import asdict
+    return asdict(config)
+
+
+def _try_link_main(src: Path, dst: Path, main_segment: str) -> bool:
+    try:
+        with open(src / "main.json", encoding="utf-8") as fh:
+            if json.load(fh).get("main_segment") != main_segment:
+                return False
+        for name in MAIN_FILES:
+            if (src / name).exists():
+                os.link(src / name, dst / name)
+        return True
+    except (OSError, ValueError):
+        for name in MAIN_FILES:
+            with contextlib.suppress(OSError):
+                (dst / name).unlink()
+        return False
+
+
+def load_engine(cls, path, config=None, semantic=None, mmap: bool = True, reuse=None):
+    """Load a saved engine; with ``reuse`` (same main segment) only delta files are read."""
+    from .engine import EngineConfig
+    path = Path(path)
+    with open(path / "manifest.json", encoding="utf-8") as fh:
+        manifest = json.load(fh)
+    if manifest.get("format") != FORMAT_VERSION:
+        raise ValueError(f"unsupported index format {manifest.get('format')}")
+    engine = cls(config or EngineConfig.from_dict(manifest.get("config")),
+                 semantic=reuse.embedder if (semantic is None and reuse is not None) else semantic)
+    main_n = int(manifest["main_n"])
+    same_main = (reuse is not None and reuse.main_segment == manifest["main_segment"]
+                 and reuse.lexical.main_n == main_n and len(reuse._main_docs) == main_n)
+    if same_main:
+        meta, arrays = reuse.lexical.main_state()
+        main_docs, main_hashes = reuse._main_docs, reuse._main_hashes
+        dense_base = reuse.dense.base if reuse.dense is not None else None
+    else:
+        with open(path / "main.json", encoding="utf-8") as fh:
+            meta = json.load(fh)
+        arrays = {a: _load_npy(path / f"lex_{a}.npy", mmap) for a in LEX_ARRAYS}
+        with open(path / "main_docs.jsonl", encoding="utf-8") as fh:
+            main_docs = [Document.from_dict(json.loads(line)) for line in fh if line.strip()]
+        with open(path / "main_hashes.json", encoding="utf-8") as fh:
+            main_hashes = json.load(fh)
+        dense_base = _load_npy(path / "dense_main.npy", mmap) if manifest["has_vectors"] else None
+    with open(path / "delta.json", encoding="utf-8") as fh:
+        delta = json.load(fh)
+    engine.lexical = LexicalIndex.from_state(meta, arrays, delta["lexical"])
+    docs: list[Document | None] = list(main_docs) + [
+        None if d is None else Document.from_dict(d) for d in delta["docs"]]
+    for slot, d in delta["overrides"].items():
+        docs[int(slot)] = Document.from_dict(d)
+        engine.overrides[int(slot)] = docs[int(slot)]
+    alive = np.array(_load_npy(path / "alive.npy", False), dtype=bool)
+    for slot in np.flatnonzero(~alive).tolist():
+        docs[slot] = None
+    engine.docs = docs
+    engine.alive = alive
+    engine.hashes = list(main_hashes) + list(delta["hashes"])
+    engine._main_docs, engine._main_hashes = main_docs, main_hashes
+    engine.ids = {d.id: i for i, d in enumerate(docs) if d is not None}
+    engine.kinds = {k: int(v) for k, v in manifest["kinds"].items()}
+    engine.kind_codes = np.array([-1 if d is None else engine._kind_code(d.kind) for d in docs], np.int16)
+    engine.script_codes = np.array([0 if d is None else _script_code(d) for d in docs], np.int8)
+    engine.main_segment = manifest["main_segment"]
+    engine.built_at = manifest["created"]
+    if dense_base is not None:
+        dense = DenseMatrix(dense_base)
+        tail = _load_npy(path / "dense_delta.npy", False)
+        for row in tail:
+            dense.append(row)
+        engine.dense = dense
+    if len(engine.docs) != engine.lexical._n or (engine.dense is not None and len(engine.dense) != len(docs)):
+        raise ValueError(f"inconsistent index in {path}")
+    return engine
+
+
+# ------------------------------------------------------------- generation store
+class _FileLock:
+    """Re-entrant (per process) exclusive fcntl lock on a file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._rlock = threading.RLock()
+        self._depth = 0
+        self._fh = None
+
+    def __enter__(self):
+        self._rlock.acquire()
+        if self._depth == 0:
+            self._fh = open(self.path, "a+")
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX)
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc):
+        self._depth -= 1
+        if self._depth == 0:
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None
+        self._rlock.release()
+
+
+class IndexStore:
+    """Generations of a saved engine under ``root``; safe for many readers and writers."""
+
+    def __init__(self, root, keep: int = 3, min_age_seconds: float = 60.0):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.keep = keep
+        self.min_age_seconds = min_age_seconds
+        self._lock = _FileLock(self.root / ".lock")
+
+    def lock(self) -> _FileLock:
+        return self._lock
+
+    def current(self) -> str | None:
+        try:
+            name = (self.root / POINTER).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return name or None
+
+    def stamp(self):
+        """Cheap change detector for the pointer (a new file on every publish)."""
+        try:
+            st = os.stat(self.root / POINTER)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def publish(self, engine) -> str:
+        """Save ``engine`` as a new generation and make it current (atomically)."""
+        with self._lock:
+            name = self._new_name()
+            tmp = self.root / f"{name}.tmp"
+            current = self.current()
+            engine.save(tmp, link_from=(self.root / current) if current else None)
+            os.rename(tmp, self.root / name)
+            _fsync_dir(self.root)
+            ptmp = self.root / f"{POINTER}.tmp"
+            with open(ptmp, "w", encoding="utf-8") as fh:
+                fh.write(name)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(ptmp, self.root / POINTER)
+            _fsync_dir(self.root)
+            engine.generation = name
+            self.prune()
+            return name
+
+    def _new_name(self) -> str:
+        base = f"gen-{time.time_ns():020d}-{os.getpid()}"
+        name, i = base, 0
+        while (self.root / name).exists():
+            i += 1
+            name = f"{base}-{i}"
+        return name
+
+    def generations(self) -> list[str]:
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and p.name.startswith("gen-")
+                      and not p.name.endswith(".tmp"))
+
+    def prune(self) -> None:
+        """Delete old generations (keeping the newest ``keep`` and anything recent)."""
+        current = self.current()
+        gens = self.generations()
+        now = time.time()
+        for name in gens[: max(0, len(gens) - self.keep)]:
+            p = self.root / name
+            if name != current and now - p.stat().st_mtime > self.min_age_seconds:
+                shutil.rmtree(p, ignore_errors=True)
+        for p in self.root.glob("gen-*.tmp"):
+            if now - p.stat().st_mtime > 3600:
+                shutil.rmtree(p, ignore_errors=True)
+
+    def load(self, reuse=None, **kwargs):
+        """The current generation as an engine (None if nothing was published yet)."""
+        from .engine import MatchingEngine
+        for _ in range(5):
+            name = self.current()
+            if name is None:
+                return None
+            try:
+                engine = MatchingEngine.load(self.root / name, reuse=reuse, **kwargs)
+            except FileNotFoundError:
+                time.sleep(0.05)  # pruned between reading the pointer and opening: retry
+                continue
+            engine.generation = name
+            return engine
+        raise RuntimeError(f"could not load a generation from {self.root}")
+
+
+class SharedEngine:
+    """Per-process handle on a store: reads reload when a newer generation appears.
+
+    Writers (``update``, ``rebuild``) serialise on the store's lock, apply their change to
+    the latest generation and publish a new one; readers never see a partial index.
+    """
+
+    def __init__(self, root, config=None, semantic=None, check_interval: float = 1.0):
+        self.store = IndexStore(root)
+        self.config = config
+        self.semantic = semantic
+        self.check_interval = check_interval
+        self._engine = None
+        self._stamp = None
+        self._checked = 0.0
+        self._mutex = threading.Lock()
+
+    def _empty(self):
+        from .engine import MatchingEngine
+        return MatchingEngine(self.config, semantic=self.semantic)
+
+    def engine(self):
+        now = time.monotonic()
+        if self._engine is None or now - self._checked >= self.check_interval:
+            with self._mutex:
+                self._checked = now
+                stamp = self.store.stamp()
+                if self._engine is None or stamp != self._stamp:
+                    loaded = self.store.load(reuse=self._engine, config=self.config,
+                                             **({} if self._engine else {"semantic": self.semantic}))
+                    self._engine = loaded or self._engine or self._empty()
+                    self._stamp = stamp
+        return self._engine
+
+    def search(self, *args, **kwargs):
+        return self.engine().search(*args, **kwargs)
+
+    def status(self) -> dict:
+        return {**self.engine().status(), "store": str(self.store.root)}
+
+    def update(self, upserts=(), removes=()) -> str:
+        """Apply upserts/removals on top of the latest generation and publish."""
+        with self.store.lock():
+            eng = self.store.load(reuse=self._engine, config=self.config,
+                                  **({} if self._engine else {"semantic": self.semantic})) or self._empty()
+            for doc in upserts:
+                eng.upsert(doc)
+            for doc_id in removes:
+                eng.remove(doc_id)
+            name = self.store.publish(eng)
+            with self._mutex:
+                self._engine, self._stamp, self._checked = eng, self.store.stamp(), time.monotonic()
+            return name
+
+    def rebuild(self, documents, progress=None) -> str:
+        """Full rebuild (reusing vectors of unchanged documents), published atomically."""
+        with self.store.lock():
+            eng = self.store.load(config=self.config, semantic=self.semantic) or self._empty()
+            eng.build(documents, progress=progress)
+            name = self.store.publish(eng)
+            with self._mutex:
+                self._engine, self._stamp, self._checked = eng, self.store.stamp(), time.monotonic()
+            return name
