@@ -34,11 +34,13 @@ def _register_messages():
 
 
 def _register_pages():
-    from ..web.registry import register_nav, register_org_section, register_panel, register_search
+    from ..web.registry import (register_nav, register_org_section, register_panel, register_search,
+                                register_section)
     from . import panels
 
     register_nav(_l("Joint procurement"), "procurement.index", order=60)
     register_panel("procurement/panel_coordinator.html", panels.coordinator_panel, order=40)
     register_panel("procurement/panel_municipality.html", panels.municipality_panel, order=41)
     register_org_section("procurement/org_section.html", panels.org_section, order=60)
+    register_section("challenge", "procurement/challenge_section.html", panels.challenge_section, order=70)
     register_search("procurement", _l("Joint procurement"), panels.search, order=60)

@@ -63,3 +63,11 @@ def search(q: str, user, limit: int):
     return [SearchHit(kind="procurement", title=r.title, url=f"/procurement/{r.id}",
                       summary=(r.description or "")[:160], meta=str(SERVICE_TYPES.get(r.service_type, "")))
             for r in db.session.scalars(stmt.limit(limit)).all()]
+
+
+def challenge_section(challenge, user):
+    """On a joint challenge's page: the procurement round it specifies."""
+    rnd = db.session.scalar(select(ProcurementRound).where(ProcurementRound.challenge_id == challenge.id))
+    if rnd is None or user is None:
+        return None
+    return {"round": rnd}

@@ -229,3 +229,32 @@ def test_site_search_finds_visible_rounds_only(login, anon, db):
     html = login(user).get("/search?q=RPA").get_data(as_text=True)
     assert "RPA 共同調達 2027" in html and "下書き" not in html
     assert "RPA 共同調達 2027" not in anon.get("/search?q=RPA").get_data(as_text=True)
+
+
+def test_the_joint_challenge_page_section_points_back_to_the_round(api, app, db):
+    from app.web.registry import sections_for
+    rnd = make_round(status="requirements_closed")
+    city = MunicipalityFactory()
+    add_participant(rnd, city, {"environments": ["lgwan"]})
+    coord_user = member_of(rnd.coordinator, "member")
+    r = api(coord_user).post(f"/api/v1/procurement-rounds/{rnd.id}/publish-challenge")
+    challenge = db.session.get(Challenge, r.get_json()["id"])
+    sections = dict(sections_for("challenge", challenge, coord_user))
+    assert sections["procurement/challenge_section.html"]["round"].id == rnd.id
+    assert "procurement/challenge_section.html" not in dict(sections_for("challenge", challenge, None))
+
+
+def test_after_the_deadline_participants_can_still_read_their_sheet(login, db):
+    rnd = make_round(status="requirements_closed")
+    city = MunicipalityFactory()
+    staff = member_of(city, "member")
+    add_participant(rnd, city, {"environments": ["lgwan"], "must_have": ["話者識別"]})
+    client = login(staff)
+    assert f"/procurement/{rnd.id}/requirements" in client.get(f"/procurement/{rnd.id}").get_data(as_text=True)
+    page = client.get(f"/procurement/{rnd.id}/requirements")
+    assert page.status_code == 200 and "disabled" in page.get_data(as_text=True)
+    r = client.post(f"/procurement/{rnd.id}/requirements", data={
+        "org_id": city.id, "environments": "internet", "seats": "5", "security_level": "1", "budget_max_jpy": "1",
+        "must_have": "", "nice_to_have": "", "notes": ""})
+    assert r.status_code == 302
+    assert reload(rnd).participants[0].environments == ["lgwan"]
