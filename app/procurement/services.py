@@ -184,7 +184,7 @@ def opt_out(rnd: ProcurementRound, user, org_id: int | None = None) -> None:
     if participant is None:
         raise Conflict(_("%(org)s does not take part in this round.", org=org.name_ja))
     if not optin_is_open(rnd):
-        raise Conflict(_("The opt-in deadline has passed; ask the coordinator to withdraw."))
+        raise Conflict(_("The opt-in deadline has passed; please contact the coordinator."))
     rnd.participants.remove(participant)
     db.session.flush()
     notify_org(rnd.coordinator_org_id, "procurement.opted_out", {"round": rnd.title, "org": org.name_ja},
