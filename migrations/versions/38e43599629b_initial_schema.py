@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 58b828522cf9
+Revision ID: 38e43599629b
 Revises: 
-Create Date: 2026-11-24 08:45:18.988429
+Create Date: 2026-11-24 09:31:00.234071
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import app.db  # noqa: F401  (custom column types such as UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
-revision = '58b828522cf9'
+revision = '38e43599629b'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -365,6 +365,34 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_event_co_hosts_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_co_hosts_org_id'), ['org_id'], unique=False)
 
+    op.create_table('procurement_rounds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('coordinator_org_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('service_type', sa.String(length=30), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('feature_catalogue', sa.JSON(), nullable=False),
+    sa.Column('optin_deadline', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('requirements_deadline', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expected_start', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=30), nullable=False),
+    sa.Column('challenge_id', sa.Integer(), nullable=True),
+    sa.Column('awarded_vendor_org_id', sa.Integer(), nullable=True),
+    sa.Column('awarded_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['awarded_vendor_org_id'], ['organizations.id'], name=op.f('fk_procurement_rounds_awarded_vendor_org_id_organizations'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'], name=op.f('fk_procurement_rounds_challenge_id_challenges'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['coordinator_org_id'], ['organizations.id'], name=op.f('fk_procurement_rounds_coordinator_org_id_organizations')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_procurement_rounds_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_procurement_rounds'))
+    )
+    with op.batch_alter_table('procurement_rounds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_procurement_rounds_coordinator_org_id'), ['coordinator_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_procurement_rounds_service_type'), ['service_type'], unique=False)
+        batch_op.create_index(batch_op.f('ix_procurement_rounds_status'), ['status'], unique=False)
+
     op.create_table('application_partners',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
@@ -421,6 +449,67 @@ def upgrade():
     with op.batch_alter_table('conflict_declarations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_conflict_declarations_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conflict_declarations_judge_id'), ['judge_id'], unique=False)
+
+    op.create_table('procurement_participants',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('opted_in_by_id', sa.Integer(), nullable=True),
+    sa.Column('seats', sa.Integer(), nullable=True),
+    sa.Column('security_level', sa.Integer(), nullable=True),
+    sa.Column('budget_max_jpy', sa.BigInteger(), nullable=True),
+    sa.Column('must_have', sa.JSON(), nullable=False),
+    sa.Column('nice_to_have', sa.JSON(), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('sheet_submitted_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sheet_updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('env_lgwan', sa.Boolean(), nullable=False),
+    sa.Column('env_internet', sa.Boolean(), nullable=False),
+    sa.Column('env_onprem', sa.Boolean(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['opted_in_by_id'], ['users.id'], name=op.f('fk_procurement_participants_opted_in_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_procurement_participants_org_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['round_id'], ['procurement_rounds.id'], name=op.f('fk_procurement_participants_round_id_procurement_rounds'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sheet_updated_by_id'], ['users.id'], name=op.f('fk_procurement_participants_sheet_updated_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_procurement_participants')),
+    sa.UniqueConstraint('round_id', 'org_id', name=op.f('uq_procurement_participants_round_id_org_id'))
+    )
+    with op.batch_alter_table('procurement_participants', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_procurement_participants_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_procurement_participants_round_id'), ['round_id'], unique=False)
+
+    op.create_table('procurement_round_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('vendor_org_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_procurement_round_events_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['round_id'], ['procurement_rounds.id'], name=op.f('fk_procurement_round_events_round_id_procurement_rounds'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['vendor_org_id'], ['organizations.id'], name=op.f('fk_procurement_round_events_vendor_org_id_organizations'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_procurement_round_events')),
+    sa.UniqueConstraint('round_id', 'event_id', name=op.f('uq_procurement_round_events_round_id_event_id'))
+    )
+    with op.batch_alter_table('procurement_round_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_procurement_round_events_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_procurement_round_events_round_id'), ['round_id'], unique=False)
+
+    op.create_table('procurement_vendors',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('invited_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['invited_by_id'], ['users.id'], name=op.f('fk_procurement_vendors_invited_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_procurement_vendors_org_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['round_id'], ['procurement_rounds.id'], name=op.f('fk_procurement_vendors_round_id_procurement_rounds'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_procurement_vendors')),
+    sa.UniqueConstraint('round_id', 'org_id', name=op.f('uq_procurement_vendors_round_id_org_id'))
+    )
+    with op.batch_alter_table('procurement_vendors', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_procurement_vendors_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_procurement_vendors_round_id'), ['round_id'], unique=False)
 
     op.create_table('review_assignments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -491,6 +580,21 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_review_assignments_application_id'))
 
     op.drop_table('review_assignments')
+    with op.batch_alter_table('procurement_vendors', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_procurement_vendors_round_id'))
+        batch_op.drop_index(batch_op.f('ix_procurement_vendors_org_id'))
+
+    op.drop_table('procurement_vendors')
+    with op.batch_alter_table('procurement_round_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_procurement_round_events_round_id'))
+        batch_op.drop_index(batch_op.f('ix_procurement_round_events_event_id'))
+
+    op.drop_table('procurement_round_events')
+    with op.batch_alter_table('procurement_participants', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_procurement_participants_round_id'))
+        batch_op.drop_index(batch_op.f('ix_procurement_participants_org_id'))
+
+    op.drop_table('procurement_participants')
     with op.batch_alter_table('conflict_declarations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conflict_declarations_judge_id'))
         batch_op.drop_index(batch_op.f('ix_conflict_declarations_application_id'))
@@ -510,6 +614,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_application_partners_application_id'))
 
     op.drop_table('application_partners')
+    with op.batch_alter_table('procurement_rounds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_procurement_rounds_status'))
+        batch_op.drop_index(batch_op.f('ix_procurement_rounds_service_type'))
+        batch_op.drop_index(batch_op.f('ix_procurement_rounds_coordinator_org_id'))
+
+    op.drop_table('procurement_rounds')
     with op.batch_alter_table('event_co_hosts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_co_hosts_org_id'))
         batch_op.drop_index(batch_op.f('ix_event_co_hosts_event_id'))
