@@ -25,7 +25,7 @@
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (r) {
       if (r.ok) {
-        show("success", box.getAttribute("data-msg-ok").replace("%(name)s", r.body.display_name));
+        show("success", box.getAttribute("data-msg-ok").replace("{name}", r.body.display_name));
         if (count) { count.textContent = String(parseInt(count.textContent, 10) + 1); }
       } else {
         show("error", (r.body.error && r.body.error.message) || box.getAttribute("data-msg-error"));
