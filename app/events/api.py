@@ -1,6 +1,8 @@
 """REST: /api/v1/events, RSVPs, attendees, check-ins and the workshop problem board."""
 from __future__ import annotations
 
+from functools import wraps
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -21,6 +23,17 @@ blp = Blueprint("events_api", __name__, url_prefix="/api/v1", description="Event
 
 def _user():
     return current_user if current_user.is_authenticated else None
+
+
+def _authorize_first(action: str):
+    """Check who is asking before reading the body: strangers get 401/403, not field errors."""
+    def decorator(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            authorize(action)
+            return fn(*args, **kwargs)
+        return wrapper
+    return decorator
 
 
 def get_event(event_id: int, action: str = "event.view") -> Event:
@@ -44,11 +57,11 @@ class Events(MethodView):
                         args["page"], args["per_page"])
         return {"items": page.items, "meta": page.meta}
 
+    @_authorize_first("event.create")
     @blp.arguments(EventCreateSchema)
     @blp.response(201, EventSchema)
     def post(self, data):
         """Create a draft event hosted by one of your organisations."""
-        authorize("event.create")
         event = services.create_event(current_user, data)
         commit()
         return event
