@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from ..accounts.models import Organization
@@ -38,8 +39,8 @@ def index():
     try:
         query = EventQuerySchema().load(args)
         errors = {}
-    except Exception as exc:  # bad filters: show the defaults and the message, never a 500
-        query, errors = EventQuerySchema().load({}), getattr(exc, "messages", {})
+    except ValidationError as exc:  # bad filters: show the defaults and the message, never a 500
+        query, errors = EventQuerySchema().load({}), exc.normalized_messages()
     page = paginate(services.search_events(_user(), query["when"], query.get("kind"), query.get("format"),
                                            query.get("org_id"), query.get("q")), query["page"], 12)
     return render_template("events/index.html", page=page, query=query, errors=errors, kinds=EVENT_KINDS,

@@ -263,3 +263,10 @@ def challenge_options(user, event: Event | None = None) -> list[Challenge]:
     if event is not None:
         rows += [c for c in event.challenges if c not in rows]
     return rows
+
+
+def has_checked_in(event_id: int, user_id: int) -> bool:
+    """Was the user checked in at the event (e.g. voter eligibility in a contest)?"""
+    return db.session.scalar(select(Rsvp.id).where(Rsvp.event_id == event_id, Rsvp.user_id == user_id,
+                                                   Rsvp.status == "confirmed",
+                                                   Rsvp.checked_in_at.is_not(None))) is not None

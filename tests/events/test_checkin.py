@@ -131,3 +131,14 @@ def test_attendance_csv_is_utf8_with_bom_for_excel(login):
     assert any(r[0] == "山田 花子" for r in rows[1:])
     assert any(r[0].startswith("'=") for r in rows[1:])  # no formula injection
     assert login(guest).get(f"/events/{event.id}/attendees.csv").status_code == 403
+
+
+def test_has_checked_in_for_contest_voter_eligibility(api):
+    from app.events.services import has_checked_in
+    event = EventFactory(kind="contest")
+    guest, absent = UserFactory(), UserFactory()
+    row = rsvp(event, guest)
+    rsvp(event, absent)
+    api(member_of(event.host)).post(f"/api/v1/events/{event.id}/checkins", json={"token": ticket_token(row)})
+    assert has_checked_in(event.id, guest.id) is True
+    assert has_checked_in(event.id, absent.id) is False
