@@ -12,10 +12,11 @@ def init_app(app, api):
 
     from ..jobs import periodic
     from ..notifications.services import message_kind
-    from ..web.registry import register_nav, register_org_section, register_panel, register_section
+    from ..web.registry import (register_nav, register_org_section, register_panel, register_search,
+                                register_section)
     from . import models, policies  # noqa: F401
     from .api import blp
-    from .display import challenge_section, dashboard_panel, event_when, labels, org_section
+    from .display import challenge_section, dashboard_panel, event_when, labels, org_section, search
     from .routes import bp
 
     app.register_blueprint(bp)
@@ -37,6 +38,7 @@ def init_app(app, api):
     register_nav(_l("Events"), "events.index", order=40)
     register_panel("events/_panel.html", dashboard_panel, order=40)
     register_org_section("events/_org_section.html", org_section, order=40)
+    register_search("events", _l("Events"), search, order=40)
     register_section("challenge", "events/_challenge_section.html", challenge_section, order=60)
 
     if init_contests is not None:

@@ -65,3 +65,12 @@ def labels() -> dict:
         "visibility": {"public": _("Public"), "members": _("Members only")},
         "rsvp": {"confirmed": _("Confirmed"), "waitlisted": _("Waitlisted"), "cancelled": _("Cancelled")},
     }
+
+
+def search(q: str, user, limit: int):
+    """Site search: upcoming and past events the user may see, by title, description or venue."""
+    from ..web.registry import SearchHit
+    from .services import search_events
+    events = db.session.scalars(search_events(user, "all", q=q).limit(limit)).unique().all()
+    return [SearchHit(kind="event", title=e.title, url=f"/events/{e.id}", summary=(e.description or "")[:160],
+                      meta=event_when(e)) for e in events]

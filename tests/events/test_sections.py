@@ -43,3 +43,10 @@ def test_challenge_section_lists_linked_visible_events(app):
         template, context = [s for s in sections if s[0] == "events/_challenge_section.html"][0]
         html = render_template(template, ctx=context)
     assert "課題ワークショップ" in html and "非公開" not in html
+
+
+def test_site_search_finds_visible_events(client):
+    EventFactory(title="鳥獣害対策ミートアップ")
+    EventFactory(title="鳥獣害 下書き", status="draft")
+    html = client.get("/search?q=鳥獣害").get_data(as_text=True)
+    assert "鳥獣害対策ミートアップ" in html and "鳥獣害 下書き" not in html
