@@ -1,6 +1,7 @@
 """Events: meetups, workshops and contests (the contest itself lives in app/events/contests/)."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -87,14 +88,14 @@ class Rsvp(TimestampMixin, db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="confirmed", index=True)
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the signed ticket token; renewed on every new registration so old QR codes stop working.
-    ticket_nonce: Mapped[str] = mapped_column(String(32))
+    ticket_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
 
     event: Mapped[Event] = relationship(lazy="joined")
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
