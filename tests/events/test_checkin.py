@@ -35,12 +35,11 @@ def test_ticket_page_and_qr_svg_for_confirmed_attendees_only(login):
     assert login(waiting).get(f"/events/{event.id}/ticket.svg").status_code == 404
 
 
-def test_qr_code_decodes_to_the_token():
-    import qrcode
+def test_qr_svg_is_a_self_contained_vector_image():
     from app.events.tickets import qr_svg
     svg = qr_svg("T1.2.abcdefghijklmnopqrstuvwxyz")
-    assert b"viewBox" in svg  # a scalable, self-contained image
-    assert qrcode.QRCode  # the package is present; decoding needs a camera library we do not ship
+    assert svg.startswith(b"<svg") and b"viewBox" in svg
+    assert b"style=" not in svg and b"<script" not in svg and b"http://www.w3.org/2000/svg" in svg
 
 
 def test_check_in_with_the_token_then_reuse_is_refused(api):
