@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 38e43599629b
+Revision ID: a85d4438175a
 Revises: 
-Create Date: 2026-11-24 09:31:00.234071
+Create Date: 2026-11-24 09:36:00.419333
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import app.db  # noqa: F401  (custom column types such as UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
-revision = '38e43599629b'
+revision = 'a85d4438175a'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -352,6 +352,13 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_committees')),
     sa.UniqueConstraint('challenge_id', name=op.f('uq_committees_challenge_id'))
     )
+    op.create_table('event_challenges',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('challenge_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'], name=op.f('fk_event_challenges_challenge_id_challenges'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_challenges_event_id_events'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('event_id', 'challenge_id', name=op.f('pk_event_challenges'))
+    )
     op.create_table('event_co_hosts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -364,6 +371,53 @@ def upgrade():
     with op.batch_alter_table('event_co_hosts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_event_co_hosts_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_co_hosts_org_id'), ['org_id'], unique=False)
+
+    op.create_table('event_problem_cards',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=120), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('category', sa.String(length=40), nullable=False),
+    sa.Column('like_count', sa.Integer(), nullable=False),
+    sa.Column('challenge_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_event_problem_cards_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'], name=op.f('fk_event_problem_cards_challenge_id_challenges'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_problem_cards_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_event_problem_cards_org_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_problem_cards'))
+    )
+    with op.batch_alter_table('event_problem_cards', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_problem_cards_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_problem_cards_org_id'), ['org_id'], unique=False)
+
+    op.create_table('event_rsvps',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('requested_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checked_in_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checked_in_by_id', sa.Integer(), nullable=True),
+    sa.Column('reminded_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ticket_nonce', sa.String(length=32), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['checked_in_by_id'], ['users.id'], name=op.f('fk_event_rsvps_checked_in_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_rsvps_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_event_rsvps_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_rsvps')),
+    sa.UniqueConstraint('event_id', 'user_id', name=op.f('uq_event_rsvps_event_id_user_id'))
+    )
+    with op.batch_alter_table('event_rsvps', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_rsvps_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_rsvps_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_rsvps_user_id'), ['user_id'], unique=False)
 
     op.create_table('procurement_rounds',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -449,6 +503,20 @@ def upgrade():
     with op.batch_alter_table('conflict_declarations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_conflict_declarations_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conflict_declarations_judge_id'), ['judge_id'], unique=False)
+
+    op.create_table('event_card_likes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('card_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['card_id'], ['event_problem_cards.id'], name=op.f('fk_event_card_likes_card_id_event_problem_cards'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_event_card_likes_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_card_likes')),
+    sa.UniqueConstraint('card_id', 'user_id', name=op.f('uq_event_card_likes_card_id_user_id'))
+    )
+    with op.batch_alter_table('event_card_likes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_card_likes_card_id'), ['card_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_card_likes_user_id'), ['user_id'], unique=False)
 
     op.create_table('procurement_participants',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -595,6 +663,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_procurement_participants_org_id'))
 
     op.drop_table('procurement_participants')
+    with op.batch_alter_table('event_card_likes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_card_likes_user_id'))
+        batch_op.drop_index(batch_op.f('ix_event_card_likes_card_id'))
+
+    op.drop_table('event_card_likes')
     with op.batch_alter_table('conflict_declarations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conflict_declarations_judge_id'))
         batch_op.drop_index(batch_op.f('ix_conflict_declarations_application_id'))
@@ -620,11 +693,23 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_procurement_rounds_coordinator_org_id'))
 
     op.drop_table('procurement_rounds')
+    with op.batch_alter_table('event_rsvps', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_rsvps_user_id'))
+        batch_op.drop_index(batch_op.f('ix_event_rsvps_status'))
+        batch_op.drop_index(batch_op.f('ix_event_rsvps_event_id'))
+
+    op.drop_table('event_rsvps')
+    with op.batch_alter_table('event_problem_cards', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_problem_cards_org_id'))
+        batch_op.drop_index(batch_op.f('ix_event_problem_cards_event_id'))
+
+    op.drop_table('event_problem_cards')
     with op.batch_alter_table('event_co_hosts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_co_hosts_org_id'))
         batch_op.drop_index(batch_op.f('ix_event_co_hosts_event_id'))
 
     op.drop_table('event_co_hosts')
+    op.drop_table('event_challenges')
     op.drop_table('committees')
     with op.batch_alter_table('challenge_co_owners', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_challenge_co_owners_org_id'))
