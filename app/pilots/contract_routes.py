@@ -14,6 +14,7 @@ from ..forms import load_form
 from ..policies import authorize
 from . import contracts
 from .models import ContractRecord
+from .ui import FACT_SHEET_LABELS
 from .schemas import FACT_SHEET_FIELDS, ContractCreateSchema, ContractQuerySchema, FactSheetInputSchema
 
 bp = Blueprint("contracts", __name__, template_folder="templates")
@@ -138,7 +139,7 @@ def fact_sheet(solution_id):
     if version and sheet is None:
         raise NotFound()
     return render_template("pilots/fact_sheet.html", solution=solution, sheet=sheet, versions=versions,
-                           fields=FACT_SHEET_FIELDS)
+                           fields=FACT_SHEET_FIELDS, labels=FACT_SHEET_LABELS)
 
 
 @bp.route("/solutions/<int:solution_id>/fact-sheet/edit", methods=["GET", "POST"])
@@ -162,4 +163,4 @@ def edit_fact_sheet(solution_id):
             db.session.rollback()
             errors = exc.fields
     return render_template("pilots/fact_sheet_form.html", solution=solution, values=values, errors=errors,
-                           fields=FACT_SHEET_FIELDS, latest=latest), 422 if errors else 200
+                           fields=FACT_SHEET_FIELDS, labels=FACT_SHEET_LABELS, latest=latest), 422 if errors else 200
