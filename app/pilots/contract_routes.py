@@ -66,9 +66,10 @@ def new():
         except InvalidInput as exc:
             db.session.rollback()
             errors = exc.fields
-    startups = db.session.scalars(db.select(Organization).where(Organization.kind == "startup")
-                                  .order_by(Organization.name_ja)).all()
-    municipalities = [m.organization for m in current_user.memberships if m.organization.kind == "municipality"]
+    startups = [(o.id, o.name_ja) for o in db.session.scalars(
+        db.select(Organization).where(Organization.kind == "startup").order_by(Organization.name_ja)).all()]
+    municipalities = [(m.organization.id, m.organization.name_ja) for m in current_user.memberships
+                      if m.organization.kind == "municipality"]
     return render_template("pilots/contracts/form.html", values=values, errors=errors, startups=startups,
                            municipalities=municipalities, checklist=contracts.CHECKLIST), 422 if errors else 200
 

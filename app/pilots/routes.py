@@ -52,7 +52,8 @@ def index():
     solutions = db.session.scalars(db.select(Solution).where(
         Solution.id.in_(db.select(Pilot.solution_id).distinct())).order_by(Solution.title)).all()
     return render_template("pilots/index.html", page=page, filters=filters, errors=errors, solutions=solutions,
-                           improvement=best_improvement, statuses=status_labels())
+                           improvement=best_improvement, statuses=status_labels(),
+                           status_options=[(k, v) for k, v in status_labels().items() if k != "hidden"])
 
 
 @bp.route("/pilots.csv")
@@ -79,12 +80,14 @@ def _detail_context(pilot: Pilot) -> dict:
                 fact_sheet=fact_sheet, tree=tree, overdue=services.is_overdue(pilot),
                 next_due=services.next_report_due(pilot), statuses=status_labels(),
                 next_statuses=TRANSITIONS.get(pilot.status, ()),
+                status_options=[(s, status_labels()[s]) for s in TRANSITIONS.get(pilot.status, ())],
                 replications=[p for p in services.replications(pilot) if can(user, "pilot.view", p)],
                 similar=services.similar_pilots(pilot.category, user, exclude_org_id=pilot.municipality_id,
                                                 exclude_id=pilot.id),
                 cost_per_resident=cost_per_resident(pilot), residents=residents(pilot),
-                my_municipalities=[m.organization for m in current_user.memberships
-                                   if m.organization.kind == "municipality"] if user else [])
+                replicate_options=[(m.organization.id, m.organization.name_ja) for m in current_user.memberships
+                                   if m.organization.kind == "municipality"
+                                   and m.organization.id != pilot.municipality_id] if user else [])
 
 
 def _render_detail(pilot, errors=None, form=None, values=None, status=200):
