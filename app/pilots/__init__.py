@@ -13,3 +13,5 @@ def init_app(app, api):
     app.register_blueprint(contracts_bp)
     api.register_blueprint(blp)
     register(app)
+    from .kpis import format_number
+    app.jinja_env.filters["kpi_number"] = format_number

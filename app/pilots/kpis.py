@@ -64,3 +64,12 @@ def cost_per_resident(pilot) -> float | None:
 
 def finite(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def format_number(value) -> str:
+    """12.0 → "12", 1.25 → "1.25", 1234567 → "1,234,567" (KPI values as people write them)."""
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
