@@ -121,3 +121,22 @@ def test_fact_sheet_versions(api, login, client, db):
     assert db.session.query(FactSheet).count() == 3
     draft = SolutionFactory(status="draft")
     assert client.get(f"/solutions/{draft.id}/fact-sheet").status_code == 404
+
+
+def test_contract_recorded_from_a_pilot(login, db):
+    from tests.pilots.factories import PilotFactory
+    pilot = PilotFactory()
+    user = member_of(pilot.municipality)
+    client = login(user)
+    page = client.get(f"/pilots/{pilot.id}").get_data(as_text=True)
+    assert "/contracts/new?" in page
+    form = client.get(f"/contracts/new?pilot_id={pilot.id}&vendor_org_id={pilot.startup_id}").get_data(as_text=True)
+    assert f'name="pilot_id" value="{pilot.id}"' in form
+    response = client.post("/contracts/new", data={"title": "本契約", "category": pilot.category,
+                                                   "vendor_org_id": str(pilot.startup_id), "pilot_id": str(pilot.id)})
+    assert response.status_code == 302
+    assert db.session.query(ContractRecord).one().pilot_id == pilot.id
+    stranger = member_of(MunicipalityFactory())
+    bad = login(stranger).post("/contracts/new", data={"title": "x", "category": pilot.category,
+                                                       "vendor_name": "x", "pilot_id": str(pilot.id)})
+    assert bad.status_code == 422 and db.session.query(ContractRecord).count() == 1

@@ -86,3 +86,17 @@ def test_comparison_and_lineage_views(client, db, api, app):
     with app.test_request_context():
         ctx = [c for t, c in sections_for("solution", origin.solution, None) if "trees" in c][0]
     assert len(ctx["trees"][0]["children"]) == 2
+
+
+def test_replicate_button_flow_in_pages(login, db):
+    origin = PilotFactory()
+    other = MunicipalityFactory()
+    user = member_of(other)
+    page = login(user).get(f"/pilots/{origin.id}").get_data(as_text=True)
+    assert f"/pilots/{origin.id}/replicate" in page
+    response = login(user).post(f"/pilots/{origin.id}/replicate", data={"municipality_id": str(other.id)})
+    assert response.status_code == 302
+    copy = db.session.query(Pilot).filter_by(municipality_id=other.id).one()
+    assert response.headers["Location"].endswith(f"/pilots/{copy.id}")
+    own_page = login(member_of(origin.municipality)).get(f"/pilots/{origin.id}").get_data(as_text=True)
+    assert f"/pilots/{origin.id}/replicate" not in own_page
