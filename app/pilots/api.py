@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from ..api import paged, paginate
 from ..db import commit

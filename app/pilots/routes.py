@@ -15,7 +15,7 @@ from ..policies import authorize, can
 from . import contracts, exports, services
 from .charts import kpi_chart, lineage_svg
 from .kpis import best_improvement, cost_per_resident, kpi_improvement, residents, target_consistent
-from .models import PILOT_STATUSES, TRANSITIONS, Pilot
+from .models import TRANSITIONS, Pilot
 from .schemas import (KpiCreateSchema, MeasurementCreateSchema, PilotCreateSchema, PilotQuerySchema,
                       PilotUpdateSchema, ReplicateSchema, ReportCreateSchema, StatusChangeSchema)
 from .ui import status_labels

@@ -1,7 +1,7 @@
 """Contract hub (give to get), waivers, startups, search; AI fact sheet versions."""
 from app.pilots.models import ContractHubWaiver, ContractRecord, FactSheet
 from tests.factories import MunicipalityFactory, SolutionFactory, StartupFactory, UserFactory, member_of
-from tests.pilots.factories import ContractFactory, FactSheetFactory
+from tests.pilots.factories import ContractFactory
 
 
 def _ids(response):

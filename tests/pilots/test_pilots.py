@@ -3,8 +3,8 @@ from datetime import date, timedelta
 
 from app.extensions import db as _db
 from app.pilots.models import Pilot, PilotReport
-from tests.factories import (ApplicationFactory, ChallengeFactory, MunicipalityFactory, SolutionFactory,
-                             StartupFactory, UserFactory, member_of)
+from tests.factories import (ApplicationFactory, ChallengeFactory, MunicipalityFactory,
+                             StartupFactory, member_of)
 from tests.pilots.factories import PilotFactory, add_kpi
 
 

@@ -1,6 +1,6 @@
 """Replication (横展開): draft pilot in the replicating municipality, lineage, no self-replication, no cycles."""
 from app.notifications.models import Notification
-from app.pilots.models import Pilot, PilotKpi
+from app.pilots.models import Pilot
 from tests.factories import MunicipalityFactory, member_of
 from tests.pilots.factories import PilotFactory, add_kpi
 
