@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a85d4438175a
+Revision ID: c20d1a6a0152
 Revises: 
-Create Date: 2026-11-24 09:36:00.419333
+Create Date: 2026-11-24 09:41:57.286263
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import app.db  # noqa: F401  (custom column types such as UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
-revision = 'a85d4438175a'
+revision = 'c20d1a6a0152'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -160,6 +160,17 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_challenges_published_at'), ['published_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_challenges_status'), ['status'], unique=False)
 
+    op.create_table('contract_hub_waivers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('granted_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['granted_by_id'], ['users.id'], name=op.f('fk_contract_hub_waivers_granted_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_contract_hub_waivers_org_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_hub_waivers')),
+    sa.UniqueConstraint('org_id', name=op.f('uq_contract_hub_waivers_org_id'))
+    )
     op.create_table('events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('host_org_id', sa.Integer(), nullable=False),
@@ -419,6 +430,29 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_event_rsvps_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_rsvps_user_id'), ['user_id'], unique=False)
 
+    op.create_table('fact_sheets',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('solution_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('system_purpose', sa.Text(), nullable=False),
+    sa.Column('model_provider', sa.Text(), nullable=False),
+    sa.Column('training_data', sa.Text(), nullable=False),
+    sa.Column('test_data', sa.Text(), nullable=False),
+    sa.Column('performance', sa.Text(), nullable=False),
+    sa.Column('known_limits', sa.Text(), nullable=False),
+    sa.Column('privacy', sa.Text(), nullable=False),
+    sa.Column('human_oversight', sa.Text(), nullable=False),
+    sa.Column('responsible_ai_policy', sa.Text(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_fact_sheets_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['solution_id'], ['solutions.id'], name=op.f('fk_fact_sheets_solution_id_solutions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fact_sheets')),
+    sa.UniqueConstraint('solution_id', 'version', name=op.f('uq_fact_sheets_solution_id_version'))
+    )
+    with op.batch_alter_table('fact_sheets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_fact_sheets_solution_id'), ['solution_id'], unique=False)
+
     op.create_table('procurement_rounds',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('coordinator_org_id', sa.Integer(), nullable=False),
@@ -518,6 +552,64 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_event_card_likes_card_id'), ['card_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_card_likes_user_id'), ['user_id'], unique=False)
 
+    op.create_table('pilots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('municipality_id', sa.Integer(), nullable=False),
+    sa.Column('startup_id', sa.Integer(), nullable=True),
+    sa.Column('solution_id', sa.Integer(), nullable=True),
+    sa.Column('challenge_id', sa.Integer(), nullable=True),
+    sa.Column('application_id', sa.Integer(), nullable=True),
+    sa.Column('origin_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('objectives', sa.Text(), nullable=False),
+    sa.Column('scope', sa.Text(), nullable=False),
+    sa.Column('sites', sa.Text(), nullable=False),
+    sa.Column('category', sa.String(length=40), nullable=False),
+    sa.Column('environment', sa.String(length=20), nullable=True),
+    sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=True),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('budget_jpy', sa.BigInteger(), nullable=True),
+    sa.Column('actual_cost_jpy', sa.BigInteger(), nullable=True),
+    sa.Column('population', sa.Integer(), nullable=True),
+    sa.Column('team_municipality', sa.Text(), nullable=False),
+    sa.Column('team_startup', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('outcome_reason', sa.Text(), nullable=True),
+    sa.Column('decided_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('public', sa.Boolean(), nullable=False),
+    sa.Column('costs_public', sa.Boolean(), nullable=False),
+    sa.Column('report_interval_days', sa.Integer(), nullable=False),
+    sa.Column('last_reminded_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('results', sa.Text(), nullable=False),
+    sa.Column('lessons', sa.Text(), nullable=False),
+    sa.Column('replication_prerequisites', sa.Text(), nullable=False),
+    sa.Column('replication_effort', sa.Text(), nullable=False),
+    sa.Column('replication_pitfalls', sa.Text(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_pilots_application_id_applications'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'], name=op.f('fk_pilots_challenge_id_challenges'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_pilots_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['municipality_id'], ['organizations.id'], name=op.f('fk_pilots_municipality_id_organizations')),
+    sa.ForeignKeyConstraint(['origin_id'], ['pilots.id'], name=op.f('fk_pilots_origin_id_pilots'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['solution_id'], ['solutions.id'], name=op.f('fk_pilots_solution_id_solutions'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['startup_id'], ['organizations.id'], name=op.f('fk_pilots_startup_id_organizations'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pilots')),
+    sa.UniqueConstraint('application_id', name=op.f('uq_pilots_application_id'))
+    )
+    with op.batch_alter_table('pilots', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pilots_category'), ['category'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pilots_challenge_id'), ['challenge_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pilots_environment'), ['environment'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pilots_municipality_id'), ['municipality_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pilots_origin_id'), ['origin_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pilots_public'), ['public'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pilots_solution_id'), ['solution_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pilots_startup_id'), ['startup_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pilots_status'), ['status'], unique=False)
+
     op.create_table('procurement_participants',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -613,6 +705,77 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_reviews_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reviews_judge_id'), ['judge_id'], unique=False)
 
+    op.create_table('contract_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('municipality_id', sa.Integer(), nullable=False),
+    sa.Column('pilot_id', sa.Integer(), nullable=True),
+    sa.Column('solution_id', sa.Integer(), nullable=True),
+    sa.Column('vendor_org_id', sa.Integer(), nullable=True),
+    sa.Column('vendor_name', sa.String(length=200), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('category', sa.String(length=40), nullable=False),
+    sa.Column('scope', sa.Text(), nullable=False),
+    sa.Column('price_jpy', sa.BigInteger(), nullable=True),
+    sa.Column('price_unit', sa.String(length=20), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=True),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('data_ownership', sa.Text(), nullable=False),
+    sa.Column('security', sa.Text(), nullable=False),
+    sa.Column('exit_terms', sa.Text(), nullable=False),
+    sa.Column('checklist', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_contract_records_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['municipality_id'], ['organizations.id'], name=op.f('fk_contract_records_municipality_id_organizations')),
+    sa.ForeignKeyConstraint(['pilot_id'], ['pilots.id'], name=op.f('fk_contract_records_pilot_id_pilots'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['solution_id'], ['solutions.id'], name=op.f('fk_contract_records_solution_id_solutions'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['vendor_org_id'], ['organizations.id'], name=op.f('fk_contract_records_vendor_org_id_organizations'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_records'))
+    )
+    with op.batch_alter_table('contract_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contract_records_category'), ['category'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_records_municipality_id'), ['municipality_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_records_pilot_id'), ['pilot_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_records_price_jpy'), ['price_jpy'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_records_solution_id'), ['solution_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_records_vendor_org_id'), ['vendor_org_id'], unique=False)
+
+    op.create_table('pilot_kpis',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pilot_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('unit', sa.String(length=30), nullable=False),
+    sa.Column('direction', sa.String(length=20), nullable=False),
+    sa.Column('baseline', sa.Float(), nullable=False),
+    sa.Column('target', sa.Float(), nullable=True),
+    sa.Column('reference_baseline', sa.Float(), nullable=True),
+    sa.Column('reference_target', sa.Float(), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['pilot_id'], ['pilots.id'], name=op.f('fk_pilot_kpis_pilot_id_pilots'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pilot_kpis'))
+    )
+    with op.batch_alter_table('pilot_kpis', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pilot_kpis_pilot_id'), ['pilot_id'], unique=False)
+
+    op.create_table('pilot_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pilot_id', sa.Integer(), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('issues', sa.Text(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_pilot_reports_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['pilot_id'], ['pilots.id'], name=op.f('fk_pilot_reports_pilot_id_pilots'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pilot_reports'))
+    )
+    with op.batch_alter_table('pilot_reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pilot_reports_pilot_id'), ['pilot_id'], unique=False)
+
     op.create_table('review_scores',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('review_id', sa.Integer(), nullable=False),
@@ -627,16 +790,52 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_review_scores_criterion_id'), ['criterion_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_review_scores_review_id'), ['review_id'], unique=False)
 
+    op.create_table('pilot_kpi_measurements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kpi_id', sa.Integer(), nullable=False),
+    sa.Column('measured_on', sa.Date(), nullable=False),
+    sa.Column('value', sa.Float(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_pilot_kpi_measurements_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['kpi_id'], ['pilot_kpis.id'], name=op.f('fk_pilot_kpi_measurements_kpi_id_pilot_kpis'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pilot_kpi_measurements'))
+    )
+    with op.batch_alter_table('pilot_kpi_measurements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pilot_kpi_measurements_kpi_id'), ['kpi_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('pilot_kpi_measurements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pilot_kpi_measurements_kpi_id'))
+
+    op.drop_table('pilot_kpi_measurements')
     with op.batch_alter_table('review_scores', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_review_scores_review_id'))
         batch_op.drop_index(batch_op.f('ix_review_scores_criterion_id'))
 
     op.drop_table('review_scores')
+    with op.batch_alter_table('pilot_reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pilot_reports_pilot_id'))
+
+    op.drop_table('pilot_reports')
+    with op.batch_alter_table('pilot_kpis', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pilot_kpis_pilot_id'))
+
+    op.drop_table('pilot_kpis')
+    with op.batch_alter_table('contract_records', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contract_records_vendor_org_id'))
+        batch_op.drop_index(batch_op.f('ix_contract_records_solution_id'))
+        batch_op.drop_index(batch_op.f('ix_contract_records_price_jpy'))
+        batch_op.drop_index(batch_op.f('ix_contract_records_pilot_id'))
+        batch_op.drop_index(batch_op.f('ix_contract_records_municipality_id'))
+        batch_op.drop_index(batch_op.f('ix_contract_records_category'))
+
+    op.drop_table('contract_records')
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reviews_judge_id'))
         batch_op.drop_index(batch_op.f('ix_reviews_application_id'))
@@ -663,6 +862,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_procurement_participants_org_id'))
 
     op.drop_table('procurement_participants')
+    with op.batch_alter_table('pilots', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pilots_status'))
+        batch_op.drop_index(batch_op.f('ix_pilots_startup_id'))
+        batch_op.drop_index(batch_op.f('ix_pilots_solution_id'))
+        batch_op.drop_index(batch_op.f('ix_pilots_public'))
+        batch_op.drop_index(batch_op.f('ix_pilots_origin_id'))
+        batch_op.drop_index(batch_op.f('ix_pilots_municipality_id'))
+        batch_op.drop_index(batch_op.f('ix_pilots_environment'))
+        batch_op.drop_index(batch_op.f('ix_pilots_challenge_id'))
+        batch_op.drop_index(batch_op.f('ix_pilots_category'))
+
+    op.drop_table('pilots')
     with op.batch_alter_table('event_card_likes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_card_likes_user_id'))
         batch_op.drop_index(batch_op.f('ix_event_card_likes_card_id'))
@@ -693,6 +904,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_procurement_rounds_coordinator_org_id'))
 
     op.drop_table('procurement_rounds')
+    with op.batch_alter_table('fact_sheets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_fact_sheets_solution_id'))
+
+    op.drop_table('fact_sheets')
     with op.batch_alter_table('event_rsvps', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_rsvps_user_id'))
         batch_op.drop_index(batch_op.f('ix_event_rsvps_status'))
@@ -754,6 +969,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_events_host_org_id'))
 
     op.drop_table('events')
+    op.drop_table('contract_hub_waivers')
     with op.batch_alter_table('challenges', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_challenges_status'))
         batch_op.drop_index(batch_op.f('ix_challenges_published_at'))
