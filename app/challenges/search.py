@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Iterable
 
-from sqlalchemy import DDL, and_, event
+from sqlalchemy import DDL, and_, bindparam, event
 
 from ..extensions import db
 
@@ -39,7 +39,11 @@ def _escape(term: str) -> str:
 
 def text_clause(column, q: str | None):
     """A WHERE clause requiring every term of `q` in `column`; None when q has no terms."""
-    parts = [column.like(f"%{_escape(t)}%", escape="\\") for t in terms(q)]
+    # The pattern is rendered into the SQL (literal_execute), so PostgreSQL plans each query for its
+    # actual pattern: a cached generic plan would use the trigram index even for two-character terms,
+    # which trigrams cannot narrow down (then a scan in id order with LIMIT is far faster).
+    parts = [column.like(bindparam(None, f"%{_escape(t)}%", literal_execute=True), escape="\\")
+             for t in terms(q)]
     return and_(*parts) if parts else None
 
 

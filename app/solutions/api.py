@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from ..api import paged, paginate
+from ..api import paged
 from ..db import commit
 from ..errors import NotFound
 from ..extensions import db
@@ -30,9 +30,11 @@ class Solutions(MethodView):
     @blp.arguments(SolutionQuerySchema, location="query")
     @blp.response(200, paged(SolutionSchema))
     def get(self, args):
-        """Search published solutions (q matches title, summary, features and tags)."""
+        """Search published solutions (q matches title, summary, features and tags).
+
+        With `q`, `meta.total` counts at most 1,000 matches."""
         user = current_user if current_user.is_authenticated else None
-        page = paginate(queries.search(args, user), args["page"], args["per_page"])
+        page = queries.paginate_search(queries.search(args, user), args, args["page"], args["per_page"])
         return {"items": page.items, "meta": page.meta}
 
     @blp.arguments(SolutionInputSchema)

@@ -6,6 +6,7 @@ pg_trgm GIN index on PostgreSQL. Newest first is `ORDER BY id DESC`, so a LIMIT 
 from __future__ import annotations
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from ..challenges.search import text_clause
 from ..constants import NATIONWIDE
@@ -14,7 +15,8 @@ from .models import Solution, facet_token
 
 def search(filters: dict, user):
     status = filters.get("status") or "published"
-    stmt = select(Solution).where(Solution.status == status)
+    # selectin (not the model's joined) loading: a JOIN would stop PostgreSQL from walking the id index.
+    stmt = select(Solution).options(selectinload(Solution.organization)).where(Solution.status == status)
     if status != "published" and not (user is not None and user.is_platform_admin):
         stmt = stmt.where(Solution.org_id.in_(user.org_ids() if user is not None else set()))
     text = text_clause(Solution.search_text, filters.get("q"))
@@ -47,3 +49,26 @@ def of_orgs(org_ids: set[int], limit: int = 20) -> list[Solution]:
     from ..extensions import db
     return db.session.scalars(select(Solution).where(Solution.org_id.in_(org_ids))
                               .order_by(Solution.updated_at.desc()).limit(limit)).unique().all()
+
+
+TEXT_COUNT_CAP = 1000
+
+
+def paginate_search(stmt, filters: dict, page: int, per_page: int):
+    """Like app.api.paginate, but a text query counts at most TEXT_COUNT_CAP matches (then `capped`),
+    so a common word never makes PostgreSQL count every match of 100,000 solutions."""
+    from sqlalchemy import func
+
+    from ..api import Page
+    from ..extensions import db
+    if not filters.get("q"):
+        from ..api import paginate
+        result = paginate(stmt, page, per_page)
+        result.capped = False
+        return result
+    limited = stmt.order_by(None).with_only_columns(Solution.id).limit(TEXT_COUNT_CAP + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(limited)) or 0
+    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    result = Page(items, page, per_page, min(total, TEXT_COUNT_CAP))
+    result.capped = total > TEXT_COUNT_CAP
+    return result

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from ..api import paginate
 from ..attachments.services import attachments_of
 from ..db import commit
 from ..errors import Conflict, InvalidInput, NotFound
@@ -45,7 +44,7 @@ def load_filters(args) -> tuple[dict, dict]:
 @bp.route("/solutions")
 def index():
     filters, errors = load_filters(request.args)
-    page = paginate(queries.search(filters, _user()), filters["page"], 20)
+    page = queries.paginate_search(queries.search(filters, _user()), filters, filters["page"], 20)
     return render_template("solutions/index.html", page=page, filters=filters, errors=errors,
                            certifications=CERTIFICATIONS, regions=REGIONS)
 
