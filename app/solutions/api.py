@@ -32,7 +32,7 @@ class Solutions(MethodView):
     def get(self, args):
         """Search published solutions (q matches title, summary, features and tags).
 
-        With `q`, `meta.total` counts at most 1,000 matches."""
+        With `q`, `meta.total` counts at most 200 matches (refine the query to see the rest)."""
         user = current_user if current_user.is_authenticated else None
         page = queries.paginate_search(queries.search(args, user), args, args["page"], args["per_page"])
         return {"items": page.items, "meta": page.meta}

@@ -51,7 +51,7 @@ def of_orgs(org_ids: set[int], limit: int = 20) -> list[Solution]:
                               .order_by(Solution.updated_at.desc()).limit(limit)).unique().all()
 
 
-TEXT_COUNT_CAP = 1000
+TEXT_COUNT_CAP = 200
 
 
 def paginate_search(stmt, filters: dict, page: int, per_page: int):

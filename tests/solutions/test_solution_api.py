@@ -100,3 +100,14 @@ def test_search_filters(client):
     paged = client.get("/api/v1/solutions?per_page=1&page=2").get_json()
     assert paged["meta"] == {"page": 2, "per_page": 1, "total": 2, "pages": 2} and len(paged["items"]) == 1
     assert client.get("/api/v1/solutions?certification=ISO9001").status_code == 422
+
+
+def test_text_search_counts_up_to_a_cap(client, monkeypatch):
+    from app.solutions import queries
+    monkeypatch.setattr(queries, "TEXT_COUNT_CAP", 3)
+    for i in range(5):
+        SolutionFactory(title=f"防災アプリ{i}")
+    meta = client.get("/api/v1/solutions?q=防災&per_page=2").get_json()["meta"]
+    assert meta == {"page": 1, "per_page": 2, "total": 3, "pages": 2}
+    assert client.get("/api/v1/solutions?per_page=2").get_json()["meta"]["total"] == 5  # no q: exact
+    assert "3+" in client.get("/solutions?q=防災").get_data(as_text=True)
