@@ -170,3 +170,14 @@ def test_dashboard_and_org_page_list_challenges(login, client):
     assert "公開中の課題" in org_page and "内部の下書き" not in org_page
     search = client.get("/search?q=課題").get_data(as_text=True)
     assert "公開中の課題" in search and "内部の下書き" not in search
+
+
+def test_open_only_and_api_filters(api, client):
+    city = MunicipalityFactory(prefecture="長野県")
+    ChallengeFactory(owner=city, title="締切済み", application_deadline=utcnow() - timedelta(days=1))
+    ChallengeFactory(owner=city, title="募集中")
+    assert _titles(client.get("/challenges?open_only=1").get_data(as_text=True)) == ["募集中"]
+    body = client.get("/api/v1/challenges?open_only=true&prefecture=長野県&environment=lgwan&sort=deadline").get_json()
+    assert [i["title"] for i in body["items"]] == ["募集中"] and body["meta"]["total"] == 1
+    assert client.get("/api/v1/challenges?sort=random").status_code == 422
+    assert client.get("/api/v1/challenges?budget_min=-3").status_code == 422
