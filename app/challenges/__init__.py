@@ -12,3 +12,5 @@ def init_app(app, api):
     app.register_blueprint(bp)
     api.register_blueprint(blp)
     register()
+    from .cli import search_cli
+    app.cli.add_command(search_cli)

@@ -87,10 +87,14 @@ class ChallengeCoOwner(TimestampMixin, db.Model):
         return self.org_id
 
 
-def _refresh_search_text(_mapper, _connection, challenge: Challenge) -> None:
+def refresh_search_columns(challenge: Challenge) -> None:
     from .search import build_search_text
     challenge.search_text = build_search_text(challenge.title, challenge.summary,
                                               lists=(challenge.tags or (),))
+
+
+def _refresh_search_text(_mapper, _connection, challenge: Challenge) -> None:
+    refresh_search_columns(challenge)
 
 
 event.listen(Challenge, "before_insert", _refresh_search_text)

@@ -55,13 +55,17 @@ def facet_token(kind: str, value: str) -> str:
     return f" {kind}:{value.casefold()} "
 
 
-def _refresh_search_text(_mapper, _connection, solution: Solution) -> None:
+def refresh_search_columns(solution: Solution) -> None:
     from ..challenges.search import build_search_text
     solution.search_text = build_search_text(solution.title, solution.summary,
                                              lists=(solution.features or (), solution.tags or ()))
     tokens = [facet_token("cert", c) for c in solution.certifications or ()]
     tokens += [facet_token("region", r) for r in solution.regions_served or ()]
     solution.facets = "".join(tokens)
+
+
+def _refresh_search_text(_mapper, _connection, solution: Solution) -> None:
+    refresh_search_columns(solution)
 
 
 event.listen(Solution, "before_insert", _refresh_search_text)
