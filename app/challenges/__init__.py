@@ -1,4 +1,4 @@
-"""Challenges."""
+"""Challenges (課題): search, detail, create/edit, lifecycle, joint co-owners (共同調達)."""
 
 
 def init_app(app, api):
@@ -6,5 +6,11 @@ def init_app(app, api):
     from ..attachments.services import register_owner
     from ..extensions import db
     register_owner("challenge", lambda i: db.session.get(models.Challenge, i), "challenge.view", "challenge.edit")
+    from .api import blp
+    from .registry import register
     from .routes import bp
     app.register_blueprint(bp)
+    api.register_blueprint(blp)
+    register()
+    from .cli import search_cli
+    app.cli.add_command(search_cli)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin, UTCDateTime
@@ -19,6 +19,14 @@ class Challenge(EnvironmentsMixin, TimestampMixin, db.Model):
     __tablename__ = "challenges"
     __policy__ = "challenge"
     __audited__ = True
+    __audit_exclude__ = ("search_text",)
+    __table_args__ = (
+        # The search page filters by status and category and sorts by deadline.
+        Index("ix_challenges_status_category_deadline", "status", "category", "application_deadline"),
+        # Substring search on PostgreSQL (pg_trgm; see app/challenges/search.py).
+        Index("ix_challenges_search_text_trgm", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -42,6 +50,8 @@ class Challenge(EnvironmentsMixin, TimestampMixin, db.Model):
     language: Mapped[str] = mapped_column(String(5), default="ja")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id", ondelete="SET NULL"))
+    # Normalised (NFKC, case-folded) title, summary and tags, kept up to date on every flush.
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     owner = relationship("Organization", lazy="joined")
     co_owners: Mapped[list["ChallengeCoOwner"]] = relationship(back_populates="challenge",
@@ -75,3 +85,17 @@ class ChallengeCoOwner(TimestampMixin, db.Model):
 
     def audit_org_id(self) -> int:
         return self.org_id
+
+
+def refresh_search_columns(challenge: Challenge) -> None:
+    from .search import build_search_text
+    challenge.search_text = build_search_text(challenge.title, challenge.summary,
+                                              lists=(challenge.tags or (),))
+
+
+def _refresh_search_text(_mapper, _connection, challenge: Challenge) -> None:
+    refresh_search_columns(challenge)
+
+
+event.listen(Challenge, "before_insert", _refresh_search_text)
+event.listen(Challenge, "before_update", _refresh_search_text)

@@ -1,7 +1,7 @@
 """Solution profiles kept by startups."""
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin
@@ -16,6 +16,13 @@ class Solution(EnvironmentsMixin, TimestampMixin, db.Model):
     __tablename__ = "solutions"
     __policy__ = "solution"
     __audited__ = True
+    __audit_exclude__ = ("search_text", "facets")
+    __table_args__ = (
+        Index("ix_solutions_status_id", "status", "id"),
+        # Substring search on PostgreSQL (pg_trgm; see app/challenges/search.py).
+        Index("ix_solutions_search_text_trgm", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -33,4 +40,33 @@ class Solution(EnvironmentsMixin, TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     language: Mapped[str] = mapped_column(String(5), default="ja")
 
+    # Normalised title, summary, features and tags; and " cert:<code> region:<name> " tokens for the
+    # certification and region filters. Both are kept up to date on every flush.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    facets: Mapped[str] = mapped_column(Text, default="")
+
     organization = relationship("Organization", lazy="joined")
+
+    def audit_org_id(self) -> int:
+        return self.org_id
+
+
+def facet_token(kind: str, value: str) -> str:
+    return f" {kind}:{value.casefold()} "
+
+
+def refresh_search_columns(solution: Solution) -> None:
+    from ..challenges.search import build_search_text
+    solution.search_text = build_search_text(solution.title, solution.summary,
+                                             lists=(solution.features or (), solution.tags or ()))
+    tokens = [facet_token("cert", c) for c in solution.certifications or ()]
+    tokens += [facet_token("region", r) for r in solution.regions_served or ()]
+    solution.facets = "".join(tokens)
+
+
+def _refresh_search_text(_mapper, _connection, solution: Solution) -> None:
+    refresh_search_columns(solution)
+
+
+event.listen(Solution, "before_insert", _refresh_search_text)
+event.listen(Solution, "before_update", _refresh_search_text)

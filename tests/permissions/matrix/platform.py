@@ -58,10 +58,4 @@ CASES = [
     Case("POST", "/api/v1/attachments", "/api/v1/attachments",
          data={"owner_type": "solution", "owner_id": "{solution}"}, files={"file": (PDF, "資料.pdf")},
          anonymous=401, startup_member=201, startup_admin=201, platform_admin=201, default=403),
-    # Placeholder pages of challenges and solutions (their package replaces these cases).
-    Case("GET", "/challenges", "/challenges", default=200),
-    Case("GET", "/challenges/<int:challenge_id>", "/challenges/{draft_challenge}", anonymous=404,
-         startup_member=404, startup_admin=404, judge=404, co_owner=404, default=200),
-    Case("GET", "/solutions", "/solutions", default=200),
-    Case("GET", "/solutions/<int:solution_id>", "/solutions/{solution}", default=200),
 ]
