@@ -97,6 +97,10 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # The search indexes (gin_trgm_ops) need pg_trgm; trusted, so the database owner may create it.
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -50,7 +50,7 @@ def test_postgresql_upgrade_to_head_matches_models():
         pytest.skip("PostgreSQL is exercised by `make test` (TEST_DATABASE_URL)")
     admin, name, url = scratch
     try:
-        _assert_upgrade_and_no_diff(url, {"connect_args": {"options": f"-c search_path={name}"}})
+        _assert_upgrade_and_no_diff(url, {"connect_args": {"options": f"-c search_path={name},public"}})
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))

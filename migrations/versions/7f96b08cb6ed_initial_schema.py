@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c20d1a6a0152
+Revision ID: 7f96b08cb6ed
 Revises: 
-Create Date: 2026-11-24 09:41:57.286263
+Create Date: 2026-11-24 09:49:19.333264
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import app.db  # noqa: F401  (custom column types such as UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
-revision = 'c20d1a6a0152'
+revision = '7f96b08cb6ed'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -142,6 +142,7 @@ def upgrade():
     sa.Column('language', sa.String(length=5), nullable=False),
     sa.Column('published_at', app.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('rubric_id', sa.Integer(), nullable=True),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('env_lgwan', sa.Boolean(), nullable=False),
     sa.Column('env_internet', sa.Boolean(), nullable=False),
     sa.Column('env_onprem', sa.Boolean(), nullable=False),
@@ -158,7 +159,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_challenges_category'), ['category'], unique=False)
         batch_op.create_index(batch_op.f('ix_challenges_owner_org_id'), ['owner_org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_challenges_published_at'), ['published_at'], unique=False)
+        batch_op.create_index('ix_challenges_search_text_trgm', ['search_text'], unique=False, postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
         batch_op.create_index(batch_op.f('ix_challenges_status'), ['status'], unique=False)
+        batch_op.create_index('ix_challenges_status_category_deadline', ['status', 'category', 'application_deadline'], unique=False)
 
     op.create_table('contract_hub_waivers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -286,6 +289,8 @@ def upgrade():
     sa.Column('regions_served', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('search_text', sa.Text(), nullable=False),
+    sa.Column('facets', sa.Text(), nullable=False),
     sa.Column('env_lgwan', sa.Boolean(), nullable=False),
     sa.Column('env_internet', sa.Boolean(), nullable=False),
     sa.Column('env_onprem', sa.Boolean(), nullable=False),
@@ -298,7 +303,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_solutions_category'), ['category'], unique=False)
         batch_op.create_index(batch_op.f('ix_solutions_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_solutions_price_jpy_per_year'), ['price_jpy_per_year'], unique=False)
+        batch_op.create_index('ix_solutions_search_text_trgm', ['search_text'], unique=False, postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
         batch_op.create_index(batch_op.f('ix_solutions_status'), ['status'], unique=False)
+        batch_op.create_index('ix_solutions_status_id', ['status', 'id'], unique=False)
 
     op.create_table('applications',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -939,7 +946,9 @@ def downgrade():
 
     op.drop_table('applications')
     with op.batch_alter_table('solutions', schema=None) as batch_op:
+        batch_op.drop_index('ix_solutions_status_id')
         batch_op.drop_index(batch_op.f('ix_solutions_status'))
+        batch_op.drop_index('ix_solutions_search_text_trgm', postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
         batch_op.drop_index(batch_op.f('ix_solutions_price_jpy_per_year'))
         batch_op.drop_index(batch_op.f('ix_solutions_org_id'))
         batch_op.drop_index(batch_op.f('ix_solutions_category'))
@@ -971,7 +980,9 @@ def downgrade():
     op.drop_table('events')
     op.drop_table('contract_hub_waivers')
     with op.batch_alter_table('challenges', schema=None) as batch_op:
+        batch_op.drop_index('ix_challenges_status_category_deadline')
         batch_op.drop_index(batch_op.f('ix_challenges_status'))
+        batch_op.drop_index('ix_challenges_search_text_trgm', postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
         batch_op.drop_index(batch_op.f('ix_challenges_published_at'))
         batch_op.drop_index(batch_op.f('ix_challenges_owner_org_id'))
         batch_op.drop_index(batch_op.f('ix_challenges_category'))
