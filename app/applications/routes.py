@@ -74,14 +74,19 @@ def detail(application_id):
 
 
 def _render_detail(application, errors=None, code=200):
-    from ..reviews.services import assignment
+    from ..reviews.services import assignment, criteria_of, visible_reviews
+    reviews = []
+    if can(current_user, "application.view_scores", application) \
+            and not current_user.is_member(application.applicant_org_id):
+        reviews = visible_reviews(application, current_user)  # never for the applicant
     return render_template(
         "applications/detail.html", application=application, challenge=application.challenge,
         history=services.history(application), attachments=attachments_of("application", application.id),
         transitions=services.OWNER_TRANSITIONS.get(application.status, ()), labels=services.STATUS_LABELS,
         missing=services.missing_fields(application) if application.status == "draft" else {},
         deadline_passed=services.deadline_passed(application.challenge), errors=errors or {},
-        is_judge=assignment(application, current_user) is not None), code
+        is_judge=assignment(application, current_user) is not None, reviews=reviews,
+        criteria=criteria_of(application.challenge) if reviews else []), code
 
 
 @bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])

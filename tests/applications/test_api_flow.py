@@ -75,6 +75,7 @@ def test_the_whole_flow_through_the_api(api, db):
     assert [(x["judge_id"], x["application_id"]) for x in committee["recusals"]] == [(s.judge_b.id, app_id)]
     logged = db.session.query(AuditEvent).filter_by(object_type="conflict_declarations", action="create").all()
     assert [(e.actor_id, e.after["has_conflict"]) for e in logged] == [(s.judge_b.id, True), (s.judge_a.id, False)]
+    assert {e.org_id for e in logged} == {s.city.id}  # in the owning municipality's audit log
 
     # The rubric is now locked.
     assert owner.put(f"/api/v1/challenges/{cid}/rubric", json=RUBRIC).status_code == 409

@@ -77,6 +77,8 @@ def test_the_flow_through_the_pages(login, db):
                            "action": "submit"})
     assert r.status_code == 302
 
+    owner_view = owner.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "審査員A" in owner_view and "3.60" in owner_view  # owners see the judges' scores
     ranking = owner.get(f"/challenges/{s.challenge.id}/ranking")
     assert ranking.status_code == 200 and "3.60" in ranking.get_data(as_text=True)
     assert owner.post(f"/challenges/{s.challenge.id}/committee/close").status_code == 302
