@@ -15,6 +15,13 @@ from ..extensions import db
 COMMITTEE_STATUSES = ("open", "closed")
 
 
+def _owner_org_of_application(application_id: int) -> int | None:
+    """The owning municipality of an application's challenge (audit events go to its log)."""
+    from ..applications.models import Application
+    application = db.session.get(Application, application_id)
+    return application.challenge.owner_org_id if application is not None else None
+
+
 class Rubric(TimestampMixin, db.Model):
     __tablename__ = "rubrics"
     __audited__ = True
@@ -115,6 +122,9 @@ class ConflictDeclaration(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    def audit_org_id(self) -> int | None:
+        return _owner_org_of_application(self.application_id)
+
 
 class Review(TimestampMixin, db.Model):
     __tablename__ = "reviews"
@@ -131,6 +141,9 @@ class Review(TimestampMixin, db.Model):
     judge = relationship("User", lazy="joined")
     scores: Mapped[list["ReviewScore"]] = relationship(back_populates="review", cascade="all, delete-orphan",
                                                        lazy="selectin")
+
+    def audit_org_id(self) -> int | None:
+        return _owner_org_of_application(self.application_id)
 
 
 class ReviewScore(db.Model):
