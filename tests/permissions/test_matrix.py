@@ -51,11 +51,23 @@ def _client_for(app, login, world, role):
     return login(world.users[role])
 
 
+def _fill(value, ids):
+    """Put world ids into a JSON body: "{solution}" alone becomes the integer id."""
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    if isinstance(value, str) and "{" in value:
+        filled = value.format(**ids)
+        return int(filled) if value.startswith("{") and value.endswith("}") and filled.isdigit() else filled
+    return value
+
+
 def _send(client, case, world):
     path = case.path.format(**world.ids)
     kwargs = {}
     if case.json is not None:
-        kwargs["json"] = case.json
+        kwargs["json"] = _fill(case.json, world.ids)
     if case.data is not None or case.files:
         data = {k: v.format(**world.ids) if isinstance(v, str) else v for k, v in (case.data or {}).items()}
         for name, (content, filename) in (case.files or {}).items():

@@ -10,7 +10,7 @@ CASES = [
     Case("GET", "/api/v1/challenges/<int:challenge_id>/applications", "/api/v1/challenges/{challenge}/applications",
          anonymous=401, default=403, **OWNERS),
     Case("POST", "/api/v1/challenges/<int:challenge_id>/applications", "/api/v1/challenges/{challenge}/applications",
-         json={"solution_id": 1, "proposal": "提案"}, anonymous=401, startup_member=409, startup_admin=409,
+         json={"solution_id": "{solution}", "proposal": "提案"}, anonymous=401, startup_member=409, startup_admin=409,
          default=403),
     Case("GET", "/api/v1/applications/<int:application_id>", "/api/v1/applications/{application}",
          anonymous=404, default=200),

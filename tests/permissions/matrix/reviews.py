@@ -36,7 +36,7 @@ CASES = [
          json={"judges": ["judge@example.jp"], "chair": "city-admin@example.jp"}, anonymous=401, default=403,
          **MANAGERS),
     Case("POST", "/api/v1/challenges/<int:challenge_id>/committee/assignments",
-         "/api/v1/challenges/{challenge}/committee/assignments", json={"application_id": 1, "judge_ids": []},
+         "/api/v1/challenges/{challenge}/committee/assignments", json={"application_id": "{application}", "judge_ids": []},
          anonymous=401, default=403, **MANAGERS),
     Case("POST", "/api/v1/challenges/<int:challenge_id>/committee/close",
          "/api/v1/challenges/{challenge}/committee/close", anonymous=404, startup_member=404, startup_admin=404,

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 7f96b08cb6ed
+Revision ID: 68b69d70bd35
 Revises: 
-Create Date: 2026-11-24 09:49:19.333264
+Create Date: 2026-11-24 09:53:25.260645
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import app.db  # noqa: F401  (custom column types such as UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
-revision = '7f96b08cb6ed'
+revision = '68b69d70bd35'
 down_revision = None
 branch_labels = None
 depends_on = None
