@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import render_template
 from flask_smorest import Api, Blueprint
 from marshmallow import RAISE, Schema, fields, validate
@@ -21,6 +23,7 @@ class PlatformApi(Api):
 
     def init_app(self, app, *, spec_kwargs=None):
         spec_kwargs = spec_kwargs or {}
+        spec_kwargs.setdefault("marshmallow_plugin", MarshmallowPlugin(schema_name_resolver=_schema_name_resolver()))
         spec_kwargs.setdefault("info", {"description": "Municipalities and startups co-create solutions to "
                                                        "public problems. Authenticate with a personal API "
                                                        "token: `Authorization: Bearer <token>`."})
@@ -34,6 +37,21 @@ class PlatformApi(Api):
             return render_template("api_docs.html")
 
         app.register_blueprint(docs)
+
+
+def _schema_name_resolver():
+    """Names components after their class; when two domains use the same class name
+    (e.g. OrgRef), the later one is prefixed with its domain (ApplicationsOrgRef)."""
+    owners: dict[str, type] = {}
+
+    def resolve(schema) -> str:
+        cls = resolve_schema_cls(schema)
+        name = cls.__name__.removesuffix("Schema") or cls.__name__
+        if owners.setdefault(name, cls) is not cls:
+            domain = cls.__module__.split(".")[1] if cls.__module__.startswith("app.") else cls.__module__
+            name = f"{domain.title().replace('_', '')}{name}"
+        return name
+    return resolve
 
 
 class StrictSchema(Schema):

@@ -382,6 +382,10 @@ def load_data(app, url: str, reload: bool, use_create_all: bool) -> dict:
             raw.driver_connection.commit()
         finally:
             raw.close()
+        # COPY bypasses the ORM hooks that fill the normalised search columns: fill them as an import would.
+        result = app.test_cli_runner().invoke(args=["search-text", "rebuild"])
+        if result.exit_code != 0:
+            raise SystemExit(f"search-text rebuild failed: {result.output}")
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
         print(f"Loaded {len(orgs)} organisations, {len(challenges)} challenges, {len(co_owners)} co-owners, "
