@@ -7,12 +7,14 @@ as HTTP (ballots.cast) and are committed before the acknowledgement.
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 
-from flask import current_app, request
+from flask import current_app, has_app_context, request
 from flask_login import current_user
 from flask_socketio import join_room
+from werkzeug.exceptions import HTTPException
 
 from ...db import commit
 from ...errors import NotFound
@@ -53,6 +55,30 @@ def _may_view(contest) -> bool:
     return not current_user.is_authenticated and current_voter(contest.id) is not None
 
 
+def guarded(handler):
+    """Runs inside the event's request context: re-check the identity, map errors to the API shape."""
+    @functools.wraps(handler)
+    def wrapper(self, data=None):
+        if not current_user.is_authenticated and read_pass(guest_token()) is None:
+            return error("unauthorized", "Session ended.")
+        try:
+            return handler(self, data)
+        except HTTPException as exc:
+            db.session.rollback()
+            code = getattr(exc, "error_code", None) or (exc.name or "error").lower().replace(" ", "_")
+            if code == "unprocessable_entity":
+                code = "validation_error"
+            return error(code, exc.description or "", getattr(exc, "fields", {}))
+        except Exception:
+            db.session.rollback()
+            log.exception("Socket event %s failed", handler.__name__)
+            return error("server_error", "Something went wrong.")
+        finally:
+            if has_app_context():
+                db.session.remove()
+    return wrapper
+
+
 class ContestNamespace(AuthenticatedNamespace):
     allow_anonymous = True  # guests with a join pass; checked in on_connect
 
@@ -64,25 +90,7 @@ class ContestNamespace(AuthenticatedNamespace):
             return False
         return super().on_connect(auth)
 
-    def trigger_event(self, event, *args):
-        if event not in ("connect", "disconnect") and not current_user.is_authenticated \
-                and read_pass(guest_token()) is None:
-            return error("unauthorized", "Session ended.")
-        try:
-            return super().trigger_event(event, *args)
-        except NotFound:
-            return error("not_found", "Not found.")
-        except Exception as exc:  # an HTTPException from a service: the same shape as the API
-            db.session.rollback()
-            code = getattr(exc, "code", None)
-            if code and 400 <= code < 500:
-                return error(getattr(exc, "error_code", "error"), exc.description or "",
-                             getattr(exc, "fields", {}))
-            log.exception("Socket event %s failed", event)
-            return error("server_error", "Something went wrong.")
-        finally:
-            db.session.remove()
-
+    @guarded
     def on_join(self, data=None):
         """{"contest_id", "role": "viewer" | "moderator"} -> the contest's room, and the state."""
         if not _payload_ok(data):
@@ -100,6 +108,7 @@ class ContestNamespace(AuthenticatedNamespace):
             join_room(broadcast.moderator_room(contest.id))
         return {"ok": True, "state": services.state(contest, current_voter(contest.id))}
 
+    @guarded
     def on_vote(self, data=None):
         """{"contest_id", "round_id", "choices": [...], "idempotency_key"} -> {"receipt"}."""
         if not _payload_ok(data):
@@ -120,6 +129,7 @@ class ContestNamespace(AuthenticatedNamespace):
         return {"ok": True, "receipt": result.receipt, "choices": result.ballot.choices,
                 "replayed": not result.created}
 
+    @guarded
     def on_state(self, data=None):
         if not _payload_ok(data):
             return error("bad_request", "Send {contest_id}.")
