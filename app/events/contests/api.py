@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from ...api import paged, paginate
 from ...db import commit
-from ...errors import InvalidInput, NotFound
+from ...errors import InvalidInput, NotFound, PermissionDenied, Unauthorized
 from ...extensions import db
-from ...policies import authorize
+from ...policies import authorize, can
 from ..models import Event
 from . import ballots, services, tally
 from .identity import current_voter
@@ -70,10 +70,13 @@ class Contests(MethodView):
     @blp.arguments(ContestCreateSchema)
     @blp.response(201, ContestSchema)
     def post(self, data):
+        if not current_user.is_authenticated:
+            raise Unauthorized()
         event = db.session.get(Event, data["event_id"])
         if event is None:
             raise InvalidInput({"event_id": [_("Unknown event.")]})
-        authorize("contest.create", event)
+        if not can(current_user, "contest.create", event):
+            raise PermissionDenied() if current_user.is_authenticated else Unauthorized()
         contest = services.create_contest(event, current_user, data)
         commit()
         return contest
@@ -238,7 +241,6 @@ def cast_ballot(data, contest_id, round_id):
     rnd = load_round(contest, round_id)
     voter = current_voter(contest.id)
     if voter is None:
-        from ...errors import Unauthorized
         raise Unauthorized()
     result = ballots.cast(rnd.id, voter, data["choices"], request.headers.get("Idempotency-Key", ""))
     commit()  # durable before it is acknowledged
@@ -276,7 +278,6 @@ class LikeItem(MethodView):
 def _voter_or_401(contest):
     voter = current_voter(contest.id)
     if voter is None:
-        from ...errors import Unauthorized
         raise Unauthorized()
     return voter
 

@@ -62,12 +62,12 @@ def current_ballot(round_id: int, voter_key: str) -> Ballot | None:
 
 def cast(round_id: int, voter, choices, idempotency_key: str, via: str = "http") -> Receipt:
     """Accept (or idempotently return) a ballot. Flushes; the caller commits before acknowledging."""
-    if not idempotency_key or len(idempotency_key) > MAX_KEY:
-        raise InvalidInput({"idempotency_key": [_("Send an Idempotency-Key of 1 to 80 characters.")]})
     rnd = lock_round(round_id)
     contest = rnd.contest
     if not eligibility.eligible(contest, rnd.eligibility, voter):
         raise PermissionDenied(_("You are not eligible to vote in this round."))
+    if not idempotency_key or len(idempotency_key) > MAX_KEY:
+        raise InvalidInput({"idempotency_key": [_("Send an Idempotency-Key of 1 to 80 characters.")]})
     chosen = validate_choices(rnd, choices)
     previous = db.session.scalar(select(Ballot).where(Ballot.round_id == rnd.id, Ballot.voter_key == voter.key,
                                                       Ballot.idempotency_key == idempotency_key))

@@ -338,6 +338,8 @@ def like(entry: Entry, voter) -> bool:
 
 
 def unlike(entry: Entry, voter) -> None:
+    if not eligibility.attending(entry.contest, voter):
+        raise PermissionDenied(_("Only attendees can like an entry."))
     _not_finalized(entry.contest)
     db.session.execute(Like.__table__.delete().where(Like.entry_id == entry.id, Like.voter_key == voter.key))
 
