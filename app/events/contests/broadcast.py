@@ -63,8 +63,13 @@ def mark_dirty(round_id: int) -> None:
     ensure_worker(app)
 
 
+def worker_enabled(app) -> bool:
+    """On by default; off under tests unless a test turns it on (tests flush by hand)."""
+    return bool(app.config.get("CONTESTS_BROADCAST_WORKER", not app.testing))
+
+
 def ensure_worker(app) -> None:
-    if not app.config.get("CONTESTS_BROADCAST_WORKER", True):
+    if not worker_enabled(app):
         return
     with _lock:
         if id(app) in _workers:
@@ -74,12 +79,14 @@ def ensure_worker(app) -> None:
 
 
 def _run(app) -> None:
-    while True:
+    while worker_enabled(app):
         socketio.sleep(INTERVAL)
         try:
             flush_once(app)
         except Exception:  # the loop must survive anything (database restart, Redis down)
             log.exception("Contest broadcast flush failed")
+    with _lock:
+        _workers.discard(id(app))
 
 
 def _take_dirty(app) -> set[int]:

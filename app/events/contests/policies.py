@@ -1,4 +1,5 @@
-"""Contest rules. Organisers are the staff of the event's host organisations (and co-hosts).
+"""Contest rules. Organisers are the ADMINS of the event's host organisations (and co-hosts) and
+the event's creator; other host staff are voters, so they never see who voted for what.
 Voting eligibility is object-level and per round (eligibility.py, checked in the service)."""
 from ...policies import rule
 
@@ -7,15 +8,19 @@ def _is_host_staff(user, contest) -> bool:
     return user is not None and bool(user.org_ids() & contest.host_org_ids())
 
 
+def _is_organiser(user, event) -> bool:
+    return user is not None and (user.is_platform_admin or bool(user.org_ids(role="admin") & event.host_org_ids())
+                                 or (event.created_by_id is not None and event.created_by_id == user.id))
+
+
 def event_is_public(event) -> bool:
     return event.status == "published" and event.visibility == "public"
 
 
 @rule("contest.create")
 def create(user, event):
-    """`event` is the contest's event: its host staff create contests on it."""
-    return user is not None and event is not None and (user.is_platform_admin
-                                                        or bool(user.org_ids() & event.host_org_ids()))
+    """`event` is the contest's event: its organisers create contests on it."""
+    return event is not None and _is_organiser(user, event)
 
 
 @rule("contest.view")
@@ -29,7 +34,7 @@ def view(user, contest):
 @rule("contest.manage")
 def manage(user, contest):
     """Organiser: entries, order, formula, judges, rounds, pitch timer, finalize, reveal, presenter screen."""
-    return user is not None and (user.is_platform_admin or _is_host_staff(user, contest))
+    return _is_organiser(user, contest.event)
 
 
 @rule("contest.export")

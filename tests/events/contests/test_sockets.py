@@ -32,7 +32,7 @@ def _no_worker(app):
         server.manager = manager
     yield
     server.manager = saved
-    app.config["CONTESTS_BROADCAST_WORKER"] = True
+    app.config.pop("CONTESTS_BROADCAST_WORKER", None)
 
 
 class Fresh:

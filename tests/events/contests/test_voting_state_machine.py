@@ -134,4 +134,4 @@ def test_voting_state_machine(app):
                 max_examples=10, stateful_step_count=25, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
     finally:
-        app.config["CONTESTS_BROADCAST_WORKER"] = True
+        app.config.pop("CONTESTS_BROADCAST_WORKER", None)

@@ -46,14 +46,13 @@ def _contests(world):
                      join_code=contest.join_code, contest_event=event.id, startup_b=other.id)
 
 
-MANAGERS = dict(municipality_member=200, municipality_admin=200, platform_admin=200)
+MANAGERS = dict(municipality_admin=200, platform_admin=200)   # host staff members vote, admins organise
 PAGE_MANAGE = dict(anonymous=302, default=403, **MANAGERS)
 API_MANAGE = dict(anonymous=401, default=403, **MANAGERS)
 
 
 def manage(status):
-    return dict(anonymous=401, default=403, municipality_member=status, municipality_admin=status,
-                platform_admin=status)
+    return dict(anonymous=401, default=403, municipality_admin=status, platform_admin=status)
 
 
 C = "/api/v1/contests/{contest}"
