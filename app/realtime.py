@@ -95,8 +95,15 @@ class AuthenticatedNamespace(Namespace):
             untrack(current_user.id, request.sid, self.namespace)
 
     def trigger_event(self, event, *args):
-        if event not in ("connect", "disconnect") and not self.allow_anonymous \
-                and not current_user.is_authenticated:
-            disconnect()
-            return {"error": {"code": "unauthorized", "message": "Session ended."}}
-        return super().trigger_event(event, *args)
+        """Every event re-validates the session inside the request context Flask-SocketIO sets up."""
+        handler = getattr(self, "on_" + (event or ""), None)
+        if handler is None or event in ("connect", "disconnect") or self.allow_anonymous:
+            return super().trigger_event(event, *args)
+
+        def guarded(*handler_args):
+            if not current_user.is_authenticated:
+                disconnect()
+                return {"error": {"code": "unauthorized", "message": "Session ended."}}
+            return handler(*handler_args)
+
+        return self.socketio._handle_event(guarded, event, self.namespace, *args)

@@ -148,3 +148,7 @@ def seed(context: dict) -> None:
     db.session.flush()
     context["contest_event_id"] = contest.id
     context["events"] = {"meetup": meetup.id, "workshop": workshop.id, "past": past.id, "contest": contest.id}
+
+    # The pitch contest on the contest event (rounds, entries, a verified snapshot).
+    from .contests.seed import seed as seed_contest
+    seed_contest(context)

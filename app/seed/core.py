@@ -98,6 +98,7 @@ def seed_organizations(context: dict, rows: list[dict]) -> None:
 
 def seed_users(context: dict, rows: list[dict], password: str) -> None:
     password_hash = hash_password(password)  # Argon2 is slow on purpose: hash once, share the hash.
+    context["password_hash"] = password_hash  # other domains' demo users share the demo password
     users, admins, titles, judges = {}, {}, {}, []
     for row in rows:
         user = User(email=accounts.normalise_email(row["email"]), password_hash=password_hash,

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 68b69d70bd35
+Revision ID: 98bdbc55ce56
 Revises: 
-Create Date: 2026-11-24 09:53:25.260645
+Create Date: 2026-11-24 10:04:44.043503
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import app.db  # noqa: F401  (custom column types such as UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
-revision = '68b69d70bd35'
+revision = '98bdbc55ce56'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -370,6 +370,38 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_committees')),
     sa.UniqueConstraint('challenge_id', name=op.f('uq_committees_challenge_id'))
     )
+    op.create_table('contests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('challenge_id', sa.Integer(), nullable=True),
+    sa.Column('rubric_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('weight_judges', sa.Integer(), nullable=False),
+    sa.Column('weight_votes', sa.Integer(), nullable=False),
+    sa.Column('weight_likes', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('named_export', sa.Boolean(), nullable=False),
+    sa.Column('join_code', sa.String(length=16), nullable=False),
+    sa.Column('pitch_seconds', sa.Integer(), nullable=False),
+    sa.Column('current_entry_id', sa.Integer(), nullable=True),
+    sa.Column('pitch_started_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finalized_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revealed_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('weight_judges + weight_votes + weight_likes = 100', name=op.f('ck_contests_weights_sum_100')),
+    sa.CheckConstraint('weight_judges >= 0 AND weight_votes >= 0 AND weight_likes >= 0', name=op.f('ck_contests_weights_non_negative')),
+    sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'], name=op.f('fk_contests_challenge_id_challenges'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_contests_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['rubric_id'], ['rubrics.id'], name=op.f('fk_contests_rubric_id_rubrics'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contests')),
+    sa.UniqueConstraint('join_code', name=op.f('uq_contests_join_code'))
+    )
+    with op.batch_alter_table('contests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contests_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contests_status'), ['status'], unique=False)
+
     op.create_table('event_challenges',
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('challenge_id', sa.Integer(), nullable=False),
@@ -545,6 +577,77 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_conflict_declarations_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conflict_declarations_judge_id'), ['judge_id'], unique=False)
 
+    op.create_table('contest_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contest_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('solution_id', sa.Integer(), nullable=True),
+    sa.Column('application_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_contest_entries_application_id_applications'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['contest_id'], ['contests.id'], name=op.f('fk_contest_entries_contest_id_contests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_contest_entries_org_id_organizations')),
+    sa.ForeignKeyConstraint(['solution_id'], ['solutions.id'], name=op.f('fk_contest_entries_solution_id_solutions'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contest_entries')),
+    sa.UniqueConstraint('contest_id', 'org_id', name=op.f('uq_contest_entries_contest_id_org_id'))
+    )
+    with op.batch_alter_table('contest_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contest_entries_contest_id'), ['contest_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contest_entries_org_id'), ['org_id'], unique=False)
+
+    op.create_table('contest_join_passes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contest_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('display_name', sa.String(length=80), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['contest_id'], ['contests.id'], name=op.f('fk_contest_join_passes_contest_id_contests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_contest_join_passes_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contest_join_passes'))
+    )
+    with op.batch_alter_table('contest_join_passes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contest_join_passes_contest_id'), ['contest_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contest_join_passes_user_id'), ['user_id'], unique=False)
+
+    op.create_table('contest_judges',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contest_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contest_id'], ['contests.id'], name=op.f('fk_contest_judges_contest_id_contests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_contest_judges_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contest_judges')),
+    sa.UniqueConstraint('contest_id', 'user_id', name=op.f('uq_contest_judges_contest_id_user_id'))
+    )
+    with op.batch_alter_table('contest_judges', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contest_judges_contest_id'), ['contest_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contest_judges_user_id'), ['user_id'], unique=False)
+
+    op.create_table('contest_rounds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contest_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('method', sa.String(length=20), nullable=False),
+    sa.Column('max_choices', sa.Integer(), nullable=False),
+    sa.Column('eligibility', sa.JSON(), nullable=False),
+    sa.Column('allow_change', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('opened_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['contest_id'], ['contests.id'], name=op.f('fk_contest_rounds_contest_id_contests'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contest_rounds'))
+    )
+    with op.batch_alter_table('contest_rounds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contest_rounds_contest_id'), ['contest_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contest_rounds_status'), ['status'], unique=False)
+
     op.create_table('event_card_likes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('card_id', sa.Integer(), nullable=False),
@@ -712,6 +815,105 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_reviews_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reviews_judge_id'), ['judge_id'], unique=False)
 
+    op.create_table('contest_ballots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('voter_key', sa.String(length=40), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('join_pass_id', sa.Integer(), nullable=True),
+    sa.Column('choices', sa.JSON(), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=80), nullable=False),
+    sa.Column('receipt', sa.String(length=40), nullable=False),
+    sa.Column('via', sa.String(length=10), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('superseded_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('superseded_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['join_pass_id'], ['contest_join_passes.id'], name=op.f('fk_contest_ballots_join_pass_id_contest_join_passes'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['round_id'], ['contest_rounds.id'], name=op.f('fk_contest_ballots_round_id_contest_rounds'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_contest_ballots_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contest_ballots')),
+    sa.UniqueConstraint('receipt', name=op.f('uq_contest_ballots_receipt')),
+    sa.UniqueConstraint('round_id', 'voter_key', 'idempotency_key', name='uq_contest_ballot_idempotency')
+    )
+    with op.batch_alter_table('contest_ballots', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contest_ballots_round_id'), ['round_id'], unique=False)
+        batch_op.create_index('uq_contest_ballot_current', ['round_id', 'voter_key'], unique=True, postgresql_where=sa.text('superseded_at IS NULL'), sqlite_where=sa.text('superseded_at IS NULL'))
+
+    op.create_table('contest_judge_declarations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('judge_id', sa.Integer(), nullable=False),
+    sa.Column('has_conflict', sa.Boolean(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('declared_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['contest_entries.id'], name=op.f('fk_contest_judge_declarations_entry_id_contest_entries'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['judge_id'], ['users.id'], name=op.f('fk_contest_judge_declarations_judge_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contest_judge_declarations')),
+    sa.UniqueConstraint('entry_id', 'judge_id', name=op.f('uq_contest_judge_declarations_entry_id_judge_id'))
+    )
+    with op.batch_alter_table('contest_judge_declarations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contest_judge_declarations_entry_id'), ['entry_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contest_judge_declarations_judge_id'), ['judge_id'], unique=False)
+
+    op.create_table('contest_judge_scores',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('judge_id', sa.Integer(), nullable=False),
+    sa.Column('scores', sa.JSON(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['contest_entries.id'], name=op.f('fk_contest_judge_scores_entry_id_contest_entries'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['judge_id'], ['users.id'], name=op.f('fk_contest_judge_scores_judge_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contest_judge_scores')),
+    sa.UniqueConstraint('entry_id', 'judge_id', name=op.f('uq_contest_judge_scores_entry_id_judge_id'))
+    )
+    with op.batch_alter_table('contest_judge_scores', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contest_judge_scores_entry_id'), ['entry_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contest_judge_scores_judge_id'), ['judge_id'], unique=False)
+
+    op.create_table('contest_likes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('voter_key', sa.String(length=40), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['contest_entries.id'], name=op.f('fk_contest_likes_entry_id_contest_entries'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contest_likes')),
+    sa.UniqueConstraint('entry_id', 'voter_key', name=op.f('uq_contest_likes_entry_id_voter_key'))
+    )
+    with op.batch_alter_table('contest_likes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contest_likes_entry_id'), ['entry_id'], unique=False)
+
+    op.create_table('contest_results',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contest_id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.Column('judge_score', sa.Float(), nullable=True),
+    sa.Column('judges', sa.Integer(), nullable=False),
+    sa.Column('votes', sa.Integer(), nullable=False),
+    sa.Column('vote_share', sa.Float(), nullable=False),
+    sa.Column('likes', sa.Integer(), nullable=False),
+    sa.Column('like_share', sa.Float(), nullable=False),
+    sa.Column('total', sa.Float(), nullable=False),
+    sa.ForeignKeyConstraint(['contest_id'], ['contests.id'], name=op.f('fk_contest_results_contest_id_contests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['entry_id'], ['contest_entries.id'], name=op.f('fk_contest_results_entry_id_contest_entries'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contest_results')),
+    sa.UniqueConstraint('contest_id', 'entry_id', name=op.f('uq_contest_results_contest_id_entry_id'))
+    )
+    with op.batch_alter_table('contest_results', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contest_results_contest_id'), ['contest_id'], unique=False)
+
+    op.create_table('contest_tally_snapshots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('counts', sa.JSON(), nullable=False),
+    sa.Column('ballot_ids', sa.JSON(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['contest_rounds.id'], name=op.f('fk_contest_tally_snapshots_round_id_contest_rounds'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contest_tally_snapshots')),
+    sa.UniqueConstraint('round_id', name=op.f('uq_contest_tally_snapshots_round_id'))
+    )
     op.create_table('contract_records',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('municipality_id', sa.Integer(), nullable=False),
@@ -843,6 +1045,30 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_contract_records_category'))
 
     op.drop_table('contract_records')
+    op.drop_table('contest_tally_snapshots')
+    with op.batch_alter_table('contest_results', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contest_results_contest_id'))
+
+    op.drop_table('contest_results')
+    with op.batch_alter_table('contest_likes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contest_likes_entry_id'))
+
+    op.drop_table('contest_likes')
+    with op.batch_alter_table('contest_judge_scores', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contest_judge_scores_judge_id'))
+        batch_op.drop_index(batch_op.f('ix_contest_judge_scores_entry_id'))
+
+    op.drop_table('contest_judge_scores')
+    with op.batch_alter_table('contest_judge_declarations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contest_judge_declarations_judge_id'))
+        batch_op.drop_index(batch_op.f('ix_contest_judge_declarations_entry_id'))
+
+    op.drop_table('contest_judge_declarations')
+    with op.batch_alter_table('contest_ballots', schema=None) as batch_op:
+        batch_op.drop_index('uq_contest_ballot_current', postgresql_where=sa.text('superseded_at IS NULL'), sqlite_where=sa.text('superseded_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_contest_ballots_round_id'))
+
+    op.drop_table('contest_ballots')
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reviews_judge_id'))
         batch_op.drop_index(batch_op.f('ix_reviews_application_id'))
@@ -886,6 +1112,26 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_event_card_likes_card_id'))
 
     op.drop_table('event_card_likes')
+    with op.batch_alter_table('contest_rounds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contest_rounds_status'))
+        batch_op.drop_index(batch_op.f('ix_contest_rounds_contest_id'))
+
+    op.drop_table('contest_rounds')
+    with op.batch_alter_table('contest_judges', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contest_judges_user_id'))
+        batch_op.drop_index(batch_op.f('ix_contest_judges_contest_id'))
+
+    op.drop_table('contest_judges')
+    with op.batch_alter_table('contest_join_passes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contest_join_passes_user_id'))
+        batch_op.drop_index(batch_op.f('ix_contest_join_passes_contest_id'))
+
+    op.drop_table('contest_join_passes')
+    with op.batch_alter_table('contest_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contest_entries_org_id'))
+        batch_op.drop_index(batch_op.f('ix_contest_entries_contest_id'))
+
+    op.drop_table('contest_entries')
     with op.batch_alter_table('conflict_declarations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conflict_declarations_judge_id'))
         batch_op.drop_index(batch_op.f('ix_conflict_declarations_application_id'))
@@ -932,6 +1178,11 @@ def downgrade():
 
     op.drop_table('event_co_hosts')
     op.drop_table('event_challenges')
+    with op.batch_alter_table('contests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contests_status'))
+        batch_op.drop_index(batch_op.f('ix_contests_event_id'))
+
+    op.drop_table('contests')
     op.drop_table('committees')
     with op.batch_alter_table('challenge_co_owners', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_challenge_co_owners_org_id'))

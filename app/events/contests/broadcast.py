@@ -1,0 +1,171 @@
+"""Coalesced live updates. A ballot never broadcasts by itself: it marks its round dirty.
+
+One background task per process (socketio.start_background_task) wakes every 200 ms, takes
+the dirty rounds, and emits ONE `tally` (with the round's version) per changed round to the
+contest's room. With Redis, the dirty set and a 200 ms throttle key are shared, so several web
+processes and RQ workers together emit at most every 200 ms per round; Socket.IO's Redis
+message queue fans the emit out to every process. Redis errors never reach the voter: the
+ballot is already committed, and viewers resync with GET .../state.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import current_app
+
+from ...extensions import db, socketio
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "/contests"
+INTERVAL = 0.2
+DIRTY_KEY = "contests:dirty"
+THROTTLE_KEY = "contests:throttle:{}"
+EMITTED_KEY = "contests:emitted:{}"
+
+_lock = threading.Lock()
+_local_dirty: set[int] = set()
+_last_emitted: dict[int, int] = {}
+_workers: set[int] = set()
+
+
+def room(contest_id: int) -> str:
+    return f"contest:{contest_id}"
+
+
+def moderator_room(contest_id: int) -> str:
+    return f"contest:{contest_id}:mod"
+
+
+def _redis(app):
+    url = app.config.get("REDIS_URL")
+    if not url:
+        return None
+    from redis import Redis
+    return Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+
+
+def mark_dirty(round_id: int) -> None:
+    """After a ballot committed: the round's tally changed. Never raises."""
+    app = current_app._get_current_object()
+    shared = False
+    try:
+        r = _redis(app)
+        if r is not None:
+            r.sadd(DIRTY_KEY, round_id)
+            shared = True
+    except Exception:
+        log.warning("Redis unavailable: round %s marked dirty in this process only", round_id)
+    if not shared:
+        with _lock:
+            _local_dirty.add(round_id)
+    ensure_worker(app)
+
+
+def worker_enabled(app) -> bool:
+    """On by default; off under tests unless a test turns it on (tests flush by hand)."""
+    return bool(app.config.get("CONTESTS_BROADCAST_WORKER", not app.testing))
+
+
+def ensure_worker(app) -> None:
+    if not worker_enabled(app):
+        return
+    with _lock:
+        if id(app) in _workers:
+            return
+        _workers.add(id(app))
+    socketio.start_background_task(_run, app)
+
+
+def _run(app) -> None:
+    while worker_enabled(app):
+        socketio.sleep(INTERVAL)
+        try:
+            flush_once(app)
+        except Exception:  # the loop must survive anything (database restart, Redis down)
+            log.exception("Contest broadcast flush failed")
+    with _lock:
+        _workers.discard(id(app))
+
+
+def _take_dirty(app) -> set[int]:
+    with _lock:
+        dirty = set(_local_dirty)
+        _local_dirty.clear()
+    try:
+        r = _redis(app)
+        if r is not None:
+            dirty |= {int(x) for x in (r.spop(DIRTY_KEY, 1000) or [])}
+    except Exception:
+        log.warning("Redis unavailable: flushing local dirty rounds only")
+    return dirty
+
+
+def _throttled(app, round_id: int) -> bool:
+    try:
+        r = _redis(app)
+        if r is not None:
+            return not r.set(THROTTLE_KEY.format(round_id), 1, nx=True, px=int(INTERVAL * 1000))
+    except Exception:
+        pass
+    return False
+
+
+def _already_emitted(app, round_id: int, version: int) -> bool:
+    if _last_emitted.get(round_id, -1) >= version:
+        return True
+    try:
+        r = _redis(app)
+        if r is not None:
+            previous = r.getset(EMITTED_KEY.format(round_id), version)
+            r.expire(EMITTED_KEY.format(round_id), 86400)
+            if previous is not None and int(previous) >= version:
+                return True
+    except Exception:
+        pass
+    return False
+
+
+def flush_once(app) -> int:
+    """Emit one `tally` per dirty round whose version moved on. Returns how many were emitted."""
+    from .models import VotingRound
+    from .tally import tally_payload
+
+    emitted = 0
+    for round_id in sorted(_take_dirty(app)):
+        if _throttled(app, round_id):
+            with _lock:
+                _local_dirty.add(round_id)  # try again on the next tick
+            continue
+        with app.app_context():
+            try:
+                rnd = db.session.get(VotingRound, round_id)
+                payload = tally_payload(rnd) if rnd is not None else None
+            finally:
+                db.session.remove()
+        if payload is None or _already_emitted(app, round_id, payload["version"]):
+            continue
+        if emit("tally", payload, room(payload["contest_id"])):
+            _last_emitted[round_id] = payload["version"]
+            emitted += 1
+        else:
+            with _lock:
+                _local_dirty.add(round_id)
+    return emitted
+
+
+def emit(event: str, payload: dict, to: str) -> bool:
+    """Emit to a room; a broken message queue is logged, never raised."""
+    try:
+        socketio.emit(event, payload, to=to, namespace=NAMESPACE)
+        return True
+    except Exception:
+        log.warning("Could not broadcast %s to %s", event, to)
+        return False
+
+
+def announce(event: str, payload: dict, contest_id: int) -> None:
+    """Rare state changes (round opened/closed, pitch started, results revealed): emit after commit."""
+    from ...db import on_commit
+    on_commit(lambda: emit(event, payload, room(contest_id)))

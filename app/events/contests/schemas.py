@@ -1,0 +1,200 @@
+"""Contest API schemas. Inputs are StrictSchema (unknown fields rejected)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ...api import StrictSchema
+from .models import ELIGIBILITY_MODES, VOTE_METHODS
+
+WEIGHT = dict(validate=validate.Range(min=0, max=100))
+
+
+class ContestFieldsSchema(StrictSchema):
+    description = fields.String(validate=validate.Length(max=10000))
+    weight_judges = fields.Integer(**WEIGHT)
+    weight_votes = fields.Integer(**WEIGHT)
+    weight_likes = fields.Integer(**WEIGHT)
+    named_export = fields.Boolean()
+    pitch_seconds = fields.Integer(validate=validate.Range(min=30, max=3600))
+    challenge_id = fields.Integer(allow_none=True)
+    rubric_id = fields.Integer(allow_none=True)
+
+
+class ContestCreateSchema(ContestFieldsSchema):
+    event_id = fields.Integer(required=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ContestUpdateSchema(ContestFieldsSchema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+
+
+class FormulaSchema(Schema):
+    judges = fields.Integer()
+    votes = fields.Integer()
+    likes = fields.Integer()
+
+
+class EntrySchema(Schema):
+    id = fields.Integer()
+    org_id = fields.Integer()
+    org_name = fields.Function(lambda e: e.organization.name_ja)
+    solution_id = fields.Integer(allow_none=True)
+    application_id = fields.Integer(allow_none=True)
+    title = fields.String()
+    summary = fields.String()
+    position = fields.Integer()
+    source = fields.String()
+
+
+class ContestSchema(Schema):
+    id = fields.Integer()
+    event_id = fields.Integer()
+    challenge_id = fields.Integer(allow_none=True)
+    rubric_id = fields.Integer(allow_none=True)
+    title = fields.String()
+    description = fields.String()
+    formula = fields.Nested(FormulaSchema)
+    status = fields.String()
+    pitch_seconds = fields.Integer()
+    named_export = fields.Boolean()
+    finalized_at = fields.DateTime(allow_none=True)
+    revealed_at = fields.DateTime(allow_none=True)
+    entries = fields.List(fields.Nested(EntrySchema))
+
+
+class ContestQuerySchema(StrictSchema):
+    event_id = fields.Integer()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class EntryCreateSchema(StrictSchema):
+    org_id = fields.Integer(required=True)
+    solution_id = fields.Integer(allow_none=True)
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    summary = fields.String(validate=validate.Length(max=5000))
+
+
+class ImportSchema(StrictSchema):
+    challenge_id = fields.Integer(allow_none=True)
+
+
+class OrderSchema(StrictSchema):
+    entry_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=200))
+
+
+class PitchSchema(StrictSchema):
+    entry_id = fields.Integer(required=True, allow_none=True)
+
+
+class JudgeCreateSchema(StrictSchema):
+    user_id = fields.Integer(required=True)
+
+
+class JudgeSchema(Schema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    display_name = fields.Function(lambda j: j.user.display_name)
+
+
+class DeclarationSchema(StrictSchema):
+    has_conflict = fields.Boolean(required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class DeclarationOutSchema(Schema):
+    entry_id = fields.Integer()
+    has_conflict = fields.Boolean()
+    reason = fields.String()
+    declared_at = fields.DateTime()
+
+
+class ScoreSchema(StrictSchema):
+    scores = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
+
+
+class ScoreOutSchema(Schema):
+    entry_id = fields.Integer()
+    judge_id = fields.Integer()
+    scores = fields.Dict()
+
+
+class RoundCreateSchema(StrictSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    method = fields.String(validate=validate.OneOf(VOTE_METHODS))
+    max_choices = fields.Integer(validate=validate.Range(min=1, max=20))
+    eligibility = fields.List(fields.String(validate=validate.OneOf(ELIGIBILITY_MODES)),
+                              validate=validate.Length(min=1, max=3))
+    allow_change = fields.Boolean()
+
+
+class RoundUpdateSchema(RoundCreateSchema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+
+
+class SnapshotSchema(Schema):
+    counts = fields.Dict()
+    ballot_ids = fields.List(fields.Integer())
+    sha256 = fields.String()
+    created_at = fields.DateTime()
+
+
+class RoundSchema(Schema):
+    id = fields.Integer()
+    contest_id = fields.Integer()
+    title = fields.String()
+    method = fields.String()
+    max_choices = fields.Integer()
+    eligibility = fields.List(fields.String())
+    allow_change = fields.Boolean()
+    status = fields.String()
+    version = fields.Integer()
+    opened_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    snapshot = fields.Nested(SnapshotSchema, allow_none=True)
+
+
+class BallotCreateSchema(StrictSchema):
+    choices = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=20))
+
+
+class ReceiptSchema(Schema):
+    receipt = fields.String()
+    round_id = fields.Integer()
+    choices = fields.List(fields.Integer())
+    created_at = fields.DateTime()
+    replayed = fields.Boolean()
+
+
+class VerifySchema(Schema):
+    round_id = fields.Integer()
+    verified = fields.Boolean()
+    snapshot = fields.String(allow_none=True)
+    recount = fields.String()
+
+
+class ResultSchema(Schema):
+    rank = fields.Integer()
+    entry_id = fields.Integer()
+    title = fields.Function(lambda r: r.entry.title if hasattr(r, "entry") else r["entry"].title)
+    judge_score = fields.Float(allow_none=True)
+    judges = fields.Integer()
+    votes = fields.Integer()
+    vote_share = fields.Float()
+    likes = fields.Integer()
+    like_share = fields.Float()
+    total = fields.Float()
+
+
+class ResultsSchema(Schema):
+    contest_id = fields.Integer()
+    formula = fields.Dict()
+    final = fields.Boolean()
+    results = fields.List(fields.Nested(ResultSchema))
+
+
+class LikeOutSchema(Schema):
+    entry_id = fields.Integer()
+    liked = fields.Boolean()
+    likes = fields.Integer()

@@ -1,0 +1,91 @@
+// Presenter screen (big screen): current pitch + timer, join QR, live bar chart, results reveal.
+(function () {
+  "use strict";
+  var root = document.getElementById("presenter");
+  if (!root) { return; }
+  var contestId = parseInt(root.getAttribute("data-contest-id"), 10);
+  var stateUrl = root.getAttribute("data-state-url");
+  var chart = document.getElementById("bar-chart");
+  var entries = [];
+  var pitch = null;
+  var timerId = null;
+
+  function label(name) { return root.getAttribute("data-label-" + name) || ""; }
+  function text(id, value) { document.getElementById(id).textContent = value; }
+
+  function ensureBars() {
+    if (chart.childElementCount === entries.length) { return; }
+    chart.textContent = "";
+    entries.forEach(function (e) {
+      var row = document.createElement("div");
+      row.className = "bar-row";
+      row.setAttribute("data-entry-id", e.id);
+      var name = document.createElement("span"); name.className = "bar-label"; name.textContent = e.title;
+      var track = document.createElement("span"); track.className = "bar-track";
+      var bar = document.createElement("span"); bar.className = "bar";
+      track.appendChild(bar);
+      var count = document.createElement("span"); count.className = "bar-count"; count.textContent = "0";
+      row.appendChild(name); row.appendChild(track); row.appendChild(count);
+      chart.appendChild(row);
+    });
+  }
+  function drawTally(t) {
+    ensureBars();
+    var counts = (t && t.counts) || {};
+    var max = 1;
+    Object.keys(counts).forEach(function (k) { max = Math.max(max, counts[k]); });
+    entries.forEach(function (e) {
+      var row = chart.querySelector('[data-entry-id="' + e.id + '"]');
+      if (!row) { return; }
+      var n = counts[String(e.id)] || 0;
+      // CSSOM (allowed by the CSP, unlike style="" attributes): the bar scales with --share.
+      row.querySelector(".bar").style.setProperty("--share", String(n / max));
+      row.querySelector(".bar-count").textContent = String(n);
+    });
+    text("tally-total", t ? String(t.total) : "0");
+    text("tally-version", t ? String(t.version) : "0");
+    text("round-status", t ? (t.status === "open" ? label("open") : label("closed")) : label("none"));
+  }
+  function drawPitch(p) {
+    pitch = p;
+    var entry = entries.filter(function (e) { return p && e.id === p.entry_id; })[0];
+    text("pitch-title", entry ? entry.title : "—");
+    if (timerId) { clearInterval(timerId); timerId = null; }
+    function tick() {
+      if (!pitch || !pitch.started_at) { text("pitch-timer", "--:--"); return; }
+      var left = Math.max(0, Math.round(pitch.seconds - (Date.now() - Date.parse(pitch.started_at)) / 1000));
+      var m = Math.floor(left / 60), s = left % 60;
+      text("pitch-timer", m + ":" + (s < 10 ? "0" : "") + s);
+      document.getElementById("pitch-timer").classList.toggle("timer-over", left === 0);
+    }
+    tick();
+    if (p && p.started_at) { timerId = setInterval(tick, 250); }
+  }
+  function showReveal() {
+    window.Contest.getJSON("/api/v1/contests/" + contestId + "/results").then(function (data) {
+      var list = document.getElementById("reveal-list");
+      list.textContent = "";
+      data.results.forEach(function (r) {
+        var li = document.createElement("li");
+        li.textContent = r.title + " — " + r.total.toFixed(2);
+        list.appendChild(li);
+      });
+      document.getElementById("reveal").hidden = false;
+    }).catch(function () {});
+  }
+  function onState(state) {
+    entries = state.entries;
+    chart.textContent = "";
+    text("round-title", state.round ? state.round.title : label("none"));
+    drawTally(state.tally);
+    drawPitch(state.pitch);
+    if (state.contest.revealed) { showReveal(); }
+  }
+  window.Contest.live(contestId, "viewer", stateUrl, {
+    state: onState, tally: drawTally, pitch: drawPitch, reveal: showReveal,
+    connection: function (up) { text("connection", up ? "" : label("offline")); }
+  });
+  document.getElementById("fullscreen").addEventListener("click", function () {
+    if (document.fullscreenElement) { document.exitFullscreen(); } else { root.requestFullscreen(); }
+  });
+})();

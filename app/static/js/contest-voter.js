@@ -1,0 +1,118 @@
+// Voter page (phone first): entries, vote buttons, receipt, likes. Ballots go over HTTP POST
+// with an Idempotency-Key; a retry of the same choice returns the same receipt.
+(function () {
+  "use strict";
+  var root = document.getElementById("voter");
+  if (!root) { return; }
+  var contestId = parseInt(root.getAttribute("data-contest-id"), 10);
+  var stateUrl = root.getAttribute("data-state-url");
+  var ballotUrl = root.getAttribute("data-ballot-url");
+  var likeUrl = root.getAttribute("data-like-url");
+  var list = document.getElementById("voter-entries");
+  var receipt = document.getElementById("receipt");
+  var banner = document.getElementById("round-banner");
+  var sendBox = document.getElementById("voter-send");
+  var sendButton = document.getElementById("send-approval");
+  var current = null;     // the state
+  var pending = null;     // {choices, key}: kept until acknowledged, so a retry reuses the key
+  var selected = [];
+
+  function label(name) { return root.getAttribute("data-label-" + name) || ""; }
+  function sameChoices(a, b) { return a.slice().sort().join(",") === b.slice().sort().join(","); }
+
+  function send(choices) {
+    if (!current || !current.round) { return; }
+    if (!pending || !sameChoices(pending.choices, choices)) {
+      pending = { choices: choices, key: window.Contest.newKey() };
+    }
+    var url = ballotUrl.replace("/rounds/0/", "/rounds/" + current.round.id + "/");
+    receipt.textContent = "…";
+    window.postJSON(url, { choices: choices }, { "Idempotency-Key": pending.key }).then(function (r) {
+      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+    }).then(function (res) {
+      if (!res.ok) {
+        receipt.textContent = (res.body.error && res.body.error.message) || label("error");
+        if (res.body.error) { pending = null; }
+        return;
+      }
+      pending = null;
+      current.my_ballot = { receipt: res.body.receipt, choices: res.body.choices };
+      render();
+    }).catch(function () { receipt.textContent = label("error"); });  // same key on the next tap
+  }
+
+  function like(entryId, liked) {
+    var url = likeUrl.replace("/entries/0/", "/entries/" + entryId + "/");
+    var options = { method: liked ? "DELETE" : "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": window.CSRF_TOKEN, "Accept": "application/json" } };
+    fetch(url, options).then(function (r) { return r.json(); }).then(function (body) {
+      if (body.error) { receipt.textContent = body.error.message; return; }
+      current.liked = current.liked.filter(function (id) { return id !== entryId; });
+      if (body.liked) { current.liked.push(entryId); }
+      current.likes[String(entryId)] = body.likes;
+      render();
+    }).catch(function () {});
+  }
+
+  function render() {
+    var round = current.round;
+    var open = round && round.status === "open";
+    var approval = open && round.method === "approval";
+    var mine = current.my_ballot ? current.my_ballot.choices : [];
+    if (!round) { banner.textContent = label("waiting"); }
+    else if (!open) { banner.textContent = round.title + " — " + label("closed"); }
+    else if (!current.eligible) { banner.textContent = round.title + " — " + label("ineligible"); }
+    else if (approval) { banner.textContent = round.title + " — " + label("choose").replace("{n}", round.max_choices); }
+    else { banner.textContent = round.title; }
+    list.textContent = "";
+    current.entries.forEach(function (e) {
+      var li = document.createElement("li");
+      li.className = "voter-entry" + (mine.indexOf(e.id) >= 0 ? " chosen" : "");
+      var title = document.createElement("span"); title.className = "entry-title"; title.textContent = e.title;
+      var org = document.createElement("span"); org.className = "entry-org"; org.textContent = e.org;
+      li.appendChild(title); li.appendChild(org);
+      if (open && current.eligible) {
+        var b = document.createElement("button");
+        b.type = "button"; b.className = "button vote-button";
+        b.setAttribute("data-entry-id", e.id);
+        if (approval) {
+          var on = selected.indexOf(e.id) >= 0;
+          b.textContent = (on ? "✓ " : "") + label("vote");
+          b.setAttribute("aria-pressed", on ? "true" : "false");
+          b.addEventListener("click", function () {
+            var i = selected.indexOf(e.id);
+            if (i >= 0) { selected.splice(i, 1); } else if (selected.length < round.max_choices) { selected.push(e.id); }
+            render();
+          });
+        } else {
+          b.textContent = label("vote");
+          b.addEventListener("click", function () { send([e.id]); });
+        }
+        li.appendChild(b);
+      }
+      var liked = current.liked.indexOf(e.id) >= 0;
+      var l = document.createElement("button");
+      l.type = "button"; l.className = "button secondary like-button";
+      l.setAttribute("aria-pressed", liked ? "true" : "false");
+      l.textContent = (liked ? label("liked") : label("like")) + " " + (current.likes[String(e.id)] || 0);
+      l.addEventListener("click", function () { like(e.id, liked); });
+      li.appendChild(l);
+      list.appendChild(li);
+    });
+    sendBox.hidden = !(approval && current.eligible);
+    sendButton.textContent = label("send");
+    sendButton.disabled = selected.length === 0;
+    if (current.my_ballot) { receipt.textContent = label("voted") + " " + current.my_ballot.receipt; }
+    else if (receipt.textContent === "…") { receipt.textContent = ""; }
+  }
+  sendButton.addEventListener("click", function () { if (selected.length) { send(selected.slice()); } });
+
+  window.Contest.live(contestId, "viewer", stateUrl, {
+    state: function (state) {
+      var roundChanged = !current || !state.round || !current.round || current.round.id !== state.round.id;
+      current = state;
+      if (roundChanged) { selected = state.my_ballot ? state.my_ballot.choices.slice() : []; }
+      render();
+    }
+  });
+})();

@@ -1,0 +1,105 @@
+"""A real browser (Chromium via Playwright) against a real server thread: the presenter's bar
+chart updates live while two voters vote on their phones, without reloading."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+
+import pytest
+
+from app.extensions import socketio
+from tests.conftest import PASSWORD
+
+from .factories import add_round, make_contest, staff_of
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) or shutil.which("chromium") is None,
+                                reason="Debian chromium is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(app):
+    from werkzeug.serving import make_server
+    port = _free_port()
+    origin = f"http://127.0.0.1:{port}"
+    allowed = app.config["SOCKETIO_ALLOWED_ORIGINS"]
+    allowed.append(origin)
+    eio_allowed = socketio.server.eio.cors_allowed_origins
+    if isinstance(eio_allowed, list) and eio_allowed is not allowed:
+        eio_allowed.append(origin)
+    app.config["CONTESTS_BROADCAST_WORKER"] = True
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield origin
+    server.shutdown()
+    thread.join(5)
+    app.config.pop("CONTESTS_BROADCAST_WORKER", None)
+    allowed.remove(origin)
+    if isinstance(eio_allowed, list) and origin in eio_allowed:
+        eio_allowed.remove(origin)
+
+
+def _login(browser, base, user):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def test_presenter_chart_updates_live_while_two_voters_vote(live_server, db):
+    from playwright.sync_api import expect, sync_playwright
+    contest, organiser, _staff = make_contest(entries=3)
+    add_round(contest, title="第1部")
+    alice, bob = staff_of(contest, 2)
+    first, second = contest.entries[0], contest.entries[1]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run"])
+        try:
+            presenter = _login(browser, live_server, organiser)
+            errors = []
+            presenter.on("pageerror", lambda exc: errors.append(str(exc)))
+            presenter.goto(f"{live_server}/contests/{contest.id}/present")
+            expect(presenter.locator("#round-title")).to_have_text("第1部")
+            expect(presenter.locator("#tally-total")).to_have_text("0")
+            presenter.evaluate("window.__marker = 'no reload'")
+
+            voters = []
+            for user in (alice, bob):
+                page = _login(browser, live_server, user)
+                page.goto(f"{live_server}/contests/{contest.id}/vote")
+                voters.append(page)
+            voters[0].click(f'button.vote-button[data-entry-id="{first.id}"]')
+            expect(voters[0].locator("#receipt")).to_contain_text("R-")
+            expect(presenter.locator("#tally-total")).to_have_text("1", timeout=10000)
+            voters[1].click(f'button.vote-button[data-entry-id="{second.id}"]')
+            expect(voters[1].locator("#receipt")).to_contain_text("R-")
+            expect(presenter.locator("#tally-total")).to_have_text("2", timeout=10000)
+            expect(presenter.locator(f'.bar-row[data-entry-id="{first.id}"] .bar-count')).to_have_text("1")
+            expect(presenter.locator(f'.bar-row[data-entry-id="{second.id}"] .bar-count')).to_have_text("1")
+            # Alice changes her mind: the chart follows, and the page was never reloaded.
+            voters[0].click(f'button.vote-button[data-entry-id="{second.id}"]')
+            expect(presenter.locator(f'.bar-row[data-entry-id="{second.id}"] .bar-count')).to_have_text(
+                "2", timeout=10000)
+            expect(presenter.locator(f'.bar-row[data-entry-id="{first.id}"] .bar-count')).to_have_text("0")
+            assert presenter.evaluate("window.__marker") == "no reload"
+            share = presenter.evaluate(f"""getComputedStyle(document.querySelector(
+                '.bar-row[data-entry-id="{second.id}"] .bar')).getPropertyValue('--share')""")
+            assert share.strip() == "1"
+            assert errors == []
+        finally:
+            browser.close()
