@@ -117,3 +117,33 @@ def test_startup_matches_page_and_invite_form(app, login):
     r = login(m["owner_admin"]).post(f"/matchmaking/challenges/{m['challenge'].id}/invitations",
                                      data={"solution_id": str(m["good"].id)})
     assert r.status_code == 302  # duplicate: flashed, not a 500
+
+
+def test_section_templates_render_in_japanese_and_english(app, api):
+    """Each registered section renders with its context (as the challenge/solution pages include them)."""
+    from flask import render_template_string
+    from flask_babel import refresh
+    from flask_login import login_user
+
+    from app.web.registry import sections_for
+    from tests.factories import ApplicationFactory
+    m = market()
+    application = ApplicationFactory(challenge=m["challenge"], challenge_id=m["challenge"].id, solution=m["good"],
+                                     solution_id=m["good"].id, applicant=m["good_startup"],
+                                     applicant_org_id=m["good_startup"].id, status="not_selected")
+    build_index()
+    page = "{% for template, ctx in sections_for(page, obj) %}{% include template %}{% endfor %}"
+    for lang, word in (("ja", "マッチするソリューション"), ("en", "Matching solutions")):
+        m["owner_admin"].locale = lang
+        with app.test_request_context():
+            login_user(m["owner_admin"])
+            refresh()
+            html = render_template_string(page, page="challenge", obj=m["challenge"])
+            assert m["good"].title in html and word in html
+            html_app = render_template_string(page, page="application", obj=application)
+            assert "challenge_ids" in html_app or "出島" in html_app or "Dejima" in html_app
+        with app.test_request_context():
+            login_user(m["startup_member"])
+            refresh()
+            html = render_template_string(page, page="solution", obj=m["good"])
+            assert m["challenge"].title in html
