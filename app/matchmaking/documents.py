@@ -1,10 +1,16 @@
 """From models to engine Documents, and the registry of document kinds.
 
-Each kind registers how to turn an object into a Document, how to load what may be
-indexed (published only) and which ids a user may see at query time:
+Each kind registers how to turn an object into a Document, what may be indexed (published
+only) and which ids a user may see at query time. Pilots, for example, in app/pilots/__init__.py:
 
+    from app.matchmaking.documents import register_kind
     register_kind("pilot", model=Pilot, to_document=pilot_document,
-                  indexable=lambda: select(Pilot).where(...), visible_ids=lambda user, ids: {...})
+                  load_visible=lambda: select(Pilot).where(Pilot.status == "published"),
+                  visible_ids=lambda user, ids: {...},           # query-time check (default: load_visible)
+                  url=lambda pilot_id: f"/pilots/{pilot_id}")
+
+Registered kinds are indexed by `flask matchmaking reindex`, kept up to date by the
+after_flush hook (hooks.py) and shown in "similar" sections of challenge pages.
 """
 from __future__ import annotations
 
@@ -32,8 +38,30 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-def register_kind(name: str, model, to_document, indexable, is_indexable, visible_ids, url) -> None:
-    KINDS[name] = Kind(name, model, to_document, indexable, is_indexable, visible_ids, url)
+def register_kind(name: str, *, model, to_document, load_visible=None, indexable=None, is_indexable=None,
+                  visible_ids=None, url=None) -> None:
+    """Add a document kind. `load_visible()` (alias `indexable`) returns a select() of the objects to
+    index; `is_indexable(obj)` decides for one object (default: it is in load_visible());
+    `visible_ids(user, ids)` the ids a user may see (default: those in load_visible())."""
+    stmt = load_visible or indexable
+    if stmt is None:
+        raise ValueError("register_kind needs load_visible")
+
+    def _in_stmt(obj) -> bool:
+        return db.session.scalar(select(model.id).where(model.id == obj.id,
+                                                        model.id.in_(stmt().with_only_columns(model.id)))) is not None
+
+    def _visible(user, ids) -> set[int]:
+        q = stmt().with_only_columns(model.id).order_by(None)
+        if ids is not None:
+            ids = list(ids)
+            if not ids:
+                return set()
+            q = q.where(model.id.in_(ids))
+        return set(db.session.scalars(q).all())
+
+    KINDS[name] = Kind(name, model, to_document, stmt, is_indexable or _in_stmt, visible_ids or _visible,
+                       url or (lambda i: f"/{name}s/{i}"))
 
 
 def doc_id(kind: str, object_id: int) -> str:
@@ -135,11 +163,12 @@ def visible_solution_ids(user, ids: Iterable[int] | None = None) -> set[int]:
 def register_default_kinds() -> None:
     from ..challenges.models import Challenge
     from ..solutions.models import Solution
-    register_kind("challenge", Challenge, challenge_document, _challenge_indexable_stmt, _challenge_is_indexable,
-                  lambda user, ids: visible_challenge_ids(user, ids), lambda i: f"/challenges/{i}")
-    register_kind("solution", Solution, solution_document, _solution_indexable_stmt,
-                  lambda s: s.status == "published", lambda user, ids: visible_solution_ids(user, ids),
-                  lambda i: f"/solutions/{i}")
+    register_kind("challenge", model=Challenge, to_document=challenge_document, load_visible=_challenge_indexable_stmt,
+                  is_indexable=_challenge_is_indexable, visible_ids=lambda user, ids: visible_challenge_ids(user, ids),
+                  url=lambda i: f"/challenges/{i}")
+    register_kind("solution", model=Solution, to_document=solution_document, load_visible=_solution_indexable_stmt,
+                  is_indexable=lambda s: s.status == "published",
+                  visible_ids=lambda user, ids: visible_solution_ids(user, ids), url=lambda i: f"/solutions/{i}")
 
 
 def all_documents() -> Iterable[Document]:

@@ -18,11 +18,8 @@ _SEEN = "matchmaking_enqueued"
 _INSTALLED = False
 
 
-def _kind_of(obj) -> str | None:
-    for name, kind in documents.KINDS.items():
-        if isinstance(obj, kind.model):
-            return name
-    return None
+def _kinds_of(obj) -> list[str]:
+    return [name for name, kind in documents.KINDS.items() if isinstance(obj, kind.model)]
 
 
 def _after_flush(session: Session, _flush_context) -> None:
@@ -30,24 +27,25 @@ def _after_flush(session: Session, _flush_context) -> None:
         return
     seen = session.info.setdefault(_SEEN, set())
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        kind = _kind_of(obj)
-        if kind is None:
+        kinds = _kinds_of(obj)
+        if not kinds:
             continue
         if obj in session.dirty and not session.is_modified(obj, include_collections=False):
             continue
         object_id = getattr(obj, "id", None)
         if object_id is None:
             continue
-        if kind == "challenge" and obj not in session.deleted and _was_published_now(obj, session):
+        if "challenge" in kinds and obj not in session.deleted and _was_published_now(obj, session):
             key = ("alerts", object_id)
             if key not in seen:
                 seen.add(key)
                 enqueue("matchmaking", "app.matchmaking.jobs:queue_alerts", object_id)
-        key = (kind, object_id)
-        if key in seen:
-            continue
-        seen.add(key)
-        enqueue("matchmaking", "app.matchmaking.jobs:reindex_document", kind, object_id)
+        for kind in kinds:
+            key = (kind, object_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            enqueue("matchmaking", "app.matchmaking.jobs:reindex_document", kind, object_id)
 
 
 def _was_published_now(obj, session) -> bool:

@@ -129,3 +129,30 @@ def test_semantic_backend_when_enabled(app, tmp_path, api):
             app.config["MATCHMAKING_SEMANTIC"] = old[2]
         else:
             app.config.pop("MATCHMAKING_SEMANTIC", None)
+
+
+def test_other_domains_register_document_kinds(app, tmp_path):
+    """A pilot-like kind plugs in with register_kind and shows up among similar documents."""
+    from sqlalchemy import select as sa_select
+
+    from app.challenges.models import Challenge
+    from app.matchmaking import documents, services
+    from app.matchmaking.engine import Document
+    old = app.config["MATCHMAKING_DIR"]
+    app.config["MATCHMAKING_DIR"] = str(tmp_path / "kinds")
+    # Closed challenges stand in for "pilots" (a kind backed by any model).
+    documents.register_kind(
+        "pilotlike", model=Challenge,
+        to_document=lambda c: Document(id=documents.doc_id("pilotlike", c.id), kind="pilotlike", title=c.title,
+                                       text=c.summary, language="ja"),
+        load_visible=lambda: sa_select(Challenge).where(Challenge.status == "closed"), url=lambda i: f"/p/{i}")
+    try:
+        city = MunicipalityFactory()
+        base = ChallengeFactory(owner=city, owner_org_id=city.id, title="窓口の待ち時間 つばめ")
+        done = ChallengeFactory(owner=city, owner_org_id=city.id, title="窓口の待ち時間 つばめ 実証", status="closed")
+        build_index()
+        kinds = {(i["kind"], i["object_id"]) for i in services.similar_to_challenge(base, None)}
+        assert ("pilotlike", done.id) in kinds
+    finally:
+        documents.KINDS.pop("pilotlike", None)
+        app.config["MATCHMAKING_DIR"] = old
