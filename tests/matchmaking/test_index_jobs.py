@@ -156,3 +156,22 @@ def test_other_domains_register_document_kinds(app, tmp_path):
     finally:
         documents.KINDS.pop("pilotlike", None)
         app.config["MATCHMAKING_DIR"] = old
+
+
+def test_with_redis_updates_go_to_the_matchmaking_queue_with_retries(app):
+    import pytest
+    if not app.config.get("REDIS_URL"):
+        pytest.skip("needs TEST_REDIS_URL")
+    from app.jobs import get_queue
+    app.config["JOBS_INLINE"] = False
+    try:
+        city = MunicipalityFactory()
+        c = ChallengeFactory(owner=city, owner_org_id=city.id, status="draft", published_at=None)
+        c.title = "変更後"
+        commit()
+        jobs = get_queue("matchmaking").get_jobs()
+        args = [j.args for j in jobs]
+        assert ("app.matchmaking.jobs:reindex_document", "challenge", c.id) in args
+        assert all(j.retries_left == 3 for j in jobs)
+    finally:
+        app.config["JOBS_INLINE"] = True
