@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import click
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 
 matchmaking_cli = AppGroup("matchmaking", help="Matchmaking index and evaluation.")
 

@@ -64,8 +64,15 @@ def propose_referral(application_id):
     from ..applications.models import Application
     application = _get(Application, application_id)
     authorize("matchmaking.refer_application", application)
-    data = load_form(ReferralCreateSchema(), request.form)
-    referral = services.propose_referral(application, current_user, data.get("challenge_ids"), data.get("note") or "")
+    try:
+        data = load_form(ReferralCreateSchema(), request.form)
+        referral = services.propose_referral(application, current_user, data.get("challenge_ids"),
+                                             data.get("note") or "")
+    except (DomainError, Conflict, InvalidInput) as exc:
+        db.session.rollback()
+        fields = getattr(exc, "fields", None) or {}
+        flash(" ".join([exc.description] + [m for msgs in fields.values() for m in msgs]), "error")
+        return redirect(f"/applications/{application.id}#dejima")
     commit()
     flash(_("The startup was asked for its consent."), "success")
     return redirect(url_for("matchmaking.referral", referral_id=referral.id))
@@ -200,6 +207,5 @@ def dashboard_panel(user):
     org_ids = user.org_ids(kind="startup")
     if not org_ids:
         return None
-    from .models import Referral
     pending = [r for r in services.referrals_for_org(org_ids) if r.status == "pending_consent"]
     return {"pending_referrals": pending}

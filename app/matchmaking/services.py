@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..db import utcnow
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..notifications.services import message_kind, notify, notify_org
+from ..notifications.services import message_kind, notify_org
 from . import documents, index
 from .models import MatchInvitation, Referral, ReferralTarget
 

@@ -109,3 +109,11 @@ def test_consent_page_form(app, login, api):
     r = login(w["startup_admin"]).post(f"/matchmaking/referrals/{ref_id}/consent", data={"accept": "1"})
     assert r.status_code == 302
     assert api(w["target_owner"]).get(f"/api/v1/referrals/{ref_id}").json["status"] == "consented"
+
+
+def test_page_form_with_bad_input_flashes_and_changes_nothing(app, login, db):
+    w = _setup()
+    r = login(w["owner_admin"]).post(f"/matchmaking/applications/{w['application'].id}/referrals",
+                                     data={"challenge_ids": str(w["challenge"].id)})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/applications/{w['application'].id}#dejima")
+    assert db.session.scalar(select(func.count(Referral.id))) == 0

@@ -2,7 +2,6 @@
 from sqlalchemy import update
 
 from app.challenges.models import Challenge
-from app.db import commit
 from app.extensions import db
 from app.solutions.models import Solution
 from tests.factories import MunicipalityFactory, StartupFactory, member_of
