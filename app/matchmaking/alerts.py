@@ -23,7 +23,9 @@ def queue_alerts_for_challenge(challenge_id: int, min_score: float | None = None
     challenge = db.session.get(Challenge, challenge_id)
     if challenge is None or challenge.status != "published":
         return 0
-    threshold = ALERT_MIN_SCORE if min_score is None else min_score
+    from flask import current_app
+    threshold = current_app.config.get("MATCHMAKING_ALERT_MIN_SCORE", ALERT_MIN_SCORE) if min_score is None \
+        else min_score
     allowed = {documents.doc_id("solution", i) for i in documents.visible_solution_ids(None)}
     if not allowed:
         return 0
