@@ -80,8 +80,15 @@ def search():
     user = current_user if current_user.is_authenticated else None
     groups = []
     if q:
+        served = set()  # "challenge:engine" (order 10) is preferred to "challenge"; None = fall back
         for entry in registry.SEARCH:
+            kind = entry.name.split(":")[0]
+            if kind in served:
+                continue
             label, fn = entry.payload
             hits = fn(q, user, 10)
-            groups.append((entry.name, label, hits))
+            if hits is None:
+                continue
+            served.add(kind)
+            groups.append((kind, label, hits))
     return render_template("web/search.html", q=q, groups=groups)

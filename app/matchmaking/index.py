@@ -1,0 +1,147 @@
+"""The per-process handle on the shared index, and index maintenance (rebuild, one document)."""
+from __future__ import annotations
+
+import logging
+import os
+import traceback
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..db import utcnow
+from ..extensions import db
+from . import documents
+from .engine import EngineConfig, SharedEngine
+from .models import IndexingFailure, ReindexRun
+
+log = logging.getLogger(__name__)
+_OFF = {"0", "off", "false", "no", "disabled", "none"}
+
+
+def semantic_setting(app=None):
+    """MATCHMAKING_SEMANTIC: False/"off" disables the model; None lets the environment decide.
+    Tests run lexical-only unless they ask for the model."""
+    app = app or current_app
+    value = app.config.get("MATCHMAKING_SEMANTIC", False if app.testing else None)
+    if isinstance(value, str):
+        value = False if value.strip().lower() in _OFF else None
+    return value
+
+
+def shared_engine() -> SharedEngine:
+    app = current_app._get_current_object()
+    state = app.extensions.setdefault("matchmaking", {})
+    root = app.config["MATCHMAKING_DIR"]
+    semantic = semantic_setting(app)
+    handle = state.get("engine")
+    if handle is None or state.get("key") != (root, semantic):
+        os.makedirs(root, exist_ok=True)
+        handle = SharedEngine(root, config=EngineConfig.from_dict(app.config.get("MATCHMAKING_ENGINE", {})),
+                              semantic=semantic)
+        state.update(engine=handle, key=(root, semantic))
+    return handle
+
+
+def engine():
+    """The current engine; built on demand the first time (embedded default: nothing to set up)."""
+    handle = shared_engine()
+    if handle.store.current() is None:
+        rebuild()
+    return handle.engine()
+
+
+def rebuild(progress=None) -> str:
+    total = documents.count_indexable()
+    done = [0]
+
+    def tick(d, t):
+        done[0] = d
+        if progress:
+            progress(d, t or total)
+
+    return shared_engine().rebuild(list(documents.all_documents()), progress=tick)
+
+
+def reindex_document(kind: str, object_id: int) -> str:
+    """Upsert (if indexable) or remove one document and publish a new generation."""
+    spec = documents.KINDS[kind]
+    handle = shared_engine()
+    if handle.store.current() is None:
+        return rebuild()
+    obj = db.session.get(spec.model, object_id)
+    doc_key = documents.doc_id(kind, object_id)
+    if obj is not None and spec.is_indexable(obj):
+        name = handle.update(upserts=[spec.to_document(obj)])
+    else:
+        name = handle.update(removes=[doc_key])
+    resolve_failures(kind, object_id)
+    return name
+
+
+def record_failure(kind: str, object_id: int | None, exc: BaseException) -> None:
+    """Never silent: a failed update is kept for admins (in its own transaction)."""
+    message = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
+    now = utcnow()
+    with db.engine.begin() as conn:
+        row = conn.execute(select(IndexingFailure.id).where(
+            IndexingFailure.kind == kind, IndexingFailure.object_id == object_id,
+            IndexingFailure.resolved_at.is_(None))).first()
+        if row:
+            conn.execute(update(IndexingFailure).where(IndexingFailure.id == row[0]).values(
+                error=message, attempts=IndexingFailure.attempts + 1, last_failed_at=now))
+        else:
+            conn.execute(IndexingFailure.__table__.insert().values(
+                kind=kind, object_id=object_id, error=message, attempts=1, created_at=now, last_failed_at=now))
+    log.error("Matchmaking index update failed for %s %s: %s", kind, object_id, message)
+
+
+def resolve_failures(kind: str | None = None, object_id: int | None = None) -> None:
+    stmt = update(IndexingFailure).where(IndexingFailure.resolved_at.is_(None))
+    if kind is not None:
+        stmt = stmt.where(IndexingFailure.kind == kind, IndexingFailure.object_id == object_id)
+    db.session.execute(stmt.values(resolved_at=utcnow()))
+
+
+def open_failures(limit: int = 50) -> list[IndexingFailure]:
+    return db.session.scalars(select(IndexingFailure).where(IndexingFailure.resolved_at.is_(None))
+                              .order_by(IndexingFailure.last_failed_at.desc()).limit(limit)).all()
+
+
+def set_run_progress(run_id: int, **values) -> None:
+    """Progress of a reindex run, written in its own transaction so pollers see it at once."""
+    with db.engine.begin() as conn:
+        conn.execute(update(ReindexRun).where(ReindexRun.id == run_id).values(**values))
+
+
+def run_reindex(run_id: int) -> None:
+    set_run_progress(run_id, status="running", total=documents.count_indexable())
+    step = [0]
+
+    def progress(done, total):
+        if done - step[0] >= 50 or done >= total:
+            step[0] = done
+            set_run_progress(run_id, done=done, total=total)
+
+    try:
+        name = rebuild(progress=progress)
+    except Exception as exc:
+        set_run_progress(run_id, status="failed", error=str(exc)[:2000], finished_at=utcnow())
+        record_failure("reindex", None, exc)
+        raise
+    set_run_progress(run_id, status="done", generation=name, finished_at=utcnow())
+    resolve_failures("reindex", None)
+
+
+def status() -> dict:
+    handle = shared_engine()
+    st = handle.status()
+    st["built"] = handle.store.current() is not None
+    st["indexable"] = {name: db.session.scalar(
+        select(db.func.count()).select_from(k.indexable().order_by(None).subquery())) for name, k in documents.KINDS.items()}
+    last = db.session.scalars(select(ReindexRun).order_by(ReindexRun.id.desc()).limit(1)).first()
+    st["last_build"] = None if last is None else {
+        "id": last.id, "status": last.status, "done": last.done, "total": last.total,
+        "generation": last.generation, "created_at": last.created_at.isoformat(),
+        "finished_at": last.finished_at.isoformat() if last.finished_at else None}
+    st["failures"] = len(open_failures(1000))
+    return st

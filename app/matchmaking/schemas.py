@@ -1,0 +1,90 @@
+"""Matchmaking schemas: explained matches, invitations, referrals, index status."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..api import StrictSchema
+
+
+class FitSchema(Schema):
+    environment = fields.Boolean(allow_none=True)
+    budget = fields.Boolean(allow_none=True)
+    region = fields.Boolean(allow_none=True)
+    category = fields.Boolean(allow_none=True)
+
+
+class MatchSchema(Schema):
+    kind = fields.String()
+    id = fields.Integer(attribute="object_id")
+    title = fields.String()
+    url = fields.String()
+    rank = fields.Integer()
+    score = fields.Float()
+    lexical_score = fields.Float()
+    semantic_score = fields.Float(allow_none=True, metadata={"description": "cosine similarity (null: lexical-only)"})
+    matched_terms = fields.List(fields.String())
+    passage = fields.String(metadata={"description": "the best matching passage"})
+    fit = fields.Nested(FitSchema, metadata={"description": "constraint fit: true ✓, false ✗, null unknown"})
+    hard_violation = fields.Boolean(metadata={"description": "environment or budget does not fit: ranked last"})
+    category = fields.String(allow_none=True)
+    language = fields.String(allow_none=True)
+
+
+class MatchListSchema(Schema):
+    items = fields.List(fields.Nested(MatchSchema))
+    mode = fields.String(metadata={"description": "hybrid or lexical"})
+
+
+class MatchInvitationCreateSchema(StrictSchema):
+    solution_id = fields.Integer(required=True)
+
+
+class MatchInvitationSchema(Schema):
+    id = fields.Integer()
+    challenge_id = fields.Integer()
+    solution_id = fields.Integer(allow_none=True)
+    org_id = fields.Integer()
+    referral_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class ReferralCreateSchema(StrictSchema):
+    challenge_ids = fields.List(fields.Integer(), validate=validate.Length(min=1, max=20))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class ReferralConsentSchema(StrictSchema):
+    accept = fields.Boolean(required=True)
+
+
+class ReferralInviteSchema(StrictSchema):
+    challenge_id = fields.Integer(required=True)
+
+
+class ReferralTargetSchema(Schema):
+    challenge_id = fields.Integer()
+    title = fields.String(attribute="challenge.title")
+    score = fields.Float()
+
+
+class ProposalSchema(Schema):
+    application_id = fields.Integer(attribute="id")
+    solution_id = fields.Integer(allow_none=True)
+    proposal = fields.String()
+    implementation_plan = fields.String()
+    schedule = fields.String()
+    cost_estimate_jpy = fields.Integer(allow_none=True)
+    expected_effect = fields.String()
+
+
+class ReferralSchema(Schema):
+    id = fields.Integer()
+    application_id = fields.Integer()
+    from_challenge_id = fields.Integer()
+    startup_org_id = fields.Integer()
+    status = fields.String()
+    note = fields.String()
+    targets = fields.List(fields.Nested(ReferralTargetSchema))
+    proposal = fields.Nested(ProposalSchema, attribute="application")
+    created_at = fields.DateTime()
+    responded_at = fields.DateTime(allow_none=True)

@@ -1,0 +1,207 @@
+"""Matching, explanations, invitations and Dejima referrals (flush, never commit)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..db import utcnow
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from ..notifications.services import message_kind, notify_org
+from . import documents, index
+from .models import MatchInvitation, Referral, ReferralTarget
+
+MATCH_LIMIT = 20
+REFERRAL_TARGETS = 5
+REFERRAL_MIN_SCORE = 0.05
+
+message_kind("matchmaking.invited", _l("%(org)s invites you to apply to the challenge “%(challenge)s”."))
+message_kind("matchmaking.referral_consent",
+             _l("%(org)s proposes to pass your not-selected proposal for “%(challenge)s” on to %(count)s other "
+                "challenges. Do you agree?"))
+message_kind("matchmaking.referred",
+             _l("A proposal was referred to your challenge “%(challenge)s” (出島 pass-on)."))
+message_kind("matchmaking.digest", _l("%(count)s new challenges match your solutions."))
+
+
+# ------------------------------------------------------------------------- matches
+def _explain(match, objects: dict) -> dict | None:
+    kind, object_id = documents.split_id(match.id)
+    obj = objects.get((kind, object_id))
+    if obj is None:
+        return None
+    d = match.to_dict()
+    d.update(object_id=object_id, url=documents.KINDS[kind].url(object_id), object=obj,
+             passage=d.get("snippet", ""))
+    return d
+
+
+def _load(matches) -> dict:
+    wanted: dict[str, list[int]] = {}
+    for m in matches:
+        kind, object_id = documents.split_id(m.id)
+        wanted.setdefault(kind, []).append(object_id)
+    objects = {}
+    for kind, ids in wanted.items():
+        model = documents.KINDS[kind].model
+        for obj in db.session.scalars(select(model).where(model.id.in_(ids))):
+            objects[(kind, obj.id)] = obj
+    return objects
+
+
+def _search(query_doc, kinds, user, k=MATCH_LIMIT, allowed=None, exclude=()):
+    allowed = documents.allowed_for(user, kinds) if allowed is None else allowed
+    if not allowed:
+        return []
+    matches = index.engine().search(query_doc, kinds=tuple(kinds), k=k, allowed_ids=allowed, exclude_ids=exclude)
+    objects = _load(matches)
+    return [e for e in (_explain(m, objects) for m in matches) if e is not None]
+
+
+def matches_for_challenge(challenge, user, k: int = MATCH_LIMIT) -> list[dict]:
+    """Published solutions ranked for the challenge, each with the reasons."""
+    return _search(documents.challenge_document(challenge), ("solution",), user, k)
+
+
+def matches_for_solution(solution, user, k: int = MATCH_LIMIT) -> list[dict]:
+    """Open challenges (published, deadline not passed) the user may see, ranked for the solution."""
+    allowed = {documents.doc_id("challenge", i) for i in documents.visible_challenge_ids(user, open_only=True)}
+    return _search(documents.solution_document(solution), ("challenge",), user, k, allowed=allowed)
+
+
+def similar_to_challenge(challenge, user, k: int = 5) -> list[dict]:
+    """Similar published challenges (and pilots etc. once registered), safe for any viewer."""
+    kinds = [name for name in documents.KINDS if name != "solution"]
+    return _search(documents.challenge_document(challenge), kinds, user, k,
+                   exclude=[documents.doc_id("challenge", challenge.id)])
+
+
+def search_kind(kind: str, q: str, user, limit: int = 10) -> list[dict]:
+    return _search(q, (kind,), user, limit)
+
+
+# ------------------------------------------------------------------------- invitations
+def invite(challenge, solution_id: int, user, referral: Referral | None = None) -> MatchInvitation:
+    from ..solutions.models import Solution
+    solution = db.session.get(Solution, solution_id)
+    if solution is None or solution.status != "published":
+        raise InvalidInput({"solution_id": [str(_l("Choose a published solution."))]})
+    if challenge.status != "published":
+        raise Conflict(str(_l("Only a published challenge can invite startups to apply.")))
+    exists = db.session.scalar(select(MatchInvitation.id).where(
+        MatchInvitation.challenge_id == challenge.id, MatchInvitation.org_id == solution.org_id))
+    if exists:
+        raise Conflict(str(_l("This startup was already invited to this challenge.")))
+    row = MatchInvitation(challenge_id=challenge.id, solution_id=solution.id, org_id=solution.org_id,
+                          invited_by_id=user.id, referral_id=referral.id if referral else None)
+    row.challenge = challenge
+    db.session.add(row)
+    db.session.flush()
+    notify_org(solution.org_id, "matchmaking.invited",
+               {"org": challenge.owner.name_ja, "challenge": challenge.title}, link=f"/challenges/{challenge.id}")
+    return row
+
+
+def invitations_for(challenge) -> list[MatchInvitation]:
+    return db.session.scalars(select(MatchInvitation).where(MatchInvitation.challenge_id == challenge.id)
+                              .order_by(MatchInvitation.id)).all()
+
+
+def invited_org_ids(challenge) -> set[int]:
+    return set(db.session.scalars(select(MatchInvitation.org_id).where(
+        MatchInvitation.challenge_id == challenge.id)).all())
+
+
+# ------------------------------------------------------------------------- Dejima (出島)
+def application_document(application):
+    """The proposal as a query: the application's text plus its solution profile."""
+    from .engine import Document
+    base = documents.solution_document(application.solution) if application.solution else None
+    text = "\n".join(p for p in (application.proposal, application.implementation_plan,
+                                 application.expected_effect, base.text if base else "") if p)
+    return Document(id=f"application:{application.id}", kind="application",
+                    title=base.title if base else application.challenge.title, text=text,
+                    tags=base.tags if base else [], category=base.category if base else None,
+                    environments=base.environments if base else [],
+                    price_jpy_per_year=application.cost_estimate_jpy or (base.price_jpy_per_year if base else None),
+                    prefectures_served=base.prefectures_served if base else [])
+
+
+def referral_candidates(application, user, k: int = REFERRAL_TARGETS) -> list[dict]:
+    allowed = {documents.doc_id("challenge", i) for i in documents.visible_challenge_ids(user, open_only=True)}
+    allowed.discard(documents.doc_id("challenge", application.challenge_id))
+    matches = _search(application_document(application), ("challenge",), user, k * 2, allowed=allowed)
+    return [m for m in matches if m["score"] >= REFERRAL_MIN_SCORE and not m["hard_violation"]][:k]
+
+
+def propose_referral(application, user, challenge_ids: list[int] | None = None, note: str = "") -> Referral:
+    if db.session.scalar(select(Referral.id).where(Referral.application_id == application.id)):
+        raise Conflict(str(_l("This proposal was already passed on.")))
+    candidates = referral_candidates(application, user, k=REFERRAL_TARGETS if not challenge_ids else 50)
+    by_id = {m["object_id"]: m for m in candidates}
+    if challenge_ids:
+        open_ids = documents.visible_challenge_ids(user, challenge_ids, open_only=True) - {application.challenge_id}
+        bad = [i for i in challenge_ids if i not in open_ids]
+        if bad:
+            raise InvalidInput({"challenge_ids": [str(_l("Choose open challenges other than this one."))]})
+        targets = [(i, by_id.get(i, {}).get("score", 0.0)) for i in dict.fromkeys(challenge_ids)]
+    else:
+        targets = [(m["object_id"], m["score"]) for m in candidates]
+    if not targets:
+        raise InvalidInput({"challenge_ids": [str(_l("No open challenge matches this proposal."))]})
+    referral = Referral(application_id=application.id, from_challenge_id=application.challenge_id,
+                        startup_org_id=application.applicant_org_id, proposed_by_id=user.id, note=note or "")
+    referral.targets = [ReferralTarget(challenge_id=i, score=float(s)) for i, s in targets]
+    db.session.add(referral)
+    db.session.flush()
+    notify_org(application.applicant_org_id, "matchmaking.referral_consent",
+               {"org": application.challenge.owner.name_ja, "challenge": application.challenge.title,
+                "count": len(targets)}, link=f"/matchmaking/referrals/{referral.id}")
+    return referral
+
+
+def respond_referral(referral: Referral, user, accept: bool) -> Referral:
+    if referral.status != "pending_consent":
+        raise Conflict(str(_l("This referral was already answered.")))
+    referral.status = "consented" if accept else "declined"
+    referral.responded_at = utcnow()
+    referral.responded_by_id = user.id
+    db.session.flush()
+    if accept:
+        for target in referral.targets:
+            for org_id in sorted(target.challenge.owning_org_ids()):
+                notify_org(org_id, "matchmaking.referred", {"challenge": target.challenge.title},
+                           link=f"/matchmaking/referrals/{referral.id}")
+    return referral
+
+
+def referrals_for_challenge(challenge) -> list[Referral]:
+    """Consented referrals that target this challenge (what its owners see)."""
+    return db.session.scalars(
+        select(Referral).join(ReferralTarget).where(ReferralTarget.challenge_id == challenge.id,
+                                                    Referral.status == "consented").order_by(Referral.id.desc())
+    ).unique().all()
+
+
+def referrals_for_org(org_ids) -> list[Referral]:
+    if not org_ids:
+        return []
+    return db.session.scalars(select(Referral).where(Referral.startup_org_id.in_(list(org_ids)))
+                              .order_by(Referral.id.desc()).limit(20)).all()
+
+
+def invite_from_referral(referral: Referral, challenge_id: int, user) -> MatchInvitation:
+    target = next((t for t in referral.targets if t.challenge_id == challenge_id), None)
+    if target is None or not (user.org_ids() & target.challenge.owning_org_ids()):
+        raise InvalidInput({"challenge_id": [str(_l("Choose one of your challenges this proposal was referred to."))]})
+    solution_id = referral.application.solution_id
+    if solution_id is None:
+        raise InvalidInput({"challenge_id": [str(_l("The referred proposal has no solution profile."))]})
+    return invite(target.challenge, solution_id, user, referral=referral)
+
+
+def get_referral(referral_id: int) -> Referral:
+    referral = db.session.get(Referral, referral_id)
+    if referral is None:
+        raise NotFound()
+    return referral
