@@ -41,4 +41,4 @@ def register() -> None:
     message_kind("challenge.co_owner_declined", _l("%(org)s declined to co-own the challenge “%(title)s”."))
     register_panel("challenges/_panel.html", dashboard_panel, order=10)
     register_org_section("challenges/_org_section.html", org_section, order=10)
-    register_search("challenges", _l("Challenges"), site_search, order=10)
+    register_search("challenge", _l("Challenges"), site_search, order=50)  # fallback to matchmaking's engine

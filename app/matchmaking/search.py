@@ -3,7 +3,7 @@
 Registered as "challenge:engine" / "solution:engine" with order 10, before the simple text
 providers of app/challenges and app/solutions ("challenge" / "solution"); app.web's search page
 uses the first provider of each kind that answers, so it falls back to the text search when the
-engine cannot (a provider returns None).
+engine cannot or finds nothing (a provider returns None).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _provider(kind: str):
             hits.append(SearchHit(kind=kind, title=m["title"], url=m["url"],
                                   summary=m.get("passage") or getattr(obj, "summary", "")[:160],
                                   meta=meta, score=m["score"]))
-        return hits
+        return hits or None  # nothing found (or an index still catching up): the text search answers
     return search
 
 

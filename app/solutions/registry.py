@@ -33,4 +33,4 @@ def site_search(q, user, limit):
 def register() -> None:
     register_panel("solutions/_panel.html", dashboard_panel, order=20)
     register_org_section("solutions/_org_section.html", org_section, order=20)
-    register_search("solutions", _l("Solutions"), site_search, order=20)
+    register_search("solution", _l("Solutions"), site_search, order=51)  # fallback to matchmaking's engine
