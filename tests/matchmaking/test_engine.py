@@ -176,6 +176,9 @@ def test_allowed_ids_hide_documents_before_truncation(lexical_engine):
     ids = search_ids(lexical_engine, "チャットボット", k=5, doc_filter=lambda d: d.id != "s-chat")
     assert "s-chat" not in ids
     assert search_ids(lexical_engine, "チャットボット", k=5, allowed_ids=set()) == []
+    assert search_ids(lexical_engine, "チャットボット", k=1, allowed_ids=[7, "s-chat"]) == ["s-chat"]
+    big = {f"other-{i}" for i in range(5000)} | visible  # large sets take the lazy path
+    assert "s-chat" not in search_ids(lexical_engine, "チャットボット 予約", k=5, allowed_ids=big)
 
 
 def test_kinds_filter(lexical_engine):
@@ -244,6 +247,13 @@ def test_generations_swap_atomically_and_readers_reload(tmp_path):
 
 
 # ------------------------------------------------------------------ robustness
+def test_status_reports_backends(hybrid_engine):
+    st = hybrid_engine.status()
+    assert st["mode"] == "hybrid" and st["semantic"]["active"] and st["semantic"]["vectors"] == 11
+    assert st["lexical"]["tokenizer"].startswith("sudachipy")
+    assert st["by_kind"] == {"solution": 10, "challenge": 1} and st["documents"] == 11
+
+
 def test_semantic_off_falls_back_to_lexical(monkeypatch):
     monkeypatch.setenv("MATCHMAKING_SEMANTIC", "off")
     eng = MatchingEngine()
@@ -301,3 +311,60 @@ def test_search_latency_is_small(lexical_engine):
 def test_config_roundtrip():
     cfg = EngineConfig(alpha=0.3, fusion="rrf")
     assert EngineConfig.from_dict({"alpha": 0.3, "fusion": "rrf", "unknown": 1}) == cfg
+
+
+def test_deferred_embedding_and_batch_upserts(hybrid_engine, tmp_path):
+    eng = MatchingEngine(semantic=hybrid_engine.embedder)
+    eng.build(SOLUTIONS[:4])
+    flood = SOLUTIONS[5]
+    eng.upsert(flood, defer_embedding=True)
+    assert eng.status()["semantic"]["pending_vectors"] == 1
+    assert search_ids(eng, "flood alert", k=1) == ["s-flood"]  # lexically visible at once
+    assert "s-flood" not in search_ids(eng, "洪水", mode="semantic")
+    eng.save(tmp_path / "idx")  # pending state survives a reload
+    assert MatchingEngine.load(tmp_path / "idx", semantic=eng.embedder).status()["semantic"]["pending_vectors"] == 1
+    assert eng.embed_pending() == 1 and not eng.pending
+    assert search_ids(eng, "alerts when rivers flood", mode="semantic", k=1) == ["s-flood"]
+    eng.upsert_many(SOLUTIONS[6:])
+    assert len(eng) == 4 + 1 + len(SOLUTIONS[6:]) and not eng.pending
+    assert search_ids(eng, "観光案内", k=1) == ["s-tour"]
+
+
+READER = r"""
+import sys, time
+from app.matchmaking.engine import SharedEngine
+shared = SharedEngine(sys.argv[1], semantic=False, check_interval=0.0)
+seen, deadline = set(), time.time() + 20
+while time.time() < deadline:
+    eng = shared.engine()
+    ids = {m.id for m in eng.search("点検", k=50)}
+    marker = {i for i in ids if i.startswith("round-")}
+    assert len(marker) <= 1, marker            # never two rounds at once: no half-published state
+    assert len(eng) in (0, 11), len(eng)       # every generation holds the 10 solutions + 1 round
+    seen |= marker
+    if "round-5" in marker:
+        break
+print(len(seen))
+"""
+
+
+def test_readers_in_other_processes_never_see_partial_generations(tmp_path):
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+    writer = SharedEngine(tmp_path, semantic=False)
+    writer.rebuild(SOLUTIONS + [sol("round-0", "橋の点検 0", "点検")])
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "MATCHMAKING_SEMANTIC": "off"}
+    proc = subprocess.Popen([sys.executable, "-c", READER, str(tmp_path)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for r in range(1, 6):
+        time.sleep(0.3)
+        if r % 2:
+            writer.update(upserts=[sol(f"round-{r}", f"橋の点検 {r}", "点検")], removes=[f"round-{r - 1}"])
+        else:  # alternate incremental publishes and full rebuilds
+            writer.rebuild(SOLUTIONS + [sol(f"round-{r}", f"橋の点検 {r}", "点検")])
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert int(out.strip()) >= 2  # the reader followed the writer across generations

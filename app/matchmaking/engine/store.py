@@ -35,7 +35,7 @@ from .semantic import DenseMatrix
 FORMAT_VERSION = 1
 POINTER = "CURRENT"
 LEX_ARRAYS = ("fwd_indptr", "fwd_ids", "fwd_tfs", "doc_len", "data", "indices", "indptr", "idf")
-MAIN_FILES = ("main.json", "main_docs.jsonl", "main_hashes.json", "dense_main.npy") + tuple(
+MAIN_FILES = ("main.json", "main_docs.jsonl", "main_hashes.json", "dense_main.npy", "main_scripts.npy") + tuple(
     f"lex_{a}.npy" for a in LEX_ARRAYS)
 
 
@@ -85,6 +85,7 @@ def save_engine(engine, path, link_from=None) -> None:
                 for d in engine._main_docs[:main_n]:
                     fh.write(d.to_json() + "\n")
             _write_json(path / "main_hashes.json", engine._main_hashes[:main_n])
+            _save_npy(path / "main_scripts.npy", engine.script_codes[:main_n])
             if engine.dense is not None:
                 _save_npy(path / "dense_main.npy", engine.dense.base)
         n = len(engine.docs)
@@ -93,11 +94,16 @@ def save_engine(engine, path, link_from=None) -> None:
             "docs": [None if d is None else d.to_dict() for d in engine.docs[main_n:]],
             "hashes": engine.hashes[main_n:],
             "overrides": {str(s): d.to_dict() for s, d in engine.overrides.items()},
+            "pending": sorted(engine.pending),
         }
         _write_json(path / "delta.json", delta)
         _save_npy(path / "alive.npy", engine.alive[:n])
         if engine.dense is not None:
             _save_npy(path / "dense_delta.npy", engine.dense.tail)
+        qhashes = list(engine.qvecs)
+        _write_json(path / "qvec_hashes.json", qhashes)
+        _save_npy(path / "qvec.npy", np.stack([engine.qvecs[h] for h in qhashes]) if qhashes
+                  else np.zeros((0, 384), np.float32))
         manifest = {
             "format": FORMAT_VERSION, "created": time.time(), "main_segment": engine.main_segment,
             "main_n": main_n, "n_slots": n, "documents": len(engine.ids), "kinds": engine.kinds,
@@ -149,6 +155,7 @@ def load_engine(cls, path, config=None, semantic=None, mmap: bool = True, reuse=
     if same_main:
         meta, arrays = reuse.lexical.main_state()
         main_docs, main_hashes = reuse._main_docs, reuse._main_hashes
+        main_scripts = reuse.script_codes[:main_n]
         dense_base = reuse.dense.base if reuse.dense is not None else None
     else:
         with open(path / "main.json", encoding="utf-8") as fh:
@@ -158,6 +165,9 @@ def load_engine(cls, path, config=None, semantic=None, mmap: bool = True, reuse=
             main_docs = [Document.from_dict(json.loads(line)) for line in fh if line.strip()]
         with open(path / "main_hashes.json", encoding="utf-8") as fh:
             main_hashes = json.load(fh)
+        scripts_path = path / "main_scripts.npy"
+        main_scripts = (np.array(_load_npy(scripts_path, False), dtype=np.int8) if scripts_path.exists()
+                        else np.array([_script_code(d) for d in main_docs], np.int8))
         dense_base = _load_npy(path / "dense_main.npy", mmap) if manifest["has_vectors"] else None
     with open(path / "delta.json", encoding="utf-8") as fh:
         delta = json.load(fh)
@@ -172,12 +182,14 @@ def load_engine(cls, path, config=None, semantic=None, mmap: bool = True, reuse=
         docs[slot] = None
     engine.docs = docs
     engine.alive = alive
+    engine.pending = set(delta.get("pending", []))
     engine.hashes = list(main_hashes) + list(delta["hashes"])
     engine._main_docs, engine._main_hashes = main_docs, main_hashes
     engine.ids = {d.id: i for i, d in enumerate(docs) if d is not None}
     engine.kinds = {k: int(v) for k, v in manifest["kinds"].items()}
     engine.kind_codes = np.array([-1 if d is None else engine._kind_code(d.kind) for d in docs], np.int16)
-    engine.script_codes = np.array([0 if d is None else _script_code(d) for d in docs], np.int8)
+    engine.script_codes = np.concatenate([np.asarray(main_scripts, np.int8), np.array(
+        [0 if d is None else _script_code(d) for d in docs[main_n:]], np.int8)])
     engine.main_segment = manifest["main_segment"]
     engine.built_at = manifest["created"]
     if dense_base is not None:
@@ -186,6 +198,11 @@ def load_engine(cls, path, config=None, semantic=None, mmap: bool = True, reuse=
         for row in tail:
             dense.append(row)
         engine.dense = dense
+    qpath = path / "qvec_hashes.json"
+    if qpath.exists():
+        with open(qpath, encoding="utf-8") as fh:
+            qhashes = json.load(fh)
+        engine.qvecs = dict(zip(qhashes, np.array(_load_npy(path / "qvec.npy", False), dtype=np.float32)))
     if len(engine.docs) != engine.lexical._n or (engine.dense is not None and len(engine.dense) != len(docs)):
         raise ValueError(f"inconsistent index in {path}")
     return engine

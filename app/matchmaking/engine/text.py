@@ -22,7 +22,7 @@ BIGRAM_PREFIX = "#"
 SYNONYM_PREFIX = "~"  # + a Sudachi synonym group id: 高齢者/老人/お年寄り share one
 MAX_SYNONYM_GROUPS = 2  # words in more groups than this are too ambiguous to expand
 MAX_ANALYZE_CHARS = 20_000  # longer texts are truncated for lexical indexing
-MAX_TERMS = 4_000  # cap on terms per analysed text (words + bigrams)
+MAX_TERMS = 30_000  # cap on terms per analysed text (words + bigrams)
 _SUDACHI_CHUNK = 3_000  # characters per Sudachi call (its input limit is ~49 kB)
 
 _DROP_POS0 = {"助詞", "助動詞", "補助記号", "空白", "記号", "接続詞", "感動詞", "代名詞",
@@ -259,13 +259,15 @@ def split_sentences(text: str | None, max_len: int = 200) -> list[str]:
     return pieces
 
 
-SCRIPTS = ("ja", "latin", "other")
+SCRIPTS = ("ja", "latin", "other", "empty")
 _LATIN_LETTER = re.compile(r"[a-zA-Z]")
 
 
 def detect_script(text: str | None, sample: int = 600) -> str:
-    """"ja" if kana/kanji dominate, "latin" if Latin letters do, else "other" (or empty)."""
-    head = unicodedata.normalize("NFKC", (text or "")[:sample])
+    """"ja" if kana/kanji dominate, "latin" if Latin letters do, "other", or "empty"."""
+    if not text or not text.strip():
+        return "empty"
+    head = unicodedata.normalize("NFKC", text[:sample])
     cjk = len(_HAS_CJK.findall(head))
     latin = len(_LATIN_LETTER.findall(head))
     if cjk == 0 and latin == 0:
