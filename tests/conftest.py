@@ -160,3 +160,21 @@ def api(app):
         client.csrf = False
         return client
     return _api
+
+
+@pytest.fixture
+def in_process_sockets(app):
+    """Flask-SocketIO's test client refuses the Redis message queue that the PostgreSQL + Redis
+    run configures: give the server an in-process manager for the test's duration."""
+    import socketio as python_socketio
+
+    from app.extensions import socketio
+    server = socketio.server
+    saved = server.manager
+    if isinstance(saved, python_socketio.PubSubManager):
+        manager = python_socketio.Manager()
+        manager.set_server(server)
+        manager.initialize()
+        server.manager = manager
+    yield
+    server.manager = saved

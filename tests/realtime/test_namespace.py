@@ -24,12 +24,12 @@ def _connect(app, http):
     return fresh(socketio.test_client, app, namespace="/echo-test", flask_test_client=http)
 
 
-def test_anonymous_connection_is_refused(app):
+def test_anonymous_connection_is_refused(app, in_process_sockets):
     client = _connect(app, app.test_client())
     assert not client.is_connected("/echo-test")
 
 
-def test_events_answer_while_the_session_is_valid_and_stop_after_logout(app, login):
+def test_events_answer_while_the_session_is_valid_and_stop_after_logout(app, login, in_process_sockets):
     user = UserFactory()
     client = _connect(app, login(user))
     assert client.is_connected("/echo-test")
