@@ -46,6 +46,15 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
 
+def get_or_404(model, ident):
+    """The row with this primary key, or 404 (views then call authorize() on it)."""
+    from .errors import NotFound
+    obj = db.session.get(model, ident)
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
 def on_commit(callback: Callable[[], None]) -> None:
     """Run `callback` once the current transaction commits (never if it rolls back)."""
     db.session.info.setdefault(_PENDING, []).append(callback)

@@ -7,9 +7,7 @@ from flask_smorest import Blueprint
 
 from ..api import paged, paginate
 from ..challenges.models import Challenge
-from ..db import commit
-from ..errors import NotFound
-from ..extensions import db
+from ..db import commit, get_or_404
 from ..policies import authorize
 from . import services
 from .models import Application
@@ -17,13 +15,6 @@ from .schemas import (ApplicationCreateSchema, ApplicationInputSchema, Applicati
                       StatusChangeOutSchema, StatusChangeSchema)
 
 blp = Blueprint("applications_api", __name__, url_prefix="/api/v1", description="Applications (proposals)")
-
-
-def get_or_404(model, ident):
-    obj = db.session.get(model, ident)
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 def load_application(application_id: int) -> Application:

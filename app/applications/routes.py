@@ -16,7 +16,8 @@ from ..forms import load_form
 from ..policies import authorize, can
 from ..solutions.models import Solution
 from . import services
-from .api import get_or_404, load_application
+from ..db import get_or_404
+from .api import load_application
 from .models import APPLICATION_STATUSES, Application
 from .schemas import ApplicationCreateSchema, ApplicationInputSchema, StatusChangeSchema
 

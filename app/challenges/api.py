@@ -6,9 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from ..api import paged, paginate
-from ..db import commit
-from ..errors import NotFound
-from ..extensions import db
+from ..db import commit, get_or_404
 from ..policies import authorize
 from . import queries, services
 from .models import Challenge
@@ -20,13 +18,6 @@ blp = Blueprint("challenges_api", __name__, url_prefix="/api/v1", description="C
 
 def _user():
     return current_user if current_user.is_authenticated else None
-
-
-def get_or_404(challenge_id: int) -> Challenge:
-    challenge = db.session.get(Challenge, challenge_id)
-    if challenge is None:
-        raise NotFound()
-    return challenge
 
 
 @blp.route("/challenges")
@@ -52,14 +43,14 @@ class Challenges(MethodView):
 class ChallengeItem(MethodView):
     @blp.response(200, ChallengeSchema)
     def get(self, challenge_id):
-        challenge = get_or_404(challenge_id)
+        challenge = get_or_404(Challenge, challenge_id)
         authorize("challenge.view", challenge)
         return challenge
 
     @blp.arguments(ChallengePatchSchema(partial=True))
     @blp.response(200, ChallengeSchema)
     def patch(self, data, challenge_id):
-        challenge = get_or_404(challenge_id)
+        challenge = get_or_404(Challenge, challenge_id)
         authorize("challenge.edit", challenge)
         services.update(challenge, data)
         commit()
@@ -68,7 +59,7 @@ class ChallengeItem(MethodView):
     @blp.response(204)
     def delete(self, challenge_id):
         """Delete a draft (published challenges are cancelled instead)."""
-        challenge = get_or_404(challenge_id)
+        challenge = get_or_404(Challenge, challenge_id)
         authorize("challenge.edit", challenge)
         services.delete(challenge)
         commit()
@@ -76,7 +67,7 @@ class ChallengeItem(MethodView):
 
 def _lifecycle(action: str):
     def view(_data, challenge_id):
-        challenge = get_or_404(challenge_id)
+        challenge = get_or_404(Challenge, challenge_id)
         authorize("challenge.manage", challenge)
         services.transition(challenge, action)
         commit()
@@ -97,7 +88,7 @@ for _action in services.TRANSITIONS:
 class CoOwners(MethodView):
     @blp.response(200, CoOwnerSchema(many=True))
     def get(self, challenge_id):
-        challenge = get_or_404(challenge_id)
+        challenge = get_or_404(Challenge, challenge_id)
         authorize("challenge.view", challenge)
         return challenge.co_owners
 
@@ -105,7 +96,7 @@ class CoOwners(MethodView):
     @blp.response(201, CoOwnerSchema)
     def post(self, data, challenge_id):
         """Invite another municipality to co-own the challenge (共同調達)."""
-        challenge = get_or_404(challenge_id)
+        challenge = get_or_404(Challenge, challenge_id)
         authorize("challenge.manage", challenge)
         row = services.invite_co_owner(challenge, data["org_id"], current_user)
         commit()
@@ -114,7 +105,7 @@ class CoOwners(MethodView):
 
 def _respond(decision: str):
     def view(_data, challenge_id, org_id):
-        challenge = get_or_404(challenge_id)
+        challenge = get_or_404(Challenge, challenge_id)
         authorize("challenge.respond_co_owner", challenge)
         row = services.respond_co_owner(challenge, org_id, current_user, accept=decision == "accept")
         commit()

@@ -9,8 +9,8 @@ from marshmallow import ValidationError
 from ..api import paginate
 from ..attachments.services import attachments_of
 from ..constants import PREFECTURES
-from ..db import commit
-from ..errors import Conflict, InvalidInput, NotFound
+from ..db import commit, get_or_404
+from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..forms import load_form
 from ..policies import authorize, can
@@ -23,13 +23,6 @@ bp = Blueprint("challenges", __name__, template_folder="templates")
 
 def _user():
     return current_user if current_user.is_authenticated else None
-
-
-def get_or_404(challenge_id: int) -> Challenge:
-    challenge = db.session.get(Challenge, challenge_id)
-    if challenge is None:
-        raise NotFound()
-    return challenge
 
 
 def load_filters(args) -> tuple[dict, dict]:
@@ -52,7 +45,7 @@ def index():
 
 @bp.route("/challenges/<int:challenge_id>")
 def detail(challenge_id):
-    challenge = get_or_404(challenge_id)
+    challenge = get_or_404(Challenge, challenge_id)
     authorize("challenge.view", challenge)
     user = _user()
     my_invitations = [c for c in challenge.co_owners if c.status == "invited" and user is not None
@@ -101,7 +94,7 @@ def new():
 @bp.route("/challenges/<int:challenge_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(challenge_id):
-    challenge = get_or_404(challenge_id)
+    challenge = get_or_404(Challenge, challenge_id)
     authorize("challenge.edit", challenge)
     if request.method == "GET":
         return _form(form_values(challenge), {}, challenge)
@@ -110,7 +103,7 @@ def edit(challenge_id):
         services.update(challenge, data)
     except InvalidInput as exc:
         db.session.rollback()
-        return _form(request.form, exc.fields, get_or_404(challenge_id), status=422)
+        return _form(request.form, exc.fields, get_or_404(Challenge, challenge_id), status=422)
     except Conflict as exc:
         db.session.rollback()
         flash(exc.description, "error")
@@ -123,7 +116,7 @@ def edit(challenge_id):
 @bp.route("/challenges/<int:challenge_id>/status", methods=["POST"])
 @login_required
 def change_status(challenge_id):
-    challenge = get_or_404(challenge_id)
+    challenge = get_or_404(Challenge, challenge_id)
     action = request.form.get("action")
     if action not in services.TRANSITIONS:
         raise InvalidInput({"action": [_("Unknown action.")]})
@@ -133,7 +126,7 @@ def change_status(challenge_id):
     except InvalidInput as exc:
         db.session.rollback()
         flash(_("Complete the highlighted fields before publishing."), "error")
-        challenge = get_or_404(challenge_id)
+        challenge = get_or_404(Challenge, challenge_id)
         return _form(form_values(challenge), exc.fields, challenge, status=422)
     except Conflict as exc:
         db.session.rollback()
@@ -149,7 +142,7 @@ def change_status(challenge_id):
 @bp.route("/challenges/<int:challenge_id>/delete", methods=["POST"])
 @login_required
 def delete(challenge_id):
-    challenge = get_or_404(challenge_id)
+    challenge = get_or_404(Challenge, challenge_id)
     authorize("challenge.edit", challenge)
     try:
         services.delete(challenge)
@@ -165,7 +158,7 @@ def delete(challenge_id):
 @bp.route("/challenges/<int:challenge_id>/co-owners", methods=["POST"])
 @login_required
 def invite_co_owner(challenge_id):
-    challenge = get_or_404(challenge_id)
+    challenge = get_or_404(Challenge, challenge_id)
     authorize("challenge.manage", challenge)
     try:
         data = load_form(CoOwnerInviteSchema(), request.form)
@@ -184,7 +177,7 @@ def invite_co_owner(challenge_id):
 @bp.route("/challenges/<int:challenge_id>/co-owners/<int:org_id>/respond", methods=["POST"])
 @login_required
 def respond_co_owner(challenge_id, org_id):
-    challenge = get_or_404(challenge_id)
+    challenge = get_or_404(Challenge, challenge_id)
     decision = request.form.get("decision")
     if decision not in ("accept", "decline"):
         raise InvalidInput({"decision": [_("Choose accept or decline.")]})

@@ -6,8 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from ..api import paged, paginate
-from ..db import commit
-from ..errors import NotFound
+from ..db import commit, get_or_404
 from ..extensions import db
 from ..policies import authorize, can
 from . import contracts, services
@@ -22,13 +21,6 @@ blp = Blueprint("pilots_api", __name__, url_prefix="/api/v1", description="Pilot
 
 def _user():
     return current_user if current_user.is_authenticated else None
-
-
-def get_or_404(model, ident):
-    obj = db.session.get(model, ident)
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 def load_pilot(pilot_id: int) -> Pilot:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from ..applications.api import get_or_404, load_application
+from ..applications.api import load_application
+from ..db import get_or_404
 from ..challenges.models import Challenge
 from ..db import commit
 from ..errors import NotFound

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from ..applications.api import get_or_404, load_application
+from ..applications.api import load_application
+from ..db import get_or_404
 from ..applications.services import STATUS_LABELS, applications_for_challenge
 from ..challenges.models import Challenge
 from ..db import commit

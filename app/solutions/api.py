@@ -6,9 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from ..api import paged
-from ..db import commit
-from ..errors import NotFound
-from ..extensions import db
+from ..db import commit, get_or_404
 from ..policies import authorize
 from . import queries, services
 from .models import Solution
@@ -16,13 +14,6 @@ from .schemas import (SolutionActionSchema, SolutionInputSchema, SolutionPatchSc
                       SolutionSchema)
 
 blp = Blueprint("solutions_api", __name__, url_prefix="/api/v1", description="Solutions offered by startups")
-
-
-def get_or_404(solution_id: int) -> Solution:
-    solution = db.session.get(Solution, solution_id)
-    if solution is None:
-        raise NotFound()
-    return solution
 
 
 @blp.route("/solutions")
@@ -51,14 +42,14 @@ class Solutions(MethodView):
 class SolutionItem(MethodView):
     @blp.response(200, SolutionSchema)
     def get(self, solution_id):
-        solution = get_or_404(solution_id)
+        solution = get_or_404(Solution, solution_id)
         authorize("solution.view", solution)
         return solution
 
     @blp.arguments(SolutionPatchSchema(partial=True))
     @blp.response(200, SolutionSchema)
     def patch(self, data, solution_id):
-        solution = get_or_404(solution_id)
+        solution = get_or_404(Solution, solution_id)
         authorize("solution.edit", solution)
         services.update(solution, data)
         commit()
@@ -67,7 +58,7 @@ class SolutionItem(MethodView):
 
 def _lifecycle(action: str):
     def view(_data, solution_id):
-        solution = get_or_404(solution_id)
+        solution = get_or_404(Solution, solution_id)
         authorize("solution.edit", solution)
         services.transition(solution, action)
         commit()

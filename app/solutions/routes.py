@@ -8,8 +8,8 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from ..attachments.services import attachments_of
-from ..db import commit
-from ..errors import Conflict, InvalidInput, NotFound
+from ..db import commit, get_or_404
+from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..forms import form_to_dict
 from ..policies import authorize
@@ -23,13 +23,6 @@ bp = Blueprint("solutions", __name__, template_folder="templates")
 
 def _user():
     return current_user if current_user.is_authenticated else None
-
-
-def get_or_404(solution_id: int) -> Solution:
-    solution = db.session.get(Solution, solution_id)
-    if solution is None:
-        raise NotFound()
-    return solution
 
 
 def load_filters(args) -> tuple[dict, dict]:
@@ -51,7 +44,7 @@ def index():
 
 @bp.route("/solutions/<int:solution_id>")
 def detail(solution_id):
-    solution = get_or_404(solution_id)
+    solution = get_or_404(Solution, solution_id)
     authorize("solution.view", solution)
     return render_template("solutions/detail.html", solution=solution,
                            attachments=attachments_of("solution", solution.id))
@@ -124,7 +117,7 @@ def new():
 @bp.route("/solutions/<int:solution_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(solution_id):
-    solution = get_or_404(solution_id)
+    solution = get_or_404(Solution, solution_id)
     authorize("solution.edit", solution)
     if request.method == "GET":
         return _form(form_values(solution), {}, solution)
@@ -132,7 +125,7 @@ def edit(solution_id):
         services.update(solution, load_solution_form(request.form))
     except InvalidInput as exc:
         db.session.rollback()
-        return _form(request.form, exc.fields, get_or_404(solution_id), status=422)
+        return _form(request.form, exc.fields, get_or_404(Solution, solution_id), status=422)
     commit()
     flash(_("Your changes were saved."), "success")
     return redirect(url_for("solutions.detail", solution_id=solution_id))
@@ -141,7 +134,7 @@ def edit(solution_id):
 @bp.route("/solutions/<int:solution_id>/status", methods=["POST"])
 @login_required
 def change_status(solution_id):
-    solution = get_or_404(solution_id)
+    solution = get_or_404(Solution, solution_id)
     action = request.form.get("action")
     if action not in services.TRANSITIONS:
         raise InvalidInput({"action": [_("Unknown action.")]})
@@ -151,7 +144,7 @@ def change_status(solution_id):
     except InvalidInput as exc:
         db.session.rollback()
         flash(_("Complete the highlighted fields before publishing."), "error")
-        solution = get_or_404(solution_id)
+        solution = get_or_404(Solution, solution_id)
         return _form(form_values(solution), exc.fields, solution, status=422)
     except Conflict as exc:
         db.session.rollback()
