@@ -42,6 +42,10 @@ class EngineConfig:
     pool_depth: int = 50  # candidates taken from each backend (at least k)
     category_bonus: float = 0.5  # added when categories agree (in standard deviations for "z")
     region_penalty: float = 0.0  # subtracted when the buyer's region is not served
+    # hard-constraint violators rank below the satisfiers that are matches, i.e. score at
+    # least this many standard deviations above a typical document ("z" fusion only; None:
+    # below every satisfier). See constraints.tier.
+    match_floor: float | None = 2.0
     lexical_ref_min: int = 10  # same-script documents needed to standardise BM25 over them only
     # documents of these kinds also get a stored "query: " vector, so searching with them
     # (e.g. "solutions for this challenge") needs no embedding at query time
@@ -512,6 +516,7 @@ class MatchingEngine:
         sem_p = sem[slots] if use_sem else None
         fused = self._fuse(lex, sem_rank, mask, sem_mask, slots, use_lex, use_sem, q)
 
+        floor = C.effective_floor(self.config.match_floor, int(mask.sum())) if self.config.fusion == "z" else None
         rows = []
         for i, slot in enumerate(slots.tolist()):
             doc = self.docs[slot]
@@ -522,11 +527,11 @@ class MatchingEngine:
                 score += self.config.category_bonus
             if fit["region"] is False:
                 score -= self.config.region_penalty
-            rows.append((hard, -score, slot, i, fit, score))
+            rows.append((C.tier(hard, score, floor), -score, slot, i, fit, score, hard))
         rows.sort(key=lambda r: (r[0], r[1], r[2]))
         explainer = Explainer(dict(q.terms), q.norm, self.lexical)
         out = []
-        for rank, (hard, _, slot, i, fit, score) in enumerate(rows[:k], start=1):
+        for rank, (_, _, slot, i, fit, score, hard) in enumerate(rows[:k], start=1):
             doc = self.docs[slot]
             ids, _ = self.lexical.doc_terms(slot)
             out.append(Match(
