@@ -2,9 +2,30 @@
 
 Each check answers True (fits), False (does not) or None (unknown: a side left it empty).
 Environment and budget are hard: a False there makes the match a hard violation, ranked
-below every satisfier but still returned. Region and category only nudge the score.
+below every satisfier that is a match, but still returned and marked. Region and category
+only nudge the score.
+
+What "a match" means: a candidate whose relevance reaches ``match_floor`` (on the z scale of
+the fused score: standard deviations above a typical document for this query). Tiers are
+
+  0  match, satisfies the hard constraints
+  1  match, violates one (the right product that cannot be deployed or paid for as is)
+  2  not a match, satisfies        3  not a match, violates
+
+so a well-fitting solution that fails the budget still comes before solutions that merely
+satisfy the constraints without addressing the need. Ranking every violator after every
+satisfier would push a near-perfect fit that is 10% over budget below unrelated products,
+which is neither what a buyer wants to see nor what "partial fit" means in the grading of
+the evaluation set (a fit failing environment or budget is grade 1; an unrelated product 0).
+
+The floor needs a population: among n documents no z-score can exceed sqrt(n - 1), so in a
+small index (a new platform, a test fixture) "2 deviations above typical" cannot tell a
+match from a non-match. The floor is therefore only used when it is at most half of that
+bound (n >= 17 for a floor of 2); below that, every violator ranks after every satisfier.
 """
 from __future__ import annotations
+
+import math
 
 from .document import NATIONWIDE, Document
 
@@ -54,3 +75,17 @@ def fit(query: Document | None, candidate: Document) -> dict[str, bool | None]:
 
 def is_hard_violation(fit_result: dict[str, bool | None]) -> bool:
     return any(fit_result.get(k) is False for k in HARD)
+
+
+def tier(hard: bool, score: float, match_floor: float | None) -> int:
+    """Ranking tier (lower first), see the module docstring; ``None`` disables the floor."""
+    if match_floor is None or score >= match_floor:
+        return 1 if hard else 0
+    return 3 if hard else 2
+
+
+def effective_floor(match_floor: float | None, population: int) -> float | None:
+    """``match_floor`` if ``population`` documents make it meaningful, else None (strict tiers)."""
+    if match_floor is None or population < 2 or match_floor > math.sqrt(population - 1) / 2:
+        return None
+    return match_floor
