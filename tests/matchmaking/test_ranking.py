@@ -46,6 +46,37 @@ def test_tier_and_floor_rules():
     assert C.effective_floor(None, 10_000) is None and C.effective_floor(2.0, 0) is None
 
 
+def test_match_threshold_caps_the_floor_in_small_indexes():
+    assert C.match_threshold(2.0, 10_000) == 2.0 and C.match_threshold(2.0, 17) == 2.0
+    assert C.match_threshold(2.0, 5) == 1.0 and C.match_threshold(2.0, 2) == 0.5
+    assert C.match_threshold(2.0, 1) == float("inf") and C.match_threshold(2.0, 0) == float("inf")
+    assert C.match_threshold(None, 100) is None
+    assert C.is_match(2.0, 2.0) and not C.is_match(1.99, 2.0) and not C.is_match(5.0, float("inf"))
+    assert C.is_match(0.1, None) and not C.is_match(0.0, None)
+
+
+def test_is_match_marks_candidates_at_the_floor_whatever_the_constraints():
+    eng = MatchingEngine(semantic=False)
+    eng.build(corpus() + [CHALLENGE])
+    matches = {m.id: m for m in eng.search(CHALLENGE, k=30)}
+    assert matches["good"].is_match and matches["cloud"].is_match  # the violator is still a match
+    fillers = [m for i, m in matches.items() if i.startswith("f")]
+    assert fillers and not any(m.is_match for m in fillers)
+    assert all(m.is_match == (m.score >= eng.config.match_floor) for m in matches.values())
+
+
+def test_is_match_in_a_tiny_index():
+    eng = MatchingEngine(semantic=False)
+    good, *_ = corpus()
+    unrelated = doc("u", "学校給食の献立作成システム", "学校給食の献立作成を効率化します。")
+    eng.build([good, unrelated])
+    matches = {m.id: m for m in eng.search(CHALLENGE, k=5)}
+    assert matches["good"].is_match and ("u" not in matches or not matches["u"].is_match)
+    eng = MatchingEngine(semantic=False)
+    eng.build([good])
+    assert [m.is_match for m in eng.search(CHALLENGE, k=5)] == [False]  # nothing to stand out from
+
+
 def test_strong_fit_violator_ranks_above_unrelated_satisfiers():
     eng = MatchingEngine(semantic=False)
     eng.build(corpus() + [CHALLENGE])

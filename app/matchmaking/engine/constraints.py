@@ -22,6 +22,13 @@ The floor needs a population: among n documents no z-score can exceed sqrt(n - 1
 small index (a new platform, a test fixture) "2 deviations above typical" cannot tell a
 match from a non-match. The floor is therefore only used when it is at most half of that
 bound (n >= 17 for a floor of 2); below that, every violator ranks after every satisfier.
+
+Whether a candidate is worth telling someone about (a match alert, a 出島 pass-on suggestion)
+is the same question, asked of a single candidate: ``is_match``. It needs an answer at every
+index size, so there the floor is capped at half the bound instead of dropped: a candidate is
+a match if its score reaches min(match_floor, sqrt(n - 1) / 2). With two documents that is
+0.5 (the better of a relevant and an unrelated one is at +1); with a single document nothing
+stands out from anything, so nothing is a match.
 """
 from __future__ import annotations
 
@@ -89,3 +96,22 @@ def effective_floor(match_floor: float | None, population: int) -> float | None:
     if match_floor is None or population < 2 or match_floor > math.sqrt(population - 1) / 2:
         return None
     return match_floor
+
+
+def match_threshold(match_floor: float | None, population: int) -> float | None:
+    """The score a candidate needs to count as a match among ``population`` searched documents.
+
+    ``match_floor`` capped at half the largest z-score ``population`` documents allow (see the
+    module docstring); None when there is no floor (non-z fusion or ``match_floor=None``).
+    """
+    if match_floor is None:
+        return None
+    if population < 2:
+        return math.inf
+    return min(match_floor, math.sqrt(population - 1) / 2)
+
+
+def is_match(score: float, threshold: float | None) -> bool:
+    """Relevant enough to be proposed to someone. Without a threshold (a fusion with no
+    population scale), anything better than a typical document (score > 0) counts."""
+    return score > 0 if threshold is None else score >= threshold

@@ -516,7 +516,10 @@ class MatchingEngine:
         sem_p = sem[slots] if use_sem else None
         fused = self._fuse(lex, sem_rank, mask, sem_mask, slots, use_lex, use_sem, q)
 
-        floor = C.effective_floor(self.config.match_floor, int(mask.sum())) if self.config.fusion == "z" else None
+        population = int(mask.sum())
+        z_floor = self.config.match_floor if self.config.fusion == "z" else None
+        floor = C.effective_floor(z_floor, population)
+        threshold = C.match_threshold(z_floor, population)
         rows = []
         for i, slot in enumerate(slots.tolist()):
             doc = self.docs[slot]
@@ -538,7 +541,7 @@ class MatchingEngine:
                 id=doc.id, kind=doc.kind, title=doc.title, rank=rank, score=score,
                 fused_score=float(fused[i]), lexical_score=float(lex_p[i]),
                 semantic_score=None if sem_p is None else float(sem_p[i]),
-                fit=fit, hard_violation=hard,
+                fit=fit, hard_violation=hard, is_match=C.is_match(score, threshold),
                 matched_terms=explainer.matched_terms(ids),
                 snippet=explainer.snippet(doc.text, doc.title),
                 language=doc.language, category=doc.category))
