@@ -1,5 +1,6 @@
 """Demo content for `flask seed-demo` (wired by the integrator): a pitch contest on the demo
-contest event with 6 startup entries, a rubric, one closed round with a snapshot and one ready to open."""
+contest event with 6 startup entries, a rubric, the demo's external judges, one closed round with a snapshot
+and one ready to open."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,7 +15,7 @@ from ...reviews.models import Criterion, Rubric
 from ...solutions.models import Solution
 from ..models import Event
 from . import tally
-from .models import Ballot, Contest, Entry, VotingRound
+from .models import Ballot, Contest, ContestJudge, Entry, VotingRound
 from .services import new_join_code
 
 CRITERIA = [("understanding", "課題理解", "Understanding of the problem", 30),
@@ -121,4 +122,17 @@ def seed(context: dict) -> None:
     first.status, first.closed_at = "closed", utcnow() - timedelta(minutes=5)
     db.session.flush()
     tally.take_snapshot(first)
+    _judges(contest)
     context["contest_id"] = contest.id
+
+
+DEMO_JUDGES = ("yamaguchi@shinano-u.example.ac.jp", "kobayashi@nagano-govtech.example.jp",
+               "mori@it-consult.example.jp")
+
+
+def _judges(contest: Contest) -> None:
+    """The demo's external judges score the pitches too (they have not declared or scored yet)."""
+    users = db.session.scalars(select(User).where(User.email.in_(DEMO_JUDGES)).order_by(User.id))
+    for user in users:
+        contest.judges.append(ContestJudge(contest_id=contest.id, user_id=user.id))
+    db.session.flush()
