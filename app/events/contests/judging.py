@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ...errors import Conflict, InvalidInput
 from ...extensions import db
 from ...policies import can
+from ...reviews import scoring
 from . import services
 from .models import Contest, ContestJudge, Entry, JudgeDeclaration, JudgeScore
 
@@ -71,8 +72,9 @@ def score_from_form(entry: Entry, judge, form) -> JudgeScore:
             scores[c.key] = int(raw)
         except ValueError:
             bad[c.key] = [_l("The score must be a whole number.")]
-    if bad:
-        raise InvalidInput(bad)
+    if bad:  # report every field at once: the scale of those that are whole numbers too
+        in_scale = scoring.validate_scores(contest.rubric.criteria, scores)
+        raise InvalidInput({**{k: v for k, v in in_scale.items() if k in scores}, **bad})
     try:
         return services.score(entry, judge, scores)
     except InvalidInput as exc:  # the service nests criterion errors under "scores"

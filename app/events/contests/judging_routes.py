@@ -14,7 +14,7 @@ from ...forms import load_form
 from ...policies import authorize, can
 from . import judging, services
 from .models import Entry
-from .schemas import DeclarationSchema
+from .schemas_forms import DeclarationFormSchema
 
 bp = Blueprint("contest_judging", __name__, template_folder="templates")
 
@@ -76,7 +76,7 @@ def declare(contest_id, entry_id):
     authorize("contest.judge", contest)
     entry_row = _entry(contest, entry_id)
     try:
-        data = load_form(DeclarationSchema(), request.form)
+        data = load_form(DeclarationFormSchema(), request.form)
         services.declare(entry_row, current_user, data["has_conflict"], data.get("reason") or "")
     except (InvalidInput, Conflict) as exc:
         db.session.rollback()

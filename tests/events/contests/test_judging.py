@@ -42,7 +42,9 @@ def test_judge_declares_then_scores_and_the_score_counts(login, db):
     # Scoring before declaring is refused on the page, nothing stored
     early = client.post(f"/contests/{contest.id}/judging/{entry.id}/score", data=GOOD)
     assert early.status_code == 409 and "利益相反の有無を申告" in early.text and _count(JudgeScore) == 0
-    r = client.post(f"/contests/{contest.id}/judging/{entry.id}/declaration", data={"has_conflict": "false"})
+    # As a browser sends it: the reason textarea comes along, empty
+    r = client.post(f"/contests/{contest.id}/judging/{entry.id}/declaration",
+                    data={"has_conflict": "false", "reason": ""})
     assert r.status_code == 302
     page = client.get(f"/contests/{contest.id}/judging/{entry.id}")
     assert 'name="score_novelty"' in page.text and "利益相反なしと申告済み" in page.text
@@ -69,6 +71,7 @@ def test_field_errors_are_rerendered_in_the_form_and_nothing_is_saved(login, db)
     r = client.post(f"/contests/{contest.id}/judging/{entry.id}/score", data=bad)
     assert r.status_code == 422
     assert "点数は整数で入力してください。" in r.text and "点数を入力してください。" in r.text
+    assert "点数は1から5の間で入力してください。" in r.text   # every field's error at once
     assert 'value="abc"' in r.text and 'aria-invalid="true"' in r.text   # what was typed is kept
     assert _count(JudgeScore) == 0
     # Out of the rubric's scale: the shared scoring validation, in the form's field
@@ -193,6 +196,8 @@ def test_links_for_the_judge_contest_event_and_dashboard(login, db):
     assert url in client.get(f"/events/{contest.event_id}").text
     dashboard = client.get("/dashboard")
     assert url in dashboard.text and "審査するピッチコンテスト" in dashboard.text
+    # An external judge (no organisation) has work here: a note, not an "empty dashboard" state
+    assert "組織の一員として利用するには" in dashboard.text and "empty-state" not in dashboard.text
     for user in (organiser, staff):
         assert url not in login(user).get(f"/contests/{contest.id}").text
     # The event page links every visitor to the contest, organisers to the moderator page
