@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from flask import has_request_context
 from flask_babel import gettext, lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 # Exact messages -> msgid (the catalogue lives in app/translations).
 EXACT = {
@@ -99,6 +100,8 @@ PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
 
 
 def localise_message(message: Any) -> Any:
+    if isinstance(message, LazyString):  # our own lazy messages: already in the user's language
+        return str(message)
     if not isinstance(message, str) or not has_request_context():
         return message
     known = EXACT.get(message)
@@ -112,9 +115,28 @@ def localise_message(message: Any) -> Any:
 
 
 def localise_messages(messages: Any) -> Any:
-    """The same structure (dict / list / str, nested), with marshmallow's English messages translated."""
+    """The same structure (dict / list / str, nested), with marshmallow's English messages translated.
+    A field's messages are always a list: marshmallow leaves a lazy `error_messages` entry bare
+    (ValidationError only wraps a `str`), which made pages print it one character per line."""
     if isinstance(messages, dict):
-        return {key: localise_messages(value) for key, value in messages.items()}
+        return {key: _field_messages(value) for key, value in messages.items()}
     if isinstance(messages, (list, tuple)):
         return [localise_messages(value) for value in messages]
     return localise_message(messages)
+
+
+def _field_messages(value: Any) -> Any:
+    if isinstance(value, dict):
+        return localise_messages(value)
+    if isinstance(value, (list, tuple)):
+        return [localise_messages(v) for v in value]
+    return [localise_message(value)]
+
+
+def error_list(value: Any) -> list:
+    """A field's messages as a flat list of strings, for templates (list, bare string, or nested dict)."""
+    if isinstance(value, dict):
+        return [m for v in value.values() for m in error_list(v)]
+    if isinstance(value, (list, tuple)):
+        return [m for v in value for m in error_list(v)]
+    return [localise_message(value)] if value is not None else []

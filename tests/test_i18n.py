@@ -78,3 +78,15 @@ def test_localise_messages_leaves_our_own_messages_alone(app):
     assert out == {"a": ["自分のメッセージ。", "長すぎます（200文字・件以内）。"],
                    "b": {"0": ["次のいずれかを指定してください: single, approval"]},
                    "scores": {"novelty": ["点数は1から5の間で入力してください。"]}}
+
+
+def test_lazy_required_message_is_a_list_of_messages(client, login, db):
+    """A schema's own lazy `error_messages` came back bare: the API gave a string instead of a list and
+    pages printed it one character per line."""
+    r = client.post("/api/v1/challenges", json={"title": "x", "environments": []})
+    fields = r.json["error"]["fields"]
+    assert fields["category"] == ["分野を選んでください。"]
+    city = MunicipalityFactory()
+    page = login(member_of(city, "admin")).post("/challenges/new", data={"title": "課題", "owner_org_id": city.id})
+    assert page.status_code == 422
+    assert "<li>分野を選んでください。</li>" in page.text and "<li>分</li>" not in page.text
