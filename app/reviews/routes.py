@@ -207,7 +207,7 @@ def declare_conflict(application_id):
     authorize("application.review", application)
     try:
         data = load_form(ConflictInSchema(), request.form)
-        services.declare_conflict(application, current_user, data["has_conflict"], data["reason"])
+        services.declare_conflict(application, current_user, data["has_conflict"], data.get("reason") or "")
     except (InvalidInput, Conflict, PermissionDenied) as exc:
         db.session.rollback()
         return _review_page(load_application(application_id), _errors_of(exc), request.form, exc.code)
