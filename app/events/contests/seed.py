@@ -116,7 +116,8 @@ def seed(context: dict) -> None:
     for i, user in enumerate(staff):
         entry = entries[(0, 0, 0, 1, 1, 2, 0, 1)[i]]  # a clear leader, a runner-up, a third
         db.session.add(Ballot(round_id=first.id, voter_key=f"u:{user.id}", user_id=user.id, choices=[entry.id],
-                              idempotency_key=f"seed-{i}", receipt=f"R-SEED{contest.id:04d}{i:04d}", via="http"))
+                              idempotency_key=f"seed-{i}", receipt=f"R-SEED{contest.id:04d}{i:04d}", via="http",
+                              created_at=first.opened_at + timedelta(minutes=2 + 2 * i)))  # while the round was open
     db.session.flush()
     first.version = len(staff)
     first.status, first.closed_at = "closed", utcnow() - timedelta(minutes=5)
