@@ -49,7 +49,7 @@
   function drawPitch(p) {
     pitch = p;
     var entry = entries.filter(function (e) { return p && e.id === p.entry_id; })[0];
-    text("pitch-title", entry ? entry.title : "—");
+    text("pitch-title", entry ? entry.title : label("no-pitch"));
     if (timerId) { clearInterval(timerId); timerId = null; }
     function tick() {
       if (!pitch || !pitch.started_at) { text("pitch-timer", "--:--"); return; }

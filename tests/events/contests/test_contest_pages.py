@@ -26,6 +26,8 @@ def test_presenter_reveal_shows_the_formula(login, db):
     reveal = page.text.split('id="reveal"')[1]
     assert "最優秀賞の決め方" in reveal and "50%" in reveal and "(40)" in reveal and "(10)" in reveal
     assert 'id="reveal-list"' in reveal
+    # Before any pitch the big screen says so instead of a bare dash
+    assert 'data-label-no-pitch="次のピッチを待っています"' in page.text and ">次のピッチを待っています</p>" in page.text
 
 
 def test_moderator_buttons_and_results_are_labelled_for_what_they_do(login, db):
