@@ -31,8 +31,9 @@ class InvalidInput(UnprocessableEntity):
     error_code = "validation_error"
 
     def __init__(self, fields: dict, message: str | None = None):
+        from .validation_messages import localise_messages
         super().__init__(description=message or _("Some fields are invalid."))
-        self.fields = fields
+        self.fields = localise_messages(fields)
 
 
 class NotFound(_NotFound):
@@ -99,9 +100,13 @@ def error_response(exc: HTTPException):
     fields = getattr(exc, "fields", None)
     data = getattr(exc, "data", None)  # webargs / flask-smorest put messages here
     if not fields and isinstance(data, dict) and data.get("messages"):
-        fields = _flatten_webargs(data["messages"])
+        from .validation_messages import localise_messages
+        fields = localise_messages(_flatten_webargs(data["messages"]))
     explicit = exc.description and exc.description != getattr(type(exc), "description", None)
     message = exc.description if explicit and code != 500 else None
+    if message is not None:
+        from .validation_messages import localise_message
+        message = localise_message(message)
     if message is None:
         message = _(_DEFAULT_MESSAGES.get(code, exc.name or "Error"))
     if wants_json():

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from .constants import CATEGORIES, ENVIRONMENT_LABELS, POPULATION_BAND_LABELS, SECURITY_LEVELS
 from .policies import can
+from .validation_messages import error_list
 
 
 def nl2p(text: str | None) -> Markup:
@@ -43,7 +44,7 @@ def localized_name(obj) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters.update(nl2p=nl2p, yen=yen, when=when, lname=localized_name)
+    app.jinja_env.filters.update(nl2p=nl2p, yen=yen, when=when, lname=localized_name, errlist=error_list)
     app.jinja_env.add_extension("jinja2.ext.do")
     # Globals (not context) so that imported macros see them too.
     app.jinja_env.globals.update(

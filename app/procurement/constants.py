@@ -28,7 +28,7 @@ FEATURE_CATALOGUES = {
 ROUND_STATUSES = ("draft", "open", "requirements_closed", "specification_published", "awarded", "cancelled")
 STATUS_LABELS = {
     "draft": _l("Draft"), "open": _l("Open for opt-in"), "requirements_closed": _l("Requirements closed"),
-    "specification_published": _l("Specification published"), "awarded": _l("Awarded"),
+    "specification_published": _l("Specification published"), "awarded": _l("Contract awarded"),
     "cancelled": _l("Cancelled"),
 }
 # Allowed manual transitions (specification_published is reached by publishing the joint challenge).

@@ -109,7 +109,7 @@ def declare_conflict(data, application_id):
     """Declare a conflict of interest (recuses you) or its absence, before scoring."""
     application = load_application(application_id)
     authorize("application.review", application)
-    row = services.declare_conflict(application, current_user, data["has_conflict"], data["reason"])
+    row = services.declare_conflict(application, current_user, data["has_conflict"], data.get("reason") or "")
     commit()
     return row
 

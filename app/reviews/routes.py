@@ -14,7 +14,7 @@ from ..db import commit
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..forms import load_form
-from ..policies import authorize
+from ..policies import authorize, can
 from . import services
 from .schemas import AssignmentInSchema, CommitteeInSchema, ConflictInSchema, RubricInSchema
 
@@ -162,6 +162,8 @@ def close(challenge_id):
     except Conflict as exc:
         db.session.rollback()
         flash(exc.description, "error")
+        if not can(current_user, "ranking.view", challenge):  # the chair does not see the ranking before
+            return redirect(url_for("challenges.detail", challenge_id=challenge.id))
         return redirect(url_for("reviews.ranking", challenge_id=challenge.id))
     commit()
     flash(_("Scoring is closed. The ranking is final."), "success")
@@ -174,7 +176,13 @@ def ranking(challenge_id):
     challenge = _challenge(challenge_id)
     authorize("ranking.view", challenge)
     committee_row = services.committee_for_challenge(challenge.id)
+    from ..accounts.models import User
+    from ..applications.models import Application
+    recusals = services.recusals(challenge.id)
+    people = {r.judge_id: db.session.get(User, r.judge_id) for r in recusals}
+    applicants = {r.application_id: db.session.get(Application, r.application_id) for r in recusals}
     return render_template("reviews/ranking.html", challenge=challenge, committee=committee_row,
+                           people=people, applicants=applicants,
                            items=services.ranking(challenge), labels=STATUS_LABELS,
                            recusals=services.recusals(challenge.id))
 
@@ -207,7 +215,7 @@ def declare_conflict(application_id):
     authorize("application.review", application)
     try:
         data = load_form(ConflictInSchema(), request.form)
-        services.declare_conflict(application, current_user, data["has_conflict"], data["reason"])
+        services.declare_conflict(application, current_user, data["has_conflict"], data.get("reason") or "")
     except (InvalidInput, Conflict, PermissionDenied) as exc:
         db.session.rollback()
         return _review_page(load_application(application_id), _errors_of(exc), request.form, exc.code)

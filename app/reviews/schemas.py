@@ -97,7 +97,7 @@ class AssignmentInSchema(StrictSchema):
 
 class ConflictInSchema(StrictSchema):
     has_conflict = fields.Boolean(required=True)
-    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+    reason = fields.String(load_default="", allow_none=True, validate=validate.Length(max=2000))  # a form sends it empty
 
 
 class ConflictSchema(Schema):

@@ -73,7 +73,8 @@ def test_the_whole_flow_through_the_api(api, db):
     # The recusal is logged and shown to the owners.
     committee = owner.get(f"/api/v1/challenges/{cid}/committee").get_json()
     assert [(x["judge_id"], x["application_id"]) for x in committee["recusals"]] == [(s.judge_b.id, app_id)]
-    logged = db.session.query(AuditEvent).filter_by(object_type="conflict_declarations", action="create").all()
+    logged = db.session.query(AuditEvent).filter_by(object_type="conflict_declarations", action="create").order_by(
+        AuditEvent.id).all()  # PostgreSQL returns rows in no particular order without it
     assert [(e.actor_id, e.after["has_conflict"]) for e in logged] == [(s.judge_b.id, True), (s.judge_a.id, False)]
     assert {e.org_id for e in logged} == {s.city.id}  # in the owning municipality's audit log
 

@@ -57,3 +57,9 @@ def view_results(user, contest):
 @rule("contest_round.view")
 def view_round(user, rnd):
     return view(user, rnd.contest)
+
+
+@rule("contest.judging")
+def judging(user, contest):
+    """The judge's pages (own declarations and scores); read-only once the contest is finalised."""
+    return user is not None and user.id in contest.judge_ids()

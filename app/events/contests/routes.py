@@ -63,6 +63,8 @@ def join(code):
     if contest is None:
         raise NotFound()
     errors, values = {}, {}
+    if request.method == "GET" and current_user.is_authenticated:  # one tap: join under the account's name
+        values = {"display_name": current_user.display_name}
     if request.method == "POST":
         try:
             data = load_form(JoinFormSchema(), request.form)

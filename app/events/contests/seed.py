@@ -1,5 +1,6 @@
 """Demo content for `flask seed-demo` (wired by the integrator): a pitch contest on the demo
-contest event with 6 startup entries, a rubric, one closed round with a snapshot and one ready to open."""
+contest event with 6 startup entries, a rubric, the demo's external judges, one closed round with a snapshot
+and one ready to open."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,7 +15,7 @@ from ...reviews.models import Criterion, Rubric
 from ...solutions.models import Solution
 from ..models import Event
 from . import tally
-from .models import Ballot, Contest, Entry, VotingRound
+from .models import Ballot, Contest, ContestJudge, Entry, VotingRound
 from .services import new_join_code
 
 CRITERIA = [("understanding", "課題理解", "Understanding of the problem", 30),
@@ -115,10 +116,24 @@ def seed(context: dict) -> None:
     for i, user in enumerate(staff):
         entry = entries[(0, 0, 0, 1, 1, 2, 0, 1)[i]]  # a clear leader, a runner-up, a third
         db.session.add(Ballot(round_id=first.id, voter_key=f"u:{user.id}", user_id=user.id, choices=[entry.id],
-                              idempotency_key=f"seed-{i}", receipt=f"R-SEED{contest.id:04d}{i:04d}", via="http"))
+                              idempotency_key=f"seed-{i}", receipt=f"R-SEED{contest.id:04d}{i:04d}", via="http",
+                              created_at=first.opened_at + timedelta(minutes=2 + 2 * i)))  # while the round was open
     db.session.flush()
     first.version = len(staff)
     first.status, first.closed_at = "closed", utcnow() - timedelta(minutes=5)
     db.session.flush()
     tally.take_snapshot(first)
+    _judges(contest)
     context["contest_id"] = contest.id
+
+
+DEMO_JUDGES = ("yamaguchi@shinano-u.example.ac.jp", "kobayashi@nagano-govtech.example.jp",
+               "mori@it-consult.example.jp")
+
+
+def _judges(contest: Contest) -> None:
+    """The demo's external judges score the pitches too (they have not declared or scored yet)."""
+    users = db.session.scalars(select(User).where(User.email.in_(DEMO_JUDGES)).order_by(User.id))
+    for user in users:
+        contest.judges.append(ContestJudge(contest_id=contest.id, user_id=user.id))
+    db.session.flush()

@@ -49,7 +49,7 @@
   function drawPitch(p) {
     pitch = p;
     var entry = entries.filter(function (e) { return p && e.id === p.entry_id; })[0];
-    text("pitch-title", entry ? entry.title : "—");
+    text("pitch-title", entry ? entry.title : label("no-pitch"));
     if (timerId) { clearInterval(timerId); timerId = null; }
     function tick() {
       if (!pitch || !pitch.started_at) { text("pitch-timer", "--:--"); return; }
@@ -64,13 +64,24 @@
   function showReveal() {
     window.Contest.getJSON("/api/v1/contests/" + contestId + "/results").then(function (data) {
       var list = document.getElementById("reveal-list");
+      var w = data.formula || {};
       list.textContent = "";
       data.results.forEach(function (r) {
-        var li = document.createElement("li");
-        li.textContent = r.title + " — " + r.total.toFixed(2);
-        list.appendChild(li);
+        var tr = document.createElement("tr");
+        var cells = [String(r.rank), r.title,
+          ((w.judges || 0) * (r.judge_score || 0)).toFixed(1),
+          ((w.votes || 0) * (r.vote_share || 0)).toFixed(1),
+          ((w.likes || 0) * (r.like_share || 0)).toFixed(1),
+          r.total.toFixed(2)];
+        cells.forEach(function (value, i) {
+          var td = document.createElement(i === 1 ? "th" : "td");
+          td.textContent = value;
+          tr.appendChild(td);
+        });
+        list.appendChild(tr);
       });
       document.getElementById("reveal").hidden = false;
+      root.classList.add("is-revealed");  // the ranking takes the screen; the live chart steps aside
     }).catch(function () {});
   }
   function onState(state) {

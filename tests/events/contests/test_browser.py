@@ -103,3 +103,38 @@ def test_presenter_chart_updates_live_while_two_voters_vote(live_server, db):
             assert errors == []
         finally:
             browser.close()
+
+
+def test_reveal_takes_the_big_screen_with_the_formula(live_server, db):
+    """Revealing the results (after finalising) replaces the live chart with the ranking, each part's
+    points and the formula, on the presenter screen that is already open."""
+    from playwright.sync_api import expect, sync_playwright
+    from app.db import commit
+    from app.events.contests import services
+    contest, organiser, _staff = make_contest(entries=3)
+    services.finalize(contest)
+    commit()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run"])
+        try:
+            presenter = _login(browser, live_server, organiser)
+            presenter.set_viewport_size({"width": 1280, "height": 720})
+            errors = []
+            presenter.on("pageerror", lambda exc: errors.append(str(exc)))
+            presenter.goto(f"{live_server}/contests/{contest.id}/present")
+            expect(presenter.locator(".presenter-live")).to_be_visible()
+            expect(presenter.locator("#reveal")).to_be_hidden()
+            moderator = presenter.context.new_page()
+            moderator.goto(f"{live_server}/contests/{contest.id}/moderate")
+            moderator.click("#reveal")
+            expect(presenter.locator("#reveal")).to_be_visible(timeout=10000)
+            expect(presenter.locator("#reveal-list tr")).to_have_count(3)
+            expect(presenter.locator(".presenter-live")).to_be_hidden()
+            expect(presenter.locator("#reveal .contest-formula")).to_contain_text("60%")
+            box = presenter.locator("#reveal-list").bounding_box()
+            assert box is not None and box["y"] < 720   # on screen, not below the fold
+            assert errors == []
+        finally:
+            browser.close()

@@ -1,5 +1,5 @@
 """Pitch contests: pages, API, ballots, likes, judges. City staff organise (host of the event)."""
-from app.events.contests.models import Contest, ContestJudge, Entry, VotingRound
+from app.events.contests.models import Contest, ContestJudge, Entry, JudgeDeclaration, VotingRound
 from app.events.contests.services import new_join_code
 from app.events.models import Event
 from app.db import utcnow
@@ -39,11 +39,13 @@ def _contests(world):
     db.session.flush()
     ready_round = VotingRound(contest_id=contest2.id, title="予選投票", status="draft", eligibility=["staff"])
     finalized = _contest(world, event, "昨年度", status="finalized")
-    db.session.add_all([open_round, draft_round, ready_round])
+    db.session.add_all([open_round, draft_round, ready_round,
+                        JudgeDeclaration(entry_id=second.id, judge_id=world.users["judge"].id, has_conflict=False)])
     db.session.commit()
     world.ids.update(contest=contest.id, contest2=contest2.id, finalized_contest=finalized.id, entry=first.id,
                      open_round=open_round.id, draft_round=draft_round.id, ready_round=ready_round.id,
-                     join_code=contest.join_code, contest_event=event.id, startup_b=other.id)
+                     join_code=contest.join_code, contest_event=event.id, startup_b=other.id,
+                     declared_entry=second.id)
 
 
 MANAGERS = dict(municipality_admin=200, platform_admin=200)   # host staff members vote, admins organise
@@ -69,6 +71,17 @@ CASES = [
     Case("GET", "/contests/<int:contest_id>/results", "/contests/{contest}/results", **PAGE_MANAGE),
     Case("GET", "/contests/<int:contest_id>/join-qr.svg", "/contests/{contest}/join-qr.svg", **PAGE_MANAGE),
     Case("GET", "/contests/<int:contest_id>/export.csv", "/contests/{contest}/export.csv", **PAGE_MANAGE),
+    # The judge's pages (only the contest's judges; the judge has declared no conflict for {declared_entry})
+    Case("GET", "/contests/<int:contest_id>/judging", "/contests/{contest}/judging", anonymous=302, judge=200,
+         default=403),
+    Case("GET", "/contests/<int:contest_id>/judging/<int:entry_id>", "/contests/{contest}/judging/{entry}",
+         anonymous=302, judge=200, default=403),
+    Case("POST", "/contests/<int:contest_id>/judging/<int:entry_id>/declaration",
+         "/contests/{contest}/judging/{entry}/declaration", data={"has_conflict": "false"}, anonymous=302,
+         judge=302, default=403),
+    Case("POST", "/contests/<int:contest_id>/judging/<int:entry_id>/score",
+         "/contests/{contest}/judging/{declared_entry}/score", data={f"score_{k}": str(v) for k, v in SCORES.items()},
+         anonymous=302, judge=302, default=403),
     # API: contests and entries
     Case("GET", "/api/v1/contests", "/api/v1/contests", default=200),
     Case("POST", "/api/v1/contests", "/api/v1/contests", json={"event_id": 999999, "title": "x"},
