@@ -104,29 +104,56 @@ def current_ballot(round_id: int, voter_key: str) -> Ballot | None:
                                                   Ballot.superseded_at.is_(None)))
 
 
-def cast(round_id: int, voter, choices, idempotency_key: str, via: str = "http", *, rnd: VotingRound | None = None,
-         checked: bool = False) -> Receipt:
-    """Accept (or idempotently return) a ballot. COMMITTED when it returns (group commit).
+@dataclass(frozen=True)
+class Rules:
+    """What the policy check of a ballot reads about its round. Method, choices and eligibility are
+    frozen once the round opens and entries are only ever added, so a copy of an open round's
+    rules may be cached (sockets.py does, for a second); the status is decided under the lock."""
+    round_id: int
+    contest_id: int
+    status: str
+    method: str
+    max_choices: int
+    eligibility: tuple
+    entry_ids: frozenset
+    contest: object = None      # the Contest, when loaded in this session (staff / checked-in checks)
 
-    The policy check (eligibility, key, choices) runs here unless the caller already ran the
-    very same checks (`checked=True`, the socket path does them on cached, frozen round rules)."""
-    user_id = getattr(voter.user, "id", None)
-    if not checked:
-        rnd = rnd if rnd is not None else db.session.get(VotingRound, round_id)
+    @classmethod
+    def load(cls, round_id: int) -> "Rules":
+        rnd = db.session.get(VotingRound, round_id)
         if rnd is None:
             raise NotFound()
-        if not eligibility.eligible(rnd.contest, rnd.eligibility, voter):
-            raise PermissionDenied(_("You are not eligible to vote in this round."))
-        check_key(idempotency_key)
-        choices = validate_choices(rnd, choices)
-        if rnd.status == "draft":
-            raise Conflict(_("This round has not opened yet."))
-        # Hand the caller's connection back before waiting: a waiting caller must not hold a pooled
-        # connection (nor, on SQLite, a lock) that the batch's leader needs. Nothing of the ORM is
-        # touched after this (objects are expired).
-        db.session.commit()
-    item = _Item(round_id=round_id, voter_key=voter.key, user_id=user_id,
-                 join_pass_id=voter.join_pass_id, choices=list(choices), key=idempotency_key, via=via)
+        return cls(round_id=rnd.id, contest_id=rnd.contest_id, status=rnd.status, method=rnd.method,
+                   max_choices=rnd.max_choices, eligibility=tuple(rnd.eligibility),
+                   entry_ids=frozenset(contest_entry_ids(rnd.contest_id)), contest=rnd.contest)
+
+
+def check(rules: Rules, voter, choices, idempotency_key, reload_entries=None) -> list[int]:
+    """The policy check of a ballot: eligibility under the round's rules, the key, the choices."""
+    if not eligibility.eligible(rules.contest, rules.eligibility, voter):
+        raise PermissionDenied(_("You are not eligible to vote in this round."))
+    check_key(idempotency_key)
+    chosen = check_choices(rules.method, rules.max_choices, rules.entry_ids, choices, reload_entries)
+    if rules.status == "draft":
+        raise Conflict(_("This round has not opened yet."))
+    return chosen
+
+
+def cast(round_id: int, voter, choices, idempotency_key: str, via: str = "http", *, rules: Rules | None = None,
+         reload_entries=None) -> Receipt:
+    """Check, then accept (or idempotently return) a ballot. COMMITTED when it returns (group commit).
+
+    `rules`: the round's rules if the caller holds them (the socket path caches them for guests,
+    whose eligibility needs no database); otherwise they are read here."""
+    user_id = getattr(voter.user, "id", None)
+    rules = rules if rules is not None else Rules.load(round_id)
+    chosen = check(rules, voter, choices, idempotency_key, reload_entries)
+    # Hand the caller's connection back before waiting: a waiting caller must not hold a pooled
+    # connection (nor, on SQLite, a lock) that the batch's leader needs. Nothing of the ORM is
+    # touched after this (objects are expired).
+    db.session.commit()
+    item = _Item(round_id=rules.round_id, voter_key=voter.key, user_id=user_id, join_pass_id=voter.join_pass_id,
+                 choices=chosen, key=idempotency_key, via=via)
     return writer(current_app._get_current_object()).submit(item)
 
 
