@@ -30,7 +30,7 @@ from ...extensions import db
 from ...policies import can
 from ...realtime import AuthenticatedNamespace
 from . import ballots, broadcast, services
-from .identity import MAX_AGE, Voter, _serializer, current_voter, guest_token, read_pass
+from .identity import MAX_AGE, Voter, _serializer, current_voter, guest_token
 from .models import Contest, JoinPass
 
 log = logging.getLogger(__name__)
@@ -79,8 +79,10 @@ def _guest_on_socket(contest_id: int | None = None) -> _Guest | None:
 def _cached_rules(round_id: int, fresh: bool = False) -> ballots.Rules | None:
     now = time.monotonic()
     hit = _rules.get(round_id)
-    if hit is not None and not fresh and now - hit[0] < CACHE_SECONDS and hit[1].status != "draft":
-        return hit[1]
+    if hit is not None and not fresh and hit[1].status != "draft":
+        if now - hit[0] < CACHE_SECONDS:
+            return hit[1]
+        _rules[round_id] = (now, hit[1])   # one caller reloads; the others keep the (frozen) rules meanwhile
     try:
         rules = ballots.Rules.load(round_id)
     except NotFound:
@@ -150,7 +152,7 @@ class ContestNamespace(AuthenticatedNamespace):
         origin = request.headers.get("Origin")
         if origin and origin not in current_app.config["SOCKETIO_ALLOWED_ORIGINS"]:
             return False
-        if not current_user.is_authenticated and read_pass(guest_token()) is None:
+        if not current_user.is_authenticated and _guest_on_socket() is None:
             return False
         return super().on_connect(auth)
 
