@@ -56,6 +56,20 @@ def _app():
     return create_app("development", DEBUG=False)
 
 
+def ensure_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database when it does not exist yet."""
+    if not url.startswith("postgresql"):
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": target.database}):
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    engine.dispose()
+
+
 def setup(n_passes: int) -> dict:
     """A contest with 5 entries, an open round (join-code holders, changes allowed) and n guest passes."""
     from app.accounts.models import Organization
@@ -473,6 +487,7 @@ def main() -> None:
     mp.set_start_method("fork")
 
     t_setup = time.monotonic()
+    ensure_database(args.database_url)
     data = setup(args.viewers + args.voters)
     print(f"setup: {args.viewers + args.voters} guest passes in {time.monotonic() - t_setup:.1f} s", flush=True)
     env = {**os.environ, "APP_ENV": "production", "SOCKETIO_ALLOWED_ORIGINS": "http://bench.local",
