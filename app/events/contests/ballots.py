@@ -189,7 +189,7 @@ class GroupWriter:
         self._lock = threading.Lock()
         self._queue: list[_Item] = []
         self._leading = False
-        self.batches = 0      # for the benchmark and tests
+        self.batches = 0      # diagnostics: transactions and ballots written by this process
         self.written = 0
 
     def submit(self, item: _Item) -> Receipt:
