@@ -1,21 +1,38 @@
-"""Live voting benchmark: a real server process, viewers and voters over raw Socket.IO websockets.
+"""Live voting benchmark: the real server (gunicorn + gevent, as deployed), viewers and voters
+speaking Engine.IO v4 / Socket.IO v5 over raw websockets.
 
-    .venv/bin/python benchmarks/live_voting.py                       # small default workload
-    .venv/bin/python benchmarks/live_voting.py --viewers 2000 --voters 5000 --duplicates 0.2 \
-        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench --redis-url redis://127.0.0.1:6379/9
+    make bench-voting      # = the full run below, one process, then two processes with Redis
+    flock -x /tmp/bench.lock .venv/bin/python benchmarks/live_voting.py --viewers 2000 --voters 5000 \\
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_voting --processes 1
+    ... --processes 2 --redis-url redis://127.0.0.1:6379/9          # two gunicorn processes + Redis queue
+    ... --viewers 100 --voters 300 --fanout-seconds 3               # a quick smoke run
 
-Workloads: (1) viewers connected + distinct voters (a share retried with the same idempotency key
-within 5 s); (2) viewers only, with the tally changing at a steady rate (fan-out). Measures ack
-p50/p99, ballots/s, last ballot -> every viewer has the final tally, server CPU per delivered
-message, server memory per connection, and a plain `websockets` broadcast server as the fan-out
-baseline. Asserts accepted == distinct voters == final tally == recount. Prints a markdown table.
-Linux only (reads /proc for the server's CPU and memory). Not part of the test suite.
+Workloads
+ 1. Voting: N viewers joined to the contest room; M voters connected before the timed window
+    (phones join when the contest starts), then each casts one ballot over the `vote` event at a
+    steady rate across `--window` seconds (open loop: sent on schedule, whatever happened to the
+    others); a share (`--duplicates`) sends the same ballot again (same idempotency key) 50-500 ms
+    later. Measures ack p50/p99 (from the scheduled send), accepted ballots/s, and the time from
+    the last ballot's ack until every viewer holds the final tally (version == accepted ballots).
+    Asserts accepted == distinct voters == final tally seen by every viewer == snapshot == recount.
+ 2. Fan-out: viewers only, the tally changing at a steady rate (a few voters changing their
+    ballots keep the round dirty, so the 200 ms coalescing emits 5 tallies/s to every viewer).
+    Server CPU per delivered message, against a plain `websockets` broadcast server (asyncio,
+    pinned to the same cores) sending a message of the same size at the same rate to as many
+    viewers: the fan-out baseline.
+Memory per connection: server RSS growth per viewer connection.
+
+The load generators run in their own processes (viewers; voters), asyncio + `websockets`.
+Server processes are started with `gunicorn -c deploy/gunicorn-socketio.conf.py` (gevent, one
+worker each; GC tuned at start-up). Linux only (reads /proc). Not part of the test suite.
+Results: a markdown table on stdout and benchmarks/results/live_voting-<UTC time>.json.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import multiprocessing as mp
 import os
 import random
 import socket
@@ -29,28 +46,40 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 NS = "/contests"
 CLK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+TARGETS = {"ack_p99_ms": 150, "final_ms": 500, "fanout_ratio": 2.5}
 
 
-# --- the server process ---------------------------------------------------------------------
-def serve(port: int) -> None:
+# --- data ------------------------------------------------------------------------------------
+def _app():
     from app import create_app
-    from app.extensions import socketio
-    app = create_app("development", DEBUG=False)
-    socketio.run(app, host="127.0.0.1", port=port, use_reloader=False, log_output=False,
-                 allow_unsafe_werkzeug=True)
+    return create_app("development", DEBUG=False)
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database when it does not exist yet."""
+    if not url.startswith("postgresql"):
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": target.database}):
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    engine.dispose()
 
 
 def setup(n_passes: int) -> dict:
-    """Create a contest, 5 entries, an open round (join-code holders) and n guest passes."""
-    from app import create_app
+    """A contest with 5 entries, an open round (join-code holders, changes allowed) and n guest passes."""
+    from app.accounts.models import Organization
     from app.db import commit, utcnow
     from app.events.contests.identity import sign_pass
     from app.events.contests.models import Contest, Entry, JoinPass, VotingRound
     from app.events.contests.services import new_join_code
     from app.events.models import Event
-    from app.accounts.models import Organization
     from app.extensions import db
-    app = create_app("development", DEBUG=False)
+    app = _app()
     with app.app_context(), app.test_request_context():
         db.create_all()
         city = Organization(slug=f"bench-{uuid.uuid4().hex[:8]}", kind="municipality", name_ja="ベンチ市")
@@ -63,11 +92,9 @@ def setup(n_passes: int) -> dict:
         contest = Contest(event_id=event.id, title="bench", join_code=new_join_code(), status="live")
         db.session.add(contest)
         db.session.flush()
-        orgs = []
-        for i in range(5):
-            org = Organization(slug=f"bench-s-{uuid.uuid4().hex[:8]}", kind="startup", name_ja=f"S{i}")
-            db.session.add(org)
-            orgs.append(org)
+        orgs = [Organization(slug=f"bench-s-{uuid.uuid4().hex[:8]}", kind="startup", name_ja=f"S{i}")
+                for i in range(5)]
+        db.session.add_all(orgs)
         db.session.flush()
         entries = [Entry(contest_id=contest.id, org_id=o.id, title=o.name_ja, position=i) for i, o in enumerate(orgs)]
         db.session.add_all(entries)
@@ -85,44 +112,110 @@ def setup(n_passes: int) -> dict:
 
 
 def close_and_recount(round_id: int) -> dict:
-    from app import create_app
     from app.db import commit
     from app.events.contests import services, tally
     from app.events.contests.models import VotingRound
     from app.extensions import db
-    app = create_app("development", DEBUG=False)
+    app = _app()
     with app.app_context(), app.test_request_context():
-        rnd = services.close_round(db.session.get(VotingRound, round_id))
+        services.close_round(db.session.get(VotingRound, round_id))
         commit()
         rnd = db.session.get(VotingRound, round_id)
-        return {"snapshot": sum(rnd.snapshot.counts.values()), "recount": sum(tally.recount(round_id)["counts"].values()),
-                "verified": tally.verify(rnd)["verified"], "version": rnd.version}
+        return {"snapshot": sum(rnd.snapshot.counts.values()), "snapshot_ballots": len(rnd.snapshot.ballot_ids),
+                "recount": sum(tally.recount(round_id)["counts"].values()), "verified": tally.verify(rnd)["verified"],
+                "version": rnd.version}
 
 
-def proc_stats(pid: int) -> tuple[float, int]:
-    """(CPU seconds user+system, RSS bytes) of a process and its threads."""
-    with open(f"/proc/{pid}/stat") as f:
-        parts = f.read().rsplit(")", 1)[1].split()
-    cpu = (int(parts[11]) + int(parts[12])) / CLK
-    with open(f"/proc/{pid}/status") as f:
-        rss = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS"))
+def open_fanout_round(contest_id: int) -> int:
+    from app.db import commit, utcnow
+    from app.events.contests.models import VotingRound
+    from app.extensions import db
+    app = _app()
+    with app.app_context(), app.test_request_context():
+        rnd = VotingRound(contest_id=contest_id, title="fan-out", status="open", eligibility=["join_code"],
+                          allow_change=True, opened_at=utcnow())
+        db.session.add(rnd)
+        commit()
+        return rnd.id
+
+
+# --- processes -------------------------------------------------------------------------------
+def proc_stats(pids) -> tuple[float, int]:
+    """(CPU seconds user+system, RSS bytes) summed over processes."""
+    cpu, rss = 0.0, 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            parts = f.read().rsplit(")", 1)[1].split()
+        cpu += (int(parts[11]) + int(parts[12])) / CLK
+        with open(f"/proc/{pid}/statm") as f:
+            rss += int(f.read().split()[1]) * PAGE
     return cpu, rss
 
 
-# --- raw Socket.IO clients (engine.io v4 over websockets) -------------------------------------
+def children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server on {port} did not start")
+
+
+def start_servers(args, env) -> tuple[list[subprocess.Popen], list[int]]:
+    procs, ports = [], []
+    for _ in range(args.processes):
+        port = free_port()
+        cmd = ["taskset", "-c", args.cpus, os.path.join(ROOT, ".venv/bin/gunicorn"), "-c",
+               os.environ.get("BENCH_GUNICORN_CONF") or os.path.join(ROOT, "deploy/gunicorn-socketio.conf.py"), "-b", f"127.0.0.1:{port}", "wsgi:app"]
+        procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env))
+        ports.append(port)
+    for port in ports:
+        wait_port(port, 60)
+    return procs, ports
+
+
+def worker_pids(procs) -> list[int]:
+    pids = []
+    for p in procs:
+        for _ in range(50):
+            kids = children(p.pid)
+            if kids:
+                pids += kids
+                break
+            time.sleep(0.1)
+    return pids
+
+
+# --- raw Socket.IO client (Engine.IO v4 over websockets) ----------------------------------------
 class Client:
     def __init__(self, url, origin, token):
         self.url, self.origin, self.token = url, origin, token
         self.acks: dict[int, asyncio.Future] = {}
         self.next_id = 0
-        self.tallies: list[tuple[float, dict]] = []
+        self.tallies: list[tuple[float, int, int, int]] = []    # (time, round, version, total)
         self.ws = None
         self.reader = None
 
     async def connect(self):
         from websockets.asyncio.client import connect
         self.ws = await connect(self.url, origin=self.origin, additional_headers={"Cookie": f"contest_guest={self.token}"},
-                                max_size=2 ** 20, open_timeout=30, ping_interval=None)
+                                max_size=2 ** 20, open_timeout=60, ping_interval=None, compression=None)
         await self.ws.recv()                       # engine.io open packet
         await self.ws.send(f"40{NS},")
         answer = await self.ws.recv()
@@ -140,20 +233,22 @@ class Client:
                     digits = len(body) - len(body.lstrip("0123456789"))
                     future = self.acks.pop(int(body[:digits]), None)
                     if future and not future.done():
-                        future.set_result(json.loads(body[digits:])[0])
-                elif message.startswith(f"42{NS},"):
-                    name, payload = json.loads(message[len(NS) + 3:])[:2]
-                    if name == "tally":
-                        self.tallies.append((time.perf_counter(), payload))
+                        future.set_result((time.monotonic(), json.loads(body[digits:])[0]))
+                elif message.startswith(f'42{NS},["tally"'):
+                    payload = json.loads(message[len(NS) + 3:])[1]
+                    self.tallies.append((time.monotonic(), payload["round_id"], payload["version"], payload["total"]))
         except Exception:
             pass
 
-    async def call(self, event, payload):
+    async def send_call(self, event, payload):
         self.next_id += 1
         future = asyncio.get_running_loop().create_future()
         self.acks[self.next_id] = future
         await self.ws.send(f"42{NS},{self.next_id}" + json.dumps([event, payload]))
-        return await asyncio.wait_for(future, 30)
+        return future
+
+    async def call(self, event, payload, timeout=60):
+        return await asyncio.wait_for(await self.send_call(event, payload), timeout)
 
     async def close(self):
         if self.reader:
@@ -162,180 +257,378 @@ class Client:
             await self.ws.close()
 
 
-async def run_voting(url, origin, data, args, server_pid):
-    tokens = data["tokens"]
-    viewers = [Client(url, origin, tokens[i]) for i in range(args.viewers)]
-    cpu0, rss0 = proc_stats(server_pid)
-    sem = asyncio.Semaphore(200)
+async def connect_all(clients, concurrency=64):
+    sem = asyncio.Semaphore(concurrency)
+    errors = []
 
-    async def open_viewer(c):
+    async def one(c):
         async with sem:
-            await c.connect()
-            await c.call("join", {"contest_id": data["contest_id"], "role": "viewer"})
-    await asyncio.gather(*(open_viewer(c) for c in viewers))
-    _cpu1, rss1 = proc_stats(server_pid)
-    mem_per_conn = (rss1 - rss0) / max(1, len(viewers))
-
-    voter_tokens = tokens[args.viewers:args.viewers + args.voters]
-    latencies, receipts, accepted, dupes_ok, acked_at = [], {}, 0, 0, []
-    vsem = asyncio.Semaphore(args.concurrency)
-
-    async def vote(i, token):
-        nonlocal accepted, dupes_ok
-        async with vsem:
-            c = Client(url, origin, token)
-            await c.connect()
-            key, choice = uuid.uuid4().hex, [random.choice(data["entries"])]
-            body = {"contest_id": data["contest_id"], "round_id": data["round_id"], "choices": choice,
-                    "idempotency_key": key}
-            t0 = time.perf_counter()
-            answer = await c.call("vote", body)
-            latencies.append(time.perf_counter() - t0)
-            if answer.get("ok"):
-                accepted += 1
-                acked_at.append(time.perf_counter())
-                receipts[i] = answer["receipt"]
-            if random.random() < args.duplicates:
-                await asyncio.sleep(random.uniform(0, 0.5))   # a retry well inside 5 s
-                again = await c.call("vote", body)
-                dupes_ok += again.get("receipt") == answer.get("receipt") and again.get("replayed", False)
-            await c.close()
-    cpu_start, _ = proc_stats(server_pid)
-    t0 = time.perf_counter()
-    await asyncio.gather(*(vote(i, t) for i, t in enumerate(voter_tokens)))
-    t_last = max(acked_at, default=time.perf_counter())
-    elapsed = t_last - t0
-    final_version = accepted
-    deadline = time.perf_counter() + 30
-    while time.perf_counter() < deadline:
-        if all(c.tallies and c.tallies[-1][1]["version"] >= final_version for c in viewers):
-            break
-        await asyncio.sleep(0.02)
-    done = [next((t for t, p in c.tallies if p["version"] >= final_version), None) for c in viewers]
-    all_final = max((t for t in done if t is not None), default=float("nan")) - t_last
-    cpu_end, _ = proc_stats(server_pid)
-    delivered = sum(len(c.tallies) for c in viewers)
-    for c in viewers:
-        await c.close()
-    return {"accepted": accepted, "distinct": len(voter_tokens), "dupes_ok": dupes_ok,
-            "ack_p50_ms": statistics.median(latencies) * 1000,
-            "ack_p99_ms": sorted(latencies)[int(len(latencies) * 0.99) - 1] * 1000 if latencies else float("nan"),
-            "ballots_per_s": accepted / elapsed, "last_to_all_final_s": all_final,
-            "viewers_missing_final": sum(t is None for t in done), "tally_messages": delivered,
-            "cpu_ms_per_message": (cpu_end - cpu_start) * 1000 / max(1, delivered),
-            "mem_kb_per_connection": mem_per_conn / 1024}
+            try:
+                await c.connect()
+            except Exception as exc:
+                errors.append(repr(exc))
+    await asyncio.gather(*(one(c) for c in clients))
+    return errors
 
 
-# --- baseline: a plain websockets broadcast server --------------------------------------------
+def viewer_process(conn, urls, origin, tokens, contest_id):
+    """Viewers: connect, join the room, record every tally; answer the parent's questions."""
+    async def main():
+        clients = [Client(urls[i % len(urls)], origin, t) for i, t in enumerate(tokens)]
+        errors = await connect_all(clients)
+        joined = await asyncio.gather(*(c.call("join", {"contest_id": contest_id, "role": "viewer"})
+                                        for c in clients if c.reader), return_exceptions=True)
+        bad = [j for j in joined if isinstance(j, Exception) or not j[1].get("ok")]
+        conn.send({"connected": sum(1 for c in clients if c.reader), "errors": errors[:3] + [repr(b) for b in bad[:3]]})
+        loop = asyncio.get_running_loop()
+        while True:
+            command = await loop.run_in_executor(None, conn.recv)
+            if command["cmd"] == "final":          # wait until every viewer holds the final version
+                rid, version, deadline = command["round_id"], command["version"], time.monotonic() + command["timeout"]
+                while time.monotonic() < deadline:
+                    if all(any(r == rid and v >= version for _t, r, v, _n in c.tallies) for c in clients if c.reader):
+                        break
+                    await asyncio.sleep(0.01)
+                firsts, totals = [], set()
+                for c in clients:
+                    hit = next(((t, n) for t, r, v, n in c.tallies if r == rid and v >= version), None)
+                    firsts.append(hit[0] if hit else None)
+                    if hit:
+                        totals.add(hit[1])
+                conn.send({"missing": sum(f is None for f in firsts),
+                           "last": max((f for f in firsts if f is not None), default=None),
+                           "totals": sorted(totals), "messages": sum(len(c.tallies) for c in clients)})
+            elif command["cmd"] == "count":         # tally messages received in [since, until]
+                since, until = command["since"], command["until"]
+                conn.send({"messages": sum(1 for c in clients for t, *_r in c.tallies if since <= t <= until),
+                           "sample": next((c.tallies[-1] for c in clients if c.tallies), None)})
+            elif command["cmd"] == "stop":
+                await asyncio.gather(*(c.close() for c in clients if c.reader), return_exceptions=True)
+                conn.send({"ok": True})
+                return
+    asyncio.run(main())
+
+
+def voter_process(conn, urls, origin, tokens, data):
+    """Voters: connect (before the window), then vote on schedule; also the fan-out ticker."""
+    async def main():
+        clients = [Client(urls[i % len(urls)], origin, t) for i, t in enumerate(tokens)]
+        errors = await connect_all(clients)
+        conn.send({"connected": sum(1 for c in clients if c.reader), "errors": errors[:3]})
+        loop = asyncio.get_running_loop()
+        while True:
+            command = await loop.run_in_executor(None, conn.recv)
+            if command["cmd"] == "vote":
+                conn.send(await vote(clients, command))
+            elif command["cmd"] == "tick":
+                conn.send(await tick(clients, command))
+            elif command["cmd"] == "stop":
+                await asyncio.gather(*(c.close() for c in clients if c.reader), return_exceptions=True)
+                conn.send({"ok": True})
+                return
+
+    async def vote(clients, command):
+        window, dup_share, start = command["window"], command["duplicates"], command["start"]
+        rng = random.Random(42)
+        n = len(clients)
+        results = [[] for _ in range(n)]     # per voter: (kind, scheduled, acked, answer)
+        tasks = []
+
+        async def send(i, body, at, kind):
+            await asyncio.sleep(max(0.0, at - time.monotonic()))
+            try:
+                acked, answer = await clients[i].call("vote", body)
+            except Exception as exc:
+                acked, answer = time.monotonic(), {"error": repr(exc)}
+            results[i].append((kind, at, acked, answer))
+
+        retry = set(rng.sample(range(n), int(n * dup_share)))
+        for i in range(n):
+            at = start + i * window / n
+            body = {"contest_id": data["contest_id"], "round_id": command["round_id"],
+                    "choices": [rng.choice(data["entries"])], "idempotency_key": uuid.uuid4().hex}
+            tasks.append(send(i, body, at, "first"))
+            if i in retry:
+                tasks.append(send(i, body, at + rng.uniform(0.05, 0.5), "retry"))
+        await asyncio.gather(*tasks)
+        latencies = [acked - at for rs in results for _k, at, acked, _a in rs]
+        accepted = sum(1 for rs in results for *_x, a in rs if a.get("ok") and not a.get("replayed"))
+        replayed = sum(1 for rs in results for *_x, a in rs if a.get("ok") and a.get("replayed"))
+        same_receipt = sum(1 for rs in results if len(rs) == 2 and rs[0][3].get("receipt")
+                           and rs[0][3].get("receipt") == rs[1][3].get("receipt"))
+        failed = [a for rs in results for *_x, a in rs if not a.get("ok")]
+        acks = [acked for rs in results for _k, _at, acked, a in rs if a.get("ok") and not a.get("replayed")]
+        return {"latencies": latencies, "accepted": accepted, "replayed": replayed, "retries": len(retry),
+                "same_receipt": same_receipt, "failed": len(failed), "failures": failed[:3],
+                "voters_with_receipt": sum(1 for rs in results if any(a.get("ok") for *_x, a in rs)),
+                "first_send": start, "last_ack": max(acks, default=start)}
+
+    async def tick(clients, command):
+        """`rate` ballot changes per second by a handful of voters, for `seconds`: keeps the round dirty."""
+        start, seconds, rate = command["start"], command["seconds"], command["rate"]
+        pending, n, i = [], max(1, min(len(clients), 20)), 0
+        while True:
+            at = start + i / rate
+            if at > start + seconds:
+                break
+            await asyncio.sleep(max(0.0, at - time.monotonic()))
+            body = {"contest_id": data["contest_id"], "round_id": command["round_id"],
+                    "choices": [data["entries"][i % len(data["entries"])]], "idempotency_key": uuid.uuid4().hex}
+            pending.append(await clients[i % n].send_call("vote", body))
+            i += 1
+        answers = await asyncio.gather(*(asyncio.wait_for(f, 30) for f in pending), return_exceptions=True)
+        return {"sent": len(pending), "ok": sum(1 for a in answers if not isinstance(a, Exception) and a[1].get("ok"))}
+    asyncio.run(main())
+
+
+def ask(conn, message, timeout=600):
+    conn.send(message)
+    if not conn.poll(timeout):
+        raise RuntimeError(f"no answer to {message['cmd']}")
+    return conn.recv()
+
+
+# --- baseline: a plain websockets broadcast server ------------------------------------------------
 BASELINE = r"""
-import asyncio, json, sys
+import asyncio, sys
 from websockets.asyncio.server import serve, broadcast
 clients = set()
 async def handler(ws):
     clients.add(ws)
     try:
         async for m in ws:
-            if m == "go":
-                for v in range(int(sys.argv[2])):
-                    broadcast(clients, json.dumps({"version": v, "counts": {"1": v, "2": v // 2}}))
-                    await asyncio.sleep(0.2 / 10)
+            if m.startswith("go "):
+                _go, count, interval, size = m.split()
+                body = "x" * int(size)
+                for v in range(int(count)):
+                    broadcast(clients, body)
+                    await asyncio.sleep(float(interval))
     finally:
         clients.discard(ws)
 async def main():
-    async with serve(handler, "127.0.0.1", int(sys.argv[1])):
+    async with serve(handler, "127.0.0.1", int(sys.argv[1]), compression=None, ping_interval=None):
         await asyncio.Future()
 asyncio.run(main())
 """
 
 
-async def run_baseline(n_viewers: int, messages: int) -> float:
-    from websockets.asyncio.client import connect
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", BASELINE, str(port), str(messages)])
-    try:
-        await asyncio.sleep(1.0)
-        got = [0] * n_viewers
+def baseline_process(conn, port, n_viewers):
+    async def main():
+        from websockets.asyncio.client import connect
         sockets = []
-        for i in range(n_viewers):
-            sockets.append(await connect(f"ws://127.0.0.1:{port}/", ping_interval=None))
+        for _ in range(n_viewers):
+            sockets.append(await connect(f"ws://127.0.0.1:{port}/", ping_interval=None, compression=None))
+        got = [0] * n_viewers
 
         async def read(i, ws):
-            async for _m in ws:
-                got[i] += 1
-                if got[i] >= messages:
-                    return
+            try:
+                async for _m in ws:
+                    got[i] += 1
+            except Exception:
+                pass
         readers = [asyncio.create_task(read(i, ws)) for i, ws in enumerate(sockets)]
-        cpu0, _ = proc_stats(proc.pid)
-        await sockets[0].send("go")
-        await asyncio.wait_for(asyncio.gather(*readers), 120)
-        cpu1, _ = proc_stats(proc.pid)
-        for ws in sockets:
-            await ws.close()
-        return (cpu1 - cpu0) * 1000 / max(1, sum(got))
+        conn.send({"connected": len(sockets)})
+        loop = asyncio.get_running_loop()
+        command = await loop.run_in_executor(None, conn.recv)
+        await sockets[0].send(f"go {command['count']} {command['interval']} {command['size']}")
+        deadline = time.monotonic() + command["count"] * command["interval"] + 30
+        while sum(got) < command["count"] * n_viewers and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        conn.send({"messages": sum(got)})
+        for r in readers:
+            r.cancel()
+        await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    asyncio.run(main())
+
+
+def run_baseline(args, n_viewers, count, interval, size) -> dict:
+    port = free_port()
+    server = subprocess.Popen(["taskset", "-c", args.cpus, sys.executable, "-c", BASELINE, str(port)])
+    try:
+        wait_port(port)
+        parent, child = mp.Pipe()
+        client = mp.Process(target=baseline_process, args=(child, port, n_viewers))
+        client.start()
+        parent.recv()
+        _cpu, rss0 = proc_stats([server.pid])
+        cpu0, rss1 = proc_stats([server.pid])
+        answer = ask(parent, {"cmd": "go", "count": count, "interval": interval, "size": size})
+        cpu1, _ = proc_stats([server.pid])
+        client.join(30)
+        return {"messages": answer["messages"], "cpu_ms_per_message": (cpu1 - cpu0) * 1000 / max(1, answer["messages"]),
+                "rss_mb": rss1 / 2 ** 20}
     finally:
-        proc.terminate()
+        server.terminate()
+        server.wait(10)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# --- the run -----------------------------------------------------------------------------------
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, int(round(q * len(values))) - 1))] if values else float("nan")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--viewers", type=int, default=200)
-    parser.add_argument("--voters", type=int, default=500)
-    parser.add_argument("--duplicates", type=float, default=0.2)
-    parser.add_argument("--concurrency", type=int, default=100)
-    parser.add_argument("--database-url", default="sqlite:////tmp/live_voting_bench.sqlite")
-    parser.add_argument("--redis-url", default="")
-    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--viewers", type=int, default=2000)
+    parser.add_argument("--voters", type=int, default=5000)
+    parser.add_argument("--duplicates", type=float, default=0.2, help="share of voters who retry the same ballot")
+    parser.add_argument("--window", type=float, default=5.0, help="seconds over which the voters vote")
+    parser.add_argument("--processes", type=int, default=1, choices=(1, 2))
+    parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_voting")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9", help="used with --processes 2")
+    parser.add_argument("--fanout-seconds", type=float, default=6.0)
+    parser.add_argument("--fanout-rate", type=float, default=10.0, help="ballot changes/s that keep the tally moving")
+    parser.add_argument("--cpus", default="0,1", help="cores of the servers (taskset), the same for the baseline")
     args = parser.parse_args()
-    os.environ.update(DATABASE_URL=args.database_url, SOCKETIO_ASYNC_MODE="threading", JOBS_INLINE="1",
-                      SECRET_KEY=os.environ.get("SECRET_KEY", "bench-secret"))
-    if args.redis_url:
-        os.environ["REDIS_URL"] = args.redis_url
-    if args.serve:
-        serve(args.serve)
-        return
-    port = free_port()
-    origin = f"http://127.0.0.1:{port}"
-    os.environ["SOCKETIO_ALLOWED_ORIGINS"] = origin
+    secret = os.environ.get("SECRET_KEY", "bench-secret-" + uuid.uuid4().hex)
+    os.environ.update(DATABASE_URL=args.database_url, SECRET_KEY=secret, JOBS_INLINE="1")
+    os.environ.pop("REDIS_URL", None)
+    mp.set_start_method("fork")
+
+    t_setup = time.monotonic()
+    ensure_database(args.database_url)
     data = setup(args.viewers + args.voters)
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(port), "--database-url", args.database_url]
-                              + (["--redis-url", args.redis_url] if args.redis_url else []), env=os.environ.copy())
+    print(f"setup: {args.viewers + args.voters} guest passes in {time.monotonic() - t_setup:.1f} s", flush=True)
+    env = {**os.environ, "APP_ENV": "production", "SOCKETIO_ALLOWED_ORIGINS": "http://bench.local",
+           "PYTHONPATH": ROOT}
+    if args.processes == 2:
+        env["REDIS_URL"] = args.redis_url
+        from redis import Redis
+        Redis.from_url(args.redis_url).flushdb()
+    servers, ports = start_servers(args, env)
+    pids = worker_pids(servers)
+    origin = "http://bench.local"
+    urls = [f"ws://127.0.0.1:{p}/socket.io/?EIO=4&transport=websocket" for p in ports]
+    out: dict = {"config": vars(args), "servers": len(pids)}
+    viewers = voters = None
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        url = f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket"
-        result = asyncio.run(run_voting(url, origin, data, args, server.pid))
+        time.sleep(1.0)
+        cpu_idle, rss_idle = proc_stats(pids)
+        v_parent, v_child = mp.Pipe()
+        viewers = mp.Process(target=viewer_process, args=(v_child, urls, origin, data["tokens"][:args.viewers],
+                                                          data["contest_id"]))
+        t0 = time.monotonic()
+        viewers.start()
+        vc = v_parent.recv()
+        _cpu, rss_viewers = proc_stats(pids)
+        print(f"viewers: {vc['connected']} connected and joined in {time.monotonic() - t0:.1f} s {vc['errors']}",
+              flush=True)
+        m_parent, m_child = mp.Pipe()
+        voters = mp.Process(target=voter_process, args=(m_child, urls, origin, data["tokens"][args.viewers:], data))
+        t0 = time.monotonic()
+        voters.start()
+        mc = m_parent.recv()
+        _cpu, rss_all = proc_stats(pids)
+        print(f"voters: {mc['connected']} connected in {time.monotonic() - t0:.1f} s {mc['errors']}", flush=True)
+        out["mem_kib_per_viewer"] = (rss_viewers - rss_idle) / 1024 / max(1, vc["connected"])
+        out["mem_kib_per_voter"] = (rss_all - rss_viewers) / 1024 / max(1, mc["connected"])
+        out["rss_mb_idle"], out["rss_mb_loaded"] = rss_idle / 2 ** 20, rss_all / 2 ** 20
+
+        # 1. voting
+        time.sleep(1.0)
+        cpu0, _ = proc_stats(pids)
+        start = time.monotonic() + 0.5
+        result = ask(m_parent, {"cmd": "vote", "round_id": data["round_id"], "window": args.window,
+                                "duplicates": args.duplicates, "start": start})
+        final = ask(v_parent, {"cmd": "final", "round_id": data["round_id"], "version": result["accepted"],
+                               "timeout": 30})
+        cpu1, _ = proc_stats(pids)
+        lat = result.pop("latencies")
+        out["voting"] = {
+            **{k: v for k, v in result.items()}, "ballots_sent": len(lat),
+            "ack_p50_ms": pct(lat, 0.50) * 1000, "ack_p99_ms": pct(lat, 0.99) * 1000, "ack_max_ms": max(lat) * 1000,
+            "accepted_per_s": result["accepted"] / max(1e-9, result["last_ack"] - result["first_send"]),
+            "final_ms": (final["last"] - result["last_ack"]) * 1000 if final["last"] else float("nan"),
+            "viewers_missing_final": final["missing"], "viewer_final_totals": final["totals"],
+            "tally_messages": final["messages"], "server_cpu_s": cpu1 - cpu0}
+        check = close_and_recount(data["round_id"])
+        out["check"] = check
+        print(f"voting: {json.dumps(out['voting'], default=str)[:600]}", flush=True)
+
+        # 2. fan-out: viewers only, tally moving at a steady rate
+        fan_round = open_fanout_round(data["contest_id"])
+        time.sleep(1.0)
+        start = time.monotonic() + 0.5
+        cpu0, _ = proc_stats(pids)
+        m_parent.send({"cmd": "tick", "round_id": fan_round, "start": start, "seconds": args.fanout_seconds,
+                       "rate": args.fanout_rate})
+        if not m_parent.poll(args.fanout_seconds + 60):
+            raise RuntimeError("fan-out ticker did not finish")
+        ticks = m_parent.recv()
+        end = time.monotonic()
+        time.sleep(0.5)
+        cpu1, _ = proc_stats(pids)
+        counted = ask(v_parent, {"cmd": "count", "since": start, "until": end + 0.5})
+        out["fanout"] = {"seconds": end - start, "ballot_changes": ticks, "messages": counted["messages"],
+                         "messages_per_s": counted["messages"] / (end - start + 0.5),
+                         "server_cpu_s": cpu1 - cpu0,
+                         "cpu_ms_per_message": (cpu1 - cpu0) * 1000 / max(1, counted["messages"])}
+        print(f"fan-out: {out['fanout']}", flush=True)
+        size = len(f'42{NS},["tally",' + json.dumps({"round_id": fan_round, "contest_id": data["contest_id"],
+                                                     "status": "open", "version": 100, "counts": {str(e): 20 for e in data["entries"]},
+                                                     "total": 100, "sha256": None}) + "]")
+        ask(m_parent, {"cmd": "stop"})
+        ask(v_parent, {"cmd": "stop"})
     finally:
-        server.terminate()
-        server.wait(10)
-    check = close_and_recount(data["round_id"])
-    baseline = asyncio.run(run_baseline(min(args.viewers, 1000), 50))
-    rows = [("viewers", args.viewers), ("distinct voters", result["distinct"]),
-            ("accepted ballots", result["accepted"]), ("duplicate retries answered with the same receipt",
-                                                       result["dupes_ok"]),
-            ("final tally (snapshot)", check["snapshot"]), ("recount", check["recount"]),
-            ("snapshot verified", check["verified"]), ("ack p50 (ms)", f"{result['ack_p50_ms']:.1f}"),
-            ("ack p99 (ms)", f"{result['ack_p99_ms']:.1f}"), ("ballots/s", f"{result['ballots_per_s']:.0f}"),
-            ("last ballot -> all viewers final (s)", f"{result['last_to_all_final_s']:.2f}"),
-            ("viewers missing the final tally", result["viewers_missing_final"]),
-            ("tally messages delivered", result["tally_messages"]),
-            ("server CPU per delivered message (ms)", f"{result['cpu_ms_per_message']:.3f}"),
-            ("server memory per viewer connection (KiB)", f"{result['mem_kb_per_connection']:.0f}"),
-            ("baseline `websockets` broadcast CPU per message (ms)", f"{baseline:.4f}")]
-    print("| measure | value |\n|---|---|")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
-    assert result["accepted"] == result["distinct"] == check["snapshot"] == check["recount"], rows
-    assert check["verified"]
+        for p in (viewers, voters):
+            if p is not None:
+                p.join(5)
+                if p.is_alive():
+                    p.terminate()
+        for s in servers:
+            s.terminate()
+        for s in servers:
+            try:
+                s.wait(15)
+            except subprocess.TimeoutExpired:
+                s.kill()
+
+    # Baseline, on the same cores, same viewers, same message size and rate, same duration.
+    count = max(1, int(args.fanout_seconds / 0.2))
+    out["baseline"] = run_baseline(args, args.viewers, count, 0.2, size)
+    out["fanout"]["ratio_to_baseline"] = out["fanout"]["cpu_ms_per_message"] / max(1e-9, out["baseline"]["cpu_ms_per_message"])
+    report(args, out)
+
+
+def report(args, out) -> None:
+    v, f, b, c = out["voting"], out["fanout"], out["baseline"], out["check"]
+    ok = lambda good: "✅" if good else "❌"  # noqa: E731
+    mode = "1 process" if args.processes == 1 else "2 processes + Redis queue"
+    rows = [
+        ("server", f"gunicorn gevent, {mode}, cores {args.cpus}", ""),
+        ("viewers / distinct voters / retries", f"{args.viewers} / {args.voters} / {v['retries']}", ""),
+        ("ballots sent in the window", f"{v['ballots_sent']} in {args.window:.0f} s", ""),
+        ("accepted / replayed (same receipt) / failed", f"{v['accepted']} / {v['replayed']} ({v['same_receipt']}) / {v['failed']}",
+         ok(v["failed"] == 0 and v["same_receipt"] == v["retries"])),
+        ("ack p50 / p99 / max (ms)", f"{v['ack_p50_ms']:.1f} / {v['ack_p99_ms']:.1f} / {v['ack_max_ms']:.0f}",
+         ok(v["ack_p99_ms"] <= TARGETS["ack_p99_ms"])),
+        ("accepted ballots/s", f"{v['accepted_per_s']:.0f}", ""),
+        ("last accepted ballot's ack → every viewer has the final tally (ms)", f"{v['final_ms']:.0f} (missing: {v['viewers_missing_final']})",
+         ok(v["final_ms"] <= TARGETS["final_ms"] and v["viewers_missing_final"] == 0)),
+        ("accepted == distinct voters == viewers' final total == snapshot == recount",
+         f"{v['accepted']} == {args.voters} == {v['viewer_final_totals']} == {c['snapshot']} == {c['recount']}",
+         ok(v["accepted"] == args.voters == c["snapshot"] == c["recount"] == c["snapshot_ballots"]
+            and v["viewer_final_totals"] == [args.voters] and c["verified"])),
+        ("server CPU during the voting window (s)", f"{v['server_cpu_s']:.2f}", ""),
+        ("fan-out: tally messages delivered (per s)", f"{f['messages']} ({f['messages_per_s']:.0f}/s)", ""),
+        ("fan-out: server CPU per delivered message (µs)", f"{f['cpu_ms_per_message'] * 1000:.1f}", ""),
+        ("baseline `websockets` broadcast: CPU per message (µs)", f"{b['cpu_ms_per_message'] * 1000:.1f}", ""),
+        ("fan-out cost / baseline", f"{f['ratio_to_baseline']:.2f}×", ok(f["ratio_to_baseline"] <= TARGETS["fanout_ratio"])),
+        ("server memory per viewer / per voter connection (KiB)",
+         f"{out['mem_kib_per_viewer']:.0f} / {out['mem_kib_per_voter']:.0f}", ""),
+    ]
+    print("\n| measure | value | target |\n|---|---|---|")
+    for name, value, mark in rows:
+        print(f"| {name} | {value} | {mark} |")
+    os.makedirs(os.path.join(ROOT, "benchmarks", "results"), exist_ok=True)
+    path = os.path.join(ROOT, "benchmarks", "results", f"live_voting-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json")
+    with open(path, "w") as fh:
+        json.dump(out, fh, indent=2, default=str)
+    print(f"\n{path}")
+    assert v["accepted"] == args.voters == c["snapshot"] == c["recount"] == c["snapshot_ballots"], "lost or double-counted ballots"
+    assert v["viewer_final_totals"] == [args.voters] and v["viewers_missing_final"] == 0, "a viewer missed the final tally"
+    assert c["verified"] and v["same_receipt"] == v["retries"], "snapshot/recount or idempotent retries"
 
 
 if __name__ == "__main__":

@@ -3,30 +3,96 @@
 Connect: a logged-in user, or a guest with a valid join pass (cookie). Origins are checked
 against SOCKETIO_ALLOWED_ORIGINS. Every event re-checks the policy; malformed or oversized
 payloads are answered with an error and never broadcast. Votes go through the SAME service
-as HTTP (ballots.cast) and are committed before the acknowledgement.
+and policy check as HTTP (ballots.cast) and are committed before the acknowledgement.
+
+The vote event is lean for guests (the big audience): their identity is the signed join pass,
+verified (signature, age, contest) on EVERY event without the database; that the pass row still
+exists is re-read at most once per CACHE_SECONDS per connection. The round's rules (frozen once
+it opens) come from a per-process cache of the same age; the round's status is decided under the
+row lock in the group commit. Logged-in users take the full path (session, user row, staff and
+check-in checks on every event).
 """
 from __future__ import annotations
 
 import functools
 import json
 import logging
+import time
+from dataclasses import dataclass
 
 from flask import current_app, has_app_context, request
 from flask_login import current_user
 from flask_socketio import join_room
 from werkzeug.exceptions import HTTPException
 
-from ...db import commit
 from ...errors import NotFound
 from ...extensions import db
 from ...policies import can
 from ...realtime import AuthenticatedNamespace
 from . import ballots, broadcast, services
-from .identity import current_voter, read_pass, guest_token
-from .models import Contest
+from .identity import MAX_AGE, Voter, _serializer, current_voter, guest_token
+from .models import Contest, JoinPass
 
 log = logging.getLogger(__name__)
 MAX_EVENT_BYTES = 2048
+CACHE_SECONDS = 1.0
+
+
+@dataclass
+class _Guest:
+    token: str
+    pass_id: int
+    contest_id: int
+    display_name: str
+    checked_at: float
+
+
+_guests: dict[str, _Guest] = {}                 # socket sid -> the guest it was checked to be
+_rules: dict[int, tuple[float, ballots.Rules]] = {}
+
+
+def _guest_on_socket(contest_id: int | None = None) -> _Guest | None:
+    """The guest of this socket: the join-pass token is verified on every call (signature, age,
+    contest); whether its row still exists is re-read from the database once per CACHE_SECONDS."""
+    token = guest_token()
+    if not token or len(token) > 300:
+        return None
+    try:
+        data = _serializer().loads(token, max_age=MAX_AGE)
+    except Exception:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("p"), int) or \
+            (contest_id is not None and data.get("c") != contest_id):
+        return None
+    sid, now = request.sid, time.monotonic()
+    known = _guests.get(sid)
+    if known is not None and known.token == token and now - known.checked_at < CACHE_SECONDS:
+        return known
+    join_pass = db.session.get(JoinPass, data["p"])
+    if join_pass is None or join_pass.contest_id != data.get("c") or join_pass.user_id is not None:
+        _guests.pop(sid, None)
+        return None
+    known = _guests[sid] = _Guest(token, join_pass.id, join_pass.contest_id, join_pass.display_name, now)
+    return known
+
+
+def _cached_rules(round_id: int, fresh: bool = False) -> ballots.Rules | None:
+    now = time.monotonic()
+    hit = _rules.get(round_id)
+    if hit is not None and not fresh and hit[1].status != "draft":
+        if now - hit[0] < CACHE_SECONDS:
+            return hit[1]
+        _rules[round_id] = (now, hit[1])   # one caller reloads; the others keep the (frozen) rules meanwhile
+    try:
+        rules = ballots.Rules.load(round_id)
+    except NotFound:
+        _rules.pop(round_id, None)
+        return None
+    rules = ballots.Rules(**{**rules.__dict__, "contest": None})   # no ORM object in a shared cache
+    _rules[round_id] = (now, rules)
+    if len(_rules) > 1000:
+        _rules.clear()
+    return rules
 
 
 def error(code: str, message: str, fields: dict | None = None) -> dict:
@@ -59,7 +125,7 @@ def guarded(handler):
     """Runs inside the event's request context: re-check the identity, map errors to the API shape."""
     @functools.wraps(handler)
     def wrapper(self, data=None):
-        if not current_user.is_authenticated and read_pass(guest_token()) is None:
+        if not current_user.is_authenticated and _guest_on_socket() is None:
             return error("unauthorized", "Session ended.")
         try:
             return handler(self, data)
@@ -86,9 +152,13 @@ class ContestNamespace(AuthenticatedNamespace):
         origin = request.headers.get("Origin")
         if origin and origin not in current_app.config["SOCKETIO_ALLOWED_ORIGINS"]:
             return False
-        if not current_user.is_authenticated and read_pass(guest_token()) is None:
+        if not current_user.is_authenticated and _guest_on_socket() is None:
             return False
         return super().on_connect(auth)
+
+    def on_disconnect(self, reason=None):
+        _guests.pop(request.sid, None)
+        return super().on_disconnect(reason)
 
     @guarded
     def on_join(self, data=None):
@@ -113,19 +183,33 @@ class ContestNamespace(AuthenticatedNamespace):
         """{"contest_id", "round_id", "choices": [...], "idempotency_key"} -> {"receipt"}."""
         if not _payload_ok(data):
             return error("bad_request", "Malformed vote.")
-        contest = _contest(data)
-        if contest is None or not _may_view(contest):
+        contest_id, round_id = data.get("contest_id"), data.get("round_id")
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (contest_id, round_id)):
             return error("not_found", "Not found.")
-        round_id = data.get("round_id")
-        rnd = db.session.get(ballots.VotingRound, round_id) if isinstance(round_id, int) else None
-        if rnd is None or rnd.contest_id != contest.id:
-            return error("not_found", "Not found.")
-        voter = current_voter(contest.id)
-        if voter is None:
-            return error("unauthorized", "Please log in or enter the join code.")
         key = data.get("idempotency_key")
-        result = ballots.cast(rnd.id, voter, data.get("choices"), key if isinstance(key, str) else "", via="socket")
-        commit()  # durable before the acknowledgement
+        key = key if isinstance(key, str) else ""
+        if not current_user.is_authenticated:
+            # A guest may view (and vote in) exactly the contest of its join pass.
+            guest = _guest_on_socket(contest_id)
+            rules = _cached_rules(round_id)
+            if guest is None or rules is None or rules.contest_id != contest_id:
+                return error("not_found", "Not found.")
+            voter = Voter(key=f"g:{guest.pass_id}", join_pass_id=guest.pass_id, display_name=guest.display_name)
+            db.session.remove()   # nothing of this session is needed while the ballot is written
+            result = ballots.cast(round_id, voter, data.get("choices"), key, via="socket", rules=rules,
+                                  reload_entries=lambda: _cached_rules(round_id, fresh=True).entry_ids)
+        else:
+            contest = _contest(data)
+            if contest is None or not _may_view(contest):
+                return error("not_found", "Not found.")
+            rnd = db.session.get(ballots.VotingRound, round_id)
+            if rnd is None or rnd.contest_id != contest.id:
+                return error("not_found", "Not found.")
+            voter = current_voter(contest.id)
+            if voter is None:
+                return error("unauthorized", "Please log in or enter the join code.")
+            result = ballots.cast(rnd.id, voter, data.get("choices"), key, via="socket")
+        # ballots.cast returns once the ballot is committed: durable before the acknowledgement
         return {"ok": True, "receipt": result.receipt, "choices": result.ballot.choices,
                 "replayed": not result.created}
 

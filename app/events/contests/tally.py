@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, func, select
 
 from ...extensions import db
 from .models import Ballot, TallySnapshot, VotingRound
@@ -54,13 +54,26 @@ def verify(rnd: VotingRound) -> dict:
             "snapshot": snapshot.sha256, "recount": again["sha256"]}
 
 
+def live_counts(round_id: int) -> dict[str, int]:
+    """Counts of the current ballots, grouped in the database by their (canonical, sorted) choices:
+    a few rows per round instead of one per ballot, so a tally every 200 ms stays cheap at 5,000
+    ballots. The snapshot and the recount still read every row."""
+    counts: dict[str, int] = {}
+    for choices, n in db.session.execute(
+            select(cast(Ballot.choices, Text), func.count()).where(
+                Ballot.round_id == round_id, Ballot.superseded_at.is_(None)).group_by(cast(Ballot.choices, Text))):
+        for entry_id in json.loads(choices):
+            counts[str(entry_id)] = counts.get(str(entry_id), 0) + n
+    return counts
+
+
 def round_counts(rnd: VotingRound) -> dict[str, int]:
     """The counts to show: the snapshot once closed, live counts while open."""
     if rnd.status == "closed" and rnd.snapshot is not None:
         return dict(rnd.snapshot.counts)
     if rnd.status == "draft":
         return {}
-    return recount(rnd.id)["counts"]
+    return live_counts(rnd.id)
 
 
 def tally_payload(rnd: VotingRound) -> dict:

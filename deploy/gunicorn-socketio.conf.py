@@ -1,0 +1,27 @@
+"""gunicorn settings for the web processes that also serve Socket.IO (live contest screens).
+
+    gunicorn -c deploy/gunicorn-socketio.conf.py -b 127.0.0.1:8001 wsgi:app
+    gunicorn -c deploy/gunicorn-socketio.conf.py -b 127.0.0.1:8002 wsgi:app   # a 2nd process (needs REDIS_URL)
+
+One gevent worker per process: Socket.IO sessions live in the process that accepted them, and
+gunicorn's balancer has no sticky sessions. Several processes share rooms through the Redis
+message queue (REDIS_URL). gevent monkey-patches the standard library (psycopg 3 detects it and
+waits cooperatively), so thousands of sockets and the group commit of ballots share one core.
+"""
+import gc
+
+worker_class = "gevent"
+workers = 1
+worker_connections = 20000     # idle websockets are cheap; the OS file limit is the real bound
+keepalive = 75
+graceful_timeout = 10
+
+
+def post_worker_init(worker):
+    """GC tuning once the app is imported: move the start-up objects (modules, the app, the ORM
+    mappers) out of the collector's sight, and collect the young generation less often. Every
+    connection allocates many small objects; the default threshold (700) runs a collection
+    every few hundred of them, and a full collection walks the whole heap."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
