@@ -23,6 +23,9 @@ class Challenge(EnvironmentsMixin, TimestampMixin, db.Model):
     __table_args__ = (
         # The search page filters by status and category and sorts by deadline.
         Index("ix_challenges_status_category_deadline", "status", "category", "application_deadline"),
+        # The ids a viewer may see (matchmaking's allowed set on every challenge page, site search):
+        # an index-only scan instead of reading the whole table.
+        Index("ix_challenges_status_visibility_id", "status", "visibility", "id"),
         # Substring search on PostgreSQL (pg_trgm; see app/challenges/search.py).
         Index("ix_challenges_search_text_trgm", "search_text", postgresql_using="gin",
               postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),

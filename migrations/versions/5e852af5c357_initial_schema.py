@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c67bda952cb5
+Revision ID: 5e852af5c357
 Revises: 
-Create Date: 2026-11-24 11:47:38.210198
+Create Date: 2026-11-24 12:33:56.305133
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import app.db  # noqa: F401  (custom column types such as UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
-revision = 'c67bda952cb5'
+revision = '5e852af5c357'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -178,6 +178,7 @@ def upgrade():
         batch_op.create_index('ix_challenges_search_text_trgm', ['search_text'], unique=False, postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
         batch_op.create_index(batch_op.f('ix_challenges_status'), ['status'], unique=False)
         batch_op.create_index('ix_challenges_status_category_deadline', ['status', 'category', 'application_deadline'], unique=False)
+        batch_op.create_index('ix_challenges_status_visibility_id', ['status', 'visibility', 'id'], unique=False)
 
     op.create_table('contract_hub_waivers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1385,6 +1386,7 @@ def downgrade():
     op.drop_table('events')
     op.drop_table('contract_hub_waivers')
     with op.batch_alter_table('challenges', schema=None) as batch_op:
+        batch_op.drop_index('ix_challenges_status_visibility_id')
         batch_op.drop_index('ix_challenges_status_category_deadline')
         batch_op.drop_index(batch_op.f('ix_challenges_status'))
         batch_op.drop_index('ix_challenges_search_text_trgm', postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
