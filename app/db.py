@@ -41,6 +41,27 @@ class UTCDateTime(db.TypeDecorator):
         return value
 
 
+class SearchGrams(db.TypeDecorator):
+    """The character n-grams of a search column (see app/challenges/search.py): a list of strings,
+    stored on PostgreSQL as a `tsvector` whose lexemes are the n-grams verbatim (GIN-indexed), and as
+    NULL elsewhere (SQLite searches with LIKE alone)."""
+
+    impl = db.Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import TSVECTOR
+            return dialect.type_descriptor(TSVECTOR())
+        return dialect.type_descriptor(db.Text())
+
+    def process_bind_param(self, value, dialect):
+        if value is None or dialect.name != "postgresql":
+            return None
+        # tsvector input syntax: each lexeme quoted, quotes doubled, backslashes escaped.
+        return " ".join("'" + g.replace("\\", "\\\\").replace("'", "''") + "'" for g in value)
+
+
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)

@@ -268,9 +268,17 @@ def database_url() -> str:
     return os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
 
 
+MATCHMAKING_DIR = RESULTS_DIR / "pages-matchmaking"
+
+
 def server_env(url: str, count_queries: bool = False) -> dict:
+    # The challenge page shows "similar challenges" from the matchmaking index. It is built before
+    # serving (`flask matchmaking reindex`, as a deployment would), lexical-only: embedding 110,000
+    # documents with the semantic model takes far longer than a page benchmark should (matching.py
+    # measures the model). Challenges search with their stored vectors anyway, never embedding per view.
     env = dict(os.environ, APP_ENV="production", SECRET_KEY="bench-not-secret", DATABASE_URL=url,
-               FLASK_APP="wsgi.py", PYTHONPATH=str(ROOT))
+               FLASK_APP="wsgi.py", PYTHONPATH=str(ROOT), MATCHMAKING_DIR=str(MATCHMAKING_DIR),
+               MATCHMAKING_SEMANTIC=os.environ.get("MATCHMAKING_SEMANTIC", "off"))
     env.pop("REDIS_URL", None)
     if count_queries:
         env["BENCH_COUNT_QUERIES"] = "1"
@@ -279,7 +287,8 @@ def server_env(url: str, count_queries: bool = False) -> dict:
 
 def bench_app(url: str):
     os.environ.update(APP_ENV="production", SECRET_KEY=os.environ.get("SECRET_KEY", "bench-not-secret"),
-                      DATABASE_URL=url)
+                      DATABASE_URL=url, MATCHMAKING_DIR=str(MATCHMAKING_DIR),
+                      MATCHMAKING_SEMANTIC=os.environ.get("MATCHMAKING_SEMANTIC", "off"))
     import logging
 
     from app import create_app
@@ -361,6 +370,8 @@ def load_data(app, url: str, reload: bool, use_create_all: bool) -> dict:
         challenges, solutions = data_counts(engine)
         if challenges >= N_CHALLENGES and solutions >= N_SOLUTIONS:
             print(f"Data already loaded ({challenges} challenges, {solutions} solutions); --reload forces")
+            if not any(MATCHMAKING_DIR.glob("gen-*")):
+                build_matchmaking_index(url)
             return {"challenges": challenges, "solutions": solutions, "loaded": False}
         if challenges or solutions:
             raise SystemExit("bench_pages holds partial data: run with --reload")
@@ -390,7 +401,18 @@ def load_data(app, url: str, reload: bool, use_create_all: bool) -> dict:
             conn.execute(text("VACUUM ANALYZE"))
         print(f"Loaded {len(orgs)} organisations, {len(challenges)} challenges, {len(co_owners)} co-owners, "
               f"{len(solutions)} solutions in {time.perf_counter() - started:.1f}s")
+    build_matchmaking_index(url)
     return {"challenges": len(challenges), "solutions": len(solutions), "loaded": True}
+
+
+def build_matchmaking_index(url: str) -> None:
+    import shutil
+    shutil.rmtree(MATCHMAKING_DIR, ignore_errors=True)
+    MATCHMAKING_DIR.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "flask"), "matchmaking", "reindex"], cwd=ROOT,
+                   env=server_env(url), check=True, stdout=subprocess.DEVNULL)
+    print(f"Built the matchmaking index (lexical) in {time.perf_counter() - started:.1f}s")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,12 +448,13 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, url: str, workers: int, threads: int, count_queries: bool):
+    def __init__(self, url: str, workers: int, threads: int, count_queries: bool, worker_class: str = "gthread"):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         target = "pages:counting_app()" if count_queries else "wsgi:app"
-        self.command = [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-k", "gthread",
-                        "--threads", str(threads), "-b", f"127.0.0.1:{self.port}", "--chdir", str(ROOT),
+        self.command = [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-k", worker_class,
+                        *(["--threads", str(threads)] if worker_class == "gthread" else []),
+                        "-b", f"127.0.0.1:{self.port}", "--chdir", str(ROOT),
                         "--pythonpath", f"{ROOT},{ROOT / 'benchmarks'}", "--log-level", "warning", target]
         self.env = server_env(url, count_queries)
         self.process = None
@@ -666,6 +689,8 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=10, help="per-request timeout (s)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "gevent", "sync"),
+                        help="gunicorn worker class (the README's Socket.IO deployment uses gevent)")
     parser.add_argument("--endpoints", default="challenge_search,challenge_detail,solutions_api")
     args = parser.parse_args(argv)
 
@@ -684,7 +709,7 @@ def main(argv=None) -> int:
         return 0
 
     results: dict = {}
-    with Server(url, args.workers, args.threads, count_queries) as server:
+    with Server(url, args.workers, args.threads, count_queries, args.worker_class) as server:
         for name, endpoint in urls.items():
             warm_up(server.base, endpoint)
             print(f"{name}: open loop {args.rate:g} rps for {args.duration:g} s …", flush=True)
@@ -697,7 +722,7 @@ def main(argv=None) -> int:
     table = markdown_table(results)
     print("\n" + table)
     meta = {"when": stamp, "commit": git_commit(), "cpus": os.cpu_count(), "data": data,
-            "server": {"workers": args.workers, "threads": args.threads, "worker_class": "gthread"},
+            "server": {"workers": args.workers, "threads": args.threads, "worker_class": args.worker_class},
             "rate": args.rate, "duration_s": args.duration, "concurrency": args.concurrency,
             "users": args.users, "count_queries": count_queries}
     path = RESULTS_DIR / f"pages-{stamp}.json"

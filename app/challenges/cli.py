@@ -1,31 +1,46 @@
-"""`flask search-text rebuild`: recompute search_text (and solution facets) for rows written
-without the ORM (bulk inserts, SQL imports), which the flush hooks never saw."""
+"""`flask search-text rebuild`: recompute search_text, search_grams (and solution facets) for rows
+written without the ORM (bulk inserts, SQL imports), which the flush hooks never saw."""
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 search_cli = AppGroup("search-text", help="Maintain the normalised search columns.")
+
+# The columns each refresh function reads and writes.
+_SOURCES = {"challenges": ("title", "summary", "tags"),
+            "solutions": ("title", "summary", "features", "tags", "certifications", "regions_served")}
+_TARGETS = {"challenges": ("search_text", "search_grams"),
+            "solutions": ("search_text", "search_grams", "facets")}
 
 
 @search_cli.command("rebuild")
 @click.option("--batch", default=1000, show_default=True)
 def rebuild(batch: int) -> None:
-    from ..db import commit
+    # Plain UPDATEs by primary key: the search columns are derived data, so this is not an edit to
+    # audit, and it must not queue a matchmaking reindex per row (what ORM flushes would do).
     from ..extensions import db
     from ..solutions.models import Solution, refresh_search_columns as refresh_solution
     from .models import Challenge, refresh_search_columns as refresh_challenge
 
     for model, refresh in ((Challenge, refresh_challenge), (Solution, refresh_solution)):
+        table = model.__table__
+        sources, targets = _SOURCES[table.name], _TARGETS[table.name]
         last, count = 0, 0
         while True:
-            rows = db.session.scalars(select(model).where(model.id > last).order_by(model.id).limit(batch)).all()
+            rows = db.session.execute(select(table.c.id, *(table.c[c] for c in sources))
+                                      .where(table.c.id > last).order_by(table.c.id).limit(batch)).all()
             if not rows:
                 break
+            values = []
             for row in rows:
-                refresh(row)
+                obj = SimpleNamespace(**row._mapping)
+                refresh(obj)
+                values.append({"id": row.id, **{c: getattr(obj, c) for c in targets}})
+            db.session.execute(update(model), values)
+            db.session.commit()
             last, count = rows[-1].id, count + len(rows)
-            commit()
-            db.session.expunge_all()
-        click.echo(f"{model.__tablename__}: {count} rows")
+        click.echo(f"{table.name}: {count} rows")

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import TimestampMixin, UTCDateTime
+from ..db import SearchGrams, TimestampMixin, UTCDateTime
 from ..environments import EnvironmentsMixin
 from ..extensions import db
 
@@ -19,13 +19,18 @@ class Challenge(EnvironmentsMixin, TimestampMixin, db.Model):
     __tablename__ = "challenges"
     __policy__ = "challenge"
     __audited__ = True
-    __audit_exclude__ = ("search_text",)
+    __audit_exclude__ = ("search_text", "search_grams")
     __table_args__ = (
         # The search page filters by status and category and sorts by deadline.
         Index("ix_challenges_status_category_deadline", "status", "category", "application_deadline"),
+        # The ids a viewer may see (matchmaking's allowed set on every challenge page, site search):
+        # an index-only scan instead of reading the whole table.
+        Index("ix_challenges_status_visibility_id", "status", "visibility", "id"),
         # Substring search on PostgreSQL (pg_trgm; see app/challenges/search.py).
         Index("ix_challenges_search_text_trgm", "search_text", postgresql_using="gin",
               postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        # One- and two-character terms (tsvector of character bigrams; see app/challenges/search.py).
+        Index("ix_challenges_search_grams", "search_grams", postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,8 +55,10 @@ class Challenge(EnvironmentsMixin, TimestampMixin, db.Model):
     language: Mapped[str] = mapped_column(String(5), default="ja")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id", ondelete="SET NULL"))
-    # Normalised (NFKC, case-folded) title, summary and tags, kept up to date on every flush.
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    # Normalised (NFKC, case-folded) title, summary and tags, and their character n-grams, kept up to
+    # date on every flush. Only searched, never shown: deferred, so loading a challenge skips them.
+    search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
+    search_grams: Mapped[list | None] = mapped_column(SearchGrams, nullable=True, deferred=True)
 
     owner = relationship("Organization", lazy="joined")
     co_owners: Mapped[list["ChallengeCoOwner"]] = relationship(back_populates="challenge",
@@ -88,9 +95,10 @@ class ChallengeCoOwner(TimestampMixin, db.Model):
 
 
 def refresh_search_columns(challenge: Challenge) -> None:
-    from .search import build_search_text
+    from .search import build_search_text, grams
     challenge.search_text = build_search_text(challenge.title, challenge.summary,
                                               lists=(challenge.tags or (),))
+    challenge.search_grams = grams(challenge.search_text)
 
 
 def _refresh_search_text(_mapper, _connection, challenge: Challenge) -> None:

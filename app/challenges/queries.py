@@ -48,7 +48,7 @@ def search(filters: dict, user):
     if visible is not None:
         stmt = stmt.where(visible)
     stmt = stmt.where(Challenge.status.in_(STATUS_SETS[filters.get("status") or "published"]))
-    text = text_clause(Challenge.search_text, filters.get("q"))
+    text = text_clause(Challenge.search_text, filters.get("q"), Challenge.search_grams)
     if text is not None:
         stmt = stmt.where(text)
     if filters.get("category"):

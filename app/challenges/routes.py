@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
+from sqlalchemy.orm import defer
 
 from ..api import paginate
 from ..attachments.services import attachments_of
@@ -27,18 +28,22 @@ def _user():
 
 def load_filters(args) -> tuple[dict, dict]:
     """Filters from the query string; invalid ones are dropped (and reported), never a 500."""
-    raw = {k: v for k, v in args.items() if v != "" and k in ChallengeQuerySchema().fields}
+    schema = ChallengeQuerySchema()
+    raw = {k: v for k, v in args.items() if v != "" and k in schema.fields}
     try:
-        return ChallengeQuerySchema().load(raw), {}
+        return schema.load(raw), {}
     except ValidationError as exc:
         errors = exc.normalized_messages()
-        return ChallengeQuerySchema().load({k: v for k, v in raw.items() if k not in errors}), errors
+        return schema.load({k: v for k, v in raw.items() if k not in errors}), errors
 
 
 @bp.route("/challenges")
 def index():
     filters, errors = load_filters(request.args)
-    page = paginate(queries.search(filters, _user()), filters["page"], 20)
+    # The list shows title, summary and facts: the long texts stay in the database.
+    stmt = queries.search(filters, _user()).options(defer(Challenge.background), defer(Challenge.current_workflow),
+                                                    defer(Challenge.desired_outcome), defer(Challenge.kpis))
+    page = paginate(stmt, filters["page"], 20)
     return render_template("challenges/index.html", page=page, filters=filters, errors=errors,
                            prefectures=PREFECTURES)
 

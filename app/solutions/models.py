@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import TimestampMixin
+from ..db import SearchGrams, TimestampMixin
 from ..environments import EnvironmentsMixin
 from ..extensions import db
 
@@ -16,12 +16,14 @@ class Solution(EnvironmentsMixin, TimestampMixin, db.Model):
     __tablename__ = "solutions"
     __policy__ = "solution"
     __audited__ = True
-    __audit_exclude__ = ("search_text", "facets")
+    __audit_exclude__ = ("search_text", "search_grams", "facets")
     __table_args__ = (
         Index("ix_solutions_status_id", "status", "id"),
         # Substring search on PostgreSQL (pg_trgm; see app/challenges/search.py).
         Index("ix_solutions_search_text_trgm", "search_text", postgresql_using="gin",
               postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        # One- and two-character terms (tsvector of character bigrams; see app/challenges/search.py).
+        Index("ix_solutions_search_grams", "search_grams", postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,10 +42,12 @@ class Solution(EnvironmentsMixin, TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     language: Mapped[str] = mapped_column(String(5), default="ja")
 
-    # Normalised title, summary, features and tags; and " cert:<code> region:<name> " tokens for the
-    # certification and region filters. Both are kept up to date on every flush.
-    search_text: Mapped[str] = mapped_column(Text, default="")
-    facets: Mapped[str] = mapped_column(Text, default="")
+    # Normalised title, summary, features and tags, and their character n-grams; and
+    # " cert:<code> region:<name> " tokens for the certification and region filters. All are kept up to
+    # date on every flush. Only searched, never shown: deferred, so loading a solution skips them.
+    search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
+    search_grams: Mapped[list | None] = mapped_column(SearchGrams, nullable=True, deferred=True)
+    facets: Mapped[str] = mapped_column(Text, default="", deferred=True)
 
     organization = relationship("Organization", lazy="joined")
 
@@ -56,9 +60,10 @@ def facet_token(kind: str, value: str) -> str:
 
 
 def refresh_search_columns(solution: Solution) -> None:
-    from ..challenges.search import build_search_text
+    from ..challenges.search import build_search_text, grams
     solution.search_text = build_search_text(solution.title, solution.summary,
                                              lists=(solution.features or (), solution.tags or ()))
+    solution.search_grams = grams(solution.search_text)
     tokens = [facet_token("cert", c) for c in solution.certifications or ()]
     tokens += [facet_token("region", r) for r in solution.regions_served or ()]
     solution.facets = "".join(tokens)

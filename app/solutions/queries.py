@@ -19,7 +19,7 @@ def search(filters: dict, user):
     stmt = select(Solution).options(selectinload(Solution.organization)).where(Solution.status == status)
     if status != "published" and not (user is not None and user.is_platform_admin):
         stmt = stmt.where(Solution.org_id.in_(user.org_ids() if user is not None else set()))
-    text = text_clause(Solution.search_text, filters.get("q"))
+    text = text_clause(Solution.search_text, filters.get("q"), Solution.search_grams)
     if text is not None:
         stmt = stmt.where(text)
     if filters.get("category"):

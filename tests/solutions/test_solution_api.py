@@ -111,3 +111,21 @@ def test_text_search_counts_up_to_a_cap(client, monkeypatch):
     assert meta == {"page": 1, "per_page": 2, "total": 3, "pages": 2}
     assert client.get("/api/v1/solutions?per_page=2").get_json()["meta"]["total"] == 5  # no q: exact
     assert "3+" in client.get("/solutions?q=防災").get_data(as_text=True)
+
+
+def test_short_terms_match_exactly_like_substrings(client):
+    """One- and two-character terms (an index lookup on PostgreSQL, LIKE on SQLite) find exactly
+    the texts containing them: inside a word, at its end, across scripts, quotes and backslashes."""
+    SolutionFactory(title="観光案内AI", summary="")
+    SolutionFactory(title="防災マップ", summary="")
+    SolutionFactory(title="O'Reilly 連携", summary="")
+    SolutionFactory(title="path\\to 取込", summary="")
+    assert _titles(client, "q=観光") == ["観光案内AI"]
+    assert _titles(client, "q=ai") == ["観光案内AI"]               # last two characters of the word
+    assert _titles(client, "q=I") == ["O'Reilly 連携", "観光案内AI"]  # last character too, case-folded
+    assert _titles(client, "q=プ") == ["防災マップ"]
+    assert _titles(client, "q=防災 プ") == ["防災マップ"]
+    assert _titles(client, "q=光防") == []                         # never across two texts
+    assert _titles(client, "q='r") == ["O'Reilly 連携"]
+    assert _titles(client, "q=\\t") == ["path\\to 取込"]
+    assert _titles(client, "q=%") == [] and _titles(client, "q=_") == []
