@@ -26,11 +26,8 @@ def queue_alerts_for_challenge(challenge_id: int, min_score: float | None = None
     from flask import current_app
     threshold = current_app.config.get("MATCHMAKING_ALERT_MIN_SCORE", ALERT_MIN_SCORE) if min_score is None \
         else min_score
-    allowed = {documents.doc_id("solution", i) for i in documents.visible_solution_ids(None)}
-    if not allowed:
-        return 0
     matches = index.engine().search(documents.challenge_document(challenge), kinds=("solution",), k=ALERT_DEPTH,
-                                    allowed_ids=allowed)
+                                    visible_ids=lambda ids: documents.allowed_for(None, ("solution",), ids))
     from ..solutions.models import Solution
     best: dict[int, tuple[int, float]] = {}
     ids = [documents.split_id(m.id)[1] for m in matches if not m.hard_violation and m.score >= threshold]
