@@ -12,25 +12,26 @@ from ..notifications.services import notify_org
 from . import documents, index
 from .models import DigestLog, PendingAlert
 
-ALERT_MIN_SCORE = 0.2
 ALERT_DEPTH = 50
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
-def queue_alerts_for_challenge(challenge_id: int, min_score: float | None = None) -> int:
-    """Note each startup whose published solution matches the newly published challenge."""
+def queue_alerts_for_challenge(challenge_id: int) -> int:
+    """Note each startup whose published solution matches the newly published challenge.
+
+    "Matches" is the engine's notion (Match.is_match: the score reaches the match floor, the
+    same line below which a solution that meets the hard requirements outranks one that does
+    not) and meets the hard requirements: a solution merely better than average is no reason
+    to write to a startup."""
     from ..challenges.models import Challenge
     challenge = db.session.get(Challenge, challenge_id)
     if challenge is None or challenge.status != "published":
         return 0
-    from flask import current_app
-    threshold = current_app.config.get("MATCHMAKING_ALERT_MIN_SCORE", ALERT_MIN_SCORE) if min_score is None \
-        else min_score
     matches = index.engine().search(documents.challenge_document(challenge), kinds=("solution",), k=ALERT_DEPTH,
                                     visible_ids=lambda ids: documents.allowed_for(None, ("solution",), ids))
     from ..solutions.models import Solution
     best: dict[int, tuple[int, float]] = {}
-    ids = [documents.split_id(m.id)[1] for m in matches if not m.hard_violation and m.score >= threshold]
+    ids = [documents.split_id(m.id)[1] for m in matches if m.is_match and not m.hard_violation]
     orgs = dict(db.session.execute(select(Solution.id, Solution.org_id).where(Solution.id.in_(ids or [-1]))).all())
     for m in matches:
         sid = documents.split_id(m.id)[1]

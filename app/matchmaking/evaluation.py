@@ -8,14 +8,18 @@ Directory format (UTF-8):
   qrels.tsv         challenge_id <TAB> solution_id <TAB> grade   (2 strong, 1 partial, else 0)
 
 Metrics: nDCG@10 (gain 2^grade - 1), Recall@20 (grade >= 1), MRR of the first grade-2
-result; overall and per challenge language. Challenges without any judged-relevant solution
-are left out of the averages of the metrics they cannot define.
+result; overall, per challenge language, and for two halves of the challenges (odd and
+even trailing number of the id, or of its CRC32 when it has none). A ranking change that
+helps only one half is probably fitted to a few queries. Challenges without any
+judged-relevant solution are left out of the averages of the metrics they cannot define.
 """
 from __future__ import annotations
 
 import json
 import math
+import re
 import time
+import zlib
 from pathlib import Path
 from typing import Iterable
 
@@ -120,6 +124,17 @@ def aggregate(per_query: Iterable[dict[str, float | None]]) -> dict:
     return out
 
 
+HALVES = ("odd", "even")
+_TRAILING_NUMBER = re.compile(r"(\d+)\D*$")
+
+
+def half_of(challenge_id: str) -> str:
+    """"odd" or "even": the parity of the id's trailing number (c017 -> odd), else of its CRC32."""
+    m = _TRAILING_NUMBER.search(str(challenge_id))
+    n = int(m.group(1)) if m else zlib.crc32(str(challenge_id).encode("utf-8"))
+    return HALVES[n % 2 == 0]
+
+
 # ----------------------------------------------------------------- evaluation
 def evaluate(challenges: list[Document], solutions: list[Document], qrels: dict[str, dict[str, int]],
              configs: Iterable[str] = CONFIGS, engine: MatchingEngine | None = None,
@@ -150,10 +165,12 @@ def evaluate(challenges: list[Document], solutions: list[Document], qrels: dict[
             latencies.append(time.perf_counter() - t)
             ranked = [m.id for m in matches]
             per_query[ch.id] = {**query_metrics(ranked, qrels.get(ch.id, {})),
-                                "language": ch.language or "unknown", "top": ranked[:10]}
+                                "language": ch.language or "unknown", "half": half_of(ch.id), "top": ranked[:10]}
         summary = {"all": aggregate(per_query.values())}
         for lang in langs:
             summary[lang] = aggregate(m for m in per_query.values() if m["language"] == lang)
+        for half in HALVES:
+            summary[half] = aggregate(m for m in per_query.values() if m["half"] == half)
         latencies.sort()
         summary["effective_mode"] = effective
         summary["latency_ms_p50"] = round(1000 * latencies[len(latencies) // 2], 2) if latencies else None
@@ -175,7 +192,7 @@ def format_report(result: dict) -> str:
     """Side-by-side table of the configurations (plain text / markdown)."""
     ds = result["dataset"]
     configs = list(result["configs"])
-    langs = ["all"] + sorted(ds["by_language"])
+    langs = ["all"] + sorted(ds["by_language"]) + list(HALVES)
     lines = [
         f"Matching evaluation: {ds['challenges']} challenges "
         f"({', '.join(f'{k} {v}' for k, v in sorted(ds['by_language'].items()))}), "
@@ -194,7 +211,8 @@ def format_report(result: dict) -> str:
                 val = agg.get(key)
                 cells.append("–" if val is None else f"{val:.3f}")
             n = max((result["configs"][c].get(lang) or {}).get(f"{key}_n", 0) for c in configs)
-            lines.append(f"| {label} | {lang} (n={n}) | " + " | ".join(cells) + " |")
+            name = f"{lang} half" if lang in HALVES else lang
+            lines.append(f"| {label} | {name} (n={n}) | " + " | ".join(cells) + " |")
     fallbacks = [c for c in configs if result["configs"][c].get("effective_mode") != c]
     if fallbacks:
         lines.append("")

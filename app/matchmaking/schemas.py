@@ -25,7 +25,8 @@ class MatchSchema(Schema):
     matched_terms = fields.List(fields.String())
     passage = fields.String(metadata={"description": "the best matching passage"})
     fit = fields.Nested(FitSchema, metadata={"description": "constraint fit: true ✓, false ✗, null unknown"})
-    hard_violation = fields.Boolean(metadata={"description": "environment or budget does not fit: ranked last"})
+    hard_violation = fields.Boolean(metadata={"description": "environment or budget does not fit: ranked after every satisfier that is a match"})
+    is_match = fields.Boolean(metadata={"description": "relevant enough to propose: the score reaches the match floor (standard deviations above a typical document)"})
     category = fields.String(allow_none=True)
     language = fields.String(allow_none=True)
 

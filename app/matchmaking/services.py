@@ -13,7 +13,6 @@ from .models import MatchInvitation, Referral, ReferralTarget
 
 MATCH_LIMIT = 20
 REFERRAL_TARGETS = 5
-REFERRAL_MIN_SCORE = 0.05
 
 message_kind("matchmaking.invited", _l("%(org)s invites you to apply to the challenge “%(challenge)s”."))
 message_kind("matchmaking.referral_consent",
@@ -145,7 +144,8 @@ def application_document(application):
 def referral_candidates(application, user, k: int = REFERRAL_TARGETS) -> list[dict]:
     matches = _search(application_document(application), ("challenge",), user, k * 2,
                       check=_open_challenges(user, skip=application.challenge_id))
-    return [m for m in matches if m["score"] >= REFERRAL_MIN_SCORE and not m["hard_violation"]][:k]
+    # suggested targets are matches (the engine's match floor) that meet the hard requirements
+    return [m for m in matches if m["is_match"] and not m["hard_violation"]][:k]
 
 
 def propose_referral(application, user, challenge_ids: list[int] | None = None, note: str = "") -> Referral:

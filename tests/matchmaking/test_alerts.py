@@ -8,8 +8,10 @@ from app.jobs import PERIODIC
 from app.matchmaking import alerts
 from app.matchmaking.models import DigestLog, PendingAlert
 from app.notifications.models import Notification
-from tests.factories import ChallengeFactory, MunicipalityFactory
+from app.matchmaking import documents, index
+from tests.factories import ChallengeFactory, MunicipalityFactory, SolutionFactory, StartupFactory
 from tests.matchmaking.factories import build_index, market
+from tests.matchmaking.test_ranking import FILLER_TOPICS
 
 MORNING = datetime(2026, 11, 24, 0, 0, tzinfo=timezone.utc)  # 09:00 in Tokyo
 
@@ -40,6 +42,31 @@ def test_publishing_queues_alerts_for_matching_startups(app, db):
     orgs = set(db.session.scalars(select(PendingAlert.org_id).where(PendingAlert.challenge_id == challenge.id)))
     assert m["good_startup"].id in orgs
     assert m["other"].id not in orgs  # the wildlife sensor does not match; the draft is not a candidate
+
+
+def test_only_matches_are_alerted_not_merely_better_than_average(app, db):
+    m = market()
+    for topic in FILLER_TOPICS[:18]:  # a realistic population: unrelated products
+        org = StartupFactory()
+        SolutionFactory(organization=org, org_id=org.id, title=f"{topic}システム", summary=f"{topic}の業務を効率化します。",
+                        features=[], tags=[], category="other")
+    library = StartupFactory()  # shares "予約" with the challenge, but is not what it asks for
+    weak = SolutionFactory(organization=library, org_id=library.id, title="図書館の蔵書予約システム",
+                           summary="図書館の本をスマートフォンから予約できます。", features=[], tags=[],
+                           category="education")
+    build_index()
+    city = MunicipalityFactory()
+    challenge = ChallengeFactory(owner=city, owner_org_id=city.id, status="draft", published_at=None)
+    _publish(db, challenge)
+    orgs = set(db.session.scalars(select(PendingAlert.org_id).where(PendingAlert.challenge_id == challenge.id)))
+    assert orgs == {m["good_startup"].id}  # not the LGWAN violator, not the library, not the fillers
+    allowed = {documents.doc_id("solution", i) for i in documents.visible_solution_ids(None)}
+    hits = {h.id: h for h in index.engine().search(documents.challenge_document(challenge), kinds=("solution",),
+                                                   k=50, allowed_ids=allowed)}
+    library_hit = hits[documents.doc_id("solution", weak.id)]
+    # well above a typical product (the old "score >= 0.2" rule alerted it), below the match floor
+    assert 0.2 < library_hit.score < index.engine().config.match_floor and not library_hit.is_match
+    assert hits[documents.doc_id("solution", m["good"].id)].is_match
 
 
 def test_one_digest_per_startup_per_day_and_idempotent(app, db):

@@ -5,6 +5,7 @@ from app.matchmaking.models import MatchInvitation, Referral
 from app.notifications.models import Notification
 from tests.factories import ApplicationFactory, ChallengeFactory, MunicipalityFactory, member_of
 from tests.matchmaking.factories import build_index, market
+from tests.matchmaking.test_ranking import FILLER_TOPICS
 
 
 def _setup(status="not_selected"):
@@ -60,6 +61,34 @@ def test_full_pass_on_flow(app, api, db):
     assert stranger.get(f"/api/v1/referrals/{ref['id']}").status_code == 404
     assert stranger.get(f"/matchmaking/referrals/{ref['id']}").status_code == 404
     assert api(w["outsider"]).get(f"/api/v1/referrals/{ref['id']}").status_code == 404
+
+
+def test_suggested_targets_are_matches_only(app, api, db):
+    w = _setup()
+    city = w["other_city"]
+    for topic in FILLER_TOPICS[:18]:  # a realistic population of open challenges
+        ChallengeFactory(owner=city, owner_org_id=city.id, title=f"{topic}を効率化したい", summary=f"{topic}の負担が大きい。",
+                         background="", current_workflow="", desired_outcome="", kpis=[], tags=[], category="other")
+    weak = ChallengeFactory(owner=city, owner_org_id=city.id, title="図書館の蔵書管理を便利にしたい",
+                            summary="図書館の本を予約したい。", background="", current_workflow="",
+                            desired_outcome="", kpis=[], tags=[], category="education")
+    build_index()
+    from app.matchmaking import services
+    suggested = services.referral_candidates(w["application"], w["owner_admin"])
+    assert [m["object_id"] for m in suggested] == [w["target"].id]
+    everything = services.referral_candidates(w["application"], w["owner_admin"], k=50)
+    assert all(m["is_match"] and not m["hard_violation"] for m in everything)
+    r = api(w["owner_admin"]).post(f"/api/v1/applications/{w['application'].id}/referrals", json={})
+    assert r.status_code == 201 and [t["challenge_id"] for t in r.json["targets"]] == [w["target"].id]
+    # the library challenge is well above a typical one (the old "score >= 0.05" rule suggested it)
+    from app.matchmaking import documents, index
+    allowed = {documents.doc_id("challenge", i)
+               for i in documents.visible_challenge_ids(w["owner_admin"], open_only=True)} - {
+        documents.doc_id("challenge", w["challenge"].id)}
+    hits = {h.id: h for h in index.engine().search(services.application_document(w["application"]),
+                                                   kinds=("challenge",), k=50, allowed_ids=allowed)}
+    library = hits[documents.doc_id("challenge", weak.id)]
+    assert 0.05 < library.score < index.engine().config.match_floor and not library.is_match
 
 
 def test_declined_referral_stays_hidden(app, api):

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from app.matchmaking.evaluation import (aggregate, evaluate_dir, format_report, load_dir, ndcg_at, read_qrels,
-                                        recall_at, reciprocal_rank)
+from app.matchmaking.evaluation import (aggregate, evaluate_dir, format_report, half_of, load_dir, ndcg_at,
+                                        read_qrels, recall_at, reciprocal_rank)
 
 GRADES = {"s1": 2, "s2": 1, "s3": 1}
 RANKED = ["s2", "x", "s1", "y"]
@@ -90,3 +90,11 @@ def test_evaluate_dir_end_to_end(tmp_path):
     report = format_report(result)
     assert "nDCG@10" in report and "| hybrid | lexical |" in report and "lexical-only" in report
     assert result["per_query"]["lexical"]["c1"]["top"][:2] == ["s1", "s2"]
+    # the two halves (c1 odd, c2 even) are reported as a check against fitting a few queries
+    assert lex["odd"]["queries"] == 1 and lex["even"]["queries"] == 1
+    assert "| nDCG@10 | odd half (n=1) |" in report and "| nDCG@10 | even half (n=1) |" in report
+
+
+def test_halves_split_by_trailing_number():
+    assert [half_of(i) for i in ("c001", "c002", "c17", "challenge-40", "7")] == ["odd", "even", "odd", "even", "odd"]
+    assert half_of("abc") in ("odd", "even") and half_of("abc") == half_of("abc")  # CRC32: stable

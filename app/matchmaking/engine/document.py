@@ -93,6 +93,9 @@ class Match:
     semantic_score: float | None
     fit: dict[str, bool | None]
     hard_violation: bool
+    # relevant enough to propose (an alert, a pass-on suggestion): see constraints.is_match;
+    # independent of hard_violation, which callers check as well
+    is_match: bool = False
     matched_terms: list[str] = field(default_factory=list)
     snippet: str = ""
     language: str | None = None

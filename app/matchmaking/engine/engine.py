@@ -17,7 +17,7 @@ import numpy as np
 from . import constraints as C
 from .document import Document, Match
 from .explain import Explainer
-from .fusion import convex, max_scale, rrf, zscore
+from .fusion import comparable, convex, max_scale, rrf, zscore
 from .lexical import LexicalIndex
 from .semantic import ANN_AVAILABLE, DIM, DenseMatrix, Embedder, Partition
 from .text import SCRIPTS, Analyzer, default_analyzer, detect_script, is_bigram, is_synonym, normalize
@@ -42,6 +42,11 @@ class EngineConfig:
     pool_depth: int = 50  # candidates taken from each backend (at least k)
     category_bonus: float = 0.5  # added when categories agree (in standard deviations for "z")
     region_penalty: float = 0.0  # subtracted when the buyer's region is not served
+    # hard-constraint violators rank below the satisfiers that are matches, i.e. score at
+    # least this many standard deviations above a typical document ("z" fusion only; None:
+    # below every satisfier). See constraints.tier.
+    match_floor: float | None = 2.0
+    lexical_ref_min: int = 10  # same-script documents needed to standardise BM25 over them only
     # documents of these kinds also get a stored "query: " vector, so searching with them
     # (e.g. "solutions for this challenge") needs no embedding at query time
     query_vector_kinds: tuple = ("challenge",)
@@ -557,6 +562,10 @@ class MatchingEngine:
         sem_p = sem[slots] if use_sem else None
         fused = self._fuse(lex, sem_rank, mask, sem_mask, slots, use_lex, use_sem, q, sem_ref=sem_ref)
 
+        population = int(mask.sum())
+        z_floor = self.config.match_floor if self.config.fusion == "z" else None
+        floor = C.effective_floor(z_floor, population)
+        threshold = C.match_threshold(z_floor, population)
         rows = []
         for i, slot in enumerate(slots.tolist()):
             doc = self.docs[slot]
@@ -567,18 +576,18 @@ class MatchingEngine:
                 score += self.config.category_bonus
             if fit["region"] is False:
                 score -= self.config.region_penalty
-            rows.append((hard, -score, slot, i, fit, score))
+            rows.append((C.tier(hard, score, floor), -score, slot, i, fit, score, hard))
         rows.sort(key=lambda r: (r[0], r[1], r[2]))
         explainer = Explainer(dict(q.terms), q.norm, self.lexical)
         out = []
-        for rank, (hard, _, slot, i, fit, score) in enumerate(rows[:k], start=1):
+        for rank, (_, _, slot, i, fit, score, hard) in enumerate(rows[:k], start=1):
             doc = self.docs[slot]
             ids, _ = self.lexical.doc_terms(slot)
             out.append(Match(
                 id=doc.id, kind=doc.kind, title=doc.title, rank=rank, score=score,
                 fused_score=float(fused[i]), lexical_score=float(lex_p[i]),
                 semantic_score=None if sem_p is None else float(sem_p[i]),
-                fit=fit, hard_violation=hard,
+                fit=fit, hard_violation=hard, is_match=C.is_match(score, threshold),
                 matched_terms=explainer.matched_terms(ids),
                 snippet=explainer.snippet(doc.text, doc.title),
                 language=doc.language, category=doc.category))
@@ -594,7 +603,9 @@ class MatchingEngine:
         cfg = self.config
         sem_ref = sem_mask if sem_ref is None else sem_ref
         if cfg.fusion == "z":
-            z_lex = zscore(np.log1p(lex), mask, slots) if use_lex else None
+            q_script = SCRIPTS.index(detect_script(q.text))
+            same = self.script_codes[: len(lex)] == q_script
+            z_lex = zscore(np.log1p(lex), comparable(mask, same, cfg.lexical_ref_min), slots) if use_lex else None
             z_sem = zscore(sem, sem_ref, slots) if use_sem else None
             if z_sem is None:
                 return z_lex
@@ -606,7 +617,7 @@ class MatchingEngine:
             if cfg.cross_script_imputation:
                 # a Japanese text and an English one share no terms: missing lexical evidence
                 # is not negative evidence, so such pairs are ranked on semantics alone
-                other = (self.script_codes[slots] != SCRIPTS.index(detect_script(q.text))) & ~no_vec
+                other = ~same[slots] & ~no_vec
                 fused[other] = z_sem[other]
             return fused
         if use_lex and use_sem:

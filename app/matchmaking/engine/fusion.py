@@ -53,3 +53,17 @@ def zscore(scores: np.ndarray, mask: np.ndarray, slots: np.ndarray) -> np.ndarra
     if sd <= 1e-12:
         return np.zeros(len(slots))
     return (scores[slots] - mu) / sd
+
+
+def comparable(mask: np.ndarray, same: np.ndarray, min_docs: int) -> np.ndarray:
+    """The reference population for a lexical z-score: searched documents in the query's script.
+
+    A Japanese document and an English one share (almost) no terms, so their BM25 score
+    against each other is 0 by construction, not by merit. Standardising over every document
+    would let those forced zeros pull the mean and deviation down, and an English query's
+    one-word overlap with an English document would then look several deviations "above
+    typical" merely because most of the corpus is Japanese. Falls back to ``mask`` when fewer
+    than ``min_docs`` documents share the script (too few for a stable deviation).
+    """
+    ref = mask & same
+    return ref if int(ref.sum()) >= min_docs else mask
