@@ -61,7 +61,7 @@ class EngineConfig:
     ann_min_docs: int = 20_000
     ann_ivf_min: int = 20_000
     ann_nprobe: int = 32
-    ann_sample: int = 16_384
+    ann_sample: int = 32_768
 
     @classmethod
     def from_dict(cls, data: dict) -> "EngineConfig":
