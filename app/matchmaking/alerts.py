@@ -27,11 +27,8 @@ def queue_alerts_for_challenge(challenge_id: int) -> int:
     challenge = db.session.get(Challenge, challenge_id)
     if challenge is None or challenge.status != "published":
         return 0
-    allowed = {documents.doc_id("solution", i) for i in documents.visible_solution_ids(None)}
-    if not allowed:
-        return 0
     matches = index.engine().search(documents.challenge_document(challenge), kinds=("solution",), k=ALERT_DEPTH,
-                                    allowed_ids=allowed)
+                                    visible_ids=lambda ids: documents.allowed_for(None, ("solution",), ids))
     from ..solutions.models import Solution
     best: dict[int, tuple[int, float]] = {}
     ids = [documents.split_id(m.id)[1] for m in matches if m.is_match and not m.hard_violation]

@@ -48,11 +48,18 @@ def _load(matches) -> dict:
     return objects
 
 
-def _search(query_doc, kinds, user, k=MATCH_LIMIT, allowed=None, exclude=()):
-    allowed = documents.allowed_for(user, kinds) if allowed is None else allowed
-    if not allowed:
-        return []
-    matches = index.engine().search(query_doc, kinds=tuple(kinds), k=k, allowed_ids=allowed, exclude_ids=exclude)
+def _search(query_doc, kinds, user, k=MATCH_LIMIT, check=None, exclude=()):
+    """Top ``k`` of ``kinds`` for the query that ``user`` may see.
+
+    Visibility is checked at query time on the engine's candidates only, a batch at a time
+    (``check(ids)`` -> the visible ones; default: ``documents.allowed_for``), so a query costs
+    one small ``IN (...)`` lookup per kind instead of loading every visible id.
+    """
+    kinds = tuple(kinds)
+    if check is None:
+        def check(ids):
+            return documents.allowed_for(user, kinds, ids)
+    matches = index.engine().search(query_doc, kinds=kinds, k=k, visible_ids=check, exclude_ids=exclude)
     objects = _load(matches)
     return [e for e in (_explain(m, objects) for m in matches) if e is not None]
 
@@ -64,8 +71,16 @@ def matches_for_challenge(challenge, user, k: int = MATCH_LIMIT) -> list[dict]:
 
 def matches_for_solution(solution, user, k: int = MATCH_LIMIT) -> list[dict]:
     """Open challenges (published, deadline not passed) the user may see, ranked for the solution."""
-    allowed = {documents.doc_id("challenge", i) for i in documents.visible_challenge_ids(user, open_only=True)}
-    return _search(documents.solution_document(solution), ("challenge",), user, k, allowed=allowed)
+    return _search(documents.solution_document(solution), ("challenge",), user, k, check=_open_challenges(user))
+
+
+def _open_challenges(user, skip: int | None = None):
+    """Batch check: the open challenges among the candidate ids that ``user`` may see."""
+    def check(ids):
+        wanted = [documents.split_id(i)[1] for i in ids]
+        return {documents.doc_id("challenge", i) for i in documents.visible_challenge_ids(user, wanted, open_only=True)
+                if i != skip}
+    return check
 
 
 def similar_to_challenge(challenge, user, k: int = 5) -> list[dict]:
@@ -127,9 +142,8 @@ def application_document(application):
 
 
 def referral_candidates(application, user, k: int = REFERRAL_TARGETS) -> list[dict]:
-    allowed = {documents.doc_id("challenge", i) for i in documents.visible_challenge_ids(user, open_only=True)}
-    allowed.discard(documents.doc_id("challenge", application.challenge_id))
-    matches = _search(application_document(application), ("challenge",), user, k * 2, allowed=allowed)
+    matches = _search(application_document(application), ("challenge",), user, k * 2,
+                      check=_open_challenges(user, skip=application.challenge_id))
     # suggested targets are matches (the engine's match floor) that meet the hard requirements
     return [m for m in matches if m["is_match"] and not m["hard_violation"]][:k]
 

@@ -19,7 +19,7 @@ from .document import Document, Match
 from .explain import Explainer
 from .fusion import comparable, convex, max_scale, rrf, zscore
 from .lexical import LexicalIndex
-from .semantic import DIM, DenseMatrix, Embedder
+from .semantic import ANN_AVAILABLE, DIM, DenseMatrix, Embedder, Partition
 from .text import SCRIPTS, Analyzer, default_analyzer, detect_script, is_bigram, is_synonym, normalize
 
 MODES = ("hybrid", "lexical", "semantic")
@@ -53,6 +53,15 @@ class EngineConfig:
     compact_min_delta: int = 2_000  # fold the delta segment into the main one beyond this ...
     compact_delta_ratio: float = 0.10  # ... or this fraction of the main segment
     embed_batch_size: int = 32
+    # Vector search at scale: from ``ann_min_docs`` documents in the main segment, vectors are
+    # searched per (kind, script) partition instead of with one full scan; partitions of at
+    # least ``ann_ivf_min`` rows use a faiss IVF index (8-bit storage, ``ann_nprobe`` lists per
+    # query, candidates re-scored exactly). The semantic mean/deviation used for centring and
+    # z-scores then come from a uniform sample of ``ann_sample`` documents (exact below that).
+    ann_min_docs: int = 20_000
+    ann_ivf_min: int = 20_000
+    ann_nprobe: int = 32
+    ann_sample: int = 32_768
 
     @classmethod
     def from_dict(cls, data: dict) -> "EngineConfig":
@@ -101,6 +110,7 @@ class MatchingEngine:
         self.built_at = time.time()
         self._version = 0  # bumped on every change (invalidates cached masks)
         self._mask_cache: dict = {}
+        self._ann: _Ann | None = None  # partitions of the main segment's vectors (large corpora)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -211,6 +221,7 @@ class MatchingEngine:
                         vector_cache[fresh.hashes[i]] = v
             fresh.dense = DenseMatrix(vecs)
             fresh.qvecs = self._query_vectors([docs[i] for i in q_idx], vector_cache, tick)
+            fresh.build_ann()
         with self._lock:
             version = self._version + 1
             self.__dict__.update({k: v for k, v in fresh.__dict__.items()
@@ -320,6 +331,8 @@ class MatchingEngine:
                 if self.docs[slot] is doc:  # not replaced meanwhile
                     self.dense.set_row(slot, vec)
                     self.pending.discard(slot)
+                    if self._ann is not None and slot < self.lexical.main_n:
+                        self._ann.stale.add(slot)  # its partition holds the placeholder
             for d, v in zip(qdocs, qv):
                 self.qvecs[d.content_hash()] = v
             self._version += 1
@@ -327,6 +340,8 @@ class MatchingEngine:
 
     def _replace_metadata(self, slot: int, doc: Document) -> None:
         self._version += 1
+        if self._ann is not None and slot < self.lexical.main_n and self.docs[slot].kind != doc.kind:
+            self._ann.stale.add(slot)  # now in another kind's partition: scored exactly
         self.docs[slot] = doc
         self.kind_codes[slot] = self._kind_code(doc.kind)
         if slot < self.lexical.main_n:
@@ -376,18 +391,49 @@ class MatchingEngine:
             self._main_docs, self._main_hashes = list(self.docs), list(self.hashes)
             self.main_segment = uuid.uuid4().hex
             self.built_at = time.time()
+            self.build_ann()
+
+    def build_ann(self) -> None:
+        """(Re)build the vector partitions of the main segment (no-op for small corpora)."""
+        cfg = self.config
+        main_n = self.lexical.main_n
+        if self.dense is None or cfg.ann_min_docs <= 0 or main_n < cfg.ann_min_docs or len(self.dense.base) < main_n:
+            self._ann = None
+            return
+        base = self.dense.base
+        live = self.alive[:main_n].copy()
+        if self.pending:
+            pend = np.fromiter((s for s in self.pending if s < main_n), dtype=np.int64)
+            live[pend] = False
+        keys = self.kind_codes[:main_n].astype(np.int64) * 256 + self.script_codes[:main_n].astype(np.int64)
+        parts: dict[tuple[int, int], Partition] = {}
+        for key in np.unique(keys[live]).tolist():
+            kind_code, script = divmod(int(key), 256)
+            if script == _EMPTY:
+                continue
+            slots = np.flatnonzero(live & (keys == key))
+            parts[(kind_code, script)] = Partition(slots, base[slots], ivf_min=cfg.ann_ivf_min, nprobe=cfg.ann_nprobe)
+        rate = min(1.0, cfg.ann_sample / max(main_n, 1))
+        sample = np.flatnonzero(_sampled(main_n, rate))
+        self._ann = _Ann(segment=self.main_segment, parts=parts, rate=rate, sample=sample,
+                         sample_vecs=np.ascontiguousarray(base[sample], dtype=np.float32),
+                         stale={s for s in self.pending if s < main_n})
 
     # ----------------------------------------------------------------- search
     def search(self, query: Document | str, kinds: Iterable[str] | None = ("solution",), k: int = 20,
                allowed_ids: set | frozenset | list | Callable[[str], bool] | None = None,
                apply_constraints: bool = True, mode: str | None = None,
                doc_filter: Callable[[Document], bool] | None = None,
-               exclude_ids: Iterable[str] = ()) -> list[Match]:
+               exclude_ids: Iterable[str] = (),
+               visible_ids: Callable[[list[str]], Iterable[str]] | None = None) -> list[Match]:
         """Rank indexed documents of ``kinds`` against ``query``.
 
         ``allowed_ids`` (a collection of ids, compared as strings, or a predicate called with
         the id string) and ``doc_filter`` (a predicate on the Document) are applied before
         truncation: a hidden document never appears nor takes a visible one's place.
+        ``visible_ids`` is the batch form of the predicate: called with a list of candidate
+        ids (best first, a few dozen at a time), it returns those the user may see, so a
+        caller checks permissions in one query per batch instead of loading every visible id.
         (Corpus statistics such as idf and the z-score normalisation use the whole index.)
         ``mode`` is "hybrid" (default), "lexical" or "semantic"; without a semantic
         backend every mode falls back to lexical. Hard-constraint violators (environment,
@@ -401,7 +447,7 @@ class MatchingEngine:
         q = self._prepare_query(query, mode)
         with self._lock:
             return self._search_locked(q, kinds, k, allowed_ids, apply_constraints, mode, doc_filter,
-                                       set(map(str, exclude_ids)))
+                                       set(map(str, exclude_ids)), visible_ids)
 
     def _prepare_query(self, query: Document | str, mode: str) -> _Query:
         if isinstance(query, Document):
@@ -473,48 +519,48 @@ class MatchingEngine:
                     predicate = allowed.__contains__
         return mask, predicate
 
-    def _search_locked(self, q: _Query, kinds, k, allowed_ids, apply_constraints, mode, doc_filter, exclude):
+    def _search_locked(self, q: _Query, kinds, k, allowed_ids, apply_constraints, mode, doc_filter, exclude,
+                       visible_ids=None):
         n = len(self.docs)
         if n == 0:
             return []
         mask, id_pred = self._base_mask(kinds, allowed_ids, exclude, q)
         if not mask.any():
             return []
-        visible_cache: dict[int, bool] = {}
-
-        def visible(slot: int) -> bool:
-            hit = visible_cache.get(slot)
-            if hit is None:
-                doc = self.docs[slot]
-                hit = (id_pred is None or bool(id_pred(doc.id))) and (doc_filter is None or bool(doc_filter(doc)))
-                visible_cache[slot] = hit
-            return hit
-
-        filtered = id_pred is not None or doc_filter is not None
+        visible = _Visibility(self.docs, id_pred, doc_filter, visible_ids)
+        filtered = visible.active
         use_sem = mode != "lexical" and q.vector is not None
         use_lex = mode != "semantic" or not use_sem
         depth = max(k, self.config.pool_depth)
         lex = self.lexical.score(q.terms, n) if q.terms else np.zeros(n)
         sem = sem_rank = None
-        sem_mask = mask
-        if use_sem:
-            sem = self.dense.scores(q.vector).astype(np.float64)
-            sem_mask = mask & (self.script_codes[:n] != _EMPTY)  # nothing to embed: no evidence
-            if self.pending:
-                sem_mask[np.fromiter(self.pending, dtype=np.int64, count=len(self.pending))] = False
-            sem_rank = self._centre(sem, sem_mask) if self.config.language_centering else sem
-
+        sem_mask = sem_ref = mask
         pool: set[int] = set()
         if use_lex:
             pool.update(_top_visible(lex, mask & (lex > 0), depth, visible if filtered else None))
         if use_sem:
-            pool.update(_top_visible(sem_rank, sem_mask, depth, visible if filtered else None))
+            sem_mask = mask & (self.script_codes[:n] != _EMPTY)  # nothing to embed: no evidence
+            if self.pending:
+                sem_mask[np.fromiter(self.pending, dtype=np.int64, count=len(self.pending))] = False
+            ann = self._ann if (self._ann is not None and self._ann.segment == self.main_segment) else None
+            if ann is None:  # exact: one scan of every vector
+                sem = self.dense.scores(q.vector).astype(np.float64)
+                sem_ref = sem_mask
+                sem_rank = self._centre(sem, sem_mask) if self.config.language_centering else sem
+                pool.update(_top_visible(sem_rank, sem_mask, depth, visible if filtered else None))
+            else:
+                sem, sem_ref, top = self._ann_pool(ann, q.vector, kinds, sem_mask, n, depth,
+                                                   visible if filtered else None)
+                pool.update(top)
         if not pool:
             return []
         slots = np.fromiter(sorted(pool), dtype=np.int64, count=len(pool))
+        if use_sem and sem_ref is not sem_mask:  # partitioned search: exact scores of the whole pool
+            sem[slots] = self.dense.score_rows(slots, q.vector)
+            sem_rank = self._centre(sem, sem_ref) if self.config.language_centering else sem
         lex_p = lex[slots]
         sem_p = sem[slots] if use_sem else None
-        fused = self._fuse(lex, sem_rank, mask, sem_mask, slots, use_lex, use_sem, q)
+        fused = self._fuse(lex, sem_rank, mask, sem_mask, slots, use_lex, use_sem, q, sem_ref=sem_ref)
 
         population = int(mask.sum())
         z_floor = self.config.match_floor if self.config.fusion == "z" else None
@@ -547,14 +593,20 @@ class MatchingEngine:
                 language=doc.language, category=doc.category))
         return out
 
-    def _fuse(self, lex, sem, mask, sem_mask, slots, use_lex: bool, use_sem: bool, q: _Query) -> np.ndarray:
-        """Relevance of the pool's candidates on one scale (see EngineConfig.fusion)."""
+    def _fuse(self, lex, sem, mask, sem_mask, slots, use_lex: bool, use_sem: bool, q: _Query,
+              sem_ref=None) -> np.ndarray:
+        """Relevance of the pool's candidates on one scale (see EngineConfig.fusion).
+
+        ``sem_ref`` marks the documents whose semantic scores give the mean and deviation
+        (default ``sem_mask``; a uniform sample of it when the vectors are partitioned).
+        """
         cfg = self.config
+        sem_ref = sem_mask if sem_ref is None else sem_ref
         if cfg.fusion == "z":
             q_script = SCRIPTS.index(detect_script(q.text))
             same = self.script_codes[: len(lex)] == q_script
             z_lex = zscore(np.log1p(lex), comparable(mask, same, cfg.lexical_ref_min), slots) if use_lex else None
-            z_sem = zscore(sem, sem_mask, slots) if use_sem else None
+            z_sem = zscore(sem, sem_ref, slots) if use_sem else None
             if z_sem is None:
                 return z_lex
             if z_lex is None:
@@ -593,6 +645,55 @@ class MatchingEngine:
         means = np.where(denom > 0, (sums + prior * m.mean()) / np.maximum(denom, 1e-12), 0.0)
         return sem - means[codes]
 
+    def _ann_pool(self, ann: "_Ann", qv: np.ndarray, kinds, sem_mask: np.ndarray, n: int, depth: int, visible):
+        """Semantic candidates through the partitions: (scores, reference mask, top slots).
+
+        ``scores`` (length n) is filled for the sample, the candidates and the delta segment;
+        the reference mask is the sample. Centring subtracts one mean per script, so each
+        script's partition is searched on its own and the best ``depth`` visible candidates
+        by centred score are taken; too few visible ones (a strict filter) widen the search.
+        """
+        main_n = self.lexical.main_n
+        sem = np.zeros(n)
+        ref = np.zeros(n, bool)
+        # uniform sample (main and delta alike) for the mean and deviation
+        smp = ann.sample
+        ok = sem_mask[smp]
+        sem[smp[ok]] = (ann.sample_vecs @ qv)[ok]
+        ref[smp[ok]] = True
+        exact = []  # delta rows and main rows whose partition entry is out of date
+        if n > main_n:
+            tail = np.arange(main_n, n)
+            tail = tail[sem_mask[main_n:n]]
+            if len(tail):
+                exact.append(tail)
+                ref[tail[_sampled_at(tail, ann.rate)]] = True
+        if ann.stale:
+            st = np.fromiter(ann.stale, dtype=np.int64, count=len(ann.stale))
+            exact.append(st[sem_mask[st]])
+        exact_slots = np.concatenate(exact) if exact else np.zeros(0, np.int64)
+        if len(exact_slots):
+            sem[exact_slots] = self.dense.score_rows(exact_slots, qv)
+        codes = [self.kinds[k] for k in kinds if k in self.kinds] if kinds is not None else list(self.kinds.values())
+        parts = [p for (kc, _), p in ann.parts.items() if kc in codes]
+        want = 2 * depth
+        while True:
+            found = [p.search(qv, want) for p in parts]
+            cand = np.concatenate(found + [exact_slots]) if found else exact_slots
+            cand = np.unique(cand)
+            cand = cand[sem_mask[cand]]
+            approx = cand[~np.isin(cand, exact_slots)] if len(exact_slots) else cand
+            if len(approx):
+                sem[approx] = self.dense.score_rows(approx, qv)
+            rank = self._centre(sem, ref) if self.config.language_centering else sem
+            cmask = np.zeros(n, bool)
+            cmask[cand] = True
+            top = _top_visible(rank, cmask, depth, visible)
+            complete = all(want >= len(p) for p in parts)
+            if len(top) >= depth or complete:
+                return sem, ref, top
+            want *= 4
+
     # ------------------------------------------------------------ persistence
     def save(self, path, link_from=None) -> None:
         from .store import save_engine
@@ -606,6 +707,65 @@ class MatchingEngine:
 
 
 _EMPTY = SCRIPTS.index("empty")
+
+
+@dataclass
+class _Ann:
+    segment: str  # the main segment the partitions were built from
+    parts: dict
+    rate: float  # sampling rate of the statistics sample
+    sample: np.ndarray  # sampled main-segment slots
+    sample_vecs: np.ndarray
+    stale: set = field(default_factory=set)
+
+
+_HASH = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _sampled_at(slots: np.ndarray, rate: float) -> np.ndarray:
+    """Deterministic Bernoulli(rate) membership of each slot (a multiplicative hash)."""
+    if rate >= 1.0:
+        return np.ones(len(slots), bool)
+    h = (np.asarray(slots, dtype=np.uint64) * _HASH) >> np.uint64(40)  # top 24 bits
+    return h < np.uint64(int(rate * (1 << 24)))
+
+
+def _sampled(n: int, rate: float) -> np.ndarray:
+    return _sampled_at(np.arange(n, dtype=np.uint64), rate)
+
+
+class _Visibility:
+    """Per-query visibility of slots (id predicate, document filter, batch id check), cached."""
+
+    def __init__(self, docs, id_pred, doc_filter, batch):
+        self.docs, self.id_pred, self.doc_filter, self.batch = docs, id_pred, doc_filter, batch
+        self.cache: dict[int, bool] = {}
+        self.checked: dict[int, bool] = {}  # answers of the batch check
+        self.active = id_pred is not None or doc_filter is not None or batch is not None
+
+    def prefetch(self, slots) -> None:
+        """Ask the batch check about every slot of ``slots`` not asked yet, in one call."""
+        if self.batch is None:
+            return
+        todo = [s for s in slots if s not in self.checked]
+        if not todo:
+            return
+        ids = [self.docs[s].id for s in todo]
+        ok = {str(i) for i in self.batch(ids)}
+        for s, doc_id in zip(todo, ids):
+            self.checked[s] = doc_id in ok
+
+    def __call__(self, slot: int) -> bool:
+        hit = self.cache.get(slot)
+        if hit is None:
+            if self.batch is not None and slot not in self.checked:
+                self.prefetch([slot])
+            doc = self.docs[slot]
+            hit = ((self.batch is None or self.checked[slot])
+                   and (self.id_pred is None or bool(self.id_pred(doc.id)))
+                   and (self.doc_filter is None or bool(self.doc_filter(doc))))
+            self.cache[slot] = hit
+        return hit
 
 
 def _script_code(doc: Document) -> int:
@@ -636,7 +796,10 @@ def _top_visible(scores: np.ndarray, mask: np.ndarray, depth: int, visible) -> l
         order = cand[part[np.argsort(-sub[part], kind="stable")]]
         if visible is None:
             return order[:depth].tolist()
-        kept = [s for s in order.tolist() if visible(s)]
+        order = order.tolist()
+        if hasattr(visible, "prefetch"):
+            visible.prefetch(order)
+        kept = [s for s in order if visible(s)]
         if len(kept) >= depth or take == len(cand):
             return kept[:depth]
         want *= 4

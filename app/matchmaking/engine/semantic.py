@@ -172,7 +172,85 @@ class DenseMatrix:
         out[~in_base] = self._tail[idx[~in_base] - nb]
         return DenseMatrix(out)
 
+    def score_rows(self, slots: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """Inner products of ``q`` with the rows of ``slots`` (float64)."""
+        slots = np.asarray(slots, dtype=np.int64)
+        nb = len(self.base)
+        out = np.empty(len(slots))
+        in_base = slots < nb
+        if in_base.all():
+            out[:] = self.base[slots] @ q
+        else:
+            out[in_base] = self.base[slots[in_base]] @ q
+            out[~in_base] = self._tail[slots[~in_base] - nb] @ q
+        return out
+
     def scores(self, q: np.ndarray) -> np.ndarray:
         if self._tn == 0:
             return self.base @ q
         return np.concatenate((self.base @ q, self.tail @ q))
+
+
+# ----------------------------------------------------------------------------- ANN
+try:  # optional: without faiss every partition is scanned exactly (numpy)
+    import faiss as _faiss
+except Exception:  # pragma: no cover - ImportError, missing CPU features, ...
+    _faiss = None
+
+ANN_AVAILABLE = _faiss is not None
+
+
+class Partition:
+    """Vectors of one (kind, script) group of main-segment slots, searchable by inner product.
+
+    Small groups keep an exact float32 copy (a matrix-vector product). Groups of at least
+    ``ivf_min`` rows get a faiss IVF index with 8-bit scalar-quantised storage (4x smaller
+    than float32, scanned with SIMD); its candidates are re-scored exactly by the caller
+    from the float32 rows, so quantisation only affects which rows become candidates.
+    """
+
+    def __init__(self, slots: np.ndarray, vectors: np.ndarray, ivf_min: int = 20_000, nprobe: int = 16):
+        self.slots = np.asarray(slots, dtype=np.int64)
+        self.nprobe = nprobe
+        self.index = None
+        self.exact = None
+        m = len(self.slots)
+        if _faiss is not None and m >= ivf_min:
+            nlist = int(min(4096, max(64, round(np.sqrt(m)))))
+            quantizer = _faiss.IndexFlatIP(DIM)
+            index = _faiss.IndexIVFScalarQuantizer(quantizer, DIM, nlist, _faiss.ScalarQuantizer.QT_8bit,
+                                                   _faiss.METRIC_INNER_PRODUCT)
+            x = np.ascontiguousarray(vectors, dtype=np.float32)
+            step = max(1, m // (nlist * 40))  # k-means on ~40 points per list (deterministic)
+            index.train(x[::step])
+            index.add(x)
+            index.nprobe = min(nprobe, nlist)
+            self.index = index
+        else:
+            self.exact = np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def __len__(self):
+        return len(self.slots)
+
+    @property
+    def approximate(self) -> bool:
+        return self.index is not None
+
+    def search(self, q: np.ndarray, k: int) -> np.ndarray:
+        """Slots of (about) the ``k`` rows with the highest inner product with ``q``."""
+        k = min(k, len(self.slots))
+        if k <= 0:
+            return np.zeros(0, np.int64)
+        if self.index is None:
+            s = self.exact @ q
+            top = np.argpartition(-s, k - 1)[:k] if k < len(s) else np.arange(len(s))
+            return self.slots[top]
+        _, labels = self.index.search(np.asarray(q, np.float32)[None, :], k)
+        labels = labels[0]
+        return self.slots[labels[labels >= 0]]
+
+    @property
+    def nbytes(self) -> int:
+        if self.index is None:
+            return int(self.exact.nbytes + self.slots.nbytes)
+        return int(self.index.ntotal * (DIM + 8) + self.index.nlist * DIM * 4 + self.slots.nbytes)

@@ -23,6 +23,7 @@ import os
 import shutil
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -205,6 +206,12 @@ def load_engine(cls, path, config=None, semantic=None, mmap: bool = True, reuse=
         engine.qvecs = dict(zip(qhashes, np.array(_load_npy(path / "qvec.npy", False), dtype=np.float32)))
     if len(engine.docs) != engine.lexical._n or (engine.dense is not None and len(engine.dense) != len(docs)):
         raise ValueError(f"inconsistent index in {path}")
+    ann = getattr(reuse, "_ann", None) if same_main else None
+    if ann is not None and ann.segment == engine.main_segment:  # same main segment: share the partitions
+        moved = {s for s, d in engine.overrides.items() if main_docs[s].kind != d.kind}
+        engine._ann = replace(ann, stale=set(ann.stale) | moved | {s for s in engine.pending if s < main_n})
+    else:
+        engine.build_ann()
     return engine
 
 
