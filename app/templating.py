@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -30,8 +30,8 @@ def yen(value) -> str:
 def when(value, fmt: str = "medium") -> str:
     if value is None:
         return "—"
-    if isinstance(value, datetime):
-        return format_datetime(value, fmt)
+    if isinstance(value, datetime):  # to the minute: babel's medium time carries seconds ("13:00:00")
+        return f"{format_date(value, fmt)} {format_time(value, 'short')}"
     if isinstance(value, date):
         return format_date(value, fmt)
     return str(value)

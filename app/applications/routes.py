@@ -19,7 +19,8 @@ from . import services
 from ..db import get_or_404
 from .api import load_application
 from .models import APPLICATION_STATUSES, Application
-from .schemas import ApplicationCreateSchema, ApplicationInputSchema, StatusChangeSchema
+from .schemas import (ApplicationCreateSchema, ApplicationInputSchema, StatusChangeSchema, load_application_form,
+                      partner_rows)
 
 bp = Blueprint("applications", __name__, template_folder="templates")
 
@@ -34,8 +35,20 @@ def _form_values(application: Application | None = None) -> dict:
         return {}
     values = {k: getattr(application, k) for k in services.EDITABLE}
     values["solution_id"] = application.solution_id
-    values["partners"] = ", ".join(p.organization.slug for p in application.partners)
+    values["partner_rows"] = [{"org_id": str(p.org_id), "role": p.role or ""} for p in application.partners]
     return values
+
+
+def _submitted_values(form) -> dict:
+    return {**form.to_dict(), "partner_rows": partner_rows(form)}
+
+
+def _render_form(challenge, application, errors, values, code):
+    return render_template(
+        "applications/form.html", challenge=challenge, application=application, errors=errors, values=values,
+        solutions=_my_solutions(), deadline_passed=services.deadline_passed(challenge),
+        partner_choices=services.partner_choices(current_user.org_ids(kind="startup"),
+                                                 application.partners if application else ())), code
 
 
 def _errors_of(exc) -> dict:
@@ -50,10 +63,11 @@ def apply(challenge_id):
     existing = services.application_of(current_user.org_ids(kind="startup"), challenge.id)
     if existing is not None:
         return redirect(url_for("applications.detail", application_id=existing.id))
-    errors, values = {}, request.form
+    errors, values = {}, {}
     if request.method == "POST":
+        values = _submitted_values(request.form)
         try:
-            data = load_form(ApplicationCreateSchema(), request.form)
+            data = load_application_form(ApplicationCreateSchema(), request.form)
             application = services.create_application(challenge, current_user, data)
         except (InvalidInput, Conflict) as exc:
             db.session.rollback()
@@ -62,9 +76,7 @@ def apply(challenge_id):
             commit()
             flash(_("Your draft was saved. Check it and submit it before the deadline."), "success")
             return redirect(url_for("applications.detail", application_id=application.id))
-    return render_template("applications/form.html", challenge=challenge, application=None, errors=errors,
-                           values=values, solutions=_my_solutions(),
-                           deadline_passed=services.deadline_passed(challenge)), 422 if errors else 200
+    return _render_form(challenge, None, errors, values, 422 if errors else 200)
 
 
 @bp.route("/applications/<int:application_id>")
@@ -97,10 +109,9 @@ def edit(application_id):
     authorize("application.edit", application)
     errors, values, code = {}, _form_values(application), 200
     if request.method == "POST":
-        values = request.form
+        values = _submitted_values(request.form)
         try:
-            data = load_form(ApplicationInputSchema(), request.form, partial=True)
-            data.setdefault("partners", [])
+            data = load_application_form(ApplicationInputSchema(), request.form, partial=True)
             services.update_application(application, current_user, data)
         except (InvalidInput, Conflict) as exc:
             db.session.rollback()
@@ -112,9 +123,7 @@ def edit(application_id):
     elif application.status != "draft":
         flash(_("A submitted application cannot be edited. Recall it to draft first."), "warning")
         return redirect(url_for("applications.detail", application_id=application.id))
-    return render_template("applications/form.html", challenge=application.challenge, application=application,
-                           errors=errors, values=values, solutions=_my_solutions(),
-                           deadline_passed=services.deadline_passed(application.challenge)), code
+    return _render_form(application.challenge, application, errors, values, code)
 
 
 _DONE = {"submit": "Your application was submitted.", "recall": "Your application is a draft again.",

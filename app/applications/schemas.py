@@ -2,13 +2,46 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from werkzeug.datastructures import MultiDict
 
 from ..api import StrictSchema
+from ..errors import InvalidInput
+from ..forms import form_to_dict
 from .models import APPLICATION_STATUSES
 
 TEXT = validate.Length(max=20000)
 OWNER_STATUSES = ("under_review", "shortlisted", "selected", "not_selected")
+
+
+class PartnerInputSchema(StrictSchema):
+    """One consortium partner: the organisation (by id or slug) and its role in the consortium."""
+    org_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Organisation id."})
+    slug = fields.String(validate=validate.Length(min=1, max=80), metadata={"description": "Organisation slug."})
+    role = fields.String(load_default="", validate=validate.Length(max=200),
+                         metadata={"description": "The partner's role, e.g. 'system integration'."})
+
+    @validates_schema
+    def _one_reference(self, data, **kwargs):
+        if data.get("org_id") is None and not (data.get("slug") or "").strip():
+            raise ValidationError(_l("Choose an organisation."), "org_id")
+        if data.get("org_id") is not None and data.get("slug"):
+            raise ValidationError(_l("Give either the organisation id or its slug, not both."), "slug")
+
+
+class PartnerRef(fields.Field):
+    """A partner as {org_id or slug, role}; a bare string (slug or id) is still accepted, with no role."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = value.strip()
+            if not 1 <= len(value) <= 80:
+                raise ValidationError(_l("Enter an organisation."))
+            return {"ref": value, "role": ""}
+        if isinstance(value, dict):
+            return PartnerInputSchema().load(value)
+        raise ValidationError(_l("Give a partner as an object with org_id or slug, and role."))
 
 
 class ApplicationInputSchema(StrictSchema):
@@ -19,13 +52,36 @@ class ApplicationInputSchema(StrictSchema):
     cost_estimate_jpy = fields.Integer(allow_none=True, validate=validate.Range(
         min=0, max=10**12, error=_l("Enter an amount between 0 and 1,000,000,000,000 yen.")))
     expected_effect = fields.String(validate=TEXT)
-    partners = fields.List(fields.String(validate=validate.Length(min=1, max=80)),
-                           validate=validate.Length(max=20),
-                           metadata={"description": "Consortium partners: organisation ids or slugs."})
+    partners = fields.List(PartnerRef(), validate=validate.Length(max=20), metadata={
+        "description": "Consortium partners: objects {org_id or slug, role} (a bare slug or id string "
+                       "is accepted too). The list replaces the current partners."})
 
 
 class ApplicationCreateSchema(ApplicationInputSchema):
     solution_id = fields.Integer(required=True)
+
+
+def load_application_form(schema: Schema, form, partial: bool = False) -> dict:
+    """The HTML form: the usual fields plus partner rows (partner_org_id[i], partner_role[i]).
+
+    Blank rows are dropped; errors come back as {"partners": {i: {field: [...]}}} for the kept rows.
+    """
+    base = MultiDict([(k, v) for k, v in form.items(multi=True) if not k.startswith("partner_")])
+    data = form_to_dict(base, schema)
+    data["partners"] = partner_rows(form)
+    clean = [{k: v for k, v in row.items() if v != "" or k == "role"} for row in data["partners"]]
+    data["partners"] = clean
+    try:
+        return schema.load(data, partial=partial)
+    except ValidationError as exc:
+        raise InvalidInput(exc.normalized_messages()) from exc
+
+
+def partner_rows(form) -> list[dict]:
+    """The non-blank partner rows of a submitted form, as strings (for loading and for re-display)."""
+    ids, roles = form.getlist("partner_org_id"), form.getlist("partner_role")
+    roles += [""] * (len(ids) - len(roles))
+    return [{"org_id": i.strip(), "role": r.strip()} for i, r in zip(ids, roles) if i.strip() or r.strip()]
 
 
 class StatusChangeSchema(StrictSchema):

@@ -83,35 +83,59 @@ def _solution_for(user, solution_id: int | None) -> Solution | None:
     return solution
 
 
-def _resolve_partners(refs: list[str], applicant_org_id: int) -> list[Organization]:
-    orgs, errors, seen = [], [], set()
-    for ref in refs:
-        ref = ref.strip()
-        cond = Organization.slug == ref
-        if ref.isdigit():
-            cond = or_(cond, Organization.id == int(ref))
-        org = db.session.scalar(select(Organization).where(cond))
+def partner_choices(applicant_org_ids: set[int], current: list[ApplicationPartner] = ()) -> list[Organization]:
+    """Organisations a startup can name as partners in the form: other startups, plus the current partners."""
+    keep = {p.org_id for p in current}
+    stmt = select(Organization).where(or_(Organization.kind == "startup", Organization.id.in_(keep or {-1})),
+                                      Organization.id.not_in(applicant_org_ids or {-1}))
+    return db.session.scalars(stmt.order_by(Organization.name_ja, Organization.id)).all()
+
+
+def _find_org(ref: dict) -> Organization | None:
+    if ref.get("org_id") is not None:
+        return db.session.get(Organization, ref["org_id"])
+    text = (ref.get("slug") or ref.get("ref") or "").strip()
+    cond = Organization.slug == text
+    if "ref" in ref and text.isdigit():
+        cond = or_(cond, Organization.id == int(text))
+    return db.session.scalar(select(Organization).where(cond))
+
+
+def _resolve_partners(refs: list[dict], applicant_org_id: int) -> list[tuple[Organization, str]]:
+    """[(organisation, role)]; errors per entry, in the shape marshmallow gives: {"partners": {i: ...}}."""
+    out, errors, seen = [], {}, set()
+    for i, ref in enumerate(refs):
+        key = "org_id" if ref.get("org_id") is not None else ("slug" if "slug" in ref else None)
+        org = _find_org(ref)
+        message = None
         if org is None:
-            errors.append(_l("No organisation “%(ref)s”.", ref=ref))
+            label = ref.get("org_id") if key == "org_id" else (ref.get("slug") or ref.get("ref"))
+            message = _l("No organisation “%(ref)s”.", ref=label)
         elif org.id == applicant_org_id:
-            errors.append(_l("The applicant cannot be its own consortium partner."))
-        elif org.id not in seen:
-            seen.add(org.id)
-            orgs.append(org)
+            message = _l("The applicant cannot be its own consortium partner.")
+        elif org.id in seen:
+            message = _l("This organisation is listed twice.")
+        if message is not None:
+            errors[i] = {key: [message]} if key else [message]
+            continue
+        seen.add(org.id)
+        out.append((org, (ref.get("role") or "").strip()))
     if errors:
         raise InvalidInput({"partners": errors})
-    return orgs
+    return out
 
 
-def _set_partners(application: Application, orgs: list[Organization]) -> None:
-    wanted = {o.id for o in orgs}
+def _set_partners(application: Application, partners: list[tuple[Organization, str]]) -> None:
+    wanted = {org.id: role for org, role in partners}
     for partner in list(application.partners):
         if partner.org_id not in wanted:
             application.partners.remove(partner)
-    have = application.partner_org_ids()
-    for org in orgs:
-        if org.id not in have:
-            application.partners.append(ApplicationPartner(org_id=org.id, organization=org))
+    have = {p.org_id: p for p in application.partners}
+    for org, role in partners:
+        if org.id in have:
+            have[org.id].role = role
+        else:
+            application.partners.append(ApplicationPartner(org_id=org.id, organization=org, role=role))
 
 
 def create_application(challenge, user, data: dict) -> Application:

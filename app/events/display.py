@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_time
+from babel.dates import format_date, format_time
 from flask_babel import get_locale
 from sqlalchemy import or_, select
 
@@ -13,15 +13,19 @@ from .models import Event, EventCoHost, Rsvp
 
 
 def event_when(event: Event, fmt: str = "medium") -> str:
-    """Start–end in the event's own time zone, e.g. "2026/12/01 18:30 – 20:30 (Asia/Tokyo)"."""
+    """Start–end in the event's own time zone, to the minute, e.g. "2026/12/01 18:30 – 20:30 (Asia/Tokyo)"."""
     zone = ZoneInfo(event.timezone)
     locale = str(get_locale() or "ja")
     start, end = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
-    text = format_datetime(start, fmt, tzinfo=zone, locale=locale)
+
+    def minute(value) -> str:  # the date in `fmt`, the time as HH:MM (babel's medium time has seconds)
+        return f"{format_date(value, fmt, locale=locale)} {format_time(value, 'short', tzinfo=zone, locale=locale)}"
+
+    text = minute(start)
     if start.date() == end.date():
         text += " – " + format_time(end, "short", tzinfo=zone, locale=locale)
     else:
-        text += " – " + format_datetime(end, fmt, tzinfo=zone, locale=locale)
+        text += " – " + minute(end)
     return f"{text} ({event.timezone})"
 
 

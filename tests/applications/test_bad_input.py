@@ -37,7 +37,7 @@ def test_the_solution_must_be_the_applicants_and_partners_must_exist(api):
     r = _create(founder, s, partners=["madoguchi-tech"])
     assert r.status_code == 422 and "partners" in r.get_json()["error"]["fields"]
     r = _create(founder, s, partners=["no-such-org"])
-    assert r.status_code == 422 and "no-such-org" in r.get_json()["error"]["fields"]["partners"][0]
+    assert r.status_code == 422 and "no-such-org" in r.get_json()["error"]["fields"]["partners"]["0"][0]
     assert counts(*TABLES) == (0, 0, 0)
     # By id works too.
     assert _create(founder, s, partners=[str(s.partner_city.id)]).status_code == 201

@@ -28,7 +28,8 @@ def test_the_flow_through_the_pages(login, db):
     page = founder.get(f"/challenges/{s.challenge.id}/apply")
     assert page.status_code == 200 and 'name="proposal"' in page.get_data(as_text=True)
     r = founder.post(f"/challenges/{s.challenge.id}/apply", data=_form(solution_id=str(s.solution.id),
-                                                                        partners="azumino"))
+                                                                        partner_org_id=str(s.partner_city.id),
+                                                                        partner_role="住民説明会の運営"))
     assert r.status_code == 302
     application = db.session.query(Application).one()
     assert [p.organization.slug for p in application.partners] == ["azumino"]

@@ -468,9 +468,13 @@ def state(contest: Contest, voter) -> dict:
 
 
 def export_rows(contest: Contest):
-    """The organiser's CSV: one row per counted ballot; voter names only if the contest is named."""
+    """The organiser's CSV: one row per counted ballot; voter names only if the contest is named.
+
+    Choices are given both as entry ids and as entry titles (in the same order)."""
     from ...accounts.models import User
-    yield ["round", "receipt", "choices", "cast_at", "voter"]
+    from ..tickets import _csv_safe
+    titles = {e.id: e.title for e in contest.entries}
+    yield ["round", "receipt", "choices", "choice_titles", "cast_at", "voter"]
     for rnd in contest.rounds:
         rows = db.session.execute(select(Ballot, User.display_name, JoinPass.display_name)
                                   .outerjoin(User, User.id == Ballot.user_id)
@@ -479,8 +483,9 @@ def export_rows(contest: Contest):
                                   .order_by(Ballot.id))
         for ballot, user_name, guest_name in rows:
             voter = (user_name or guest_name or "") if contest.named_export else ""
-            yield [rnd.title, ballot.receipt, " ".join(str(c) for c in ballot.choices),
-                   ballot.created_at.isoformat(), voter]
+            yield [_csv_safe(rnd.title), ballot.receipt, " ".join(str(c) for c in ballot.choices),
+                   _csv_safe(" / ".join(titles.get(c, f"#{c}") for c in ballot.choices)),
+                   ballot.created_at.isoformat(), _csv_safe(voter)]
 
 
 def get_contest(contest_id: int) -> Contest:

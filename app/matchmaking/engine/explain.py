@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .text import BIGRAM_PREFIX, char_bigrams, is_bigram, is_synonym, latin_terms, normalize, split_sentences
+from .text import (BIGRAM_PREFIX, char_bigrams, is_bigram, is_display_word, is_synonym, latin_terms, normalize,
+                   split_sentences)
 
 MAX_TERMS_SHOWN = 8
 SNIPPET_CHARS = 160
@@ -27,7 +28,9 @@ class Explainer:
     def matched_terms(self, doc_ids: np.ndarray) -> list[str]:
         """Display forms of the query terms found in the document, most informative first.
 
-        Words come first; a bigram is shown only if no shown word already contains it.
+        Only whole words are shown (nouns and proper nouns, katakana and Latin-script words); a matched
+        character bigram is never shown itself: it stands for the document's word that contains it, if
+        there is one (「合わ」 → 問い合わせ), and is dropped if it crosses a word boundary (「な問」).
         """
         if len(self.qids) == 0 or len(doc_ids) == 0:
             return []
@@ -36,22 +39,40 @@ class Explainer:
         common = self.qids[doc_ids[pos] == self.qids].tolist()
         lex = self.lexical
         scored = sorted(((self.weights[t] * lex.term_idf(t), t) for t in common), reverse=True)
-        words, grams = [], []
+        out: list[str] = []
+        grams: list[str] = []
         for _, tid in scored:
             term = lex.terms[tid]
             if is_synonym(term):
                 continue  # the words themselves are shown
-            (grams if is_bigram(term) else words).append(lex.display[tid])
-        out: list[str] = []
-        for w in words:
-            if w not in out:
-                out.append(w)
-        for g in grams:
-            if len(out) >= MAX_TERMS_SHOWN:
-                break
-            if not any(g in w for w in out):
-                out.append(g)
+            if is_bigram(term):
+                grams.append(term[len(BIGRAM_PREFIX):])
+            elif is_display_word(term, lex.display[tid]) and lex.display[tid] not in out:
+                out.append(lex.display[tid])
+        grams = [g for g in grams if not any(g in w for w in out)]
+        if grams and len(out) < MAX_TERMS_SHOWN:
+            for word in self._words_containing(grams, doc_ids):
+                if len(out) >= MAX_TERMS_SHOWN:
+                    break
+                if word not in out:
+                    out.append(word)
         return out[:MAX_TERMS_SHOWN]
+
+    def _words_containing(self, grams: list[str], doc_ids: np.ndarray) -> list[str]:
+        """For each bigram (most informative first), the shortest displayable word of the document
+        that contains it; bigrams inside no word are dropped."""
+        lex = self.lexical
+        terms, display = lex.terms, lex.display
+        # surfaces come from normalised text, as the bigrams do
+        words = [(display[tid], terms[tid]) for tid in doc_ids.tolist()
+                 if not (is_bigram(terms[tid]) or is_synonym(terms[tid]))]
+        found: list[str] = []
+        for g in grams:
+            containing = sorted((len(shown), shown, term) for shown, term in words if g in shown)
+            best = next((shown for _, shown, term in containing if is_display_word(term, shown)), None)
+            if best is not None and best not in found:
+                found.append(best)
+        return found
 
     def snippet(self, text: str, title: str) -> str:
         """The sentence sharing the most (idf-weighted) bigrams / Latin terms with the query."""

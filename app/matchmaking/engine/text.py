@@ -12,6 +12,7 @@ Index terms come in two families, kept apart by a prefix:
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -306,6 +307,38 @@ def latin_terms(norm: str) -> set[str]:
         if _HAS_LETTER.search(w) and w not in _EN_STOP and 2 <= len(w) <= 40:
             out.add(stem_en(w))
     return out
+
+
+_KATAKANA_WORD = re.compile(r"^[\u30a1-\u30fa\u30fc-\u30fe]{2,}$")
+_DISPLAY_POS = {"名詞"}
+_AFFIX_POS = {"接頭辞", "接尾辞"}
+
+
+@functools.lru_cache(maxsize=65536)
+def is_display_word(term: str, surface: str) -> bool:
+    """Whether an indexed word term is worth showing as a "key term": a noun or proper noun (compounds
+    with prefixes/suffixes included), a katakana word or a Latin-script word; never a verb stem or an
+    inflected fragment (「合わ」), nor a bigram or synonym term."""
+    if not term or is_bigram(term) or is_synonym(term):
+        return False
+    if not _HAS_CJK.search(term):
+        return bool(_HAS_LETTER.search(term))  # English (and other space-delimited) words
+    if _KATAKANA_WORD.match(surface) or _KATAKANA_WORD.match(term):
+        return True
+    tok = default_analyzer()._tokenizer()
+    if tok is None:  # no dictionary: only what does not end in kana (an inflection) is safe
+        return not _HIRAGANA.match(surface[-1:])
+    morphemes = list(tok.tokenize(term))
+    if not morphemes:
+        return False
+    nouns = 0
+    for m in morphemes:
+        pos = m.part_of_speech()
+        if pos[0] in _DISPLAY_POS and pos[1] != "数詞":
+            nouns += 1
+        elif pos[0] not in _AFFIX_POS:
+            return False
+    return nouns > 0
 
 
 _default_analyzer: Analyzer | None = None

@@ -155,6 +155,12 @@ def test_export_named_or_anonymous(login, db):
     anonymous = org.get(f"/contests/{contest.id}/export.csv")
     assert anonymous.status_code == 200 and staff.display_name not in anonymous.text
     assert "R-" in anonymous.text
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(anonymous.text.lstrip("\ufeff"))))
+    assert rows[0] == ["round", "receipt", "choices", "choice_titles", "cast_at", "voter"]
+    entry = contest.entries[0]
+    assert rows[1][2] == str(entry.id) and rows[1][3] == entry.title  # the id and the title of the choice
     org.patch(f"/api/v1/contests/{contest.id}", json={"named_export": True})
     named = org.get(f"/contests/{contest.id}/export.csv")
     assert staff.display_name in named.text
