@@ -7,8 +7,9 @@ and policy check as HTTP (ballots.cast) and are committed before the acknowledge
 
 The vote event is lean for guests (the big audience): their identity is the signed join pass,
 checked (age, contest, and that it is the token whose signature was verified) on EVERY event
-without the database; that the pass row still exists is re-read at most once per CACHE_SECONDS
-per connection. The round's rules (frozen once
+without the database; that the pass row still exists (and is not claimed by a user) is checked
+for a vote inside the group commit's transaction (one query per batch), for other events re-read
+at most once per CACHE_SECONDS per connection. The round's rules (frozen once
 it opens) come from a per-process cache of the same age; the round's status is decided under the
 row lock in the group commit. Logged-in users take the full path (session, user row, staff and
 check-in checks on every event).
@@ -57,11 +58,12 @@ _rules: dict[int, tuple[float, ballots.Rules]] = {}
 
 
 def _guest_on_socket(contest_id: int | None = None, sid: str | None = None,
-                     token: str | None = None) -> _Guest | None:
+                     token: str | None = None, row_checked_later: bool = False) -> _Guest | None:
     """The guest of this socket, checked on every call: the join-pass token's age and contest, and
     that it is the very token whose signature was verified (a socket's cookies are fixed at
     connect; any other token is verified afresh). Whether the pass row still exists is re-read
-    from the database once per CACHE_SECONDS."""
+    from the database once per CACHE_SECONDS, or not at all when the caller has it checked later
+    (a vote: the group commit checks the row in its transaction)."""
     token = guest_token() if token is None else token
     if not token or len(token) > 300:
         return None
@@ -73,7 +75,7 @@ def _guest_on_socket(contest_id: int | None = None, sid: str | None = None,
             return None
         if contest_id is not None and known.contest_id != contest_id:
             return None
-        if now - known.checked_at < CACHE_SECONDS:
+        if row_checked_later or now - known.checked_at < CACHE_SECONDS:
             return known
         data, signed_at = {"p": known.pass_id, "c": known.contest_id}, known.signed_at
     else:
@@ -156,7 +158,7 @@ def _guest_vote(guest: _Guest | None, contest_id: int, round_id: int, key: str, 
         return error("not_found", "Not found.")
     voter = Voter(key=f"g:{guest.pass_id}", join_pass_id=guest.pass_id, display_name=guest.display_name)
     db.session.remove()   # nothing of this session is needed while the ballot is written
-    result = ballots.cast(round_id, voter, choices, key, via="socket", rules=rules,
+    result = ballots.cast(round_id, voter, choices, key, via="socket", rules=rules, verify_pass=True,
                           reload_entries=lambda: _cached_rules(round_id, fresh=True).entry_ids)
     # ballots.cast returns once the ballot is committed: durable before the acknowledgement
     return {"ok": True, "receipt": result.receipt, "choices": result.ballot.choices,
@@ -230,15 +232,15 @@ class ContestNamespace(AuthenticatedNamespace):
 
     @staticmethod
     def _lean_vote(sid, token, data=None):
-        guest = _guest_on_socket(sid=sid, token=token)
+        guest = _guest_on_socket(sid=sid, token=token, row_checked_later=True)
         if guest is None:
             return error("unauthorized", "Session ended.")
         fields = _vote_fields(data)
         if isinstance(fields, dict):
             return fields
         contest_id, round_id, key = fields
-        return _guest_vote(_guest_on_socket(contest_id, sid=sid, token=token), contest_id, round_id, key,
-                           data.get("choices"))
+        return _guest_vote(_guest_on_socket(contest_id, sid=sid, token=token, row_checked_later=True),
+                           contest_id, round_id, key, data.get("choices"))
 
     @guarded
     def on_join(self, data=None):
