@@ -69,7 +69,20 @@ def register_extensions(app: Flask) -> None:
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         manage_session=False,
         max_http_buffer_size=64 * 1024,
+        transports=app.config.get("SOCKETIO_TRANSPORTS") or ["polling", "websocket"],
     )
+    if not app.config.get("SOCKETIO_WEBSOCKET_COMPRESSION"):
+        app.wsgi_app = _without_websocket_compression(app.wsgi_app)
+
+
+def _without_websocket_compression(wsgi_app):
+    """Refuse permessage-deflate: the websocket handshake is answered from the request's headers,
+    so a request that offers no extension gets none. The same small tally goes to thousands of
+    sockets; compressing it once per socket costs more CPU than the bytes it saves."""
+    def app(environ, start_response):
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return wsgi_app(environ, start_response)
+    return app
 
 
 def _sqlite_pragmas(app: Flask) -> None:

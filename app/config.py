@@ -41,6 +41,15 @@ class Config:
 
     SOCKETIO_ALLOWED_ORIGINS = _env_list("SOCKETIO_ALLOWED_ORIGINS", "http://127.0.0.1:5000,http://localhost:5000")
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or None
+    # Engine.IO transports the server accepts. Polling stays on by default: LGWAN proxies often
+    # block the websocket upgrade, and the client falls back to long-polling. A deployment whose
+    # proxies pass websockets sets "websocket" (deploy/gunicorn-socketio.conf.py does): no
+    # polling sessions, no per-request handshake work.
+    SOCKETIO_TRANSPORTS = _env_list("SOCKETIO_TRANSPORTS", "polling,websocket")
+    # permessage-deflate on the websocket: off by default. Live messages are small (a tally is a
+    # few hundred bytes) and the same message goes to thousands of sockets, each of which would
+    # compress it again with its own zlib context (CPU and ~300 KiB of memory per socket).
+    SOCKETIO_WEBSOCKET_COMPRESSION = os.environ.get("SOCKETIO_WEBSOCKET_COMPRESSION", "").lower() in ("1", "true")
 
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@cocreate.example.jp")
     SMTP_HOST = os.environ.get("SMTP_HOST") or None

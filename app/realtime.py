@@ -15,6 +15,7 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import Namespace, disconnect
 
+from . import redis_client
 from .extensions import socketio
 
 log = logging.getLogger(__name__)
@@ -24,11 +25,7 @@ _KEY = "sockets:user:{}"
 
 
 def _redis():
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    from redis import Redis
-    return Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return redis_client.client(current_app.config.get("REDIS_URL"))
 
 
 def track(user_id: int, sid: str, namespace: str) -> None:

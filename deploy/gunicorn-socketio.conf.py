@@ -9,6 +9,12 @@ message queue (REDIS_URL). gevent monkey-patches the standard library (psycopg 3
 waits cooperatively), so thousands of sockets and the group commit of ballots share one core.
 """
 import gc
+import os
+
+# Websocket only behind this config: no long-polling sessions to keep, no HTTP handshake per poll.
+# A deployment whose proxies block websocket upgrades (LGWAN often does) starts gunicorn with
+# SOCKETIO_TRANSPORTS=polling,websocket in the environment (the app's own default).
+os.environ.setdefault("SOCKETIO_TRANSPORTS", "websocket")
 
 worker_class = "gevent"
 workers = 1

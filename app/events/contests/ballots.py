@@ -31,10 +31,10 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, or_, select, update
 
 from ...db import utcnow
-from ...errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ...errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unauthorized
 from ...extensions import db
 from . import eligibility
-from .models import Ballot, Entry, VotingRound
+from .models import Ballot, Entry, JoinPass, VotingRound
 
 MAX_KEY = 80
 
@@ -140,11 +140,14 @@ def check(rules: Rules, voter, choices, idempotency_key, reload_entries=None) ->
 
 
 def cast(round_id: int, voter, choices, idempotency_key: str, via: str = "http", *, rules: Rules | None = None,
-         reload_entries=None) -> Receipt:
+         reload_entries=None, verify_pass: bool = False) -> Receipt:
     """Check, then accept (or idempotently return) a ballot. COMMITTED when it returns (group commit).
 
     `rules`: the round's rules if the caller holds them (the socket path caches them for guests,
-    whose eligibility needs no database); otherwise they are read here."""
+    whose eligibility needs no database); otherwise they are read here.
+    `verify_pass`: the guest's join pass row is checked (it exists, for this round's contest, not
+    claimed by a user) inside the batch's transaction, one query per batch, instead of by the
+    caller before the ballot."""
     user_id = getattr(voter.user, "id", None)
     rules = rules if rules is not None else Rules.load(round_id)
     chosen = check(rules, voter, choices, idempotency_key, reload_entries)
@@ -153,7 +156,7 @@ def cast(round_id: int, voter, choices, idempotency_key: str, via: str = "http",
     # touched after this (objects are expired).
     db.session.commit()
     item = _Item(round_id=rules.round_id, voter_key=voter.key, user_id=user_id, join_pass_id=voter.join_pass_id,
-                 choices=chosen, key=idempotency_key, via=via)
+                 choices=chosen, key=idempotency_key, via=via, verify_pass=verify_pass)
     return writer(current_app._get_current_object()).submit(item)
 
 
@@ -168,6 +171,7 @@ class _Item:
     choices: list
     key: str
     via: str
+    verify_pass: bool = False
     done: threading.Event = field(default_factory=threading.Event)
     lead: bool = False
     result: Receipt | None = None
@@ -268,6 +272,7 @@ def writer(app) -> GroupWriter:
 
 _T = Ballot.__table__
 _R = VotingRound.__table__
+_P = JoinPass.__table__
 
 
 def _row(r) -> BallotRow:
@@ -278,12 +283,23 @@ def _row(r) -> BallotRow:
 def _write_round(conn, round_id: int, items: list[_Item]) -> bool:
     """Decide and store the ballots of one round, inside the batch's transaction. Sets each item's
     result or error. Returns True when new ballots were stored."""
-    rnd = conn.execute(select(_R.c.status, _R.c.allow_change).where(_R.c.id == round_id)
+    rnd = conn.execute(select(_R.c.status, _R.c.allow_change, _R.c.contest_id).where(_R.c.id == round_id)
                        .with_for_update()).one_or_none()
     if rnd is None:
         for it in items:
             it.error = NotFound()
         return False
+    passes = sorted({it.join_pass_id for it in items if it.verify_pass})
+    if passes:
+        valid = set(conn.scalars(select(_P.c.id).where(_P.c.id.in_(passes), _P.c.contest_id == rnd.contest_id,
+                                                       _P.c.user_id.is_(None))))
+        refused = [it for it in items if it.verify_pass and it.join_pass_id not in valid]
+        for it in refused:
+            it.error = Unauthorized(_("Session ended."))
+        if refused:
+            items = [it for it in items if it.error is None]
+            if not items:
+                return False
     voter_keys = sorted({it.voter_key for it in items})
     keys = sorted({it.key for it in items})
     by_key: dict[tuple[str, str], BallotRow] = {}

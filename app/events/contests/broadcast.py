@@ -14,6 +14,7 @@ import threading
 
 from flask import current_app
 
+from ... import redis_client
 from ...extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,7 @@ def moderator_room(contest_id: int) -> str:
 
 
 def _redis(app):
-    url = app.config.get("REDIS_URL")
-    if not url:
-        return None
-    from redis import Redis
-    return Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return redis_client.client(app.config.get("REDIS_URL"))
 
 
 def mark_dirty(round_id: int) -> None:

@@ -6,8 +6,10 @@ payloads are answered with an error and never broadcast. Votes go through the SA
 and policy check as HTTP (ballots.cast) and are committed before the acknowledgement.
 
 The vote event is lean for guests (the big audience): their identity is the signed join pass,
-verified (signature, age, contest) on EVERY event without the database; that the pass row still
-exists is re-read at most once per CACHE_SECONDS per connection. The round's rules (frozen once
+checked (age, contest, and that it is the token whose signature was verified) on EVERY event
+without the database; that the pass row still exists (and is not claimed by a user) is checked
+for a vote inside the group commit's transaction (one query per batch), for other events re-read
+at most once per CACHE_SECONDS per connection. The round's rules (frozen once
 it opens) come from a per-process cache of the same age; the round's status is decided under the
 row lock in the group commit. Logged-in users take the full path (session, user row, staff and
 check-in checks on every event).
@@ -20,7 +22,8 @@ import logging
 import time
 from dataclasses import dataclass
 
-from flask import current_app, has_app_context, request
+from flask import current_app, has_app_context, request, session
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 from flask_socketio import join_room
 from werkzeug.exceptions import HTTPException
@@ -29,6 +32,7 @@ from ...errors import NotFound
 from ...extensions import db
 from ...policies import can
 from ...realtime import AuthenticatedNamespace
+from ...security import bearer_token
 from . import ballots, broadcast, services
 from .identity import MAX_AGE, Voter, _serializer, current_voter, guest_token
 from .models import Contest, JoinPass
@@ -45,34 +49,50 @@ class _Guest:
     contest_id: int
     display_name: str
     checked_at: float
+    signed_at: float = 0.0
 
 
 _guests: dict[str, _Guest] = {}                 # socket sid -> the guest it was checked to be
+_pure_guests: dict[str, tuple[str, str]] = {}   # socket sid -> (join-pass token, locale) without a login
 _rules: dict[int, tuple[float, ballots.Rules]] = {}
 
 
-def _guest_on_socket(contest_id: int | None = None) -> _Guest | None:
-    """The guest of this socket: the join-pass token is verified on every call (signature, age,
-    contest); whether its row still exists is re-read from the database once per CACHE_SECONDS."""
-    token = guest_token()
+def _guest_on_socket(contest_id: int | None = None, sid: str | None = None,
+                     token: str | None = None, row_checked_later: bool = False) -> _Guest | None:
+    """The guest of this socket, checked on every call: the join-pass token's age and contest, and
+    that it is the very token whose signature was verified (a socket's cookies are fixed at
+    connect; any other token is verified afresh). Whether the pass row still exists is re-read
+    from the database once per CACHE_SECONDS, or not at all when the caller has it checked later
+    (a vote: the group commit checks the row in its transaction)."""
+    token = guest_token() if token is None else token
     if not token or len(token) > 300:
         return None
-    try:
-        data = _serializer().loads(token, max_age=MAX_AGE)
-    except Exception:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("p"), int) or \
-            (contest_id is not None and data.get("c") != contest_id):
-        return None
-    sid, now = request.sid, time.monotonic()
+    sid, now = (request.sid if sid is None else sid), time.monotonic()
     known = _guests.get(sid)
-    if known is not None and known.token == token and now - known.checked_at < CACHE_SECONDS:
-        return known
+    if known is not None and known.token == token:
+        if time.time() - known.signed_at > MAX_AGE:
+            _guests.pop(sid, None)
+            return None
+        if contest_id is not None and known.contest_id != contest_id:
+            return None
+        if row_checked_later or now - known.checked_at < CACHE_SECONDS:
+            return known
+        data, signed_at = {"p": known.pass_id, "c": known.contest_id}, known.signed_at
+    else:
+        try:
+            data, signed = _serializer().loads(token, max_age=MAX_AGE, return_timestamp=True)
+        except Exception:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("p"), int) or \
+                (contest_id is not None and data.get("c") != contest_id):
+            return None
+        signed_at = signed.timestamp()
     join_pass = db.session.get(JoinPass, data["p"])
     if join_pass is None or join_pass.contest_id != data.get("c") or join_pass.user_id is not None:
         _guests.pop(sid, None)
         return None
-    known = _guests[sid] = _Guest(token, join_pass.id, join_pass.contest_id, join_pass.display_name, now)
+    known = _guests[sid] = _Guest(token, join_pass.id, join_pass.contest_id, join_pass.display_name, now,
+                                  signed_at)
     return known
 
 
@@ -127,22 +147,52 @@ def guarded(handler):
     def wrapper(self, data=None):
         if not current_user.is_authenticated and _guest_on_socket() is None:
             return error("unauthorized", "Session ended.")
-        try:
-            return handler(self, data)
-        except HTTPException as exc:
-            db.session.rollback()
-            code = getattr(exc, "error_code", None) or (exc.name or "error").lower().replace(" ", "_")
-            if code == "unprocessable_entity":
-                code = "validation_error"
-            return error(code, exc.description or "", getattr(exc, "fields", {}))
-        except Exception:
-            db.session.rollback()
-            log.exception("Socket event %s failed", handler.__name__)
-            return error("server_error", "Something went wrong.")
-        finally:
-            if has_app_context():
-                db.session.remove()
+        return _answer_errors(handler.__name__, handler, self, data)
     return wrapper
+
+
+def _guest_vote(guest: _Guest | None, contest_id: int, round_id: int, key: str, choices) -> dict:
+    """A guest may view (and vote in) exactly the contest of its join pass."""
+    rules = _cached_rules(round_id)
+    if guest is None or rules is None or rules.contest_id != contest_id:
+        return error("not_found", "Not found.")
+    voter = Voter(key=f"g:{guest.pass_id}", join_pass_id=guest.pass_id, display_name=guest.display_name)
+    db.session.remove()   # nothing of this session is needed while the ballot is written
+    result = ballots.cast(round_id, voter, choices, key, via="socket", rules=rules, verify_pass=True,
+                          reload_entries=lambda: _cached_rules(round_id, fresh=True).entry_ids)
+    # ballots.cast returns once the ballot is committed: durable before the acknowledgement
+    return {"ok": True, "receipt": result.receipt, "choices": result.ballot.choices,
+            "replayed": not result.created}
+
+
+def _vote_fields(data):
+    """(contest_id, round_id, key) of a well-formed vote, else an error answer."""
+    if not _payload_ok(data):
+        return error("bad_request", "Malformed vote.")
+    contest_id, round_id = data.get("contest_id"), data.get("round_id")
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (contest_id, round_id)):
+        return error("not_found", "Not found.")
+    key = data.get("idempotency_key")
+    return contest_id, round_id, key if isinstance(key, str) else ""
+
+
+def _answer_errors(name: str, fn, *args):
+    """Map errors to the API shape; the event's database session always ends."""
+    try:
+        return fn(*args)
+    except HTTPException as exc:
+        db.session.rollback()
+        code = getattr(exc, "error_code", None) or (exc.name or "error").lower().replace(" ", "_")
+        if code == "unprocessable_entity":
+            code = "validation_error"
+        return error(code, exc.description or "", getattr(exc, "fields", {}))
+    except Exception:
+        db.session.rollback()
+        log.exception("Socket event %s failed", name)
+        return error("server_error", "Something went wrong.")
+    finally:
+        if has_app_context():
+            db.session.remove()
 
 
 class ContestNamespace(AuthenticatedNamespace):
@@ -154,11 +204,43 @@ class ContestNamespace(AuthenticatedNamespace):
             return False
         if not current_user.is_authenticated and _guest_on_socket() is None:
             return False
+        if not current_user.is_authenticated and "_user_id" not in session and not bearer_token():
+            # No login credential at all: the socket's cookies and headers are fixed at connect, so
+            # this socket stays a guest for its whole life (see trigger_event).
+            _pure_guests[request.sid] = (guest_token(), str(get_locale() or ""))
         return super().on_connect(auth)
 
     def on_disconnect(self, reason=None):
         _guests.pop(request.sid, None)
+        _pure_guests.pop(request.sid, None)
         return super().on_disconnect(reason)
+
+    def trigger_event(self, event, *args):
+        """A pure guest's `vote` (the big audience's only frequent event) skips Flask's request
+        context: no Request object, URL matching, session cookie or Flask-Login per ballot. Its
+        checks are the same as on the full path: the join pass (age, contest, row once per
+        CACHE_SECONDS), the round's rules and, in ballots.cast, the policy."""
+        if event == "vote" and len(args) <= 2:
+            sid = args[0]
+            guest = _pure_guests.get(sid)
+            environ = guest and self.socketio.server.get_environ(sid, namespace=self.namespace)
+            if environ:
+                token, locale = guest
+                with environ["flask.app"].app_context(), force_locale(locale or None):
+                    return _answer_errors("on_vote", self._lean_vote, sid, token, *args[1:])
+        return super().trigger_event(event, *args)
+
+    @staticmethod
+    def _lean_vote(sid, token, data=None):
+        guest = _guest_on_socket(sid=sid, token=token, row_checked_later=True)
+        if guest is None:
+            return error("unauthorized", "Session ended.")
+        fields = _vote_fields(data)
+        if isinstance(fields, dict):
+            return fields
+        contest_id, round_id, key = fields
+        return _guest_vote(_guest_on_socket(contest_id, sid=sid, token=token, row_checked_later=True),
+                           contest_id, round_id, key, data.get("choices"))
 
     @guarded
     def on_join(self, data=None):
@@ -181,23 +263,12 @@ class ContestNamespace(AuthenticatedNamespace):
     @guarded
     def on_vote(self, data=None):
         """{"contest_id", "round_id", "choices": [...], "idempotency_key"} -> {"receipt"}."""
-        if not _payload_ok(data):
-            return error("bad_request", "Malformed vote.")
-        contest_id, round_id = data.get("contest_id"), data.get("round_id")
-        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (contest_id, round_id)):
-            return error("not_found", "Not found.")
-        key = data.get("idempotency_key")
-        key = key if isinstance(key, str) else ""
+        fields = _vote_fields(data)
+        if isinstance(fields, dict):
+            return fields
+        contest_id, round_id, key = fields
         if not current_user.is_authenticated:
-            # A guest may view (and vote in) exactly the contest of its join pass.
-            guest = _guest_on_socket(contest_id)
-            rules = _cached_rules(round_id)
-            if guest is None or rules is None or rules.contest_id != contest_id:
-                return error("not_found", "Not found.")
-            voter = Voter(key=f"g:{guest.pass_id}", join_pass_id=guest.pass_id, display_name=guest.display_name)
-            db.session.remove()   # nothing of this session is needed while the ballot is written
-            result = ballots.cast(round_id, voter, data.get("choices"), key, via="socket", rules=rules,
-                                  reload_entries=lambda: _cached_rules(round_id, fresh=True).entry_ids)
+            return _guest_vote(_guest_on_socket(contest_id), contest_id, round_id, key, data.get("choices"))
         else:
             contest = _contest(data)
             if contest is None or not _may_view(contest):
@@ -209,9 +280,9 @@ class ContestNamespace(AuthenticatedNamespace):
             if voter is None:
                 return error("unauthorized", "Please log in or enter the join code.")
             result = ballots.cast(rnd.id, voter, data.get("choices"), key, via="socket")
-        # ballots.cast returns once the ballot is committed: durable before the acknowledgement
-        return {"ok": True, "receipt": result.receipt, "choices": result.ballot.choices,
-                "replayed": not result.created}
+            # ballots.cast returns once the ballot is committed: durable before the acknowledgement
+            return {"ok": True, "receipt": result.receipt, "choices": result.ballot.choices,
+                    "replayed": not result.created}
 
     @guarded
     def on_state(self, data=None):

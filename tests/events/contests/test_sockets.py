@@ -23,6 +23,9 @@ def _no_worker(app):
     Redis message queue (which the PostgreSQL + Redis run configures)."""
     import socketio as python_socketio
     app.config["CONTESTS_BROADCAST_WORKER"] = False
+    # Dirty rounds left by an earlier test (ids restart on SQLite) must not leak into this one.
+    broadcast._local_dirty.clear()
+    broadcast._last_emitted.clear()
     server = socketio.server
     saved = server.manager
     if isinstance(saved, python_socketio.PubSubManager):
@@ -170,3 +173,40 @@ def test_redis_down_ballots_still_accepted(app, login, db, monkeypatch):
     assert broadcast.flush_once(app) == 0    # emit failed quietly; the round stays dirty
     state = login(staff).get(f"/api/v1/contests/{contest.id}/state").json
     assert state["tally"]["total"] == 1 and state["my_ballot"]["receipt"] == r.json["receipt"]
+
+
+def test_guest_votes_over_socket_with_every_check(app, db, monkeypatch):
+    """A guest socket (join pass, no login) takes the lean vote path; its checks still run on
+    every event: the pass's contest, the pass row (re-read once the cache is stale), the round."""
+    from app.events.contests import sockets as contest_sockets
+    from app.events.contests.models import JoinPass
+
+    contest, _org, _staff = make_contest()
+    rnd = add_round(contest, eligibility=["join_code"])
+    other, _o, _s = make_contest()
+    other_round = add_round(other, eligibility=["join_code"])
+    client = app.test_client()
+    assert client.post(f"/join/{contest.join_code}", data={"display_name": "来場者"}).status_code == 302
+    sio = connect(app, client)
+    assert sio.is_connected(NS)
+    assert contest_sockets._pure_guests     # no login credential: the lean path is taken
+    body = {"contest_id": contest.id, "round_id": rnd.id, "choices": [contest.entries[0].id], "idempotency_key": "g1"}
+    first = sio.emit("vote", body, namespace=NS, callback=True)
+    again = sio.emit("vote", body, namespace=NS, callback=True)
+    assert first["ok"] and again["replayed"] and again["receipt"] == first["receipt"]
+    changed = sio.emit("vote", {**body, "choices": [contest.entries[1].id]}, namespace=NS, callback=True)
+    assert changed["error"]["code"] == "conflict"
+    assert sio.emit("vote", "not a dict", namespace=NS, callback=True)["error"]["code"] == "bad_request"
+    foreign = sio.emit("vote", {**body, "contest_id": other.id, "round_id": other_round.id, "idempotency_key": "g2"},
+                       namespace=NS, callback=True)
+    assert foreign["error"]["code"] == "not_found"          # the pass is for another contest
+    mismatched = sio.emit("vote", {**body, "round_id": other_round.id, "idempotency_key": "g3"},
+                          namespace=NS, callback=True)
+    assert mismatched["error"]["code"] == "not_found"       # the round belongs to another contest
+    # The pass is revoked: once the cached check is stale, the next event is refused.
+    db.session.execute(JoinPass.__table__.delete())
+    db.session.commit()
+    monkeypatch.setattr(contest_sockets, "CACHE_SECONDS", 0.0)
+    refused = sio.emit("vote", {**body, "idempotency_key": "g4"}, namespace=NS, callback=True)
+    assert refused["error"]["code"] == "unauthorized"
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
