@@ -87,6 +87,12 @@ def _truncate_all():
 def _clean_db(app):
     yield
     _truncate_all()
+    # The app context (and so `g`) lives for the whole session; a test that logged a user in
+    # inside app.test_request_context() leaves flask_login's cached user in it. Forget it, so the
+    # next test never acts as a user from a previous test.
+    from flask import g
+    for name in ("_login_user", "audit_actor_id"):
+        g.pop(name, None)
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
         from redis import Redis
