@@ -105,6 +105,9 @@ class MatchingEngine:
         self.qvecs: dict[str, np.ndarray] = {}  # content hash -> "query: " vector
         self.pending: set[int] = set()  # slots whose vector is a placeholder (deferred embedding)
         self.overrides: dict[int, Document] = {}  # in-place metadata edits of main-segment docs
+        # main-segment slots whose vector was written after the segment was saved (deferred
+        # embeddings folded in by compaction): saved with the delta, since main files are shared
+        self.patched: set[int] = set()
         self._main_docs: list[Document] = []  # the main segment as built (shared on reload)
         self._main_hashes: list[str] = []
         self.built_at = time.time()
@@ -331,8 +334,10 @@ class MatchingEngine:
                 if self.docs[slot] is doc:  # not replaced meanwhile
                     self.dense.set_row(slot, vec)
                     self.pending.discard(slot)
-                    if self._ann is not None and slot < self.lexical.main_n:
-                        self._ann.stale.add(slot)  # its partition holds the placeholder
+                    if slot < self.lexical.main_n:
+                        self.patched.add(slot)
+                        if self._ann is not None:
+                            self._ann.stale.add(slot)  # its partition holds the placeholder
             for d, v in zip(qdocs, qv):
                 self.qvecs[d.content_hash()] = v
             self._version += 1
@@ -350,6 +355,7 @@ class MatchingEngine:
     def _tombstone(self, slot: int) -> None:
         self._version += 1
         self.pending.discard(slot)
+        self.patched.discard(slot)
         self.alive[slot] = False
         self.docs[slot] = None
         self.overrides.pop(slot, None)
@@ -380,6 +386,7 @@ class MatchingEngine:
             keep_a = np.asarray(keep, dtype=np.int64)
             remap = {old: new for new, old in enumerate(keep)}
             self.pending = {remap[s] for s in self.pending if s in remap}
+            self.patched = set()  # the new main segment is written with the current vectors
             self.kind_codes = self.kind_codes[keep_a] if keep else np.zeros(0, np.int16)
             self.script_codes = self.script_codes[keep_a] if keep else np.zeros(0, np.int8)
             self.alive = np.ones(len(keep), bool)
