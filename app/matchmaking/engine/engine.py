@@ -462,11 +462,16 @@ class MatchingEngine:
         else:
             doc, lex_text, sem_text = None, str(query or ""), str(query or "")
         q = _Query(doc=doc, text=sem_text, norm=normalize(lex_text))
-        counts = self.analyzer.analyze(lex_text).counts()
+        stored_terms = self._stored_terms(doc, lex_text) if doc is not None else None
+        if stored_terms is None:
+            counts = self.analyzer.analyze(lex_text).counts()
         with self._lock:
             weighted = []
-            for term, c in counts.items():
-                tid = self.lexical.vocab.get(term)
+            if stored_terms is not None:  # an indexed document with this text: its analysis is kept
+                pairs = [(self.lexical.terms[tid], tid, c) for tid, c in stored_terms]
+            else:
+                pairs = [(term, self.lexical.vocab.get(term), c) for term, c in counts.items()]
+            for term, tid, c in pairs:
                 if tid is None:
                     continue
                 w = self._term_weight(term) * (1.0 + math.log(c))
@@ -480,6 +485,19 @@ class MatchingEngine:
         if want_vec:
             q.vector = stored if stored is not None else self.embedder.embed_query(sem_text)
         return q
+
+    def _stored_terms(self, doc: Document, lex_text: str) -> list[tuple[int, int]] | None:
+        """(term id, count) of ``doc`` as indexed, if its indexed text is ``lex_text``.
+
+        The same terms the analyser would produce (analysis depends on the text only), so a
+        page about an indexed challenge skips re-tokenising it on every view.
+        """
+        with self._lock:
+            slot = self.ids.get(doc.id)
+            if slot is None or self.docs[slot] is None or self.docs[slot].lexical_text() != lex_text:
+                return None
+            ids, tfs = self.lexical.doc_terms(slot)
+            return list(zip(np.asarray(ids).tolist(), np.rint(np.asarray(tfs)).astype(np.int64).tolist()))
 
     def _kind_mask(self, kinds, n: int) -> np.ndarray:
         """alive & kind, cached until the index changes (a few ms saved per query at 100k)."""
