@@ -57,6 +57,9 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     MATCHMAKING_DIR = os.environ.get("MATCHMAKING_DIR") or str(BASE_DIR / "instance" / "matchmaking")
+    # Pages never build the matching index: they enqueue the build. Without a job worker
+    # (inline jobs) a corpus of at most this many documents is built by the first request.
+    MATCHMAKING_INLINE_BUILD_MAX = int(os.environ.get("MATCHMAKING_INLINE_BUILD_MAX", "5000"))
 
     API_TITLE = "Co-creation Platform API"
     API_VERSION = "v1"

@@ -102,6 +102,13 @@ def enqueue(queue: str, func: str, *args, **kwargs) -> None:
     on_commit(send)
 
 
+def enqueue_now(queue: str, func: str, *args, **kwargs) -> None:
+    """Enqueue at once, outside any transaction (e.g. from a read-only request); RQ only."""
+    if queue not in QUEUES:
+        raise ValueError(f"Unknown queue {queue!r}")
+    get_queue(queue).enqueue(run_job, func, *args, retry=_retry(), **kwargs)
+
+
 def _retry():
     from rq import Retry
     return Retry(max=3, interval=[10, 60, 300])

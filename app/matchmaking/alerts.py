@@ -27,7 +27,7 @@ def queue_alerts_for_challenge(challenge_id: int) -> int:
     challenge = db.session.get(Challenge, challenge_id)
     if challenge is None or challenge.status != "published":
         return 0
-    matches = index.engine().search(documents.challenge_document(challenge), kinds=("solution",), k=ALERT_DEPTH,
+    matches = index.engine(build=True).search(documents.challenge_document(challenge), kinds=("solution",), k=ALERT_DEPTH,
                                     visible_ids=lambda ids: documents.allowed_for(None, ("solution",), ids))
     from ..solutions.models import Solution
     best: dict[int, tuple[int, float]] = {}

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 import traceback
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -42,12 +45,82 @@ def shared_engine() -> SharedEngine:
     return handle
 
 
-def engine():
-    """The current engine; built on demand the first time (embedded default: nothing to set up)."""
+def engine(build: bool = False):
+    """The current engine.
+
+    Requests never build the index inline: without one they get the empty engine (no
+    matches; ``building()`` is true) and a full build is requested (``request_build``).
+    Jobs and commands pass ``build=True`` to build it themselves first.
+    """
     handle = shared_engine()
     if handle.store.current() is None:
-        rebuild()
+        if build:
+            rebuild()
+        else:
+            request_build()
     return handle.engine()
+
+
+def building() -> bool:
+    """No index has been published yet (a build was requested and is on its way)."""
+    return shared_engine().store.current() is None
+
+
+_BUILD_GUARD = threading.Lock()
+REQUEST_INTERVAL = 60.0  # seconds between two build requests of one process
+STALE_RUN = timedelta(hours=1)  # a queued/running build older than this is presumed lost
+
+
+def request_build() -> bool:
+    """Ask once for a full build; True if one was started or enqueued by this call.
+
+    With RQ: a ReindexRun row (own transaction, so a read-only request needs no commit) and
+    a ``reindex_all`` job on the "matchmaking" queue, unless a recent build is queued or
+    running. With inline jobs (embedded mode: no worker) a small corpus (at most
+    MATCHMAKING_INLINE_BUILD_MAX documents, e.g. the demo) is built here; a larger one waits
+    for ``flask matchmaking reindex`` (logged).
+    """
+    app = current_app._get_current_object()
+    state = app.extensions.setdefault("matchmaking", {})
+    key = ("build_requested", app.config["MATCHMAKING_DIR"])
+    now = time.monotonic()
+    if now - state.get(key, -REQUEST_INTERVAL) < REQUEST_INTERVAL:
+        return False
+    if not _BUILD_GUARD.acquire(blocking=False):
+        return False  # another thread of this process is on it
+    try:
+        if shared_engine().store.current() is not None:
+            return False
+        if app.config["JOBS_INLINE"]:
+            total = documents.count_indexable()
+            limit = app.config.get("MATCHMAKING_INLINE_BUILD_MAX", 5_000)
+            if total > limit:
+                state[key] = now
+                log.warning("No matchmaking index and %s documents (> MATCHMAKING_INLINE_BUILD_MAX=%s) "
+                            "without a job worker: run `flask matchmaking reindex`.", total, limit)
+                return False
+            try:
+                rebuild()
+            except Exception:  # the page shows the empty state; the next request tries again
+                log.exception("Inline matchmaking index build failed")
+                return False
+            return True
+        state[key] = now
+        from ..jobs import enqueue_now
+        with db.engine.begin() as conn:
+            recent = conn.execute(select(ReindexRun.id).where(
+                ReindexRun.status.in_(("queued", "running")),
+                ReindexRun.created_at > utcnow() - STALE_RUN).limit(1)).first()
+            if recent:
+                return False
+            run_id = conn.execute(ReindexRun.__table__.insert().values(
+                status="queued", done=0, total=0, created_at=utcnow(),
+                details={"reason": "no index yet (requested by a page)"})).inserted_primary_key[0]
+        enqueue_now("matchmaking", "app.matchmaking.jobs:reindex_all", run_id)
+        log.info("No matchmaking index yet: build enqueued (run %s)", run_id)
+        return True
+    finally:
+        _BUILD_GUARD.release()
 
 
 def rebuild(progress=None) -> str:

@@ -165,7 +165,8 @@ def challenge_matches_section(challenge, user):
     user = _user(user)
     if not can(user, "matchmaking.challenge_matches", challenge):
         return None
-    return {"challenge": challenge, "matches": services.matches_for_challenge(challenge, user, 10),
+    matches = services.matches_for_challenge(challenge, user, 10)
+    return {"challenge": challenge, "matches": matches, "building": not matches and index.building(),
             "invited": services.invited_org_ids(challenge),
             "can_invite": challenge.status == "published"}
 

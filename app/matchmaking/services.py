@@ -26,8 +26,8 @@ message_kind("matchmaking.digest", _l("%(count)s new challenges match your solut
 # ------------------------------------------------------------------------- matches
 def _explain(match, objects: dict) -> dict | None:
     kind, object_id = documents.split_id(match.id)
-    obj = objects.get((kind, object_id))
-    if obj is None:
+    obj = None if objects is None else objects.get((kind, object_id))
+    if obj is None and objects is not None:
         return None
     d = match.to_dict()
     d.update(object_id=object_id, url=documents.KINDS[kind].url(object_id), object=obj,
@@ -48,18 +48,22 @@ def _load(matches) -> dict:
     return objects
 
 
-def _search(query_doc, kinds, user, k=MATCH_LIMIT, check=None, exclude=()):
+def _search(query_doc, kinds, user, k=MATCH_LIMIT, check=None, exclude=(), with_objects=True):
     """Top ``k`` of ``kinds`` for the query that ``user`` may see.
 
     Visibility is checked at query time on the engine's candidates only, a batch at a time
     (``check(ids)`` -> the visible ones; default: ``documents.allowed_for``), so a query costs
     one small ``IN (...)`` lookup per kind instead of loading every visible id.
+    Without ``with_objects`` the rows are not loaded (``object`` is None): for lists that show
+    only what the index holds (title, link, terms); every result passed ``check`` just now.
     """
     kinds = tuple(kinds)
     if check is None:
         def check(ids):
             return documents.allowed_for(user, kinds, ids)
     matches = index.engine().search(query_doc, kinds=kinds, k=k, visible_ids=check, exclude_ids=exclude)
+    if not with_objects:
+        return [_explain(m, None) for m in matches]
     objects = _load(matches)
     return [e for e in (_explain(m, objects) for m in matches) if e is not None]
 
@@ -87,7 +91,7 @@ def similar_to_challenge(challenge, user, k: int = 5) -> list[dict]:
     """Similar published challenges (and pilots etc. once registered), safe for any viewer."""
     kinds = [name for name in documents.KINDS if name != "solution"]
     return _search(documents.challenge_document(challenge), kinds, user, k,
-                   exclude=[documents.doc_id("challenge", challenge.id)])
+                   exclude=[documents.doc_id("challenge", challenge.id)], with_objects=False)
 
 
 def search_kind(kind: str, q: str, user, limit: int = 10) -> list[dict]:

@@ -368,3 +368,15 @@ def test_readers_in_other_processes_never_see_partial_generations(tmp_path):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert int(out.strip()) >= 2  # the reader followed the writer across generations
+
+
+def test_indexed_query_document_uses_its_stored_terms(lexical_engine):
+    """Searching with an indexed document reuses its stored analysis: same terms as analysing it."""
+    from dataclasses import replace as dc_replace
+    doc = lexical_engine.documents()[0]
+    stored = lexical_engine._prepare_query(doc, "hybrid")
+    assert lexical_engine._stored_terms(doc, doc.lexical_text()) is not None
+    analysed = lexical_engine._prepare_query(dc_replace(doc, id="not-indexed"), "hybrid")
+    assert stored.terms and stored.terms == analysed.terms
+    edited = dc_replace(doc, text=doc.text + " 追加の説明")  # text differs from the index: analysed
+    assert lexical_engine._stored_terms(edited, edited.lexical_text()) is None

@@ -174,3 +174,40 @@ def test_partitions_survive_save_load_and_compaction(tmp_path):
     loaded.compact()
     assert loaded._ann is not None and loaded._ann.segment == loaded.main_segment
     assert ids(loaded, QUERIES[1]) == ids(exact, QUERIES[1])
+
+
+@pytest.mark.parametrize("ann_min_docs", [0, 200])
+def test_vectors_embedded_after_compaction_survive_publish_and_reload(tmp_path, ann_min_docs):
+    """A deferred document folded into the main segment by compaction, then embedded, keeps
+    its real vector in the next generation: for a fresh process and for a reader that
+    already holds the previous generation (whose main segment is shared)."""
+    from app.matchmaking.engine import IndexStore, SharedEngine
+
+    emb = HashEmbedder()
+    cfg = EngineConfig(ann_min_docs=ann_min_docs, ann_ivf_min=100_000, compact_min_delta=5,
+                       compact_delta_ratio=0.0)
+    docs = corpus(300)
+    eng = MatchingEngine(cfg, semantic=emb)
+    eng.build(docs[:-1])
+    late = Document(id="late", kind="solution", title="イノシシ 罠 通知", text="イノシシ 鳥獣被害 センサー 罠 通知",
+                    language="ja", environments=["internet"])
+    eng.upsert(late, defer_embedding=True)
+    eng.upsert_many(docs[-1:] + [Document(id=f"x{i}", kind="solution", title=f"x {i}", text=f"ごみ {i}")
+                                 for i in range(5)], defer_embedding=True)
+    assert eng.ids["late"] < eng.lexical.main_n, "compaction should have moved the pending doc to main"
+    assert eng.pending
+    store = IndexStore(tmp_path / "idx")
+    store.publish(eng)
+    reader = SharedEngine(tmp_path / "idx", config=cfg, semantic=emb, check_interval=0)
+    assert reader.engine().pending  # holds the generation with the placeholder
+
+    assert eng.embed_pending() > 0 and not eng.pending
+    store.publish(eng)
+    real = emb._embed_many([late.semantic_text()], False, 32, None)[0]
+    fresh = IndexStore(tmp_path / "idx").load(config=cfg, semantic=emb)
+    for loaded in (fresh, reader.engine()):
+        assert not loaded.pending
+        np.testing.assert_allclose(loaded.dense.row(loaded.ids["late"]), real, atol=1e-6)
+        hits = loaded.search("イノシシ 罠 通知", kinds=("solution",), k=300, mode="semantic")
+        hit = next(m for m in hits if m.id == "late")
+        assert hit.semantic_score and hit.semantic_score > 0.1

@@ -5,7 +5,8 @@ from app.db import commit
 from app.extensions import db as _db
 from app.matchmaking import hooks, index
 from app.matchmaking.models import IndexingFailure, ReindexRun
-from tests.factories import ChallengeFactory, MunicipalityFactory, SolutionFactory, StartupFactory, UserFactory
+from tests.factories import (ChallengeFactory, MunicipalityFactory, SolutionFactory, StartupFactory, UserFactory,
+                             member_of)
 from tests.matchmaking.factories import build_index
 
 
@@ -175,3 +176,46 @@ def test_with_redis_updates_go_to_the_matchmaking_queue_with_retries(app):
         assert all(j.retries_left == 3 for j in jobs)
     finally:
         app.config["JOBS_INLINE"] = True
+
+
+def test_pages_never_build_the_index_they_enqueue_the_build(app, tmp_path, login, monkeypatch):
+    """Without an index, the challenge page answers at once (empty state) and a full build is
+    enqueued once on the "matchmaking" queue; the page itself builds nothing."""
+    import app.jobs as jobs
+    calls = []
+    monkeypatch.setattr(jobs, "enqueue_now", lambda *args: calls.append(args))
+    city = MunicipalityFactory()
+    c = ChallengeFactory(owner=city, owner_org_id=city.id)
+    startup = StartupFactory()
+    SolutionFactory(organization=startup, org_id=startup.id)
+    client = login(member_of(city, role="admin"))
+    commit()
+    monkeypatch.setitem(app.config, "MATCHMAKING_DIR", str(tmp_path / "none"))  # no index yet
+    monkeypatch.setitem(app.config, "JOBS_INLINE", False)
+    real_rebuild = index.rebuild
+    monkeypatch.setattr(index, "rebuild", lambda *a, **k: (_ for _ in ()).throw(AssertionError("built inline")))
+    for _ in range(2):
+        r = client.get(f"/challenges/{c.id}")
+        assert r.status_code == 200
+    assert index.building()
+    assert [a[:2] for a in calls] == [("matchmaking", "app.matchmaking.jobs:reindex_all")]
+    run = _db.session.get(ReindexRun, calls[0][2])
+    assert run.status == "queued"
+    monkeypatch.setattr(index, "rebuild", real_rebuild)
+    index.run_reindex(run.id)  # what the worker does
+    assert not index.building()
+
+
+def test_inline_jobs_build_small_corpora_on_first_request_only(app, tmp_path, monkeypatch):
+    """Embedded mode (no worker): a small corpus is built by the first request (the demo shows
+    matches at once); beyond MATCHMAKING_INLINE_BUILD_MAX nothing is built inline."""
+    monkeypatch.setitem(app.config, "MATCHMAKING_DIR", str(tmp_path / "big"))
+    monkeypatch.setitem(app.config, "MATCHMAKING_INLINE_BUILD_MAX", 0)
+    city = MunicipalityFactory()
+    ChallengeFactory(owner=city, owner_org_id=city.id)
+    with app.test_request_context("/"):
+        assert len(index.engine()) == 0 and index.building()
+    monkeypatch.setitem(app.config, "MATCHMAKING_DIR", str(tmp_path / "small"))
+    monkeypatch.setitem(app.config, "MATCHMAKING_INLINE_BUILD_MAX", 5000)
+    with app.test_request_context("/"):
+        assert len(index.engine()) == 1 and not index.building()

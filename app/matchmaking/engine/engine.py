@@ -105,6 +105,9 @@ class MatchingEngine:
         self.qvecs: dict[str, np.ndarray] = {}  # content hash -> "query: " vector
         self.pending: set[int] = set()  # slots whose vector is a placeholder (deferred embedding)
         self.overrides: dict[int, Document] = {}  # in-place metadata edits of main-segment docs
+        # main-segment slots whose vector was written after the segment was saved (deferred
+        # embeddings folded in by compaction): saved with the delta, since main files are shared
+        self.patched: set[int] = set()
         self._main_docs: list[Document] = []  # the main segment as built (shared on reload)
         self._main_hashes: list[str] = []
         self.built_at = time.time()
@@ -331,8 +334,10 @@ class MatchingEngine:
                 if self.docs[slot] is doc:  # not replaced meanwhile
                     self.dense.set_row(slot, vec)
                     self.pending.discard(slot)
-                    if self._ann is not None and slot < self.lexical.main_n:
-                        self._ann.stale.add(slot)  # its partition holds the placeholder
+                    if slot < self.lexical.main_n:
+                        self.patched.add(slot)
+                        if self._ann is not None:
+                            self._ann.stale.add(slot)  # its partition holds the placeholder
             for d, v in zip(qdocs, qv):
                 self.qvecs[d.content_hash()] = v
             self._version += 1
@@ -350,6 +355,7 @@ class MatchingEngine:
     def _tombstone(self, slot: int) -> None:
         self._version += 1
         self.pending.discard(slot)
+        self.patched.discard(slot)
         self.alive[slot] = False
         self.docs[slot] = None
         self.overrides.pop(slot, None)
@@ -380,6 +386,7 @@ class MatchingEngine:
             keep_a = np.asarray(keep, dtype=np.int64)
             remap = {old: new for new, old in enumerate(keep)}
             self.pending = {remap[s] for s in self.pending if s in remap}
+            self.patched = set()  # the new main segment is written with the current vectors
             self.kind_codes = self.kind_codes[keep_a] if keep else np.zeros(0, np.int16)
             self.script_codes = self.script_codes[keep_a] if keep else np.zeros(0, np.int8)
             self.alive = np.ones(len(keep), bool)
@@ -455,11 +462,16 @@ class MatchingEngine:
         else:
             doc, lex_text, sem_text = None, str(query or ""), str(query or "")
         q = _Query(doc=doc, text=sem_text, norm=normalize(lex_text))
-        counts = self.analyzer.analyze(lex_text).counts()
+        stored_terms = self._stored_terms(doc, lex_text) if doc is not None else None
+        if stored_terms is None:
+            counts = self.analyzer.analyze(lex_text).counts()
         with self._lock:
             weighted = []
-            for term, c in counts.items():
-                tid = self.lexical.vocab.get(term)
+            if stored_terms is not None:  # an indexed document with this text: its analysis is kept
+                pairs = [(self.lexical.terms[tid], tid, c) for tid, c in stored_terms]
+            else:
+                pairs = [(term, self.lexical.vocab.get(term), c) for term, c in counts.items()]
+            for term, tid, c in pairs:
                 if tid is None:
                     continue
                 w = self._term_weight(term) * (1.0 + math.log(c))
@@ -473,6 +485,19 @@ class MatchingEngine:
         if want_vec:
             q.vector = stored if stored is not None else self.embedder.embed_query(sem_text)
         return q
+
+    def _stored_terms(self, doc: Document, lex_text: str) -> list[tuple[int, int]] | None:
+        """(term id, count) of ``doc`` as indexed, if its indexed text is ``lex_text``.
+
+        The same terms the analyser would produce (analysis depends on the text only), so a
+        page about an indexed challenge skips re-tokenising it on every view.
+        """
+        with self._lock:
+            slot = self.ids.get(doc.id)
+            if slot is None or self.docs[slot] is None or self.docs[slot].lexical_text() != lex_text:
+                return None
+            ids, tfs = self.lexical.doc_terms(slot)
+            return list(zip(np.asarray(ids).tolist(), np.rint(np.asarray(tfs)).astype(np.int64).tolist()))
 
     def _kind_mask(self, kinds, n: int) -> np.ndarray:
         """alive & kind, cached until the index changes (a few ms saved per query at 100k)."""
@@ -785,7 +810,9 @@ def _top_visible(scores: np.ndarray, mask: np.ndarray, depth: int, visible) -> l
     cand = np.flatnonzero(mask)
     if len(cand) == 0:
         return []
-    want = depth
+    # with a visibility check, ask about twice the depth at once: one batch usually suffices
+    # (a third of the candidates hidden would otherwise cost a second round trip)
+    want = depth if visible is None else 2 * depth
     while True:
         take = min(len(cand), want)
         sub = scores[cand]

@@ -7,7 +7,7 @@ Layout of ``root``::
     gen-<time>-<pid>/    one complete, immutable index
         manifest.json    written last
         main.json, main_docs.jsonl, main_hashes.json, lex_*.npy, dense_main.npy
-        delta.json, alive.npy, dense_delta.npy
+        delta.json, alive.npy, dense_delta.npy, dense_patch*.npy (main vectors written later)
 
 Main-segment files never change after they are written, so a generation that only adds a
 delta hard-links them from the previous generation (cheap incremental publish), and a
@@ -101,6 +101,11 @@ def save_engine(engine, path, link_from=None) -> None:
         _save_npy(path / "alive.npy", engine.alive[:n])
         if engine.dense is not None:
             _save_npy(path / "dense_delta.npy", engine.dense.tail)
+            # vectors rewritten in the (hard-linked, immutable) main files: saved here
+            patched = np.array(sorted(s for s in engine.patched if s < main_n), dtype=np.int64)
+            _save_npy(path / "dense_patch_slots.npy", patched)
+            _save_npy(path / "dense_patch.npy", np.stack([engine.dense.row(s) for s in patched.tolist()])
+                      if len(patched) else np.zeros((0, engine.dense.base.shape[1]), np.float32))
         qhashes = list(engine.qvecs)
         _write_json(path / "qvec_hashes.json", qhashes)
         _save_npy(path / "qvec.npy", np.stack([engine.qvecs[h] for h in qhashes]) if qhashes
@@ -195,6 +200,19 @@ def load_engine(cls, path, config=None, semantic=None, mmap: bool = True, reuse=
     engine.built_at = manifest["created"]
     if dense_base is not None:
         dense = DenseMatrix(dense_base)
+        patch_path = path / "dense_patch_slots.npy"
+        if patch_path.exists():
+            slots = np.array(_load_npy(patch_path, False), dtype=np.int64)
+            if len(slots):
+                rows = np.asarray(_load_npy(path / "dense_patch.npy", False), dtype=np.float32)
+                applied = (same_main and reuse.patched.issuperset(slots.tolist())
+                           and np.array_equal(np.asarray(dense.base[slots]), rows))
+                if not applied:
+                    if same_main:  # never write into the array the previous engine still reads
+                        dense.base = np.array(dense.base)
+                    for slot, row in zip(slots.tolist(), rows):
+                        dense.set_row(slot, row)  # copies a memory-mapped base once
+                engine.patched = set(slots.tolist())
         tail = _load_npy(path / "dense_delta.npy", False)
         for row in tail:
             dense.append(row)
@@ -209,7 +227,8 @@ def load_engine(cls, path, config=None, semantic=None, mmap: bool = True, reuse=
     ann = getattr(reuse, "_ann", None) if same_main else None
     if ann is not None and ann.segment == engine.main_segment:  # same main segment: share the partitions
         moved = {s for s, d in engine.overrides.items() if main_docs[s].kind != d.kind}
-        engine._ann = replace(ann, stale=set(ann.stale) | moved | {s for s in engine.pending if s < main_n})
+        engine._ann = replace(ann, stale=set(ann.stale) | moved | engine.patched
+                              | {s for s in engine.pending if s < main_n})
     else:
         engine.build_ann()
     return engine
