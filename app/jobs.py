@@ -73,8 +73,9 @@ def _run(path, args, kwargs):
 
 
 def get_redis():
-    from redis import Redis
-    return Redis.from_url(current_app.config["REDIS_URL"])
+    """The process's shared client (one connection pool, not one per enqueue)."""
+    from . import redis_client
+    return redis_client.client(current_app.config["REDIS_URL"], short_timeouts=False)
 
 
 def get_queue(name: str):

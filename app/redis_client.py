@@ -9,20 +9,22 @@ from __future__ import annotations
 import os
 import threading
 
-_clients: dict[tuple[int, str], object] = {}
+_clients: dict[tuple[int, str, bool], object] = {}
 _lock = threading.Lock()
 
 
-def client(url: str | None):
-    """The process's client for `url` (short timeouts: callers degrade when Redis is down)."""
+def client(url: str | None, short_timeouts: bool = True):
+    """The process's client for `url`. Short timeouts by default (the live features degrade when
+    Redis is down); `short_timeouts=False` for RQ, whose workers block on reads."""
     if not url:
         return None
-    key = (os.getpid(), url)
+    key = (os.getpid(), url, short_timeouts)
     found = _clients.get(key)
     if found is None:
         from redis import Redis
         with _lock:
             found = _clients.get(key)
             if found is None:
-                found = _clients[key] = Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+                timeouts = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if short_timeouts else {}
+                found = _clients[key] = Redis.from_url(url, **timeouts)
     return found
