@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Integer, any_, bindparam, event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .extensions import db
@@ -65,6 +66,16 @@ class SearchGrams(db.TypeDecorator):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+
+def id_in(column, ids):
+    """``column IN (ids)`` for integer keys; on PostgreSQL ``column = ANY(:ids)`` with one array
+    parameter, which costs a fraction of binding (and parsing) one parameter per id when a
+    list has dozens of ids (the matchmaking visibility checks)."""
+    ids = [int(i) for i in ids]
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def get_or_404(model, ident):

@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from sqlalchemy import or_, select
 
-from ..db import utcnow
+from ..db import id_in, utcnow
 from ..extensions import db
 from .engine import Document
 
@@ -57,7 +57,7 @@ def register_kind(name: str, *, model, to_document, load_visible=None, indexable
             ids = list(ids)
             if not ids:
                 return set()
-            q = q.where(model.id.in_(ids))
+            q = q.where(id_in(model.id, ids))
         return set(db.session.scalars(q).all())
 
     KINDS[name] = Kind(name, model, to_document, stmt, is_indexable or _in_stmt, visible_ids or _visible,
@@ -119,7 +119,7 @@ def visible_challenge_ids(user, ids: Iterable[int] | None = None, open_only: boo
         ids = list(ids)
         if not ids:
             return set()
-        stmt = stmt.where(Challenge.id.in_(ids))
+        stmt = stmt.where(id_in(Challenge.id, ids))
     if user is None:
         stmt = stmt.where(Challenge.visibility == "public")
     if open_only:
@@ -156,7 +156,7 @@ def visible_solution_ids(user, ids: Iterable[int] | None = None) -> set[int]:
         ids = list(ids)
         if not ids:
             return set()
-        stmt = stmt.where(Solution.id.in_(ids))
+        stmt = stmt.where(id_in(Solution.id, ids))
     return set(db.session.scalars(stmt).all())
 
 

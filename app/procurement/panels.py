@@ -67,7 +67,9 @@ def search(q: str, user, limit: int):
 
 def challenge_section(challenge, user):
     """On a joint challenge's page: the procurement round it specifies."""
+    if user is None:  # shown to signed-in users only: no query for the public page
+        return None
     rnd = db.session.scalar(select(ProcurementRound).where(ProcurementRound.challenge_id == challenge.id))
-    if rnd is None or user is None:
+    if rnd is None:
         return None
     return {"round": rnd}

@@ -187,23 +187,49 @@ class LexicalIndex:
     def lookup(self, weights: dict[str, float]) -> list[tuple[int, float]]:
         return [(self.vocab[t], w) for t, w in weights.items() if t in self.vocab]
 
-    def score(self, query: list[tuple[int, float]], n_slots: int | None = None) -> np.ndarray:
-        """BM25 scores for every slot (float64 array), query = [(term id, weight)]."""
+    def score(self, query: list[tuple[int, float]], n_slots: int | None = None,
+              lo: int = 0, hi: int | None = None) -> np.ndarray:
+        """BM25 scores for every slot (float64 array), query = [(term id, weight)].
+
+        Only slots in ``[lo, hi)`` are scored (the others stay 0): a query over one kind of
+        document (challenges, say) whose slots form a narrow range skips the postings of every
+        other kind. Main-segment postings are sorted by slot, so the range is two binary
+        searches per term.
+        """
         n = self._n if n_slots is None else n_slots
+        hi = n if hi is None else min(hi, n)
+        lo = max(0, lo)
+        out = np.zeros(n, np.float64)
+        if hi <= lo:
+            return out
+        ranged = lo > 0 or hi < self.main_n
+        indices, data, indptr = self.indices, self.data, self.indptr
+        main = [(tid, w) for tid, w in query if tid < self.main_vocab]
+        tids = np.fromiter((t for t, _ in main), dtype=np.int64, count=len(main))
+        starts, ends = indptr[tids].tolist(), indptr[tids + 1].tolist()
         idx_parts, val_parts = [], []
-        for tid, w in query:
-            if tid < self.main_vocab:
-                a, b = self.indptr[tid], self.indptr[tid + 1]
-                if b > a:
-                    idx_parts.append(self.indices[a:b])
-                    val_parts.append(self.data[a:b] * np.float32(w))
-            if self._delta and tid in self._delta:
+        for (_, w), a, b in zip(main, starts, ends):
+            if b > a and ranged:
+                post = indices[a:b]
+                a, b = a + int(post.searchsorted(lo)), a + int(post.searchsorted(hi))
+            if b > a:
+                idx_parts.append(indices[a:b])
+                val_parts.append(data[a:b] * np.float32(w))
+        for tid, w in query if self._delta else ():
+            if tid in self._delta:
                 slots, vals = self._delta_scores(tid)
+                if ranged:
+                    keep = (slots >= lo) & (slots < hi)
+                    slots, vals = slots[keep], vals[keep]
                 idx_parts.append(slots)
                 val_parts.append(vals * np.float32(w))
         if not idx_parts:
-            return np.zeros(n, np.float64)
-        return np.bincount(np.concatenate(idx_parts), weights=np.concatenate(val_parts), minlength=n)[:n]
+            return out
+        idx = np.concatenate(idx_parts)
+        if lo:
+            idx = idx - lo
+        out[lo:hi] = np.bincount(idx, weights=np.concatenate(val_parts), minlength=hi - lo)[: hi - lo]
+        return out
 
     def _delta_scores(self, tid: int) -> tuple[np.ndarray, np.ndarray]:
         cached = self._delta_arrays.get(tid)

@@ -64,7 +64,11 @@ def _save_npy(path: Path, arr) -> None:
 
 
 def _load_npy(path: Path, mmap: bool):
-    return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    """The array, memory-mapped read-only when ``mmap``: a plain ndarray view of the mapping
+    (the np.memmap subclass runs Python code on every slice and element read, which the
+    scoring and explanation loops do thousands of times per query)."""
+    arr = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    return np.asarray(arr) if mmap else arr
 
 
 # --------------------------------------------------------------- engine <-> dir
