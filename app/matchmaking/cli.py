@@ -34,6 +34,13 @@ def reindex():
             index.set_run_progress(run.id, status="failed", error=str(exc)[:2000])
             index.record_failure("reindex", None, exc)
             raise click.ClickException(f"Reindex failed: {exc}")
+    from . import similar
+    with click.progressbar(length=1, label="Similar lists", show_pos=True) as bar:
+        def similar_progress(done, t):
+            bar.length = max(t, 1)
+            bar.update(done - bar.pos)
+        similar.refresh_all(progress=similar_progress)
+    commit()
     from ..db import utcnow
     index.set_run_progress(run.id, status="done", done=total, generation=name, finished_at=utcnow())
     index.resolve_failures("reindex", None)

@@ -100,7 +100,7 @@ def request_build() -> bool:
                             "without a job worker: run `flask matchmaking reindex`.", total, limit)
                 return False
             try:
-                rebuild()
+                rebuild()  # a page's request writes nothing: the sections search live until a job refreshes
             except Exception:  # the page shows the empty state; the next request tries again
                 log.exception("Inline matchmaking index build failed")
                 return False
@@ -124,6 +124,8 @@ def request_build() -> bool:
 
 
 def rebuild(progress=None) -> str:
+    """Build every document into a new generation and publish it. The similar lists are the
+    caller's to refresh (``similar.refresh_all``), in the transaction it commits."""
     total = documents.count_indexable()
     done = [0]
 
@@ -139,14 +141,19 @@ def reindex_document(kind: str, object_id: int) -> str:
     """Upsert (if indexable) or remove one document and publish a new generation."""
     spec = documents.KINDS[kind]
     handle = shared_engine()
+    from . import similar
     if handle.store.current() is None:
-        return rebuild()
+        name = rebuild()
+        similar.refresh_all()
+        return name
     obj = db.session.get(spec.model, object_id)
     doc_key = documents.doc_id(kind, object_id)
     if obj is not None and spec.is_indexable(obj):
         name = handle.update(upserts=[spec.to_document(obj)])
     else:
         name = handle.update(removes=[doc_key])
+    if kind in similar.target_kinds():
+        similar.refresh_around(doc_key)
     resolve_failures(kind, object_id)
     return name
 
@@ -195,13 +202,19 @@ def run_reindex(run_id: int) -> None:
             step[0] = done
             set_run_progress(run_id, done=done, total=total)
 
+    from . import similar
     try:
         name = rebuild(progress=progress)
+        set_run_progress(run_id, details={"phase": "similar lists"})
+        similar.refresh_all()
     except Exception as exc:
+        db.session.rollback()  # before writing in another transaction (SQLite has one writer)
         set_run_progress(run_id, status="failed", error=str(exc)[:2000], finished_at=utcnow())
         record_failure("reindex", None, exc)
         raise
-    set_run_progress(run_id, status="done", generation=name, finished_at=utcnow())
+    # in the job's own transaction, with the similar lists: "done" once they are committed
+    db.session.execute(update(ReindexRun).where(ReindexRun.id == run_id).values(
+        status="done", generation=name, finished_at=utcnow()))
     resolve_failures("reindex", None)
 
 

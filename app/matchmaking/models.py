@@ -136,3 +136,21 @@ class ReindexRun(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class SimilarList(db.Model):
+    """The precomputed "similar" list of one indexed document (a challenge's similar past
+    challenges, and pilots once registered): its best matches among the kinds shown next to
+    it, best first, as ``[{"id": "challenge:12", "title", "terms", "score"}]``.
+
+    Written when the index changes (the full rebuild, and the update job of a document, which
+    also refreshes the lists of that document's neighbours), read by the page. Visibility is
+    never stored here: the page checks what the viewer may see each time.
+    """
+
+    __tablename__ = "matchmaking_similar_lists"
+
+    source_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # engine id, e.g. "challenge:12"
+    items: Mapped[list] = mapped_column(JSON, default=list)
+    generation: Mapped[str | None] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

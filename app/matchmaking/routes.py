@@ -12,7 +12,7 @@ from ..extensions import db
 from ..forms import load_form
 from ..jobs import enqueue
 from ..policies import authorize, can
-from . import index, services
+from . import index, services, similar
 from .models import ReindexRun
 from .schemas import MatchInvitationCreateSchema, ReferralConsentSchema, ReferralCreateSchema, ReferralInviteSchema
 
@@ -180,7 +180,10 @@ def challenge_referrals_section(challenge, user):
 
 
 def similar_section(challenge, user):
-    items = services.similar_to_challenge(challenge, _user(user), 5)
+    user = _user(user)
+    items = similar.for_challenge(challenge, user, 5)
+    if items is None:  # no precomputed list yet, or too much of it hidden from this viewer
+        items = services.similar_to_challenge(challenge, user, 5)
     return {"challenge": challenge, "items": items} if items else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..db import utcnow
+from ..db import id_in, utcnow
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..notifications.services import message_kind, notify_org
@@ -43,7 +43,7 @@ def _load(matches) -> dict:
     objects = {}
     for kind, ids in wanted.items():
         model = documents.KINDS[kind].model
-        for obj in db.session.scalars(select(model).where(model.id.in_(ids))):
+        for obj in db.session.scalars(select(model).where(id_in(model.id, ids))):
             objects[(kind, obj.id)] = obj
     return objects
 
@@ -54,14 +54,16 @@ def _search(query_doc, kinds, user, k=MATCH_LIMIT, check=None, exclude=(), with_
     Visibility is checked at query time on the engine's candidates only, a batch at a time
     (``check(ids)`` -> the visible ones; default: ``documents.allowed_for``), so a query costs
     one small ``IN (...)`` lookup per kind instead of loading every visible id.
-    Without ``with_objects`` the rows are not loaded (``object`` is None): for lists that show
-    only what the index holds (title, link, terms); every result passed ``check`` just now.
+    Without ``with_objects`` the rows are not loaded (``object`` is None) and no passage is
+    picked: for lists that show only what the index holds (title, link, key terms); every
+    result passed ``check`` just now.
     """
     kinds = tuple(kinds)
     if check is None:
         def check(ids):
             return documents.allowed_for(user, kinds, ids)
-    matches = index.engine().search(query_doc, kinds=kinds, k=k, visible_ids=check, exclude_ids=exclude)
+    matches = index.engine().search(query_doc, kinds=kinds, k=k, visible_ids=check, exclude_ids=exclude,
+                                    snippets=with_objects)
     if not with_objects:
         return [_explain(m, None) for m in matches]
     objects = _load(matches)

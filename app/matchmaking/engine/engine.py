@@ -432,7 +432,8 @@ class MatchingEngine:
                apply_constraints: bool = True, mode: str | None = None,
                doc_filter: Callable[[Document], bool] | None = None,
                exclude_ids: Iterable[str] = (),
-               visible_ids: Callable[[list[str]], Iterable[str]] | None = None) -> list[Match]:
+               visible_ids: Callable[[list[str]], Iterable[str]] | None = None,
+               snippets: bool = True) -> list[Match]:
         """Rank indexed documents of ``kinds`` against ``query``.
 
         ``allowed_ids`` (a collection of ids, compared as strings, or a predicate called with
@@ -441,6 +442,7 @@ class MatchingEngine:
         ``visible_ids`` is the batch form of the predicate: called with a list of candidate
         ids (best first, a few dozen at a time), it returns those the user may see, so a
         caller checks permissions in one query per batch instead of loading every visible id.
+        ``snippets=False`` leaves ``Match.snippet`` empty (for lists that show no passage).
         (Corpus statistics such as idf and the z-score normalisation use the whole index.)
         ``mode`` is "hybrid" (default), "lexical" or "semantic"; without a semantic
         backend every mode falls back to lexical. Hard-constraint violators (environment,
@@ -454,7 +456,7 @@ class MatchingEngine:
         q = self._prepare_query(query, mode)
         with self._lock:
             return self._search_locked(q, kinds, k, allowed_ids, apply_constraints, mode, doc_filter,
-                                       set(map(str, exclude_ids)), visible_ids)
+                                       set(map(str, exclude_ids)), visible_ids, snippets)
 
     def _prepare_query(self, query: Document | str, mode: str) -> _Query:
         if isinstance(query, Document):
@@ -545,7 +547,7 @@ class MatchingEngine:
         return mask, predicate
 
     def _search_locked(self, q: _Query, kinds, k, allowed_ids, apply_constraints, mode, doc_filter, exclude,
-                       visible_ids=None):
+                       visible_ids=None, snippets=True):
         n = len(self.docs)
         if n == 0:
             return []
@@ -557,7 +559,7 @@ class MatchingEngine:
         use_sem = mode != "lexical" and q.vector is not None
         use_lex = mode != "semantic" or not use_sem
         depth = max(k, self.config.pool_depth)
-        lex = self.lexical.score(q.terms, n) if q.terms else np.zeros(n)
+        lex = self.lexical.score(q.terms, n, *_span(mask)) if q.terms else np.zeros(n)
         sem = sem_rank = None
         sem_mask = sem_ref = mask
         pool: set[int] = set()
@@ -614,7 +616,7 @@ class MatchingEngine:
                 semantic_score=None if sem_p is None else float(sem_p[i]),
                 fit=fit, hard_violation=hard, is_match=C.is_match(score, threshold),
                 matched_terms=explainer.matched_terms(ids),
-                snippet=explainer.snippet(doc.text, doc.title),
+                snippet=explainer.snippet(doc.text, doc.title) if snippets else "",
                 language=doc.language, category=doc.category))
         return out
 
@@ -803,6 +805,15 @@ def _append(arr: np.ndarray, value) -> np.ndarray:
     out[:-1] = arr
     out[-1] = value
     return out
+
+
+def _span(mask: np.ndarray) -> tuple[int, int]:
+    """[first, last + 1) of the True slots of ``mask`` (documents are indexed kind by kind, so
+    a query over one kind touches a narrow range of slots)."""
+    n = len(mask)
+    if n == 0 or not mask.any():
+        return 0, 0
+    return int(mask.argmax()), n - int(mask[::-1].argmax())
 
 
 def _top_visible(scores: np.ndarray, mask: np.ndarray, depth: int, visible) -> list[int]:
