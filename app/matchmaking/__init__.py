@@ -3,6 +3,8 @@
 The pure engine lives in engine/; this package maps models to Documents (documents.py), keeps
 the shared index up to date (hooks.py → jobs.py → index.py), explains matches, handles
 invitations, Dejima (出島) referrals and daily match digests (services.py, alerts.py).
+The "similar past challenges" of a challenge page are precomputed when the index changes
+(similar.py) and only checked for the viewer's visibility on each view.
 """
 from datetime import time
 
