@@ -10,11 +10,13 @@ def init_app(app, api):
     from .routes import bp
     from .judging import event_section, judge_panel
     from .judging_routes import bp as judging_bp
+    from .setup_routes import bp as setup_bp
     from ...extensions import socketio
     from ...web.registry import register_panel, register_section
 
     app.register_blueprint(bp)
     app.register_blueprint(judging_bp)
+    app.register_blueprint(setup_bp)
     register_panel("contests/_judge_panel.html", judge_panel, order=16)
     register_section("event", "contests/_event_section.html", event_section, order=10)
     api.register_blueprint(blp)

@@ -104,7 +104,9 @@ def event_section(event, user):
     """The contests of a contest event, with the links this user may follow."""
     contests = db.session.scalars(select(Contest).where(Contest.event_id == event.id).order_by(Contest.id)).all()
     visible = [c for c in contests if can(user, "contest.view", c)]
-    if not visible:
+    create = event.kind == "contest" and can(user, "contest.create", event)
+    if not visible and not create:
         return None
-    return {"contests": [{"contest": c, "judge": can(user, "contest.judging", c),
+    return {"event": event, "create": create,
+            "contests": [{"contest": c, "judge": can(user, "contest.judging", c),
                           "manage": can(user, "contest.manage", c)} for c in visible]}

@@ -181,6 +181,36 @@ def add_judge(contest: Contest, user_id: int) -> ContestJudge:
     return judge
 
 
+def add_judge_by_email(contest: Contest, email: str) -> ContestJudge:
+    """The organiser's page names a judge by email (an account must exist: judges sign in)."""
+    from ...accounts.models import User
+    from ...accounts.services import normalise_email
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.is_active:
+        raise InvalidInput({"email": [_("No active account has this email address. Ask the person to sign up "
+                                        "first.")]})
+    if user.id in contest.judge_ids():
+        raise Conflict(_("This person is already a judge."), fields={"email": [_("Already a judge.")]})
+    return add_judge(contest, user.id)
+
+
+def use_standard_rubric(contest: Contest) -> Rubric:
+    """Give a contest without a rubric the standard criteria of committee scoring (same model)."""
+    from ...reviews.models import Criterion
+    from ...reviews.services import DEFAULT_CRITERIA
+    _not_finalized(contest)
+    if contest.rubric_id is not None:
+        raise Conflict(_("The contest already has a rubric."))
+    rubric = Rubric(title=contest.title)
+    for position, criterion in enumerate(DEFAULT_CRITERIA):
+        rubric.criteria.append(Criterion(position=position, **criterion))
+    db.session.add(rubric)
+    db.session.flush()
+    contest.rubric_id = rubric.id
+    db.session.flush()
+    return rubric
+
+
 def declare(entry: Entry, judge, has_conflict: bool, reason: str) -> JudgeDeclaration:
     declaration = db.session.scalar(select(JudgeDeclaration).where(
         JudgeDeclaration.entry_id == entry.id, JudgeDeclaration.judge_id == judge.id))

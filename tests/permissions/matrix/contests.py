@@ -53,6 +53,10 @@ PAGE_MANAGE = dict(anonymous=302, default=403, **MANAGERS)
 API_MANAGE = dict(anonymous=401, default=403, **MANAGERS)
 
 
+def page_manage(status):
+    return dict(anonymous=302, default=403, municipality_admin=status, platform_admin=status)
+
+
 def manage(status):
     return dict(anonymous=401, default=403, municipality_admin=status, platform_admin=status)
 
@@ -82,6 +86,21 @@ CASES = [
     Case("POST", "/contests/<int:contest_id>/judging/<int:entry_id>/score",
          "/contests/{contest}/judging/{declared_entry}/score", data={f"score_{k}": str(v) for k, v in SCORES.items()},
          anonymous=302, judge=302, default=403),
+    # The organiser's setup pages (bad input on purpose: managers get the field errors, nothing changes)
+    Case("GET", "/events/<int:event_id>/contests/new", "/events/{contest_event}/contests/new", **PAGE_MANAGE),
+    Case("POST", "/events/<int:event_id>/contests", "/events/{contest_event}/contests", data={"title": ""},
+         **page_manage(422)),
+    Case("GET", "/contests/<int:contest_id>/setup", "/contests/{contest}/setup", **PAGE_MANAGE),
+    Case("POST", "/contests/<int:contest_id>/setup/settings", "/contests/{contest}/setup/settings",
+         data={"title": ""}, **page_manage(422)),
+    Case("POST", "/contests/<int:contest_id>/setup/rubric", "/contests/{contest}/setup/rubric",
+         **page_manage(409)),  # it has one already
+    Case("POST", "/contests/<int:contest_id>/setup/import", "/contests/{contest}/setup/import",
+         data={"challenge_id": "999999"}, **page_manage(422)),
+    Case("POST", "/contests/<int:contest_id>/setup/entries", "/contests/{contest}/setup/entries",
+         data={"org_id": "999999"}, **page_manage(422)),
+    Case("POST", "/contests/<int:contest_id>/setup/judges", "/contests/{contest}/setup/judges",
+         data={"email": "nobody@example.jp"}, **page_manage(422)),
     # API: contests and entries
     Case("GET", "/api/v1/contests", "/api/v1/contests", default=200),
     Case("POST", "/api/v1/contests", "/api/v1/contests", json={"event_id": 999999, "title": "x"},
