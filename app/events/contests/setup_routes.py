@@ -56,15 +56,19 @@ def _page(contest, errors: dict | None = None, values: dict | None = None, form:
         settings=values if form == "settings" and values else defaults), code
 
 
-def _refused(contest_id: int, form: str, exc):
-    db.session.rollback()
-    errors = getattr(exc, "fields", None) or {"_schema": [exc.description]}
-    return _page(services.get_contest(contest_id), errors, request.form.to_dict(), form, exc.code)
-
-
-def _done(contest_id: int, message: str, anchor: str):
+def _apply(contest_id: int, form: str, change, message, anchor: str):
+    """One setup form: authorise, ``change(contest)`` (a service call, loading the form), commit and
+    come back to the form's section; a refusal re-renders the page with the form's errors.
+    ``message`` is the flash text, or a function of what ``change`` returned."""
+    contest = _contest(contest_id)
+    try:
+        result = change(contest)
+    except (InvalidInput, Conflict) as exc:
+        db.session.rollback()
+        errors = getattr(exc, "fields", None) or {"_schema": [exc.description]}
+        return _page(services.get_contest(contest_id), errors, request.form.to_dict(), form, exc.code)
     commit()
-    flash(message, "success")
+    flash(message(result) if callable(message) else message, "success")
     return redirect(url_for("contest_setup.setup", contest_id=contest_id, _anchor=anchor))
 
 
@@ -107,53 +111,35 @@ def setup(contest_id):
 @bp.route("/contests/<int:contest_id>/setup/settings", methods=["POST"])
 @login_required
 def settings(contest_id):
-    contest = _contest(contest_id)
-    try:
-        services.update_contest(contest, load_form(SettingsFormSchema(), request.form))
-    except (InvalidInput, Conflict) as exc:
-        return _refused(contest_id, "settings", exc)
-    return _done(contest_id, _("The contest settings were saved."), "settings")
+    return _apply(contest_id, "settings",
+                  lambda c: services.update_contest(c, load_form(SettingsFormSchema(), request.form)),
+                  _("The contest settings were saved."), "settings")
 
 
 @bp.route("/contests/<int:contest_id>/setup/rubric", methods=["POST"])
 @login_required
 def rubric(contest_id):
-    contest = _contest(contest_id)
-    try:
-        services.use_standard_rubric(contest)
-    except Conflict as exc:
-        return _refused(contest_id, "rubric", exc)
-    return _done(contest_id, _("The standard rubric was set."), "rubric")
+    return _apply(contest_id, "rubric", services.use_standard_rubric, _("The standard rubric was set."), "rubric")
 
 
 @bp.route("/contests/<int:contest_id>/setup/import", methods=["POST"])
 @login_required
 def import_entries(contest_id):
-    contest = _contest(contest_id)
-    try:
-        added = services.import_shortlisted(contest, load_form(ImportFormSchema(), request.form)["challenge_id"])
-    except (InvalidInput, Conflict) as exc:
-        return _refused(contest_id, "import", exc)
-    return _done(contest_id, _("%(n)s entries were imported.", n=len(added)), "entries")
+    return _apply(contest_id, "import",
+                  lambda c: services.import_shortlisted(c, load_form(ImportFormSchema(), request.form)["challenge_id"]),
+                  lambda added: _("%(n)s entries were imported.", n=len(added)), "entries")
 
 
 @bp.route("/contests/<int:contest_id>/setup/entries", methods=["POST"])
 @login_required
 def invite(contest_id):
-    contest = _contest(contest_id)
-    try:
-        services.add_entry(contest, load_form(InviteFormSchema(), request.form))
-    except (InvalidInput, Conflict) as exc:
-        return _refused(contest_id, "invite", exc)
-    return _done(contest_id, _("The startup was added to the contest."), "entries")
+    return _apply(contest_id, "invite", lambda c: services.add_entry(c, load_form(InviteFormSchema(), request.form)),
+                  _("The startup was added to the contest."), "entries")
 
 
 @bp.route("/contests/<int:contest_id>/setup/judges", methods=["POST"])
 @login_required
 def judges(contest_id):
-    contest = _contest(contest_id)
-    try:
-        services.add_judge_by_email(contest, load_form(JudgeFormSchema(), request.form)["email"])
-    except (InvalidInput, Conflict) as exc:
-        return _refused(contest_id, "judges", exc)
-    return _done(contest_id, _("The judge was added."), "judges")
+    return _apply(contest_id, "judges",
+                  lambda c: services.add_judge_by_email(c, load_form(JudgeFormSchema(), request.form)["email"]),
+                  _("The judge was added."), "judges")
