@@ -19,10 +19,15 @@ deploy config; `install()` does nothing otherwise):
    delivers another process's emit) hands the SAME Engine.IO packet to `Server._send_eio_packet`
    for each participant. Our replacement of that one method frames the packet once per broadcast
    and, for a websocket whose queue is empty and whose connection is not being written to, writes
-   the frame with one non-blocking send. Anything else takes python-engineio's normal path
-   (the queue): long-polling clients, a socket with queued packets (order is kept), a socket being
-   written to, an upgrade in progress, a socket past its ping timeout, a full send buffer. A partial
-   write keeps the connection's lock until a greenlet has written the rest, so nothing interleaves.
+   the frame with one non-blocking send. The same goes for one client's packets
+   (`Server._send_packet`: the acks of `vote`/`join`, connect answers), framed per packet: no
+   queue, no writer greenlet wake-up, no Timeout per message.
+   Anything else takes python-engineio's normal path (the queue): long-polling clients, a socket
+   with queued packets (order is kept: a direct write happens only when nothing is queued), a
+   socket being written to, an upgrade in progress, a socket past its ping timeout, a full send
+   buffer, binary attachments. A partial write keeps the connection's lock until a greenlet has
+   written the rest, so frames never interleave. Direct writes never yield to other greenlets, so
+   a broadcast still reaches every socket before the next one starts (as with the queue).
 
 The library assumptions are pinned by tests/events/test_realtime_fanout.py (they fail loudly when
 python-socketio / python-engineio / simple-websocket change what this relies on).
@@ -175,30 +180,52 @@ def install(sio_server, force: bool = False) -> bool:
     """Install the driver and the broadcast path on a python-socketio Server. True if installed."""
     if not (force or supported(sio_server)):
         return False
+    from engineio import packet as eio_packet
     eio = sio_server.eio
     eio._async = {**eio._async, "websocket": _make_driver()}
-    normal = sio_server._send_eio_packet
+    normal, normal_unicast = sio_server._send_eio_packet, sio_server._send_packet
     ping_timeout = eio.ping_timeout
     sockets = eio.sockets
     last = [None, b""]   # the broadcast's Engine.IO packet and its frame
-    stats = sio_server.direct_fanout_stats = {"direct": 0, "queued": 0}
+    stats = sio_server.direct_fanout_stats = {"direct": 0, "queued": 0, "direct_unicast": 0, "queued_unicast": 0}
     if os.environ.get("SOCKETIO_FANOUT_STATS"):   # tests: prove which path the deliveries took
         atexit.register(lambda: sys.stderr.write(f"direct fan-out stats: {json.dumps(stats)}\n"))
 
-    def send_eio_packet(eio_sid, pkt):
+    def direct(eio_sid, pkt, data=None) -> bool:
+        """Write the Engine.IO packet `pkt` (framed as `data` when given) straight to its websocket
+        if nothing is queued before it and the connection is idle."""
         s = sockets.get(eio_sid)
         ws = getattr(s, "direct_ws", None)
-        if ws is not None and s.upgraded and not (s.upgrading or s.closing or s.closed) \
-                and not s.queue.qsize() and not (s.last_ping and time.time() - s.last_ping > ping_timeout):
-            if last[0] is not pkt:
-                last[0], last[1] = pkt, frame(pkt.encode())
-            if ws.try_write(last[1]):
-                stats["direct"] += 1
-                return
+        if ws is None or not s.upgraded or s.upgrading or s.closing or s.closed or s.queue.qsize() \
+                or (s.last_ping and time.time() - s.last_ping > ping_timeout):
+            return False
+        return ws.try_write(data if data is not None else frame(pkt.encode()))
+
+    def send_eio_packet(eio_sid, pkt):
+        """A room broadcast: the same packet for every participant, framed once."""
+        if last[0] is not pkt:
+            last[0], last[1] = pkt, frame(pkt.encode())
+        if direct(eio_sid, pkt, last[1]):
+            stats["direct"] += 1
+            return
         stats["queued"] += 1
         normal(eio_sid, pkt)
 
+    def send_packet(eio_sid, pkt):
+        """One client's packet (an event's ack, connect/disconnect answers, an emit to a sid)."""
+        encoded = pkt.encode()
+        if isinstance(encoded, str):   # binary attachments (a list) take the normal path
+            eio_pkt = eio_packet.Packet(eio_packet.MESSAGE, encoded)
+            if direct(eio_sid, eio_pkt):
+                stats["direct_unicast"] += 1
+                return
+            stats["queued_unicast"] += 1
+            eio.send_packet(eio_sid, eio_pkt)   # what socketio's Server._send_packet does
+            return
+        normal_unicast(eio_sid, pkt)
+
     sio_server._send_eio_packet = send_eio_packet
+    sio_server._send_packet = send_packet
     sio_server.direct_fanout = True
-    log.debug("Socket.IO room broadcasts: framed once, written directly to idle websockets")
+    log.debug("Socket.IO: broadcasts framed once, packets written directly to idle websockets")
     return True

@@ -39,6 +39,11 @@ def test_library_hooks_still_exist():
     emit_src = inspect.getsource(socketio.manager.Manager.emit)
     assert "self.server._send_eio_packet(eio_sid, p)" in emit_src
     assert "encoded_packet = pkt.encode()" in emit_src
+    # one client's packets (acks, connect answers) go through server._send_packet -> eio.send
+    import socketio.server
+    assert "server._send_packet(eio_sid, self.packet_class(" in \
+        inspect.getsource(socketio.server.Server._handle_event_internal)
+    assert "self.eio.send(eio_sid, encoded_packet)" in inspect.getsource(socketio.server.Server._send_packet)
     # the websocket driver is looked up per upgrade in the server's _async table
     assert "self.server._async['websocket']" in inspect.getsource(engineio.socket.Socket._upgrade_websocket)
     assert "_async" in inspect.getsource(BaseServer.__init__)
@@ -160,7 +165,8 @@ def live(tmp_path_factory):
     line = [x for x in output.splitlines() if x.startswith("direct fan-out stats: ")]
     assert line, output[-3000:]
     stats = json.loads(line[-1].split(": ", 1)[1])
-    assert stats["direct"] > 0 and stats["queued"] > 0, stats
+    assert stats["direct"] > 0 and stats["queued"] > 0, stats                  # broadcasts
+    assert stats["direct_unicast"] > 0 and stats["queued_unicast"] > 0, stats  # acks, connect answers
 
 
 class PollingViewer:
