@@ -73,6 +73,9 @@ def register_extensions(app: Flask) -> None:
     )
     if not app.config.get("SOCKETIO_WEBSOCKET_COMPRESSION"):
         app.wsgi_app = _without_websocket_compression(app.wsgi_app)
+    if app.config.get("SOCKETIO_DIRECT_FANOUT", True):
+        from .realtime_fanout import install
+        install(socketio.server)   # gevent + simple-websocket only; a no-op otherwise
 
 
 def _without_websocket_compression(wsgi_app):

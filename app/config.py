@@ -50,6 +50,9 @@ class Config:
     # few hundred bytes) and the same message goes to thousands of sockets, each of which would
     # compress it again with its own zlib context (CPU and ~300 KiB of memory per socket).
     SOCKETIO_WEBSOCKET_COMPRESSION = os.environ.get("SOCKETIO_WEBSOCKET_COMPRESSION", "").lower() in ("1", "true")
+    # Under gevent: room broadcasts framed once and packets written straight to idle websockets
+    # (app/realtime_fanout.py). SOCKETIO_DIRECT_FANOUT=0 restores python-engineio's own path.
+    SOCKETIO_DIRECT_FANOUT = os.environ.get("SOCKETIO_DIRECT_FANOUT", "1").lower() not in ("0", "false")
 
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@cocreate.example.jp")
     SMTP_HOST = os.environ.get("SMTP_HOST") or None

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass
 
@@ -96,13 +97,53 @@ def _guest_on_socket(contest_id: int | None = None, sid: str | None = None,
     return known
 
 
+class _Flight:
+    """One load of a round's rules in progress; the callers that arrive meanwhile wait for it."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.ok = False
+        self.rules: ballots.Rules | None = None
+
+
+_loading: dict[int, _Flight] = {}
+_loading_lock = threading.Lock()
+
+
 def _cached_rules(round_id: int, fresh: bool = False) -> ballots.Rules | None:
+    """The round's rules from the per-process cache (CACHE_SECONDS). A miss loads them ONCE: when a
+    round opens, hundreds of first ballots arrive together; each used to load the rules itself
+    (a pool connection and ~4 queries each), which queued every vote of the first second behind
+    the database. Callers arriving during a load wait for it and take its result (loaded after
+    they asked, so never staler than their own load); if that load fails they load themselves."""
     now = time.monotonic()
     hit = _rules.get(round_id)
     if hit is not None and not fresh and hit[1].status != "draft":
         if now - hit[0] < CACHE_SECONDS:
             return hit[1]
         _rules[round_id] = (now, hit[1])   # one caller reloads; the others keep the (frozen) rules meanwhile
+    if fresh:
+        return _load_rules(round_id, now)
+    with _loading_lock:
+        flight = _loading.get(round_id)
+        lead = flight is None
+        if lead:
+            flight = _loading[round_id] = _Flight()
+    if not lead:
+        if flight.done.wait(10) and flight.ok:
+            return flight.rules
+        return _load_rules(round_id, time.monotonic())
+    try:
+        flight.rules = _load_rules(round_id, now)
+        flight.ok = True
+        return flight.rules
+    finally:
+        with _loading_lock:
+            _loading.pop(round_id, None)
+        flight.done.set()
+
+
+def _load_rules(round_id: int, now: float) -> ballots.Rules | None:
     try:
         rules = ballots.Rules.load(round_id)
     except NotFound:
