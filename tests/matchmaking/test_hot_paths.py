@@ -61,3 +61,17 @@ def test_term_kinds_follow_the_vocabulary():
     assert len(kinds) == len(lex.terms)
     assert [int(kinds[lex.vocab[t]]) for t in ("#予約", "予約")] == [TERM_BIGRAM, TERM_WORD]
     assert kinds.dtype == np.uint8
+
+
+def test_snippet_picks_the_sentence_with_most_query_evidence():
+    from collections import Counter
+
+    from app.matchmaking.engine.explain import Explainer
+    lex = LexicalIndex()
+    lex._term_ids(Counter({"#窓口": 1, "#予約": 1, "#待ち": 1}), None)
+    ex = Explainer({}, normalize("窓口 予約 待ち"), lex)
+    text = "当社は創業十年です。窓口の予約を受け付けます。窓口の待ち時間と予約の状況を表示します。ＡＢＣ。"
+    assert ex.snippet(text, "title") == "窓口の待ち時間と予約の状況を表示します。"
+    # the same needle twice in one sentence counts once; no evidence at all: the first sentence
+    assert ex.snippet("予約予約予約。窓口と待ちと予約。", "t") == "窓口と待ちと予約。"
+    assert ex.snippet("関係のない文。もう一つ。", "t") == "関係のない文。"
