@@ -19,9 +19,13 @@ class Explainer:
         self.lexical = lexical
         self.weights = query_weights
         self.qids = np.array(sorted(query_weights), dtype=np.int64)
-        # the same products matched_terms sorted by before, computed once per query
-        self.qscore = {t: w * lexical.term_idf(t) for t, w in query_weights.items()}
-        self.kinds = lexical.term_kinds()
+        # query terms most informative first (weight x idf, then term id, descending), sorted
+        # once per query: a document's common terms are this order filtered
+        qscore = {t: w * lexical.term_idf(t) for t, w in query_weights.items()}
+        self.by_score = np.array([t for _, t in sorted(((s, t) for t, s in qscore.items()), reverse=True)],
+                                 dtype=np.int64)
+        self.kinds = kinds = lexical.term_kinds()
+        self.qkind = {t: int(kinds[t]) for t in query_weights}
         vocab = lexical.vocab
         feats = char_bigrams(query_norm) | latin_terms(query_norm)
         weighted = sorted(((lexical.term_idf(vocab[f]) if f in vocab else 1.0, f) for f in feats), reverse=True)
@@ -37,17 +41,17 @@ class Explainer:
         """
         if len(self.qids) == 0 or len(doc_ids) == 0:
             return []
-        pos = np.searchsorted(doc_ids, self.qids)  # doc term ids are sorted
+        q = self.by_score
+        pos = np.searchsorted(doc_ids, q)  # doc term ids are sorted
         pos[pos >= len(doc_ids)] = 0
-        common = self.qids[doc_ids[pos] == self.qids].tolist()
+        scored = q[doc_ids[pos] == q].tolist()  # common terms, most informative first
         lex = self.lexical
-        qscore, kinds = self.qscore, self.kinds
-        scored = sorted(((qscore[t], t) for t in common), reverse=True)
+        qkind = self.qkind
         out: list[str] = []
         grams: list[str] = []
-        for _, tid in scored:
+        for tid in scored:
             term = lex.terms[tid]
-            kind = kinds[tid]
+            kind = qkind[tid]
             if kind == TERM_SYNONYM:
                 continue  # the words themselves are shown
             if kind == TERM_BIGRAM:
