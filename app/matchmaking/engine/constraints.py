@@ -80,6 +80,40 @@ def fit(query: Document | None, candidate: Document) -> dict[str, bool | None]:
     }
 
 
+_UNKNOWN = {"environment": None, "budget": None, "region": None, "category": None}
+
+
+def fitter(query: Document | None):
+    """``fit`` with the query fixed: its sets built once, not once per candidate (a search
+    checks a pool of ~100 candidates). ``fitter(q)(c) == fit(q, c)`` for every candidate."""
+    if query is None:
+        return lambda candidate: dict(_UNKNOWN)
+    q_env = set(query.environments)
+    q_budget, q_price = query.budget_max_jpy, query.price_jpy_per_year
+    q_pref, q_served = query.prefecture, set(query.prefectures_served)
+    q_cat = query.category
+
+    def _fit(c: Document) -> dict[str, bool | None]:
+        env = bool(q_env.intersection(c.environments)) if (q_env and c.environments) else None
+        if q_budget is not None and c.price_jpy_per_year is not None:
+            budget = c.price_jpy_per_year <= q_budget
+        elif c.budget_max_jpy is not None and q_price is not None:
+            budget = q_price <= c.budget_max_jpy
+        else:
+            budget = None
+        if q_pref and c.prefectures_served:
+            served = c.prefectures_served
+            region = NATIONWIDE in served or q_pref in served
+        elif c.prefecture and q_served:
+            region = NATIONWIDE in q_served or c.prefecture in q_served
+        else:
+            region = None
+        category = (q_cat == c.category) if (q_cat and c.category) else None
+        return {"environment": env, "budget": budget, "region": region, "category": category}
+
+    return _fit
+
+
 def is_hard_violation(fit_result: dict[str, bool | None]) -> bool:
     return any(fit_result.get(k) is False for k in HARD)
 

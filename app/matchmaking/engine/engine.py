@@ -594,16 +594,16 @@ class MatchingEngine:
         floor = C.effective_floor(z_floor, population)
         threshold = C.match_threshold(z_floor, population)
         rows = []
-        for i, slot in enumerate(slots.tolist()):
-            doc = self.docs[slot]
-            fit = C.fit(q.doc if apply_constraints else None, doc)
-            hard = C.is_hard_violation(fit)
-            score = float(fused[i])
+        fit_of = C.fitter(q.doc if apply_constraints else None)
+        docs, bonus, penalty, tier = self.docs, self.config.category_bonus, self.config.region_penalty, C.tier
+        for i, (slot, score) in enumerate(zip(slots.tolist(), fused.tolist())):
+            fit = fit_of(docs[slot])
+            hard = fit["environment"] is False or fit["budget"] is False  # C.is_hard_violation
             if fit["category"] is True:
-                score += self.config.category_bonus
+                score += bonus
             if fit["region"] is False:
-                score -= self.config.region_penalty
-            rows.append((C.tier(hard, score, floor), -score, slot, i, fit, score, hard))
+                score -= penalty
+            rows.append((tier(hard, score, floor), -score, slot, i, fit, score, hard))
         rows.sort(key=lambda r: (r[0], r[1], r[2]))
         explainer = Explainer(dict(q.terms), q.norm, self.lexical)
         out = []

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .text import (BIGRAM_PREFIX, char_bigrams, is_bigram, is_display_word, is_synonym, latin_terms, normalize,
-                   split_sentences)
+from .lexical import TERM_BIGRAM, TERM_SYNONYM, TERM_WORD
+from .text import BIGRAM_PREFIX, char_bigrams, is_bigram, is_display_word, latin_terms, normalize, split_sentences
 
 MAX_TERMS_SHOWN = 8
 SNIPPET_CHARS = 160
@@ -19,6 +19,13 @@ class Explainer:
         self.lexical = lexical
         self.weights = query_weights
         self.qids = np.array(sorted(query_weights), dtype=np.int64)
+        # query terms most informative first (weight x idf, then term id, descending), sorted
+        # once per query: a document's common terms are this order filtered
+        qscore = {t: w * lexical.term_idf(t) for t, w in query_weights.items()}
+        self.by_score = np.array([t for _, t in sorted(((s, t) for t, s in qscore.items()), reverse=True)],
+                                 dtype=np.int64)
+        self.kinds = kinds = lexical.term_kinds()
+        self.qkind = {t: int(kinds[t]) for t in query_weights}
         vocab = lexical.vocab
         feats = char_bigrams(query_norm) | latin_terms(query_norm)
         weighted = sorted(((lexical.term_idf(vocab[f]) if f in vocab else 1.0, f) for f in feats), reverse=True)
@@ -34,22 +41,25 @@ class Explainer:
         """
         if len(self.qids) == 0 or len(doc_ids) == 0:
             return []
-        pos = np.searchsorted(doc_ids, self.qids)  # doc term ids are sorted
+        q = self.by_score
+        pos = np.searchsorted(doc_ids, q)  # doc term ids are sorted
         pos[pos >= len(doc_ids)] = 0
-        common = self.qids[doc_ids[pos] == self.qids].tolist()
+        scored = q[doc_ids[pos] == q].tolist()  # common terms, most informative first
         lex = self.lexical
-        scored = sorted(((self.weights[t] * lex.term_idf(t), t) for t in common), reverse=True)
+        qkind = self.qkind
         out: list[str] = []
         grams: list[str] = []
-        for _, tid in scored:
+        for tid in scored:
             term = lex.terms[tid]
-            if is_synonym(term):
+            kind = qkind[tid]
+            if kind == TERM_SYNONYM:
                 continue  # the words themselves are shown
-            if is_bigram(term):
+            if kind == TERM_BIGRAM:
                 grams.append(term[len(BIGRAM_PREFIX):])
             elif is_display_word(term, lex.display[tid]) and lex.display[tid] not in out:
                 out.append(lex.display[tid])
-        grams = [g for g in grams if not any(g in w for w in out)]
+        shown = "\x00".join(out)  # g in shown <=> g in one of them: a bigram cannot span the separator
+        grams = [g for g in grams if g not in shown]
         if grams and len(out) < MAX_TERMS_SHOWN:
             for word in self._words_containing(grams, doc_ids):
                 if len(out) >= MAX_TERMS_SHOWN:
@@ -64,8 +74,8 @@ class Explainer:
         lex = self.lexical
         terms, display = lex.terms, lex.display
         # surfaces come from normalised text, as the bigrams do
-        words = [(display[tid], terms[tid]) for tid in doc_ids.tolist()
-                 if not (is_bigram(terms[tid]) or is_synonym(terms[tid]))]
+        word_ids = np.asarray(doc_ids)[self.kinds[doc_ids] == TERM_WORD].tolist()
+        words = [(display[tid], terms[tid]) for tid in word_ids]
         found: list[str] = []
         for g in grams:
             containing = sorted((len(shown), shown, term) for shown, term in words if g in shown)
@@ -83,7 +93,10 @@ class Explainer:
         if self.needles and len(sentences) > 1:
             for s in sentences[:MAX_SNIPPET_SENTENCES]:
                 norm = normalize(s)
-                score = sum(w for needle, w in self.needles if needle in norm)
+                score = 0.0
+                for needle, w in self.needles:
+                    if needle in norm:
+                        score += w
                 if score > best_score:
                     best, best_score = s, score
         return best if len(best) <= SNIPPET_CHARS else best[: SNIPPET_CHARS - 1] + "…"

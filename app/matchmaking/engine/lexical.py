@@ -17,6 +17,10 @@ from collections import Counter
 
 import numpy as np
 
+from .text import BIGRAM_PREFIX, SYNONYM_PREFIX
+
+TERM_WORD, TERM_BIGRAM, TERM_SYNONYM = 0, 1, 2
+
 try:  # the scoring formulas; tiny fallback keeps the engine importable without bm25s
     from bm25s.scoring import _score_tfc_lucene as _tfc
 except Exception:  # pragma: no cover
@@ -86,6 +90,7 @@ class LexicalIndex:
         # delta segment: term id -> [(slot, tf), ...]
         self._delta: dict[int, list[tuple[int, float]]] = {}
         self._delta_arrays: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._kinds = np.zeros(0, np.uint8)  # see term_kinds
 
     # -- sizes ---------------------------------------------------------------
     def __len__(self) -> int:
@@ -242,6 +247,15 @@ class LexicalIndex:
             cached = (slots, vals.astype(np.float32))
             self._delta_arrays[tid] = cached
         return cached
+
+    def term_kinds(self) -> np.ndarray:
+        """Per term id: TERM_WORD, TERM_BIGRAM or TERM_SYNONYM (extended as the vocabulary grows)."""
+        n = len(self.terms)
+        if len(self._kinds) < n:
+            tail = [TERM_BIGRAM if t.startswith(BIGRAM_PREFIX) else TERM_SYNONYM if t.startswith(SYNONYM_PREFIX)
+                    else TERM_WORD for t in self.terms[len(self._kinds):n]]
+            self._kinds = np.concatenate((self._kinds, np.asarray(tail, np.uint8)))
+        return self._kinds
 
     def doc_terms(self, slot: int) -> tuple[np.ndarray, np.ndarray]:
         return self.fwd.row(slot)

@@ -53,12 +53,17 @@ def normalize(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", str(text)).lower()
-    text = text.translate(_TRANSLATE)
-    return _SPACE.sub(" ", text).strip()
+    if _TRANSLATED.search(text):  # translate() and sub() copy the string: only when needed
+        text = text.translate(_TRANSLATE)
+    if _SPACE_TO_FIX.search(text):
+        text = _SPACE.sub(" ", text)
+    return text.strip()
 
 
 _TRANSLATE = str.maketrans({"〜": "~", "～": "~", "‐": "-", "‑": "-", "–": "-", "—": "-", "―": "-",
                             "−": "-", "’": "'", "‘": "'", "\u200b": None})
+_TRANSLATED = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
+_SPACE_TO_FIX = re.compile(r"\s{2,}|[^\S ]")  # what _SPACE.sub(" ", ...) would change
 
 
 def stem_en(word: str) -> str:
