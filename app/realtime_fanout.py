@@ -29,7 +29,7 @@ deploy config; `install()` does nothing otherwise):
    written the rest, so frames never interleave. Direct writes never yield to other greenlets, so
    a broadcast still reaches every socket before the next one starts (as with the queue).
 
-The library assumptions are pinned by tests/events/test_realtime_fanout.py (they fail loudly when
+The library assumptions are pinned by tests/events/contests/test_fanout_gevent.py (they fail loudly when
 python-socketio / python-engineio / simple-websocket change what this relies on).
 """
 from __future__ import annotations
