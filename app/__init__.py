@@ -62,15 +62,20 @@ def register_extensions(app: Flask) -> None:
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
     limiter.init_app(app)
     init_login(app)
+    from .realtime import origin_allowed
+    from .realtime_queue import client_manager
+    queue = client_manager(app.config.get("REDIS_URL"))
     socketio.init_app(
         app,
-        message_queue=app.config.get("REDIS_URL"),
-        cors_allowed_origins=app.config["SOCKETIO_ALLOWED_ORIGINS"],
+        **({"client_manager": queue} if queue is not None else {"message_queue": app.config.get("REDIS_URL")}),
+        cors_allowed_origins=lambda origin, environ: origin_allowed(app, origin, environ),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         manage_session=False,
         max_http_buffer_size=64 * 1024,
         transports=app.config.get("SOCKETIO_TRANSPORTS") or ["polling", "websocket"],
     )
+    from .realtime import register_root
+    register_root(socketio)
     if not app.config.get("SOCKETIO_WEBSOCKET_COMPRESSION"):
         app.wsgi_app = _without_websocket_compression(app.wsgi_app)
     if app.config.get("SOCKETIO_DIRECT_FANOUT", True):

@@ -9,12 +9,20 @@ def _env_list(name: str, default: str = "") -> list[str]:
     return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
 
 
+def _pool_options() -> dict:
+    """DB_POOL_SIZE, DB_MAX_OVERFLOW, DB_POOL_TIMEOUT (seconds). deploy/gunicorn-socketio.conf.py
+    sets them for the gevent processes; a request that finds no free connection within the
+    timeout is answered 503 with Retry-After (app/errors.py), never a 500."""
+    names = {"DB_POOL_SIZE": "pool_size", "DB_MAX_OVERFLOW": "max_overflow", "DB_POOL_TIMEOUT": "pool_timeout"}
+    return {key: int(os.environ[env]) for env, key in names.items() if os.environ.get(env, "").isdigit()}
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'cocreate.sqlite'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, **_pool_options()}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # Jobs run inline (in-process, after the commit) when there is no Redis.
     JOBS_INLINE = os.environ.get("JOBS_INLINE", "").lower() in ("1", "true") or not REDIS_URL
@@ -37,6 +45,9 @@ class Config:
 
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: limits fall back to this process's memory instead of failing the request.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
 
     SOCKETIO_ALLOWED_ORIGINS = _env_list("SOCKETIO_ALLOWED_ORIGINS", "http://127.0.0.1:5000,http://localhost:5000")

@@ -11,8 +11,8 @@ from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from werkzeug.exceptions import (BadRequest, Conflict as _Conflict, Forbidden, HTTPException,
-                                 InternalServerError, NotFound as _NotFound, Unauthorized as _Unauthorized,
-                                 UnprocessableEntity)
+                                 InternalServerError, NotFound as _NotFound, ServiceUnavailable,
+                                 Unauthorized as _Unauthorized, UnprocessableEntity)
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,17 @@ class Conflict(_Conflict):
         self.fields = fields or {}
 
 
+class Busy(ServiceUnavailable):
+    """Overload (no database connection came free in time): try again after `retry_after` seconds.
+    Pages and scripts honour Retry-After (with a random jitter on the contest screens)."""
+
+    error_code = "busy"
+
+    def __init__(self, retry_after: int = 2):
+        super().__init__()
+        self.retry_after = retry_after
+
+
 def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
@@ -91,6 +102,7 @@ _DEFAULT_MESSAGES = {
     415: "This file type is not accepted.",
     422: "Some fields are invalid.",
     429: "Too many attempts. Please wait a moment and try again.",
+    503: "The server is busy. Please try again in a moment.",
     500: "Something went wrong on our side. Please try again later.",
 }
 
@@ -116,12 +128,15 @@ def error_response(exc: HTTPException):
         response.status_code = code
         if code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
+        if getattr(exc, "retry_after", None):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
     if code == 401:
         from flask import redirect, url_for
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
     template = "errors/error.html"
-    return render_template(template, code=code, message=message, fields=fields or {}), code
+    headers = {"Retry-After": str(exc.retry_after)} if getattr(exc, "retry_after", None) else {}
+    return render_template(template, code=code, message=message, fields=fields or {}), code, headers
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -133,6 +148,15 @@ def register_error_handlers(app: Flask) -> None:
     def handle_validation(exc: ValidationError):
         return error_response(InvalidInput(exc.normalized_messages() if isinstance(exc.messages, dict)
                                            else {"_schema": exc.messages}))
+
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    @app.errorhandler(PoolTimeout)
+    def handle_overload(exc: PoolTimeout):
+        log.warning("No database connection free for %s %s (overload): 503", request.method, request.path)
+        from .extensions import db
+        db.session.rollback()
+        return error_response(Busy())
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

@@ -1,17 +1,24 @@
 """Socket.IO foundations shared by every live feature.
 
-- `AuthenticatedNamespace`: authenticates on connect (session cookie or Bearer
-  token), re-checks the session on every event, tracks sockets per user.
-- `disconnect_user()`: ends every socket of a user, in every process (through
-  the Redis message queue when configured). Called on logout, password
-  change, disable and role loss.
+- `AuthenticatedNamespace`: authenticates on connect (session cookie or Bearer token), re-checks
+  the session on every event, and records which user each socket belongs to. The record is kept
+  in this process (`_by_sid`), so a disconnect never needs the database.
+- `RootNamespace`: the default namespace `/`, which no page uses: anonymous clients are refused.
+- `disconnect_user()`: ends every socket of a user, in every process (through the Redis message
+  queue when configured). Called on logout, password change, disable and role loss.
+- The sweep: every SWEEP_SECONDS each web process re-reads the users (and tokens) of its own
+  sockets in one query and drops those whose session ended. That covers a change made where no
+  message can reach this process: `flask users disable` in another process without Redis.
+- `origin_allowed()`: the Origin check of the Socket.IO handshake (SOCKETIO_ALLOWED_ORIGINS, and
+  the page's own origin, which a cross-site page cannot forge).
 """
 from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_login import current_user
 from flask_socketio import Namespace, disconnect
 
@@ -19,9 +26,32 @@ from . import redis_client
 from .extensions import socketio
 
 log = logging.getLogger(__name__)
-_local = {}  # user_id -> {(sid, namespace)} when there is no Redis
+_local = {}  # user_id -> {(sid, namespace)}
 _lock = threading.Lock()
 _KEY = "sockets:user:{}"
+SWEEP_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class SocketUser:
+    user_id: int
+    session_version: int | None
+    token_id: int | None
+
+
+_by_sid: dict[tuple[str, str], SocketUser] = {}   # (sid, namespace) -> whose socket it is
+_sweepers: set[int] = set()
+
+
+def origin_allowed(app, origin: str | None, environ: dict) -> bool:
+    """A browser always sends Origin on a websocket or cross-site request. Allowed: the configured
+    origins, and the page's own origin (scheme and Host of this very request)."""
+    if not origin:
+        return True   # not a browser: no ambient credentials to abuse
+    if origin in app.config["SOCKETIO_ALLOWED_ORIGINS"]:
+        return True
+    host = environ.get("HTTP_HOST")
+    return bool(host) and origin == f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
 
 
 def _redis():
@@ -43,6 +73,8 @@ def track(user_id: int, sid: str, namespace: str) -> None:
 def untrack(user_id: int, sid: str, namespace: str) -> None:
     with _lock:
         _local.get(user_id, set()).discard((sid, namespace))
+        if not _local.get(user_id, True):
+            _local.pop(user_id, None)
     try:
         r = _redis()
         if r is not None:
@@ -63,6 +95,12 @@ def disconnect_user(user_id: int) -> None:
             r.delete(_KEY.format(user_id))
     except Exception:
         log.warning("Could not read sockets of user %s from Redis", user_id)
+    _disconnect(targets)
+    with _lock:
+        _local.pop(user_id, None)
+
+
+def _disconnect(targets) -> None:
     server = getattr(socketio, "server", None)
     if server is None:
         return
@@ -71,8 +109,66 @@ def disconnect_user(user_id: int) -> None:
             server.disconnect(sid, namespace=namespace)
         except Exception:
             log.debug("Socket %s already gone", sid)
+
+
+def sweep_once(app) -> int:
+    """Drop this process's sockets whose user was disabled, whose session ended (logout, password
+    change) or whose token was revoked. One query for the users, one for the tokens. Returns how
+    many sockets were dropped."""
+    from sqlalchemy import select
+
+    from .accounts.models import ApiToken, User
+    from .extensions import db
     with _lock:
-        _local.pop(user_id, None)
+        sockets = dict(_by_sid)
+    if not sockets:
+        return 0
+    with app.app_context():
+        try:
+            user_ids = {s.user_id for s in sockets.values()}
+            users = {row.id: row for row in db.session.execute(
+                select(User.id, User.disabled, User.session_version).where(User.id.in_(user_ids)))}
+            token_ids = {s.token_id for s in sockets.values() if s.token_id is not None}
+            live_tokens = set()
+            if token_ids:
+                live_tokens = set(db.session.scalars(select(ApiToken.id).where(
+                    ApiToken.id.in_(token_ids), ApiToken.revoked_at.is_(None))))
+        finally:
+            db.session.remove()
+    ended = []
+    for key, who in sockets.items():
+        row = users.get(who.user_id)
+        if row is None or row.disabled or (who.session_version is not None
+                                           and row.session_version != who.session_version) \
+                or (who.token_id is not None and who.token_id not in live_tokens):
+            ended.append(key)
+    _disconnect(ended)
+    return len(ended)
+
+
+def _sweep_loop(app) -> None:
+    while True:
+        socketio.sleep(SWEEP_SECONDS)
+        try:
+            sweep_once(app)
+        except Exception:   # the loop must survive a database restart
+            log.exception("Socket session sweep failed")
+
+
+def _ensure_sweeper(app) -> None:
+    if app.testing and not app.config.get("SOCKETS_SWEEP", False):
+        return   # tests call sweep_once() themselves
+    with _lock:
+        if id(app) in _sweepers:
+            return
+        _sweepers.add(id(app))
+    socketio.start_background_task(_sweep_loop, app)
+
+
+def _who() -> SocketUser:
+    user = current_user._get_current_object()
+    token_id = g.get("api_token_id")
+    return SocketUser(user.id, None if token_id is not None else user.session_version, token_id)
 
 
 class AuthenticatedNamespace(Namespace):
@@ -84,12 +180,19 @@ class AuthenticatedNamespace(Namespace):
         if not current_user.is_authenticated and not self.allow_anonymous:
             return False  # refused: the client gets connect_error
         if current_user.is_authenticated:
-            track(current_user.id, request.sid, self.namespace)
+            who = _who()
+            with _lock:
+                _by_sid[(request.sid, self.namespace)] = who
+            track(who.user_id, request.sid, self.namespace)
+            _ensure_sweeper(current_app._get_current_object())
         return True
 
     def on_disconnect(self, reason=None):
-        if current_user.is_authenticated:
-            untrack(current_user.id, request.sid, self.namespace)
+        """No database: whose socket it was is in this process's record."""
+        with _lock:
+            who = _by_sid.pop((request.sid, self.namespace), None)
+        if who is not None:
+            untrack(who.user_id, request.sid, self.namespace)
 
     def trigger_event(self, event, *args):
         """Every event re-validates the session inside the request context Flask-SocketIO sets up."""
@@ -104,3 +207,11 @@ class AuthenticatedNamespace(Namespace):
             return handler(*handler_args)
 
         return self.socketio._handle_event(guarded, event, self.namespace, *args)
+
+
+class RootNamespace(AuthenticatedNamespace):
+    """`/`: no page uses it; only signed-in users may even connect (and nothing is served)."""
+
+
+def register_root(sio) -> None:
+    sio.on_namespace(RootNamespace("/"))

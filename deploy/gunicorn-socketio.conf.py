@@ -16,6 +16,16 @@ import os
 # SOCKETIO_TRANSPORTS=polling,websocket in the environment (the app's own default).
 os.environ.setdefault("SOCKETIO_TRANSPORTS", "websocket")
 
+# The database pool of one process. Thousands of sockets are idle at any moment; what touches the
+# database (a join, a ballot batch, a state fetch) takes a connection only while it runs, and no
+# request keeps one while it waits (the ballot group commit and the shared contest state release
+# theirs first). 20 + 10 connections per process keep two processes and the RQ workers well under
+# PostgreSQL's default max_connections (100). A request that finds none free within 5 s gets 503
+# with Retry-After (the contest pages retry with jitter), never a 500.
+os.environ.setdefault("DB_POOL_SIZE", "20")
+os.environ.setdefault("DB_MAX_OVERFLOW", "10")
+os.environ.setdefault("DB_POOL_TIMEOUT", "5")
+
 worker_class = "gevent"
 workers = 1
 worker_connections = 20000     # idle websockets are cheap; the OS file limit is the real bound

@@ -155,7 +155,7 @@ def cast(round_id: int, voter, choices, idempotency_key: str, via: str = "http",
     # connection (nor, on SQLite, a lock) that the batch's leader needs. Nothing of the ORM is
     # touched after this (objects are expired).
     db.session.commit()
-    item = _Item(round_id=rules.round_id, voter_key=voter.key, user_id=user_id, join_pass_id=voter.join_pass_id,
+    item = _Item(round_id=rules.round_id, contest_id=rules.contest_id, voter_key=voter.key, user_id=user_id, join_pass_id=voter.join_pass_id,
                  choices=chosen, key=idempotency_key, via=via, verify_pass=verify_pass)
     return writer(current_app._get_current_object()).submit(item)
 
@@ -165,6 +165,7 @@ def cast(round_id: int, voter, choices, idempotency_key: str, via: str = "http",
 @dataclass
 class _Item:
     round_id: int
+    contest_id: int
     voter_key: str
     user_id: int | None
     join_pass_id: int | None
@@ -253,7 +254,7 @@ class GroupWriter:
             self.batches += 1
             self.written += len(batch)
             for round_id in changed:
-                broadcast.mark_dirty(round_id)
+                broadcast.mark_dirty(round_id, by_round[round_id][0].contest_id)
 
 
 _writers: dict[int, GroupWriter] = {}

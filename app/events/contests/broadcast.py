@@ -6,6 +6,14 @@ contest's room. With Redis, the dirty set and a 200 ms throttle key are shared, 
 processes and RQ workers together emit at most every 200 ms per round; Socket.IO's Redis
 message queue fans the emit out to every process. Redis errors never reach the voter: the
 ballot is already committed, and viewers resync with GET .../state.
+
+A `round` event (a round opened or closed) carries the contest's whole shared state
+(live_state.shared), so thousands of screens apply it without fetching it at the same moment.
+
+The heartbeat: every HEARTBEAT_SECONDS each process re-sends the current round's tally, with its
+version, to ITS OWN screens only (not through the message queue): a screen that missed a
+broadcast (Redis was down while another process emitted it) is correct again within seconds,
+without a new ballot. A screen that hears nothing for a while resyncs over HTTP.
 """
 from __future__ import annotations
 
@@ -21,6 +29,7 @@ log = logging.getLogger(__name__)
 
 NAMESPACE = "/contests"
 INTERVAL = 0.2
+HEARTBEAT_SECONDS = 3.0
 DIRTY_KEY = "contests:dirty"
 THROTTLE_KEY = "contests:throttle:{}"
 EMITTED_KEY = "contests:emitted:{}"
@@ -43,9 +52,13 @@ def _redis(app):
     return redis_client.client(app.config.get("REDIS_URL"))
 
 
-def mark_dirty(round_id: int) -> None:
-    """After a ballot committed: the round's tally changed. Never raises."""
+def mark_dirty(round_id: int, contest_id: int | None = None) -> None:
+    """After a ballot committed: the round's tally changed (and so the contest's shared state).
+    Never raises."""
     app = current_app._get_current_object()
+    if contest_id is not None:
+        from . import live_state
+        live_state.bump(contest_id)
     shared = False
     try:
         r = _redis(app)
@@ -76,10 +89,15 @@ def ensure_worker(app) -> None:
 
 
 def _run(app) -> None:
+    import time
+    next_beat = time.monotonic() + HEARTBEAT_SECONDS
     while worker_enabled(app):
         socketio.sleep(INTERVAL)
         try:
             flush_once(app)
+            if time.monotonic() >= next_beat:
+                next_beat = time.monotonic() + HEARTBEAT_SECONDS
+                heartbeat_once(app)
         except Exception:  # the loop must survive anything (database restart, Redis down)
             log.exception("Contest broadcast flush failed")
     with _lock:
@@ -160,6 +178,68 @@ def emit(event: str, payload: dict, to: str) -> bool:
     except Exception:
         log.warning("Could not broadcast %s to %s", event, to)
         return False
+
+
+def watched_contests() -> list[int]:
+    """The contests whose room has a socket in THIS process."""
+    server = getattr(socketio, "server", None)
+    rooms = getattr(getattr(server, "manager", None), "rooms", {}).get(NAMESPACE, {}) if server else {}
+    ids = []
+    for name, members in list(rooms.items()):
+        if isinstance(name, str) and name.startswith("contest:") and name.count(":") == 1 and members:
+            try:
+                ids.append(int(name.split(":", 1)[1]))
+            except ValueError:
+                continue
+    return sorted(ids)
+
+
+def heartbeat_once(app) -> int:
+    """Re-send the current round's tally of every watched contest to this process's own screens
+    (`ignore_queue`: this works while the message queue is down). Returns how many were sent."""
+    from .models import VotingRound
+    from .tally import tally_payload
+    contest_ids = watched_contests()
+    if not contest_ids:
+        return 0
+    sent = 0
+    with app.app_context():
+        try:
+            rounds = db.session.scalars(db.select(VotingRound).where(
+                VotingRound.contest_id.in_(contest_ids), VotingRound.status != "draft")
+                .order_by(VotingRound.contest_id, VotingRound.id)).all()
+            by_contest: dict[int, list[VotingRound]] = {}
+            for rnd in rounds:
+                by_contest.setdefault(rnd.contest_id, []).append(rnd)
+            current = {}   # as services.current_round: the open round, else the last closed one
+            for contest_id, its in by_contest.items():
+                open_ = [r for r in its if r.status == "open"]
+                current[contest_id] = open_[0] if open_ else its[-1]
+            payloads = [{**tally_payload(current[c]), "heartbeat": True} if c in current
+                        else {"contest_id": c, "round_id": None, "heartbeat": True} for c in contest_ids]
+        finally:
+            db.session.remove()
+    for payload in payloads:
+        try:
+            socketio.server.emit("tally", payload, to=room(payload["contest_id"]), namespace=NAMESPACE,
+                                 ignore_queue=True)
+            sent += 1
+        except Exception:
+            log.warning("Heartbeat for contest %s failed", payload["contest_id"])
+    return sent
+
+
+def announce_round(contest_id: int) -> None:
+    """A round opened or closed: after the commit, send every screen the contest's new shared
+    state (computed once, here, and cached for every join and resync that follows)."""
+    from ...db import on_commit
+
+    def send():
+        from . import live_state
+        state = live_state.shared(contest_id, fresh=True)
+        if state is not None:
+            emit("round", state, room(contest_id))
+    on_commit(send)
 
 
 def announce(event: str, payload: dict, contest_id: int) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ...applications.models import Application
 from ...challenges.models import Challenge
-from ...db import utcnow
+from ...db import on_commit, utcnow
 from ...errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ...extensions import db
 from ...reviews import scoring
@@ -315,7 +315,7 @@ def open_round(rnd: VotingRound) -> VotingRound:
     if contest.status == "draft":
         contest.status = "live"
     db.session.flush()
-    broadcast.announce("round", round_payload(rnd), contest.id)
+    broadcast.announce_round(contest.id)
     return rnd
 
 
@@ -328,7 +328,7 @@ def close_round(rnd: VotingRound) -> VotingRound:
     db.session.flush()
     tally.take_snapshot(rnd)
     db.session.refresh(rnd)
-    broadcast.announce("round", round_payload(rnd), rnd.contest_id)
+    broadcast.announce_round(rnd.contest_id)
     broadcast.announce("tally", tally.tally_payload(rnd), rnd.contest_id)
     return rnd
 
@@ -364,6 +364,7 @@ def like(entry: Entry, voter) -> bool:
     except Exception:  # a concurrent identical like won the race
         nested.rollback()
         return False
+    _likes_changed(entry.contest_id)
     return True
 
 
@@ -372,6 +373,12 @@ def unlike(entry: Entry, voter) -> None:
         raise PermissionDenied(_("Only attendees can like an entry."))
     _not_finalized(entry.contest)
     db.session.execute(Like.__table__.delete().where(Like.entry_id == entry.id, Like.voter_key == voter.key))
+    _likes_changed(entry.contest_id)
+
+
+def _likes_changed(contest_id: int) -> None:
+    from . import live_state
+    on_commit(lambda: live_state.bump(contest_id))
 
 
 def like_counts(contest: Contest) -> dict[int, int]:
@@ -471,30 +478,9 @@ def stored_results(contest: Contest) -> list[ContestResult]:
 # State (what a reconnecting client resynchronises from) ---------------------
 
 def state(contest: Contest, voter) -> dict:
-    rnd = current_round(contest)
-    mine = None
-    if rnd is not None and voter is not None:
-        ballot = ballots.current_ballot(rnd.id, voter.key)
-        if ballot is not None:
-            mine = {"receipt": ballot.receipt, "choices": ballot.choices, "created_at": ballot.created_at.isoformat()}
-    liked = []
-    if voter is not None:
-        liked = list(db.session.scalars(select(Like.entry_id).join(Entry, Entry.id == Like.entry_id).where(
-            Entry.contest_id == contest.id, Like.voter_key == voter.key)))
-    return {
-        "contest": {"id": contest.id, "status": contest.status, "title": contest.title, "formula": contest.formula,
-                    "revealed": contest.revealed_at is not None},
-        "entries": [{"id": e.id, "title": e.title, "org": e.organization.name_ja, "position": e.position}
-                    for e in contest.entries],
-        "pitch": pitch_payload(contest),
-        "round": round_payload(rnd) if rnd is not None else None,
-        "tally": tally.tally_payload(rnd) if rnd is not None else None,
-        "my_ballot": mine,
-        "eligible": bool(rnd is not None and voter is not None and eligibility.eligible(contest, rnd.eligibility,
-                                                                                         voter)),
-        "liked": liked,
-        "likes": {str(k): v for k, v in like_counts(contest).items()},
-    }
+    """The shared state of the contest (computed once per revision) and the voter's own part."""
+    from . import live_state
+    return live_state.state(contest, voter)
 
 
 def export_rows(contest: Contest):

@@ -27,12 +27,13 @@ from flask import current_app, has_app_context, request, session
 from flask_babel import force_locale, get_locale
 from flask_login import current_user
 from flask_socketio import join_room
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from ...errors import NotFound
 from ...extensions import db
 from ...policies import can
-from ...realtime import AuthenticatedNamespace
+from ...realtime import AuthenticatedNamespace, origin_allowed
 from ...security import bearer_token
 from . import ballots, broadcast, services
 from .identity import MAX_AGE, Voter, _serializer, current_voter, guest_token
@@ -41,6 +42,8 @@ from .models import Contest, JoinPass
 log = logging.getLogger(__name__)
 MAX_EVENT_BYTES = 2048
 CACHE_SECONDS = 1.0
+MAX_ID = 2**63 - 1          # a database id; anything larger cannot exist (and must not reach the database)
+BUSY_RETRY_SECONDS = 2
 
 
 @dataclass
@@ -169,11 +172,16 @@ def _payload_ok(data) -> bool:
         return False
 
 
-def _contest(data) -> Contest | None:
-    contest_id = data.get("contest_id")
-    if not isinstance(contest_id, int) or isinstance(contest_id, bool):
+def db_id(value) -> int | None:
+    """A well-formed database id, or None (not an int, a bool, <= 0, or past 64 bits)."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
         return None
-    return db.session.get(Contest, contest_id)
+    return value
+
+
+def _contest(data) -> Contest | None:
+    contest_id = db_id(data.get("contest_id"))
+    return db.session.get(Contest, contest_id) if contest_id is not None else None
 
 
 def _may_view(contest) -> bool:
@@ -210,8 +218,8 @@ def _vote_fields(data):
     """(contest_id, round_id, key) of a well-formed vote, else an error answer."""
     if not _payload_ok(data):
         return error("bad_request", "Malformed vote.")
-    contest_id, round_id = data.get("contest_id"), data.get("round_id")
-    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (contest_id, round_id)):
+    contest_id, round_id = db_id(data.get("contest_id")), db_id(data.get("round_id"))
+    if contest_id is None or round_id is None:
         return error("not_found", "Not found.")
     key = data.get("idempotency_key")
     return contest_id, round_id, key if isinstance(key, str) else ""
@@ -221,6 +229,11 @@ def _answer_errors(name: str, fn, *args):
     """Map errors to the API shape; the event's database session always ends."""
     try:
         return fn(*args)
+    except PoolTimeout:
+        db.session.rollback()
+        log.warning("Socket event %s: no database connection free (overload)", name)
+        return {"error": {"code": "busy", "message": "The server is busy. Please try again shortly.",
+                          "fields": {}, "retry_after": BUSY_RETRY_SECONDS}}
     except HTTPException as exc:
         db.session.rollback()
         code = getattr(exc, "error_code", None) or (exc.name or "error").lower().replace(" ", "_")
@@ -240,8 +253,7 @@ class ContestNamespace(AuthenticatedNamespace):
     allow_anonymous = True  # guests with a join pass; checked in on_connect
 
     def on_connect(self, auth=None):
-        origin = request.headers.get("Origin")
-        if origin and origin not in current_app.config["SOCKETIO_ALLOWED_ORIGINS"]:
+        if not origin_allowed(current_app, request.headers.get("Origin"), request.environ):
             return False
         if not current_user.is_authenticated and _guest_on_socket() is None:
             return False
@@ -249,6 +261,7 @@ class ContestNamespace(AuthenticatedNamespace):
             # No login credential at all: the socket's cookies and headers are fixed at connect, so
             # this socket stays a guest for its whole life (see trigger_event).
             _pure_guests[request.sid] = (guest_token(), str(get_locale() or ""))
+        broadcast.ensure_worker(current_app._get_current_object())   # tallies and the heartbeat
         return super().on_connect(auth)
 
     def on_disconnect(self, reason=None):

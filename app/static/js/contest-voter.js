@@ -1,5 +1,6 @@
-// Voter page (phone first): entries, vote buttons, receipt, likes. Ballots go over HTTP POST
-// with an Idempotency-Key; a retry of the same choice returns the same receipt.
+// Voter page (phone first): entries, vote buttons, receipt, likes. Ballots go over the page's
+// socket (HTTP POST as the fallback), with an Idempotency-Key; a retry of the same choice returns
+// the same receipt.
 (function () {
   "use strict";
   var root = document.getElementById("voter");
@@ -20,25 +21,54 @@
   function label(name) { return root.getAttribute("data-label-" + name) || ""; }
   function sameChoices(a, b) { return a.slice().sort().join(",") === b.slice().sort().join(","); }
 
+  // A ballot goes over the socket the page already holds (acknowledged once it is committed);
+  // over HTTP when the socket is down or gives no answer within ACK_WAIT_MS. Both carry the same
+  // Idempotency-Key, so a ballot sent both ways is counted once and gets one receipt.
+  var ACK_WAIT_MS = 4000;
+  function accepted(body) {
+    pending = null;
+    current.my_ballot = { receipt: body.receipt, choices: body.choices };
+    render();
+  }
+  function refused(error) {
+    receipt.textContent = (error && error.message) || label("error");
+    pending = null;
+  }
+  function sendHttp(url, choices, key, tries) {
+    window.postJSON(url, { choices: choices }, { "Idempotency-Key": key }).then(function (r) {
+      if (r.status === 503 && tries > 0) {
+        return window.Contest.wait(window.Contest.retryDelay(parseFloat(r.headers.get("Retry-After"))))
+          .then(function () { sendHttp(url, choices, key, tries - 1); });
+      }
+      return r.json().then(function (body) { if (r.ok) { accepted(body); } else { refused(body.error); } });
+    }).catch(function () { receipt.textContent = label("error"); });  // same key on the next tap
+  }
   function send(choices) {
     if (!current || !current.round) { return; }
     if (!pending || !sameChoices(pending.choices, choices)) {
       pending = { choices: choices, key: window.Contest.newKey() };
     }
+    var key = pending.key;
     var url = ballotUrl.replace("/rounds/0/", "/rounds/" + current.round.id + "/");
     receipt.textContent = "…";
-    window.postJSON(url, { choices: choices }, { "Idempotency-Key": pending.key }).then(function (r) {
-      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
-    }).then(function (res) {
-      if (!res.ok) {
-        receipt.textContent = (res.body.error && res.body.error.message) || label("error");
-        if (res.body.error) { pending = null; }
-        return;
-      }
-      pending = null;
-      current.my_ballot = { receipt: res.body.receipt, choices: res.body.choices };
-      render();
-    }).catch(function () { receipt.textContent = label("error"); });  // same key on the next tap
+    var socket = conn && conn.socket;
+    if (!socket || !socket.connected) { sendHttp(url, choices, key, 3); return; }
+    var answered = false;
+    var timer = setTimeout(function () { if (!answered) { answered = true; sendHttp(url, choices, key, 3); } }, ACK_WAIT_MS);
+    socket.emit("vote", { contest_id: contestId, round_id: current.round.id, choices: choices, idempotency_key: key },
+      function (answer) {
+        if (answered) { return; }
+        answered = true;
+        clearTimeout(timer);
+        if (answer && answer.ok) { accepted(answer); return; }
+        var error = answer && answer.error;
+        if (error && (error.code === "busy" || error.code === "unauthorized" || error.code === "server_error")) {
+          var delay = error.code === "busy" ? window.Contest.retryDelay(error.retry_after) : 0;
+          setTimeout(function () { sendHttp(url, choices, key, 3); }, delay);
+          return;
+        }
+        refused(error);
+      });
   }
 
   function like(entryId, liked) {
@@ -107,7 +137,7 @@
   }
   sendButton.addEventListener("click", function () { if (selected.length) { send(selected.slice()); } });
 
-  window.Contest.live(contestId, "viewer", stateUrl, {
+  var conn = window.Contest.live(contestId, "viewer", stateUrl, {
     state: function (state) {
       var roundChanged = !current || !state.round || !current.round || current.round.id !== state.round.id;
       current = state;

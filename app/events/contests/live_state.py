@@ -1,0 +1,205 @@
+"""What a contest screen shows: one SHARED state per contest revision, plus each voter's own part.
+
+A big event has thousands of phones and dozens of screens on one contest. They all see the same
+contest, entries, pitch, round, tally and like counts; only "my ballot", "my likes" and whether I
+may vote differ. So:
+
+- `shared(contest_id)` computes the shared part ONCE per contest revision and per process, and
+  every join, resync and `round` broadcast reuses it (single flight: callers that arrive while it
+  is being computed wait for that computation instead of starting their own).
+- The revision moves on whenever something the shared part shows changes: a committed change to
+  the contest, an entry or a round (a session hook below), a like (`bump` from the like service),
+  and every ballot batch (`bump` from the group commit, through `broadcast.mark_dirty`). With Redis
+  the revision is one shared counter, so every process sees a change made in any other; without
+  Redis it is a counter of this process (then there is only one web process).
+- If the revision cannot be read (Redis down), a cached state is used for at most
+  `OUTAGE_MAX_AGE` seconds; screens are corrected by the tally heartbeat meanwhile.
+- `personal(contest, voter, shared)` reads only the voter's rows (two indexed queries for a guest).
+
+A caller that waits for the flight holds no database connection: `state()` releases the request's
+connection before it asks for the shared part.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from ... import redis_client
+from ...extensions import db
+from . import ballots, eligibility, tally
+from .models import Contest, Entry, Like, VotingRound
+
+log = logging.getLogger(__name__)
+
+REVISION_KEY = "contests:revision:{}"
+OUTAGE_MAX_AGE = 1.0      # seconds a cached state may serve when the revision cannot be read
+MAX_AGE = 30.0            # a safety net for changes no hook sees (an organisation renamed)
+QUALIFYING_MODES = ("staff", "checked_in", "join_code")
+
+_lock = threading.Lock()
+_local_revision: dict[int, int] = {}
+_cache: dict[int, tuple[object, float, dict]] = {}   # contest id -> (revision, computed at, shared state)
+_flights: dict[int, "_Flight"] = {}
+computations = 0          # diagnostics (tests, benchmark): how many shared states this process computed
+
+
+class _Flight:
+    def __init__(self):
+        self.done = threading.Event()
+        self.state: dict | None = None
+
+
+def _redis():
+    return redis_client.client(current_app.config.get("REDIS_URL"))
+
+
+def revision(contest_id: int):
+    """The contest's current revision, or None when it cannot be read."""
+    r = _redis()
+    if r is None:
+        return _local_revision.get(contest_id, 0)
+    try:
+        value = r.get(REVISION_KEY.format(contest_id))
+    except Exception:
+        return None
+    return int(value or 0)
+
+
+def bump(contest_id: int) -> None:
+    """The contest's shared state changed (after the commit). Never raises."""
+    with _lock:
+        _local_revision[contest_id] = _local_revision.get(contest_id, 0) + 1
+        _cache.pop(contest_id, None)
+    try:
+        r = _redis()
+        if r is not None:
+            r.incr(REVISION_KEY.format(contest_id))
+            r.expire(REVISION_KEY.format(contest_id), 7 * 86400)
+    except Exception:
+        log.warning("Redis unavailable: contest %s revision moved on in this process only", contest_id)
+
+
+def shared(contest_id: int, fresh: bool = False) -> dict | None:
+    """The shared state of the contest (None if it does not exist). `fresh`: compute it now (a
+    broadcast right after a change), and share the result with everyone after."""
+    now = time.monotonic()
+    rev = revision(contest_id)
+    hit = _cache.get(contest_id)
+    if hit is not None and not fresh:
+        cached_rev, at, state = hit
+        max_age = OUTAGE_MAX_AGE if rev is None else MAX_AGE
+        if (rev is None or cached_rev == rev) and now - at < max_age:
+            return state
+    with _lock:
+        flight = _flights.get(contest_id)
+        lead = flight is None
+        if lead:
+            flight = _flights[contest_id] = _Flight()
+    if not lead:
+        if flight.done.wait(10) and flight.state is not None:
+            return flight.state
+    try:
+        state = _compute(contest_id)
+        if state is not None:
+            _cache[contest_id] = (rev, time.monotonic(), state)
+        flight.state = state
+        return state
+    finally:
+        if lead:
+            with _lock:
+                _flights.pop(contest_id, None)
+            flight.done.set()
+
+
+def _compute(contest_id: int) -> dict | None:
+    """In a session of its own, released at once: a flight's leader holds a connection only while
+    it computes."""
+    global computations
+    session = db.session
+    try:
+        contest = session.get(Contest, contest_id)
+        if contest is None:
+            return None
+        from .services import current_round, like_counts, pitch_payload, round_payload
+        rnd = current_round(contest)
+        computations += 1
+        return {
+            "contest": {"id": contest.id, "status": contest.status, "title": contest.title,
+                        "formula": contest.formula, "revealed": contest.revealed_at is not None},
+            "entries": [{"id": e.id, "title": e.title, "org": e.organization.name_ja, "position": e.position}
+                        for e in contest.entries],
+            "pitch": pitch_payload(contest),
+            "round": round_payload(rnd) if rnd is not None else None,
+            "tally": tally.tally_payload(rnd) if rnd is not None else None,
+            "likes": {str(k): v for k, v in like_counts(contest).items()},
+        }
+    finally:
+        session.rollback()
+
+
+def qualifies(contest: Contest, voter) -> list[str]:
+    """The eligibility modes this voter meets (a page decides "may I vote in this round" from them
+    when a new round opens; the server checks again on every ballot)."""
+    if voter is None:
+        return []
+    return [mode for mode in QUALIFYING_MODES if eligibility.eligible(contest, (mode,), voter)]
+
+
+def personal(contest: Contest, voter, state: dict) -> dict:
+    """The voter's own part, for the round the shared state shows."""
+    rnd = state.get("round")
+    mine, liked, modes = None, [], qualifies(contest, voter)
+    if voter is not None:
+        if rnd is not None:
+            ballot = ballots.current_ballot(rnd["id"], voter.key)
+            if ballot is not None:
+                mine = {"receipt": ballot.receipt, "choices": ballot.choices,
+                        "created_at": ballot.created_at.isoformat()}
+        liked = list(db.session.scalars(select(Like.entry_id).join(Entry, Entry.id == Like.entry_id).where(
+            Entry.contest_id == contest.id, Like.voter_key == voter.key)))
+    eligible = bool(rnd is not None and set(modes) & set(rnd["eligibility"]))
+    return {"my_ballot": mine, "eligible": eligible, "liked": liked, "qualifies": modes}
+
+
+def state(contest: Contest, voter) -> dict:
+    """Everything a (re)connecting screen needs. The request's connection is released before the
+    shared part is asked for (which may wait for another caller's computation); then the voter's
+    own rows are read. Only read paths call this: nothing is pending in the session."""
+    contest_id = contest.id
+    db.session.rollback()
+    current = shared(contest_id) or {}
+    contest = db.session.get(Contest, contest_id)
+    return {**current, **personal(contest, voter, current)}
+
+
+# Revisions move on when a committed change touches what the shared state shows -------------
+
+_CHANGES = "contests.changed"
+
+
+@event.listens_for(Session, "after_flush")
+def _collect(session: Session, _context) -> None:
+    ids = session.info.setdefault(_CHANGES, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Contest):
+            ids.add(obj.id)
+        elif isinstance(obj, (Entry, VotingRound)):
+            ids.add(obj.contest_id)
+
+
+@event.listens_for(Session, "after_commit")
+def _bump_committed(session: Session) -> None:
+    ids = session.info.pop(_CHANGES, None)
+    for contest_id in ids or ():
+        if contest_id is not None:
+            bump(contest_id)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, _previous) -> None:
+    session.info.pop(_CHANGES, None)
