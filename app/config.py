@@ -99,8 +99,9 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    SESSION_COOKIE_SECURE = True
-    HSTS = True
+    # Cookies only over HTTPS. SESSION_COOKIE_SECURE=0 is for a plain-HTTP test server on loopback.
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1").lower() not in ("0", "false")
+    HSTS = SESSION_COOKIE_SECURE
 
     @classmethod
     def validate(cls) -> None:

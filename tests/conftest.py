@@ -99,6 +99,8 @@ def _clean_db(app):
         Redis.from_url(redis_url).flushdb()
     from app.extensions import limiter
     limiter.reset()
+    from app.events.contests import live_state
+    live_state.forget_all()   # the rows it cached were deleted behind its back
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 
 from flask import current_app
 from sqlalchemy import event, select
@@ -59,15 +60,21 @@ def _redis():
 
 
 def revision(contest_id: int):
-    """The contest's current revision, or None when it cannot be read."""
+    """The contest's current revision, or None when it cannot be read. With Redis it is a random
+    token, never a counter: Redis keeps nothing on disk, and a counter that restarted at 0 could
+    match a state cached before the restart. A missing token is created, never cached under."""
     r = _redis()
     if r is None:
         return _local_revision.get(contest_id, 0)
+    key = REVISION_KEY.format(contest_id)
     try:
-        value = r.get(REVISION_KEY.format(contest_id))
+        value = r.get(key)
+        if value is None:
+            r.set(key, uuid.uuid4().hex, nx=True, ex=7 * 86400)
+            value = r.get(key)
     except Exception:
         return None
-    return int(value or 0)
+    return value
 
 
 def bump(contest_id: int) -> None:
@@ -78,10 +85,16 @@ def bump(contest_id: int) -> None:
     try:
         r = _redis()
         if r is not None:
-            r.incr(REVISION_KEY.format(contest_id))
-            r.expire(REVISION_KEY.format(contest_id), 7 * 86400)
+            r.set(REVISION_KEY.format(contest_id), uuid.uuid4().hex, ex=7 * 86400)
     except Exception:
         log.warning("Redis unavailable: contest %s revision moved on in this process only", contest_id)
+
+
+def forget_all() -> None:
+    """Drop every cached state (the database was emptied behind the app's back: tests)."""
+    with _lock:
+        _cache.clear()
+        _local_revision.clear()
 
 
 def shared(contest_id: int, fresh: bool = False) -> dict | None:
