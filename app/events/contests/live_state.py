@@ -45,7 +45,7 @@ QUALIFYING_MODES = ("staff", "checked_in", "join_code")
 _lock = threading.Lock()
 _local_revision: dict[int, int] = {}
 _cache: dict[int, tuple[object, float, dict]] = {}   # contest id -> (revision, computed at, shared state)
-_flights: dict[int, "_Flight"] = {}
+_flights: dict[tuple, "_Flight"] = {}   # (contest id, revision) -> the computation under way
 computations = 0          # diagnostics (tests, benchmark): how many shared states this process computed
 
 
@@ -99,7 +99,9 @@ def forget_all() -> None:
 
 def shared(contest_id: int, fresh: bool = False) -> dict | None:
     """The shared state of the contest (None if it does not exist). `fresh`: compute it now (a
-    broadcast right after a change), and share the result with everyone after."""
+    broadcast right after a change), and share the result with everyone after. Callers share a
+    computation only when they read the same revision: a state computed before a change is never
+    handed to a caller who asked after it."""
     now = time.monotonic()
     rev = revision(contest_id)
     hit = _cache.get(contest_id)
@@ -108,11 +110,14 @@ def shared(contest_id: int, fresh: bool = False) -> dict | None:
         max_age = OUTAGE_MAX_AGE if rev is None else MAX_AGE
         if (rev is None or cached_rev == rev) and now - at < max_age:
             return state
+    key = (contest_id, rev)
     with _lock:
-        flight = _flights.get(contest_id)
+        flight = None if fresh else _flights.get(key)
         lead = flight is None
         if lead:
-            flight = _flights[contest_id] = _Flight()
+            flight = _Flight()
+            if not fresh:
+                _flights[key] = flight
     if not lead:
         if flight.done.wait(10) and flight.state is not None:
             return flight.state
@@ -125,7 +130,8 @@ def shared(contest_id: int, fresh: bool = False) -> dict | None:
     finally:
         if lead:
             with _lock:
-                _flights.pop(contest_id, None)
+                if _flights.get(key) is flight:
+                    _flights.pop(key, None)
             flight.done.set()
 
 
