@@ -102,13 +102,10 @@ def shared(contest_id: int, fresh: bool = False) -> dict | None:
     broadcast right after a change), and share the result with everyone after. Callers share a
     computation only when they read the same revision: a state computed before a change is never
     handed to a caller who asked after it."""
-    now = time.monotonic()
     rev = revision(contest_id)
-    hit = _cache.get(contest_id)
-    if hit is not None and not fresh:
-        cached_rev, at, state = hit
-        max_age = OUTAGE_MAX_AGE if rev is None else MAX_AGE
-        if (rev is None or cached_rev == rev) and now - at < max_age:
+    if not fresh:
+        state = _cached(contest_id, rev)
+        if state is not None:
             return state
     key = (contest_id, rev)
     with _lock:
@@ -133,6 +130,22 @@ def shared(contest_id: int, fresh: bool = False) -> dict | None:
                 if _flights.get(key) is flight:
                     _flights.pop(key, None)
             flight.done.set()
+
+
+def cached(contest_id: int) -> dict | None:
+    """The shared state if this process holds it for the current revision (no database)."""
+    return _cached(contest_id, revision(contest_id))
+
+
+def _cached(contest_id: int, rev) -> dict | None:
+    hit = _cache.get(contest_id)
+    if hit is None:
+        return None
+    cached_rev, at, state = hit
+    max_age = OUTAGE_MAX_AGE if rev is None else MAX_AGE
+    if (rev is None or cached_rev == rev) and time.monotonic() - at < max_age:
+        return state
+    return None
 
 
 def _compute(contest_id: int) -> dict | None:
@@ -169,10 +182,10 @@ def qualifies(contest: Contest, voter) -> list[str]:
     return [mode for mode in QUALIFYING_MODES if eligibility.eligible(contest, (mode,), voter)]
 
 
-def personal(contest: Contest, voter, state: dict) -> dict:
-    """The voter's own part, for the round the shared state shows."""
+def personal(contest_id: int, voter, state: dict, modes: list[str]) -> dict:
+    """The voter's own part, for the round the shared state shows (by ids: no ORM object)."""
     rnd = state.get("round")
-    mine, liked, modes = None, [], qualifies(contest, voter)
+    mine, liked = None, []
     if voter is not None:
         if rnd is not None:
             ballot = ballots.current_ballot(rnd["id"], voter.key)
@@ -180,20 +193,25 @@ def personal(contest: Contest, voter, state: dict) -> dict:
                 mine = {"receipt": ballot.receipt, "choices": ballot.choices,
                         "created_at": ballot.created_at.isoformat()}
         liked = list(db.session.scalars(select(Like.entry_id).join(Entry, Entry.id == Like.entry_id).where(
-            Entry.contest_id == contest.id, Like.voter_key == voter.key)))
+            Entry.contest_id == contest_id, Like.voter_key == voter.key)))
     eligible = bool(rnd is not None and set(modes) & set(rnd["eligibility"]))
-    return {"my_ballot": mine, "eligible": eligible, "liked": liked, "qualifies": modes}
+    return {"my_ballot": mine, "eligible": eligible, "liked": liked, "qualifies": list(modes)}
 
 
 def state(contest: Contest, voter) -> dict:
-    """Everything a (re)connecting screen needs. The request's connection is released before the
-    shared part is asked for (which may wait for another caller's computation); then the voter's
-    own rows are read. Only read paths call this: nothing is pending in the session."""
-    contest_id = contest.id
-    db.session.rollback()
-    current = shared(contest_id) or {}
-    contest = db.session.get(Contest, contest_id)
-    return {**current, **personal(contest, voter, current)}
+    """Everything a (re)connecting screen needs."""
+    return state_for(contest.id, voter, qualifies(contest, voter))
+
+
+def state_for(contest_id: int, voter, modes: list[str]) -> dict:
+    """The shared part (cached per revision) and the voter's rows. When the shared part must be
+    computed or waited for, the request's connection is released first (only read paths call
+    this: nothing is pending in the session)."""
+    current = cached(contest_id)
+    if current is None:
+        db.session.rollback()
+        current = shared(contest_id) or {}
+    return {**current, **personal(contest_id, voter, current, modes)}
 
 
 # Revisions move on when a committed change touches what the shared state shows -------------

@@ -200,6 +200,13 @@ def guarded(handler):
     return wrapper
 
 
+def _own_contest_view(sid: str, data) -> bool:
+    """Is this `join` a guest asking to view the contest of its own join pass?"""
+    known = _guests.get(sid)
+    return known is not None and isinstance(data, dict) and data.get("role", "viewer") == "viewer" \
+        and db_id(data.get("contest_id")) == known.contest_id and _payload_ok(data)
+
+
 def _guest_vote(guest: _Guest | None, contest_id: int, round_id: int, key: str, choices) -> dict:
     """A guest may view (and vote in) exactly the contest of its join pass."""
     rules = _cached_rules(round_id)
@@ -274,15 +281,32 @@ class ContestNamespace(AuthenticatedNamespace):
         context: no Request object, URL matching, session cookie or Flask-Login per ballot. Its
         checks are the same as on the full path: the join pass (age, contest, row once per
         CACHE_SECONDS), the round's rules and, in ballots.cast, the policy."""
-        if event == "vote" and len(args) <= 2:
+        if event in ("vote", "join") and len(args) <= 2:
             sid = args[0]
             guest = _pure_guests.get(sid)
-            environ = guest and self.socketio.server.get_environ(sid, namespace=self.namespace)
+            lean = event == "vote" or _own_contest_view(sid, args[1] if len(args) > 1 else None)
+            environ = lean and guest and self.socketio.server.get_environ(sid, namespace=self.namespace)
             if environ:
                 token, locale = guest
+                handler = self._lean_vote if event == "vote" else self._lean_join
                 with environ["flask.app"].app_context(), force_locale(locale or None):
-                    return _answer_errors("on_vote", self._lean_vote, sid, token, *args[1:])
+                    return _answer_errors("on_" + event, handler, sid, token, *args[1:])
         return super().trigger_event(event, *args)
+
+    def _lean_join(self, sid, token, data=None):
+        """A pure guest joining its own contest as a viewer (the big audience's connect): the join
+        pass (row re-read at most once per CACHE_SECONDS) is what lets it view; the state is the
+        shared one plus the guest's own rows."""
+        from . import live_state
+        guest = _guest_on_socket(data["contest_id"], sid=sid, token=token)
+        if guest is None:
+            return error("not_found", "Not found.")
+        voter = Voter(key=f"g:{guest.pass_id}", join_pass_id=guest.pass_id, display_name=guest.display_name)
+        state = live_state.state_for(guest.contest_id, voter, ["join_code"])
+        if not state.get("contest"):
+            return error("not_found", "Not found.")
+        self.socketio.server.enter_room(sid, broadcast.room(guest.contest_id), namespace=self.namespace)
+        return {"ok": True, "state": state}
 
     @staticmethod
     def _lean_vote(sid, token, data=None):

@@ -199,3 +199,39 @@ def test_overload_is_503_with_retry_after(app, login, db, monkeypatch):
     answer = _join(sio, contest.id)
     assert answer["error"]["code"] == "busy" and answer["error"]["retry_after"] == 2
     sio.disconnect(namespace=NS)
+
+
+def test_a_guest_joins_its_own_contest_on_the_lean_path(app, db, monkeypatch):
+    """A phone with a join pass joins its contest without Flask's request context, and gets the
+    same state as the full path: the round, its own ballot, that it may vote. Another contest
+    (private) takes the full path and is refused; a revoked pass is refused."""
+    from app.events.contests import sockets as contest_sockets
+    from app.events.contests.models import JoinPass
+    from app.events.models import Event
+
+    contest, _org, _staff = make_contest()
+    rnd = add_round(contest, eligibility=["join_code"])
+    other, _o, _s = make_contest()
+    db.session.get(Event, other.event_id).visibility = "members"
+    db.session.commit()
+    client = app.test_client()
+    assert client.post(f"/join/{contest.join_code}", data={"display_name": "来場者"}).status_code == 302
+    sio = connect(app, client)
+    full_path = []
+    monkeypatch.setattr(contest_sockets.ContestNamespace, "on_join",
+                        lambda self, data=None: full_path.append(data) or {"error": {"code": "not_found"}})
+    vote = {"contest_id": contest.id, "round_id": rnd.id, "choices": [contest.entries[0].id], "idempotency_key": "g1"}
+    receipt = sio.emit("vote", vote, namespace=NS, callback=True)["receipt"]
+    answer = _join(sio, contest.id)
+    assert full_path == []                                    # the lean path answered
+    assert answer["ok"] and answer["state"]["round"]["id"] == rnd.id
+    assert answer["state"]["eligible"] is True and answer["state"]["qualifies"] == ["join_code"]
+    assert answer["state"]["my_ballot"]["receipt"] == receipt
+    sio.get_received(NS)
+    broadcast.heartbeat_once(app)                             # ...and it is in the contest's room
+    assert [m["args"][0]["round_id"] for m in sio.get_received(NS) if m["name"] == "tally"] == [rnd.id]
+    assert _join(sio, other.id)["error"]["code"] == "not_found" and len(full_path) == 1
+    db.session.execute(JoinPass.__table__.delete())
+    db.session.commit()
+    monkeypatch.setattr(contest_sockets, "CACHE_SECONDS", 0.0)
+    assert _join(sio, contest.id)["error"]["code"] == "not_found"
