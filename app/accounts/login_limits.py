@@ -19,7 +19,7 @@ def _submitted_email() -> str:
     if email is None:
         body = request.get_json(silent=True)
         email = body.get("email") if isinstance(body, dict) else None
-    return normalise_email(email) if isinstance(email, str) else ""
+    return (normalise_email(email) if isinstance(email, str) else "") or "(no email)"
 
 
 def _failed(response) -> bool:

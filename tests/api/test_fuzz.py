@@ -3,7 +3,8 @@
 Every operation gets FUZZ_EXAMPLES generated requests (valid and invalid data, derandomised so a run is
 repeatable), each sent once per role with its Bearer token (none for anonymous) to the app through WSGI,
 in the standard permission-matrix world (tests/permissions/world.py). Each response must be no 5xx, a
-documented status code, and conform to the documented schema and content type. Every failure of every
+documented status code, conform to the documented schema and content type, and invalid data must
+be refused (a 4xx, never accepted: a float is not an integer). Every failure of every
 operation is collected and reported together.
 """
 from __future__ import annotations
@@ -13,21 +14,22 @@ import os
 import pkgutil
 import time
 
-import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure, FailureGroup
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (content_type_conformance, negative_data_rejection,
+                                               response_schema_conformance, status_code_conformance)
 
 from tests.permissions import matrix
 from tests.permissions.world import build_world
 
-FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
 ROLES = ("anonymous", "startup_admin", "municipality_admin", "platform_admin")
-CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance,
+          negative_data_rejection]
 
 for _info in pkgutil.iter_modules(matrix.__path__):   # the matrix modules add objects to the world
     importlib.import_module(f"{matrix.__name__}.{_info.name}")
@@ -36,8 +38,11 @@ for _info in pkgutil.iter_modules(matrix.__path__):   # the matrix modules add o
 def _fuzz_operation(operation, role_headers: dict[str, dict]) -> list[str]:
     """FUZZ_EXAMPLES valid and FUZZ_EXAMPLES invalid cases; each one is sent once per role."""
     failures: list[str] = []
-    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-        _fuzz_mode(operation, mode, role_headers, failures)
+    _fuzz_mode(operation, GenerationMode.POSITIVE, role_headers, failures)
+    try:
+        _fuzz_mode(operation, GenerationMode.NEGATIVE, role_headers, failures)
+    except Unsatisfiable:
+        pass   # no parameters and no body: nothing can be made invalid
     return failures
 
 
