@@ -21,6 +21,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     register_config(app, config, overrides)
     register_logging(app)
+    register_input_guards(app)
     register_extensions(app)
     api = register_api(app)
     register_domains(app, api)
@@ -28,6 +29,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     register_security_layer(app)
     register_templates(app)
     register_cli(app)
+    register_proxies(app)
     return app
 
 
@@ -41,6 +43,11 @@ def register_config(app: Flask, config, overrides: dict) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
     from .i18n import translation_directories
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
+
+
+def register_input_guards(app: Flask) -> None:
+    from .input_guards import register_input_guards as register
+    register(app)
 
 
 def register_logging(app: Flask) -> None:
@@ -81,6 +88,15 @@ def register_extensions(app: Flask) -> None:
     if app.config.get("SOCKETIO_DIRECT_FANOUT", True):
         from .realtime_fanout import install
         install(socketio.server)   # gevent + simple-websocket only; a no-op otherwise
+
+
+def register_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address and scheme come from their
+    X-Forwarded-For / X-Forwarded-Proto headers (rate limits, audit log, secure cookies)."""
+    trusted = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if trusted > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)
 
 
 def _without_websocket_compression(wsgi_app):

@@ -5,15 +5,58 @@ import math
 
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
+import numbers
+
+import flask_smorest
 from flask import render_template
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from marshmallow import RAISE, Schema, fields, validate
 
+from .api_errors import ErrorSchema, document_error_responses
 from .errors import error_response
+from .input_guards import INT64_MAX, INT64_MIN, Parser
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint; JSON bodies are loaded with app.input_guards (depth, surrogates, NUL)."""
+
+    ARGUMENTS_PARSER = Parser()
+
+
+class Integer(fields.Integer):
+    """The platform's integer field: a JSON integer or a string of digits (query strings, forms),
+    never a float or a boolean (2.589e-42 is not 0), and within signed 64 bits (what the database
+    holds). Every schema uses it instead of marshmallow's `fields.Integer`."""
+
+    _RANGE = validate.Range(min=INT64_MIN, max=INT64_MAX)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators.insert(0, self._RANGE)
+
+    def _validated(self, value):
+        if isinstance(value, str):
+            text = value.strip()
+            if text[:1] in "+-":
+                text = text[1:]
+            if not text.isascii() or not text.isdigit() or len(text) > 100:
+                raise self.make_error("invalid")
+            return int(value)
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise self.make_error("invalid")
+        return int(value)
 
 
 class PlatformApi(Api):
-    """flask-smorest, but errors use the platform's one shape ({"error": {...}})."""
+    """flask-smorest, but errors use the platform's one shape ({"error": {...}}), documented as such
+    with the statuses each operation returns (app/api_errors.py)."""
+
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        super().register_blueprint(blp, parameters=parameters, **options)
+        document_error_responses(self.spec)
 
     def _register_error_handlers(self):
         pass  # app.errors handles every HTTPException
@@ -29,7 +72,8 @@ class PlatformApi(Api):
                                                        "token: `Authorization: Bearer <token>`."})
         super().init_app(app, spec_kwargs=spec_kwargs)
         self.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-        self.spec.options["security"] = [{"bearerAuth": []}]
+        # A token, or none: public operations answer anonymous requests; the others answer 401.
+        self.spec.options["security"] = [{"bearerAuth": []}, {}]
         docs = Blueprint("api_docs", __name__, url_prefix="/api/v1")
 
         @docs.route("/docs")
@@ -63,15 +107,15 @@ class StrictSchema(Schema):
 
 
 class PageQuerySchema(StrictSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class PageMetaSchema(Schema):
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    pages = fields.Integer()
+    page = Integer()
+    per_page = Integer()
+    total = Integer()
+    pages = Integer()
 
 
 _PAGED: dict = {}

@@ -1,6 +1,7 @@
 """Authentication: session login (Flask-Login) and personal API tokens (Bearer).
 
 Session ids carry the user's session_version, so bumping it ends every session.
+A request with an Authorization header is authenticated by the header alone (app.security).
 Passwords are hashed with Argon2id (OWASP ASVS L2).
 """
 from __future__ import annotations
@@ -42,7 +43,7 @@ def new_token(prefix: str = "cct_") -> str:
 
 def init_login(app: Flask) -> None:
     from .accounts.models import ApiToken, User
-    from .security import bearer_token
+    from .security import bearer_token, has_authorization_header
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -50,6 +51,8 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
+        if has_authorization_header():
+            return None   # a request with an Authorization header is authenticated by it alone
         user_id, _, version = (session_id or "").partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None

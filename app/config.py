@@ -48,7 +48,13 @@ class Config:
     # Redis down: limits fall back to this process's memory instead of failing the request.
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Failed logins per account, and per client address (app/accounts/login_limits.py).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "60 per minute")
+    SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "10 per minute")
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (werkzeug's
+    # ProxyFix). 0: none, the socket's peer is the client. 1 behind the README's nginx.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     SOCKETIO_ALLOWED_ORIGINS = _env_list("SOCKETIO_ALLOWED_ORIGINS", "http://127.0.0.1:5000,http://localhost:5000")
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or None
@@ -94,6 +100,8 @@ class TestingConfig(Config):
     JOBS_INLINE = True
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     LOGIN_RATE_LIMIT = "5 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "20 per minute"
+    SIGNUP_RATE_LIMIT = "5 per minute"
     UPLOAD_MAX_BYTES = 200 * 1024
     SOCKETIO_ASYNC_MODE = "threading"
 

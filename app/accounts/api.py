@@ -1,18 +1,19 @@
 """REST: /api/v1/auth/token, /api/v1/users/me, /api/v1/organizations."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from ..api import paged, paginate
+from ..api import Blueprint, paged, paginate
 from ..db import commit
 from ..errors import NotFound, Unauthorized
-from ..extensions import db, limiter
+from ..extensions import db
 from ..policies import authorize
+from ..security import csrf_exempt
 from . import services
+from .login_limits import limit_failed_logins
 from .models import ApiToken, Organization
 from .schemas import (ApiTokenCreateSchema, ApiTokenSchema, InvitationCreateSchema, InvitationSchema,
                       LoginSchema, OrganizationCreateSchema, OrganizationQuerySchema, OrganizationSchema,
@@ -22,11 +23,15 @@ blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Acc
 
 
 @blp.route("/auth/token", methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@csrf_exempt
+@limit_failed_logins
 @blp.arguments(LoginSchema)
 @blp.response(201, ApiTokenSchema)
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def issue_token(data):
-    """Exchange email and password for a personal API token (for integrations and scripts)."""
+    """Exchange email and password for a personal API token (for integrations and scripts).
+
+    Needs no cookie and no CSRF token. Failed attempts are limited per account and per address."""
     user = services.authenticate(data["email"], data["password"])
     if user is None:
         raise Unauthorized(_("The email or password is not correct."))

@@ -13,6 +13,7 @@ from ..extensions import db, limiter
 from ..forms import load_form
 from ..policies import authorize
 from . import services
+from .login_limits import limit_failed_logins
 from .models import ApiToken, Organization
 from .schemas import (ApiTokenCreateSchema, InvitationCreateSchema, LoginSchema, PasswordChangeSchema,
                       SignupSchema, UserUpdateSchema)
@@ -20,8 +21,8 @@ from .schemas import (ApiTokenCreateSchema, InvitationCreateSchema, LoginSchema,
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
 
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _signup_limit():
+    return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
 def safe_next(target: str | None) -> str:
@@ -35,7 +36,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limit_failed_logins
 def login():
     if request.method == "GET":
         return render_template("accounts/login.html", next=request.args.get("next"), errors={})
@@ -67,7 +68,7 @@ def logout():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
 def signup():
     invitation = request.values.get("invitation")
     if request.method == "GET":
@@ -128,7 +129,7 @@ def profile():
 def change_password():
     try:
         data = load_form(PasswordChangeSchema(), request.form)
-        services.change_password(current_user, data["current_password"], data["new_password"])
+        revoked = services.change_password(current_user, data["current_password"], data["new_password"])
     except InvalidInput as exc:
         db.session.rollback()
         for field, messages in exc.fields.items():
@@ -138,6 +139,9 @@ def change_password():
     logout_user()
     session.clear()
     flash(_("Your password was changed. Please log in again."), "success")
+    if revoked:
+        flash(_("Your personal API tokens were revoked too (%(num)d); create new ones if you need them.",
+                num=revoked), "success")
     return redirect(url_for("accounts.login"))
 
 

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 from ..auth import MIN_PASSWORD_LENGTH
 from ..constants import PREFECTURES
 from .models import MEMBER_ROLES, ORG_KINDS, POPULATION_BANDS
@@ -11,7 +11,7 @@ Password = lambda **kw: fields.String(required=True, load_only=True,  # noqa: E7
 
 
 class OrganizationSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     slug = fields.String()
     kind = fields.String()
     name_ja = fields.String()
@@ -37,8 +37,8 @@ class OrganizationCreateSchema(StrictSchema):
 class OrganizationQuerySchema(StrictSchema):
     kind = fields.String(validate=validate.OneOf(ORG_KINDS))
     q = fields.String(validate=validate.Length(max=100))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class MembershipSchema(Schema):
@@ -47,7 +47,7 @@ class MembershipSchema(Schema):
 
 
 class UserMeSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     email = fields.Email()
     display_name = fields.String()
     locale = fields.String(allow_none=True)
@@ -85,7 +85,7 @@ class InvitationCreateSchema(StrictSchema):
 
 
 class InvitationSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     email = fields.String()
     role = fields.String()
     expires_at = fields.DateTime()
@@ -95,11 +95,11 @@ class InvitationSchema(Schema):
 
 class ApiTokenCreateSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    expires_in_days = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=365))
+    expires_in_days = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=365))
 
 
 class ApiTokenSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
     prefix = fields.String()
     created_at = fields.DateTime()

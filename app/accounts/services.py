@@ -81,11 +81,14 @@ def end_all_sessions(user: User) -> None:
     on_commit(lambda: disconnect_user(user_id))
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
+def change_password(user: User, current_password: str, new_password: str) -> int:
+    """Sets the new password, ends every session and revokes every personal API token
+    (whoever knew the old password may have made one). Returns the number of tokens revoked."""
     if not verify_password(user.password_hash, current_password):
         raise InvalidInput({"current_password": [_l("The current password is not correct.")]})
     user.password_hash = hash_password(new_password)
     end_all_sessions(user)
+    return revoke_all_api_tokens(user)
 
 
 def set_disabled(user: User, disabled: bool) -> None:
@@ -155,6 +158,14 @@ def create_api_token(user: User, name: str, expires_in_days: int | None = None) 
 def revoke_api_token(token: ApiToken) -> None:
     token.revoked_at = token.revoked_at or utcnow()
     db.session.flush()
+
+
+def revoke_all_api_tokens(user: User) -> int:
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                       ApiToken.revoked_at.is_(None))).all()
+    for token in tokens:
+        revoke_api_token(token)
+    return len(tokens)
 
 
 def search_organizations(kind: str | None = None, q: str | None = None):

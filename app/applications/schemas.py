@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from werkzeug.datastructures import MultiDict
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 from ..errors import InvalidInput
 from ..forms import form_to_dict
 from .models import APPLICATION_STATUSES
@@ -17,7 +17,7 @@ OWNER_STATUSES = ("under_review", "shortlisted", "selected", "not_selected")
 
 class PartnerInputSchema(StrictSchema):
     """One consortium partner: the organisation (by id or slug) and its role in the consortium."""
-    org_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Organisation id."})
+    org_id = Integer(validate=validate.Range(min=1), metadata={"description": "Organisation id."})
     slug = fields.String(validate=validate.Length(min=1, max=80), metadata={"description": "Organisation slug."})
     role = fields.String(load_default="", validate=validate.Length(max=200),
                          metadata={"description": "The partner's role, e.g. 'system integration'."})
@@ -45,11 +45,11 @@ class PartnerRef(fields.Field):
 
 
 class ApplicationInputSchema(StrictSchema):
-    solution_id = fields.Integer(allow_none=True)
+    solution_id = Integer(allow_none=True)
     proposal = fields.String(validate=TEXT)
     implementation_plan = fields.String(validate=TEXT)
     schedule = fields.String(validate=TEXT)
-    cost_estimate_jpy = fields.Integer(allow_none=True, validate=validate.Range(
+    cost_estimate_jpy = Integer(allow_none=True, validate=validate.Range(
         min=0, max=10**12, error=_l("Enter an amount between 0 and 1,000,000,000,000 yen.")))
     expected_effect = fields.String(validate=TEXT)
     partners = fields.List(PartnerRef(), validate=validate.Length(max=20), metadata={
@@ -58,7 +58,7 @@ class ApplicationInputSchema(StrictSchema):
 
 
 class ApplicationCreateSchema(ApplicationInputSchema):
-    solution_id = fields.Integer(required=True)
+    solution_id = Integer(required=True)
 
 
 def load_application_form(schema: Schema, form, partial: bool = False) -> dict:
@@ -90,7 +90,7 @@ class StatusChangeSchema(StrictSchema):
 
 
 class OrgRefSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     slug = fields.String()
     name_ja = fields.String()
     name_en = fields.String(allow_none=True)
@@ -102,15 +102,15 @@ class PartnerSchema(Schema):
 
 
 class ApplicationSchema(Schema):
-    id = fields.Integer()
-    challenge_id = fields.Integer()
-    solution_id = fields.Integer(allow_none=True)
+    id = Integer()
+    challenge_id = Integer()
+    solution_id = Integer(allow_none=True)
     applicant = fields.Nested(OrgRefSchema)
     partners = fields.List(fields.Nested(PartnerSchema))
     proposal = fields.String()
     implementation_plan = fields.String()
     schedule = fields.String()
-    cost_estimate_jpy = fields.Integer(allow_none=True)
+    cost_estimate_jpy = Integer(allow_none=True)
     expected_effect = fields.String()
     status = fields.String(metadata={"enum": list(APPLICATION_STATUSES)})
     submitted_at = fields.DateTime(allow_none=True)
@@ -121,14 +121,14 @@ class ApplicationSchema(Schema):
 
 
 class StatusChangeOutSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
-    actor_id = fields.Integer(allow_none=True)
+    actor_id = Integer(allow_none=True)
     created_at = fields.DateTime()
 
 
 class ApplicationQuerySchema(StrictSchema):
     status = fields.String(validate=validate.OneOf(APPLICATION_STATUSES))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))

@@ -1,7 +1,7 @@
 from flask import request
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from ..api import Blueprint
 from ..db import commit
 from ..errors import NotFound
 from ..extensions import db

@@ -1,16 +1,16 @@
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 
 
 class AttachmentSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     owner_type = fields.String()
-    owner_id = fields.Integer()
+    owner_id = Integer()
     filename = fields.String()
     content_type = fields.String()
-    size = fields.Integer()
+    size = Integer()
     sha256 = fields.String()
     created_at = fields.DateTime()
     url = fields.Method("get_url")
@@ -21,7 +21,7 @@ class AttachmentSchema(Schema):
 
 class AttachmentUploadSchema(StrictSchema):
     owner_type = fields.String(required=True, validate=validate.Length(max=40))
-    owner_id = fields.Integer(required=True)
+    owner_id = Integer(required=True)
 
 
 class FileSchema(Schema):

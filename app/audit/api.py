@@ -1,9 +1,8 @@
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from ..api import StrictSchema, paged, paginate
+from ..api import Blueprint, Integer, StrictSchema, paged, paginate
 from ..policies import authorize
 from .models import AuditEvent
 
@@ -11,22 +10,22 @@ blp = Blueprint("audit_api", __name__, url_prefix="/api/v1", description="The au
 
 
 class AuditEventSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     created_at = fields.DateTime()
-    actor_id = fields.Integer(allow_none=True)
-    org_id = fields.Integer(allow_none=True)
+    actor_id = Integer(allow_none=True)
+    org_id = Integer(allow_none=True)
     action = fields.String()
     object_type = fields.String()
-    object_id = fields.Integer(allow_none=True)
+    object_id = Integer(allow_none=True)
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
 
 
 class AuditQuerySchema(StrictSchema):
     object_type = fields.String(validate=validate.Length(max=50))
-    object_id = fields.Integer()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    object_id = Integer()
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 def audit_query(user, object_type=None, object_id=None):

@@ -8,7 +8,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 from ..constants import CATEGORIES, ENVIRONMENTS, LANGUAGES, PREFECTURES
 from .models import VISIBILITIES
 
@@ -31,14 +31,14 @@ def _text(max_len: int, **kw):
 
 
 def _yen():
-    return fields.Integer(allow_none=True, strict=False,
+    return Integer(allow_none=True, strict=False,
                           validate=validate.Range(min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
 
 
 class ChallengeInputSchema(StrictSchema):
     """Create (all required fields) and PATCH (partial=True)."""
 
-    owner_org_id = fields.Integer(allow_none=True, metadata={"description": "Organisation that publishes "
+    owner_org_id = Integer(allow_none=True, metadata={"description": "Organisation that publishes "
                                                               "(defaults to the user's municipality)."})
     title = fields.String(required=True, validate=validate.Length(min=1, max=200),
                           error_messages={"required": _l("Enter a title.")})
@@ -56,7 +56,7 @@ class ChallengeInputSchema(StrictSchema):
         fields.String(validate=validate.OneOf(ENVIRONMENTS)), required=True,
         validate=validate.Length(min=1, error=_l("Choose at least one network environment.")),
         error_messages={"required": _l("Choose at least one network environment.")})
-    security_level = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=3))
+    security_level = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=3))
     budget_min_jpy = _yen()
     budget_max_jpy = _yen()
     application_deadline = TokyoDateTime(allow_none=True)
@@ -71,7 +71,7 @@ class ChallengePatchSchema(ChallengeInputSchema):
 
 
 class OrgRefSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     slug = fields.String()
     name_ja = fields.String()
     name_en = fields.String(allow_none=True)
@@ -79,14 +79,14 @@ class OrgRefSchema(Schema):
 
 
 class CoOwnerSchema(Schema):
-    org_id = fields.Integer()
+    org_id = Integer()
     organization = fields.Nested(OrgRefSchema)
     status = fields.String()
     created_at = fields.DateTime()
 
 
 class ChallengeSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     title = fields.String()
     summary = fields.String()
     background = fields.String()
@@ -96,9 +96,9 @@ class ChallengeSchema(Schema):
     category = fields.String()
     tags = fields.List(fields.String())
     environments = fields.List(fields.String())
-    security_level = fields.Integer()
-    budget_min_jpy = fields.Integer(allow_none=True)
-    budget_max_jpy = fields.Integer(allow_none=True)
+    security_level = Integer()
+    budget_min_jpy = Integer(allow_none=True)
+    budget_max_jpy = Integer(allow_none=True)
     application_deadline = fields.DateTime(allow_none=True)
     pilot_start = fields.Date(allow_none=True)
     pilot_end = fields.Date(allow_none=True)
@@ -125,19 +125,19 @@ class ChallengeQuerySchema(StrictSchema):
     category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
     prefecture = fields.String(validate=validate.OneOf(PREFECTURES))
     environment = fields.String(validate=validate.OneOf(ENVIRONMENTS))
-    budget_min = fields.Integer(validate=validate.Range(min=0, max=MAX_YEN))
-    budget_max = fields.Integer(validate=validate.Range(min=0, max=MAX_YEN))
+    budget_min = Integer(validate=validate.Range(min=0, max=MAX_YEN))
+    budget_max = Integer(validate=validate.Range(min=0, max=MAX_YEN))
     status = fields.String(load_default="published", validate=validate.OneOf(STATUS_FILTERS))
     deadline_before = fields.Date()
     open_only = fields.Boolean(load_default=False)
-    org_id = fields.Integer()
+    org_id = Integer()
     sort = fields.String(load_default="newest", validate=validate.OneOf(SORTS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class CoOwnerInviteSchema(StrictSchema):
-    org_id = fields.Integer(required=True, strict=False,
+    org_id = Integer(required=True, strict=False,
                             error_messages={"required": _l("Choose a municipality to invite.")})
 
 

@@ -5,9 +5,8 @@ from functools import wraps
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from ..api import PageQuerySchema, paged, paginate
+from ..api import Blueprint, PageQuerySchema, paged, paginate
 from ..db import commit
 from ..errors import NotFound
 from ..extensions import db

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 from ..constants import CATEGORIES
 from .models import EVENT_FORMATS, EVENT_KINDS
 
@@ -26,11 +26,11 @@ class _EventFields(StrictSchema):
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
     timezone = fields.String(allow_none=True, validate=validate.OneOf(TIMEZONES, error=_l("Unknown time zone.")))
-    capacity = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100000))
+    capacity = Integer(allow_none=True, validate=validate.Range(min=1, max=100000))
     visibility = fields.String(validate=validate.OneOf(("public", "members")))
     registration_open = fields.Boolean()
-    co_host_org_ids = fields.List(fields.Integer(), validate=validate.Length(max=20))
-    challenge_ids = fields.List(fields.Integer(), validate=validate.Length(max=20))
+    co_host_org_ids = fields.List(Integer(), validate=validate.Length(max=20))
+    challenge_ids = fields.List(Integer(), validate=validate.Length(max=20))
 
     @validates_schema(skip_on_field_errors=False)
     def _end_after_start(self, data, **kwargs):
@@ -43,7 +43,7 @@ class _EventFields(StrictSchema):
 
 
 class EventCreateSchema(_EventFields):
-    host_org_id = fields.Integer(required=True)
+    host_org_id = Integer(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(load_default="meetup", validate=validate.OneOf(EVENT_KINDS))
     format = fields.String(load_default="venue", validate=validate.OneOf(EVENT_FORMATS))
@@ -64,15 +64,15 @@ class EventQuerySchema(StrictSchema):
     when = fields.String(load_default="upcoming", validate=validate.OneOf(("upcoming", "past", "all")))
     kind = fields.String(validate=validate.OneOf(EVENT_KINDS))
     format = fields.String(validate=validate.OneOf(EVENT_FORMATS))
-    org_id = fields.Integer()
-    challenge_id = fields.Integer()
+    org_id = Integer()
+    challenge_id = Integer()
     q = fields.String(validate=validate.Length(max=100))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class OrgBriefSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     slug = fields.String()
     name_ja = fields.String()
     name_en = fields.String(allow_none=True)
@@ -84,7 +84,7 @@ def _user():
 
 
 class EventSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     title = fields.String()
     description = fields.String()
     agenda = fields.String()
@@ -95,7 +95,7 @@ class EventSchema(Schema):
     starts_at = fields.Method("get_starts_at")
     ends_at = fields.Method("get_ends_at")
     timezone = fields.String()
-    capacity = fields.Integer(allow_none=True)
+    capacity = Integer(allow_none=True)
     visibility = fields.String()
     status = fields.String()
     registration_open = fields.Boolean()
@@ -139,9 +139,9 @@ class EventSchema(Schema):
 
 
 class RsvpSchema(Schema):
-    id = fields.Integer()
-    event_id = fields.Integer()
-    user_id = fields.Integer()
+    id = Integer()
+    event_id = Integer()
+    user_id = Integer()
     status = fields.String()
     requested_at = fields.DateTime()
     confirmed_at = fields.DateTime(allow_none=True)
@@ -167,7 +167,7 @@ class CheckinSchema(StrictSchema):
 
 
 class CheckinResultSchema(Schema):
-    rsvp_id = fields.Integer(attribute="id")
+    rsvp_id = Integer(attribute="id")
     display_name = fields.Function(lambda r: r.user.display_name)
     checked_in_at = fields.DateTime()
 
@@ -176,30 +176,30 @@ class CardCreateSchema(StrictSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=120))
     body = Text(2000, load_default="", allow_none=True)
     category = fields.String(load_default="backoffice_dx", validate=validate.OneOf(list(CATEGORIES)))
-    org_id = fields.Integer()
+    org_id = Integer()
 
 
 class CardSchema(Schema):
-    id = fields.Integer()
-    event_id = fields.Integer()
+    id = Integer()
+    event_id = Integer()
     title = fields.String()
     body = fields.String()
     category = fields.String()
     org = fields.Function(lambda c: OrgBriefSchema().dump(c.organization))
     author = fields.Function(lambda c: c.author.display_name if c.author else None)
-    likes = fields.Integer()
+    likes = Integer()
     liked = fields.Boolean()
-    challenge_id = fields.Integer(allow_none=True)
+    challenge_id = Integer(allow_none=True)
 
 
 class LikeResultSchema(Schema):
     liked = fields.Boolean()
-    likes = fields.Integer()
+    likes = Integer()
 
 
 class ChallengeRefSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     title = fields.String()
     status = fields.String()
-    owner_org_id = fields.Integer()
+    owner_org_id = Integer()
     edit_url = fields.Function(lambda c: f"/challenges/{c.id}/edit")

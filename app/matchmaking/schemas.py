@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 
 
 class FitSchema(Schema):
@@ -15,10 +15,10 @@ class FitSchema(Schema):
 
 class MatchSchema(Schema):
     kind = fields.String()
-    id = fields.Integer(attribute="object_id")
+    id = Integer(attribute="object_id")
     title = fields.String()
     url = fields.String()
-    rank = fields.Integer()
+    rank = Integer()
     score = fields.Float()
     lexical_score = fields.Float()
     semantic_score = fields.Float(allow_none=True, metadata={"description": "cosine similarity (null: lexical-only)"})
@@ -37,20 +37,20 @@ class MatchListSchema(Schema):
 
 
 class MatchInvitationCreateSchema(StrictSchema):
-    solution_id = fields.Integer(required=True)
+    solution_id = Integer(required=True)
 
 
 class MatchInvitationSchema(Schema):
-    id = fields.Integer()
-    challenge_id = fields.Integer()
-    solution_id = fields.Integer(allow_none=True)
-    org_id = fields.Integer()
-    referral_id = fields.Integer(allow_none=True)
+    id = Integer()
+    challenge_id = Integer()
+    solution_id = Integer(allow_none=True)
+    org_id = Integer()
+    referral_id = Integer(allow_none=True)
     created_at = fields.DateTime()
 
 
 class ReferralCreateSchema(StrictSchema):
-    challenge_ids = fields.List(fields.Integer(), validate=validate.Length(min=1, max=20))
+    challenge_ids = fields.List(Integer(), validate=validate.Length(min=1, max=20))
     note = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
@@ -59,30 +59,30 @@ class ReferralConsentSchema(StrictSchema):
 
 
 class ReferralInviteSchema(StrictSchema):
-    challenge_id = fields.Integer(required=True)
+    challenge_id = Integer(required=True)
 
 
 class ReferralTargetSchema(Schema):
-    challenge_id = fields.Integer()
+    challenge_id = Integer()
     title = fields.String(attribute="challenge.title")
     score = fields.Float()
 
 
 class ProposalSchema(Schema):
-    application_id = fields.Integer(attribute="id")
-    solution_id = fields.Integer(allow_none=True)
+    application_id = Integer(attribute="id")
+    solution_id = Integer(allow_none=True)
     proposal = fields.String()
     implementation_plan = fields.String()
     schedule = fields.String()
-    cost_estimate_jpy = fields.Integer(allow_none=True)
+    cost_estimate_jpy = Integer(allow_none=True)
     expected_effect = fields.String()
 
 
 class ReferralSchema(Schema):
-    id = fields.Integer()
-    application_id = fields.Integer()
-    from_challenge_id = fields.Integer()
-    startup_org_id = fields.Integer()
+    id = Integer()
+    application_id = Integer()
+    from_challenge_id = Integer()
+    startup_org_id = Integer()
     status = fields.String()
     note = fields.String()
     targets = fields.List(fields.Nested(ReferralTargetSchema))

@@ -1,7 +1,6 @@
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from ..api import paged, paginate
+from ..api import Blueprint, paged, paginate
 from ..db import commit
 from ..policies import authorize
 from . import services

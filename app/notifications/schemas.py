@@ -1,10 +1,10 @@
 from marshmallow import Schema, fields, validate
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 
 
 class NotificationSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     kind = fields.String()
     message = fields.Method("get_message")
     params = fields.Dict()
@@ -19,10 +19,10 @@ class NotificationSchema(Schema):
 
 class NotificationQuerySchema(StrictSchema):
     unread = fields.Boolean(load_default=False)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class MarkReadSchema(StrictSchema):
-    ids = fields.List(fields.Integer(), load_default=None, allow_none=True,
+    ids = fields.List(Integer(), load_default=None, allow_none=True,
                       metadata={"description": "Omit to mark everything read."})

@@ -5,13 +5,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 from ..constants import CATEGORIES, ENVIRONMENTS, PREFECTURES
 from ..policies import can
 from .models import DIRECTIONS, PILOT_STATUSES, PRICE_UNITS
 
 Text = lambda n=10000, **kw: fields.String(allow_none=True, validate=validate.Length(max=n), **kw)  # noqa: E731
-Money = lambda **kw: fields.Integer(allow_none=True, validate=validate.Range(min=0, max=10**12), **kw)  # noqa: E731
+Money = lambda **kw: Integer(allow_none=True, validate=validate.Range(min=0, max=10**12), **kw)  # noqa: E731
 Number = lambda **kw: fields.Float(allow_nan=False, validate=validate.Range(min=-1e12, max=1e12), **kw)  # noqa: E731
 POPULATION_BANDS = ("lt10k", "10k_50k", "50k_100k", "100k_300k", "300k_1m", "gt1m")
 
@@ -30,21 +30,21 @@ class PilotFieldsMixin:
     end_date = fields.Date(allow_none=True)
     budget_jpy = Money()
     actual_cost_jpy = Money()
-    population = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=50_000_000))
+    population = Integer(allow_none=True, validate=validate.Range(min=1, max=50_000_000))
     team_municipality = Text(2000)
     team_startup = Text(2000)
     public = fields.Boolean()
     costs_public = fields.Boolean()
-    report_interval_days = fields.Integer(validate=validate.Range(min=7, max=365))
+    report_interval_days = Integer(validate=validate.Range(min=7, max=365))
 
 
 class PilotCreateSchema(PilotFieldsMixin, StrictSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
-    municipality_id = fields.Integer(allow_none=True)
-    startup_id = fields.Integer(allow_none=True)
-    solution_id = fields.Integer(allow_none=True)
-    challenge_id = fields.Integer(allow_none=True)
+    municipality_id = Integer(allow_none=True)
+    startup_id = Integer(allow_none=True)
+    solution_id = Integer(allow_none=True)
+    challenge_id = Integer(allow_none=True)
 
     @validates_schema
     def period(self, data, **kw):
@@ -59,7 +59,7 @@ class PilotUpdateSchema(PilotFieldsMixin, StrictSchema):
     replication_prerequisites = Text()
     replication_effort = Text()
     replication_pitfalls = Text()
-    origin_id = fields.Integer(allow_none=True)
+    origin_id = Integer(allow_none=True)
 
     @validates_schema
     def period(self, data, **kw):
@@ -97,7 +97,7 @@ class ReportCreateSchema(StrictSchema):
 
 
 class ReplicateSchema(StrictSchema):
-    municipality_id = fields.Integer(allow_none=True)
+    municipality_id = Integer(allow_none=True)
     with_challenge = fields.Boolean(load_default=False)
 
 
@@ -108,21 +108,21 @@ class PilotQuerySchema(StrictSchema):
     prefecture = fields.String(validate=validate.OneOf(PREFECTURES))
     population_band = fields.String(validate=validate.OneOf(POPULATION_BANDS))
     status = fields.String(validate=validate.OneOf(PILOT_STATUSES))
-    solution_id = fields.Integer()
+    solution_id = Integer()
     sort = fields.String(load_default="-date", validate=validate.OneOf(("-date", "date", "improvement")))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class MeasurementSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     measured_on = fields.Date()
     value = fields.Float()
     note = fields.String()
 
 
 class KpiSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
     unit = fields.String()
     direction = fields.String()
@@ -145,7 +145,7 @@ class KpiSchema(Schema):
 
 
 class OrgRefSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     slug = fields.String()
     name_ja = fields.String()
     name_en = fields.String(allow_none=True)
@@ -154,29 +154,29 @@ class OrgRefSchema(Schema):
 
 
 class PilotSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     title = fields.String()
     status = fields.String()
     category = fields.String()
     environment = fields.String(allow_none=True)
     municipality = fields.Nested(OrgRefSchema)
     startup = fields.Nested(OrgRefSchema, allow_none=True)
-    solution_id = fields.Integer(allow_none=True)
-    challenge_id = fields.Integer(allow_none=True)
-    application_id = fields.Integer(allow_none=True)
-    origin_id = fields.Integer(allow_none=True)
+    solution_id = Integer(allow_none=True)
+    challenge_id = Integer(allow_none=True)
+    application_id = Integer(allow_none=True)
+    origin_id = Integer(allow_none=True)
     objectives = fields.String()
     scope = fields.String()
     sites = fields.String()
     start_date = fields.Date(allow_none=True)
     end_date = fields.Date(allow_none=True)
-    population = fields.Integer(allow_none=True)
+    population = Integer(allow_none=True)
     team_municipality = fields.String()
     team_startup = fields.String()
     outcome_reason = fields.String(allow_none=True)
     public = fields.Boolean()
     costs_public = fields.Boolean()
-    report_interval_days = fields.Integer()
+    report_interval_days = Integer()
     results = fields.String()
     lessons = fields.String()
     replication_prerequisites = fields.String()
@@ -205,7 +205,7 @@ class PilotSchema(Schema):
 
 
 class ReportSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     period_start = fields.Date()
     period_end = fields.Date()
     body = fields.String()
@@ -218,10 +218,10 @@ class ReportSchema(Schema):
 class ContractCreateSchema(StrictSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
-    municipality_id = fields.Integer(allow_none=True)
-    pilot_id = fields.Integer(allow_none=True)
-    solution_id = fields.Integer(allow_none=True)
-    vendor_org_id = fields.Integer(allow_none=True)
+    municipality_id = Integer(allow_none=True)
+    pilot_id = Integer(allow_none=True)
+    solution_id = Integer(allow_none=True)
+    vendor_org_id = Integer(allow_none=True)
     vendor_name = fields.String(allow_none=True, validate=validate.Length(max=200))
     scope = Text()
     price_jpy = Money()
@@ -242,26 +242,26 @@ class ContractCreateSchema(StrictSchema):
 
 class ContractQuerySchema(StrictSchema):
     q = fields.String(validate=validate.Length(max=100))
-    solution_id = fields.Integer()
-    vendor_org_id = fields.Integer()
+    solution_id = Integer()
+    vendor_org_id = Integer()
     category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
-    price_min = fields.Integer(validate=validate.Range(min=0))
-    price_max = fields.Integer(validate=validate.Range(min=0))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    price_min = Integer(validate=validate.Range(min=0))
+    price_max = Integer(validate=validate.Range(min=0))
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class ContractSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     title = fields.String()
     category = fields.String()
     municipality = fields.Nested(OrgRefSchema)
     vendor = fields.Nested(OrgRefSchema, allow_none=True)
     vendor_name = fields.String()
-    pilot_id = fields.Integer(allow_none=True)
-    solution_id = fields.Integer(allow_none=True)
+    pilot_id = Integer(allow_none=True)
+    solution_id = Integer(allow_none=True)
     scope = fields.String()
-    price_jpy = fields.Integer(allow_none=True)
+    price_jpy = Integer(allow_none=True)
     price_unit = fields.String()
     start_date = fields.Date(allow_none=True)
     end_date = fields.Date(allow_none=True)
@@ -273,13 +273,13 @@ class ContractSchema(Schema):
 
 
 class WaiverCreateSchema(StrictSchema):
-    org_id = fields.Integer(required=True)
+    org_id = Integer(required=True)
     reason = Text(2000, load_default="")
 
 
 class WaiverSchema(Schema):
-    id = fields.Integer()
-    org_id = fields.Integer()
+    id = Integer()
+    org_id = Integer()
     reason = fields.String()
     created_at = fields.DateTime()
 
@@ -301,9 +301,9 @@ class FactSheetInputSchema(StrictSchema):
 
 
 class FactSheetSchema(Schema):
-    id = fields.Integer()
-    solution_id = fields.Integer()
-    version = fields.Integer()
+    id = Integer()
+    solution_id = Integer()
+    version = Integer()
     system_purpose = fields.String()
     model_provider = fields.String()
     training_data = fields.String()

@@ -49,20 +49,24 @@ def acting_municipality(user, municipality_id: int | None):
     raise InvalidInput({"municipality_id": [_l("Choose the municipality that runs the pilot.")]})
 
 
-def _check_refs(data: dict) -> None:
+def _check_refs(data: dict, user) -> None:
+    """Every referenced object exists and the user may see it (any id, 0 included), before the insert."""
     from ..challenges.models import Challenge
+    from ..policies import can
     from ..solutions.models import Solution
     errors = {}
-    if data.get("startup_id") and not _org(data["startup_id"], "startup"):
+    if data.get("startup_id") is not None and not _org(data["startup_id"], "startup"):
         errors["startup_id"] = [_l("Choose a startup.")]
-    if data.get("solution_id"):
+    if data.get("solution_id") is not None:
         solution = db.session.get(Solution, data["solution_id"])
-        if solution is None:
+        if solution is None or not can(user, "solution.view", solution):
             errors["solution_id"] = [_l("This solution does not exist.")]
         elif data.get("startup_id") and solution.org_id != data["startup_id"]:
             errors["solution_id"] = [_l("The solution belongs to another startup.")]
-    if data.get("challenge_id") and db.session.get(Challenge, data["challenge_id"]) is None:
-        errors["challenge_id"] = [_l("This challenge does not exist.")]
+    if data.get("challenge_id") is not None:
+        challenge = db.session.get(Challenge, data["challenge_id"])
+        if challenge is None or not can(user, "challenge.view", challenge):
+            errors["challenge_id"] = [_l("This challenge does not exist.")]
     if errors:
         raise InvalidInput(errors)
 
@@ -73,7 +77,7 @@ def create_pilot(user, data: dict) -> Pilot:
         if data.get(key) is None:
             data.pop(key, None)
     municipality = acting_municipality(user, data.pop("municipality_id", None))
-    _check_refs(data)
+    _check_refs(data, user)
     if data.get("solution_id") and not data.get("startup_id"):
         from ..solutions.models import Solution
         data["startup_id"] = db.session.get(Solution, data["solution_id"]).org_id

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 from ..constants import ENVIRONMENTS
 from .constants import FEATURE_MAX_LENGTH, FEATURES_MAX, ROUND_STATUSES, SERVICE_TYPES
 
@@ -29,7 +29,7 @@ def _check_deadlines(data):
 
 
 class RoundCreateSchema(StrictSchema):
-    coordinator_org_id = fields.Integer(load_default=None, allow_none=True)
+    coordinator_org_id = Integer(load_default=None, allow_none=True)
     service_type = fields.String(required=True, validate=validate.OneOf(list(SERVICE_TYPES)))
     title = fields.String(required=True, validate=validate.Length(min=3, max=200))
     description = fields.String(load_default="", allow_none=True, validate=validate.Length(max=10000))
@@ -64,28 +64,28 @@ class RoundQuerySchema(StrictSchema):
     service_type = fields.String(validate=validate.OneOf(list(SERVICE_TYPES)))
     q = fields.String(validate=validate.Length(max=100))
     mine = fields.Boolean(load_default=False)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class OptInSchema(StrictSchema):
-    org_id = fields.Integer(load_default=None, allow_none=True)
+    org_id = Integer(load_default=None, allow_none=True)
 
 
 class SheetInputSchema(StrictSchema):
-    org_id = fields.Integer(load_default=None, allow_none=True)
+    org_id = Integer(load_default=None, allow_none=True)
     environments = fields.List(fields.String(validate=validate.OneOf(ENVIRONMENTS)), required=True,
                                validate=validate.Length(min=1, error=_l("Choose at least one environment.")))
-    seats = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
-    security_level = fields.Integer(required=True, validate=validate.Range(min=1, max=3))
-    budget_max_jpy = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000_000_000))
+    seats = Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
+    security_level = Integer(required=True, validate=validate.Range(min=1, max=3))
+    budget_max_jpy = Integer(required=True, validate=validate.Range(min=0, max=100_000_000_000))
     must_have = Features()
     nice_to_have = Features()
     notes = fields.String(load_default="", allow_none=True, validate=validate.Length(max=5000))
 
 
 class VendorInviteSchema(StrictSchema):
-    org_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=20))
+    org_ids = fields.List(Integer(), required=True, validate=validate.Length(min=1, max=20))
 
 
 class DemoCreateSchema(StrictSchema):
@@ -97,7 +97,7 @@ class DemoCreateSchema(StrictSchema):
     online_url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
     starts_at = Deadline(required=True)
     ends_at = Deadline(required=True)
-    vendor_org_id = fields.Integer(load_default=None, allow_none=True)
+    vendor_org_id = Integer(load_default=None, allow_none=True)
 
     @validates_schema
     def times(self, data, **_kw):
@@ -107,12 +107,12 @@ class DemoCreateSchema(StrictSchema):
 
 class StatusChangeSchema(StrictSchema):
     status = fields.String(required=True, validate=validate.OneOf(ROUND_STATUSES))
-    vendor_org_id = fields.Integer(load_default=None, allow_none=True)
+    vendor_org_id = Integer(load_default=None, allow_none=True)
 
 
 # Output -----------------------------------------------------------------------------------------
 class OrgRefSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     slug = fields.String()
     name_ja = fields.String()
     name_en = fields.String(allow_none=True)
@@ -128,9 +128,9 @@ class SheetSchema(Schema):
     org = fields.Nested(OrgRefSchema, attribute="organization")
     has_sheet = fields.Boolean()
     environments = fields.List(fields.String())
-    seats = fields.Integer(allow_none=True)
-    security_level = fields.Integer(allow_none=True)
-    budget_max_jpy = fields.Integer(allow_none=True)
+    seats = Integer(allow_none=True)
+    security_level = Integer(allow_none=True)
+    budget_max_jpy = Integer(allow_none=True)
     must_have = fields.List(fields.String())
     nice_to_have = fields.List(fields.String())
     notes = fields.String()
@@ -138,7 +138,7 @@ class SheetSchema(Schema):
 
 
 class DemoSchema(Schema):
-    event_id = fields.Integer()
+    event_id = Integer()
     title = fields.String(attribute="event.title")
     starts_at = fields.DateTime(attribute="event.starts_at")
     url = fields.Function(lambda link: f"/events/{link.event_id}")
@@ -146,7 +146,7 @@ class DemoSchema(Schema):
 
 
 class RoundSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     coordinator = fields.Nested(OrgRefSchema)
     service_type = fields.String()
     title = fields.String()
@@ -156,7 +156,7 @@ class RoundSchema(Schema):
     requirements_deadline = fields.DateTime()
     expected_start = fields.Date(allow_none=True)
     status = fields.String()
-    challenge_id = fields.Integer(allow_none=True)
+    challenge_id = Integer(allow_none=True)
     awarded_vendor = fields.Nested(OrgRefSchema, allow_none=True)
     participants = fields.List(fields.Nested(ParticipantSchema))
     vendors = fields.Function(lambda rnd: [OrgRefSchema().dump(v.organization) for v in rnd.vendors])
@@ -170,7 +170,7 @@ class VendorInviteResultSchema(Schema):
 
 
 class ChallengeRefSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     title = fields.String()
     status = fields.String()
     url = fields.Function(lambda c: f"/challenges/{c.id}")

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from ..api import Blueprint
 from ..applications.api import load_application
 from ..db import get_or_404
 from ..challenges.models import Challenge

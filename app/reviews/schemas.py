@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 
 
 class CriterionInSchema(StrictSchema):
@@ -13,10 +13,10 @@ class CriterionInSchema(StrictSchema):
     name_ja = fields.String(required=True, validate=validate.Length(min=1, max=200))
     name_en = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
     description = fields.String(load_default="", validate=validate.Length(max=2000))
-    weight = fields.Integer(required=True, validate=validate.Range(min=1, max=1000, error=_l(
+    weight = Integer(required=True, validate=validate.Range(min=1, max=1000, error=_l(
         "The weight must be a whole number above 0.")))
-    scale_min = fields.Integer(load_default=1, validate=validate.Range(min=0, max=100))
-    scale_max = fields.Integer(load_default=5, validate=validate.Range(min=1, max=100))
+    scale_min = Integer(load_default=1, validate=validate.Range(min=0, max=100))
+    scale_max = Integer(load_default=5, validate=validate.Range(min=1, max=100))
 
     @validates_schema
     def _scale(self, data, **kwargs):
@@ -38,18 +38,18 @@ class RubricInSchema(StrictSchema):
 
 
 class CriterionSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     key = fields.String()
     name_ja = fields.String()
     name_en = fields.String(allow_none=True)
     description = fields.String()
-    weight = fields.Integer()
-    scale_min = fields.Integer()
-    scale_max = fields.Integer()
+    weight = Integer()
+    scale_min = Integer()
+    scale_max = Integer()
 
 
 class RubricSchema(Schema):
-    id = fields.Integer(allow_none=True)
+    id = Integer(allow_none=True)
     title = fields.String()
     criteria = fields.List(fields.Nested(CriterionSchema))
     locked = fields.Boolean(metadata={"description": "True once a score was submitted (no more changes)."})
@@ -62,26 +62,26 @@ class CommitteeInSchema(StrictSchema):
 
 
 class UserRefSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     display_name = fields.String()
     email = fields.String()
 
 
 class AssignmentSchema(Schema):
-    application_id = fields.Integer()
-    judge_id = fields.Integer()
+    application_id = Integer()
+    judge_id = Integer()
 
 
 class RecusalSchema(Schema):
-    application_id = fields.Integer()
-    judge_id = fields.Integer()
+    application_id = Integer()
+    judge_id = Integer()
     reason = fields.String()
     declared_at = fields.DateTime()
 
 
 class CommitteeSchema(Schema):
-    id = fields.Integer(allow_none=True)
-    challenge_id = fields.Integer()
+    id = Integer(allow_none=True)
+    challenge_id = Integer()
     status = fields.String()
     closed_at = fields.DateTime(allow_none=True)
     chair = fields.Nested(UserRefSchema, allow_none=True)
@@ -91,8 +91,8 @@ class CommitteeSchema(Schema):
 
 
 class AssignmentInSchema(StrictSchema):
-    application_id = fields.Integer(required=True)
-    judge_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(max=50))
+    application_id = Integer(required=True)
+    judge_ids = fields.List(Integer(), required=True, validate=validate.Length(max=50))
 
 
 class ConflictInSchema(StrictSchema):
@@ -101,8 +101,8 @@ class ConflictInSchema(StrictSchema):
 
 
 class ConflictSchema(Schema):
-    application_id = fields.Integer()
-    judge_id = fields.Integer()
+    application_id = Integer()
+    judge_id = Integer()
     has_conflict = fields.Boolean()
     reason = fields.String()
     declared_at = fields.DateTime()
@@ -115,30 +115,30 @@ class ReviewInSchema(StrictSchema):
 
 
 class ReviewSchema(Schema):
-    id = fields.Integer()
-    application_id = fields.Integer()
+    id = Integer()
+    application_id = Integer()
     judge = fields.Nested(UserRefSchema)
-    scores = fields.Dict(keys=fields.String(), values=fields.Integer())
+    scores = fields.Dict(keys=fields.String(), values=Integer())
     weighted = fields.Float(allow_none=True)
     comment = fields.String()
     submitted_at = fields.DateTime(allow_none=True)
 
 
 class RankingItemSchema(Schema):
-    application_id = fields.Integer()
+    application_id = Integer()
     applicant = fields.String()
     status = fields.String()
-    rank = fields.Integer(allow_none=True)
+    rank = Integer(allow_none=True)
     mean = fields.Float(allow_none=True)
-    judges = fields.Integer()
+    judges = Integer()
     minimum = fields.Float(allow_none=True)
     maximum = fields.Float(allow_none=True)
     spread = fields.Float(allow_none=True)
     stdev = fields.Float(allow_none=True)
-    recusals = fields.Integer()
+    recusals = Integer()
 
 
 class RankingSchema(Schema):
-    challenge_id = fields.Integer()
+    challenge_id = Integer()
     committee_status = fields.String()
     items = fields.List(fields.Nested(RankingItemSchema))

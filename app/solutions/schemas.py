@@ -5,7 +5,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 from ..constants import CATEGORIES, ENVIRONMENTS, LANGUAGES, NATIONWIDE, PREFECTURES
 from .models import CERTIFICATIONS, SOLUTION_STATUSES
 
@@ -23,7 +23,7 @@ def _list(inner, max_len=20, **kw):
 
 
 class SolutionInputSchema(StrictSchema):
-    org_id = fields.Integer(allow_none=True, metadata={"description": "Startup that offers it "
+    org_id = Integer(allow_none=True, metadata={"description": "Startup that offers it "
                                                         "(defaults to the user's startup)."})
     title = fields.String(required=True, validate=validate.Length(min=1, max=200),
                           error_messages={"required": _l("Enter a title.")})
@@ -36,8 +36,8 @@ class SolutionInputSchema(StrictSchema):
         fields.String(validate=validate.OneOf(ENVIRONMENTS)), required=True,
         validate=validate.Length(min=1, error=_l("Choose at least one network environment.")),
         error_messages={"required": _l("Choose at least one network environment.")})
-    security_level = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=3))
-    price_jpy_per_year = fields.Integer(allow_none=True, validate=validate.Range(
+    security_level = Integer(allow_none=True, validate=validate.Range(min=1, max=3))
+    price_jpy_per_year = Integer(allow_none=True, validate=validate.Range(
         min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
     track_record = _list(fields.Nested(TrackRecordSchema), max_len=50)
     certifications = _list(fields.String(validate=validate.OneOf(CERTIFICATIONS)))
@@ -52,7 +52,7 @@ class SolutionPatchSchema(SolutionInputSchema):
 
 
 class SolutionOrgSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     slug = fields.String()
     name_ja = fields.String()
     name_en = fields.String(allow_none=True)
@@ -64,15 +64,15 @@ class TrackRecordOutSchema(Schema):
 
 
 class SolutionSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     title = fields.String()
     summary = fields.String()
     features = fields.List(fields.String())
     category = fields.String()
     tags = fields.List(fields.String())
     environments = fields.List(fields.String())
-    security_level = fields.Integer()
-    price_jpy_per_year = fields.Integer(allow_none=True)
+    security_level = Integer()
+    price_jpy_per_year = Integer(allow_none=True)
     track_record = fields.List(fields.Nested(TrackRecordOutSchema))
     certifications = fields.List(fields.String())
     languages = fields.List(fields.String())
@@ -95,14 +95,14 @@ class SolutionQuerySchema(StrictSchema):
     q = fields.String(validate=validate.Length(max=200))
     category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
     environment = fields.String(validate=validate.OneOf(ENVIRONMENTS))
-    max_price = fields.Integer(validate=validate.Range(min=0, max=MAX_YEN))
+    max_price = Integer(validate=validate.Range(min=0, max=MAX_YEN))
     certification = fields.String(validate=validate.OneOf(CERTIFICATIONS))
     region = fields.String(validate=validate.OneOf(REGIONS))
     status = fields.String(load_default="published", validate=validate.OneOf(SOLUTION_STATUSES))
-    org_id = fields.Integer()
+    org_id = Integer()
     sort = fields.String(load_default="newest", validate=validate.OneOf(SORTS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class SolutionActionSchema(StrictSchema):

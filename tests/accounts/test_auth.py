@@ -136,3 +136,31 @@ def test_open_redirect_after_login_is_refused(client):
     user = UserFactory()
     response = client.post("/login", data={"email": user.email, "password": PASSWORD, "next": "https://evil.example"})
     assert response.headers["Location"] == "/dashboard"
+
+
+def test_failed_logins_are_limited_per_account_not_per_shared_address(client):
+    """An office behind one NAT address: one person's failures lock out their own account only."""
+    careless, colleague = UserFactory(), UserFactory()
+    codes = [client.post("/login", data={"email": careless.email, "password": "bad-password-x"}).status_code
+             for _ in range(6)]
+    assert codes == [401] * 5 + [429]
+    assert client.post("/api/v1/auth/token", json={"email": careless.email, "password": PASSWORD}).status_code == 429
+    assert client.post("/login", data={"email": colleague.email, "password": PASSWORD}).status_code == 302
+
+
+def test_correct_logins_do_not_use_up_the_limit(app):
+    user = UserFactory()
+    for _ in range(7):
+        browser = app.test_client()
+        assert browser.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+
+
+def test_password_change_revokes_personal_api_tokens_and_says_so(login_form, api):
+    user = UserFactory()
+    script = api(user)
+    assert script.get("/api/v1/users/me").status_code == 200
+    browser = login_form(user)
+    response = browser.post("/account/password", follow_redirects=True,
+                            data={"current_password": PASSWORD, "new_password": "new-password-2026"})
+    assert "APIトークン" in response.get_data(as_text=True)
+    assert script.get("/api/v1/users/me").status_code == 401

@@ -5,10 +5,9 @@ from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from ...api import paged, paginate
+from ...api import Blueprint, paged, paginate
 from ...db import commit
 from ...errors import InvalidInput, NotFound, PermissionDenied, Unauthorized
 from ...extensions import db

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ...api import StrictSchema
+from ...api import Integer, StrictSchema
 from .models import ELIGIBILITY_MODES, VOTE_METHODS
 
 WEIGHT = dict(validate=validate.Range(min=0, max=100))
@@ -11,17 +11,17 @@ WEIGHT = dict(validate=validate.Range(min=0, max=100))
 
 class ContestFieldsSchema(StrictSchema):
     description = fields.String(validate=validate.Length(max=10000))
-    weight_judges = fields.Integer(**WEIGHT)
-    weight_votes = fields.Integer(**WEIGHT)
-    weight_likes = fields.Integer(**WEIGHT)
+    weight_judges = Integer(**WEIGHT)
+    weight_votes = Integer(**WEIGHT)
+    weight_likes = Integer(**WEIGHT)
     named_export = fields.Boolean()
-    pitch_seconds = fields.Integer(validate=validate.Range(min=30, max=3600))
-    challenge_id = fields.Integer(allow_none=True)
-    rubric_id = fields.Integer(allow_none=True)
+    pitch_seconds = Integer(validate=validate.Range(min=30, max=3600))
+    challenge_id = Integer(allow_none=True)
+    rubric_id = Integer(allow_none=True)
 
 
 class ContestCreateSchema(ContestFieldsSchema):
-    event_id = fields.Integer(required=True)
+    event_id = Integer(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
@@ -30,33 +30,33 @@ class ContestUpdateSchema(ContestFieldsSchema):
 
 
 class FormulaSchema(Schema):
-    judges = fields.Integer()
-    votes = fields.Integer()
-    likes = fields.Integer()
+    judges = Integer()
+    votes = Integer()
+    likes = Integer()
 
 
 class EntrySchema(Schema):
-    id = fields.Integer()
-    org_id = fields.Integer()
+    id = Integer()
+    org_id = Integer()
     org_name = fields.Function(lambda e: e.organization.name_ja)
-    solution_id = fields.Integer(allow_none=True)
-    application_id = fields.Integer(allow_none=True)
+    solution_id = Integer(allow_none=True)
+    application_id = Integer(allow_none=True)
     title = fields.String()
     summary = fields.String()
-    position = fields.Integer()
+    position = Integer()
     source = fields.String()
 
 
 class ContestSchema(Schema):
-    id = fields.Integer()
-    event_id = fields.Integer()
-    challenge_id = fields.Integer(allow_none=True)
-    rubric_id = fields.Integer(allow_none=True)
+    id = Integer()
+    event_id = Integer()
+    challenge_id = Integer(allow_none=True)
+    rubric_id = Integer(allow_none=True)
     title = fields.String()
     description = fields.String()
     formula = fields.Nested(FormulaSchema)
     status = fields.String()
-    pitch_seconds = fields.Integer()
+    pitch_seconds = Integer()
     named_export = fields.Boolean()
     finalized_at = fields.DateTime(allow_none=True)
     revealed_at = fields.DateTime(allow_none=True)
@@ -64,37 +64,37 @@ class ContestSchema(Schema):
 
 
 class ContestQuerySchema(StrictSchema):
-    event_id = fields.Integer()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    event_id = Integer()
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class EntryCreateSchema(StrictSchema):
-    org_id = fields.Integer(required=True)
-    solution_id = fields.Integer(allow_none=True)
+    org_id = Integer(required=True)
+    solution_id = Integer(allow_none=True)
     title = fields.String(validate=validate.Length(min=1, max=200))
     summary = fields.String(validate=validate.Length(max=5000))
 
 
 class ImportSchema(StrictSchema):
-    challenge_id = fields.Integer(allow_none=True)
+    challenge_id = Integer(allow_none=True)
 
 
 class OrderSchema(StrictSchema):
-    entry_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=200))
+    entry_ids = fields.List(Integer(), required=True, validate=validate.Length(min=1, max=200))
 
 
 class PitchSchema(StrictSchema):
-    entry_id = fields.Integer(required=True, allow_none=True)
+    entry_id = Integer(required=True, allow_none=True)
 
 
 class JudgeCreateSchema(StrictSchema):
-    user_id = fields.Integer(required=True)
+    user_id = Integer(required=True)
 
 
 class JudgeSchema(Schema):
-    id = fields.Integer()
-    user_id = fields.Integer()
+    id = Integer()
+    user_id = Integer()
     display_name = fields.Function(lambda j: j.user.display_name)
 
 
@@ -104,7 +104,7 @@ class DeclarationSchema(StrictSchema):
 
 
 class DeclarationOutSchema(Schema):
-    entry_id = fields.Integer()
+    entry_id = Integer()
     has_conflict = fields.Boolean()
     reason = fields.String()
     declared_at = fields.DateTime()
@@ -115,15 +115,15 @@ class ScoreSchema(StrictSchema):
 
 
 class ScoreOutSchema(Schema):
-    entry_id = fields.Integer()
-    judge_id = fields.Integer()
+    entry_id = Integer()
+    judge_id = Integer()
     scores = fields.Dict()
 
 
 class RoundCreateSchema(StrictSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     method = fields.String(validate=validate.OneOf(VOTE_METHODS))
-    max_choices = fields.Integer(validate=validate.Range(min=1, max=20))
+    max_choices = Integer(validate=validate.Range(min=1, max=20))
     eligibility = fields.List(fields.String(validate=validate.OneOf(ELIGIBILITY_MODES)),
                               validate=validate.Length(min=1, max=3))
     allow_change = fields.Boolean()
@@ -135,66 +135,66 @@ class RoundUpdateSchema(RoundCreateSchema):
 
 class SnapshotSchema(Schema):
     counts = fields.Dict()
-    ballot_ids = fields.List(fields.Integer())
+    ballot_ids = fields.List(Integer())
     sha256 = fields.String()
     created_at = fields.DateTime()
 
 
 class RoundSchema(Schema):
-    id = fields.Integer()
-    contest_id = fields.Integer()
+    id = Integer()
+    contest_id = Integer()
     title = fields.String()
     method = fields.String()
-    max_choices = fields.Integer()
+    max_choices = Integer()
     eligibility = fields.List(fields.String())
     allow_change = fields.Boolean()
     status = fields.String()
-    version = fields.Integer()
+    version = Integer()
     opened_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
     snapshot = fields.Nested(SnapshotSchema, allow_none=True)
 
 
 class BallotCreateSchema(StrictSchema):
-    choices = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=20))
+    choices = fields.List(Integer(strict=True), required=True, validate=validate.Length(min=1, max=20))
 
 
 class ReceiptSchema(Schema):
     receipt = fields.String()
-    round_id = fields.Integer()
-    choices = fields.List(fields.Integer())
+    round_id = Integer()
+    choices = fields.List(Integer())
     created_at = fields.DateTime()
     replayed = fields.Boolean()
 
 
 class VerifySchema(Schema):
-    round_id = fields.Integer()
+    round_id = Integer()
     verified = fields.Boolean()
     snapshot = fields.String(allow_none=True)
     recount = fields.String()
 
 
 class ResultSchema(Schema):
-    rank = fields.Integer()
-    entry_id = fields.Integer()
+    rank = Integer()
+    entry_id = Integer()
     title = fields.Function(lambda r: r.entry.title if hasattr(r, "entry") else r["entry"].title)
     judge_score = fields.Float(allow_none=True)
-    judges = fields.Integer()
-    votes = fields.Integer()
+    judges = Integer()
+    votes = Integer()
     vote_share = fields.Float()
-    likes = fields.Integer()
+    likes = Integer()
     like_share = fields.Float()
     total = fields.Float()
 
 
 class ResultsSchema(Schema):
-    contest_id = fields.Integer()
+    contest_id = Integer()
     formula = fields.Dict()
     final = fields.Boolean()
     results = fields.List(fields.Nested(ResultSchema))
 
 
 class LikeOutSchema(Schema):
-    entry_id = fields.Integer()
+    entry_id = Integer()
     liked = fields.Boolean()
-    likes = fields.Integer()
+    likes = Integer()

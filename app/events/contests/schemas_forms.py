@@ -1,7 +1,7 @@
 """Form schemas for contest pages."""
 from marshmallow import fields, post_load, validate
 
-from ...api import StrictSchema
+from ...api import Integer, StrictSchema
 
 
 class JoinFormSchema(StrictSchema):
@@ -26,10 +26,10 @@ class SettingsFormSchema(StrictSchema):
     """The organiser's setup page: title, description, pitch length, the published formula, export."""
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", allow_none=True, validate=validate.Length(max=10000))
-    pitch_seconds = fields.Integer(required=True, validate=validate.Range(min=30, max=3600))
-    weight_judges = fields.Integer(**WEIGHT)
-    weight_votes = fields.Integer(**WEIGHT)
-    weight_likes = fields.Integer(**WEIGHT)
+    pitch_seconds = Integer(required=True, validate=validate.Range(min=30, max=3600))
+    weight_judges = Integer(**WEIGHT)
+    weight_votes = Integer(**WEIGHT)
+    weight_likes = Integer(**WEIGHT)
     named_export = fields.Boolean(load_default=False)
 
     @post_load
@@ -39,12 +39,12 @@ class SettingsFormSchema(StrictSchema):
 
 
 class ImportFormSchema(StrictSchema):
-    challenge_id = fields.Integer(required=True)
+    challenge_id = Integer(required=True)
 
 
 class InviteFormSchema(StrictSchema):
-    org_id = fields.Integer(required=True)
-    solution_id = fields.Integer(load_default=None, allow_none=True)
+    org_id = Integer(required=True)
+    solution_id = Integer(load_default=None, allow_none=True)
 
 
 class JudgeFormSchema(StrictSchema):
