@@ -140,6 +140,10 @@ def _action(name):
         except (InvalidInput, Conflict) as exc:
             db.session.rollback()
             application = load_application(application_id)
+            if name == "submit" and isinstance(exc, InvalidInput):  # what is missing, next to each field
+                return _render_form(application.challenge, application, {"_schema": [exc.description],
+                                                                         **exc.fields},
+                                    _form_values(application), exc.code)
             return _render_detail(application, _errors_of(exc), exc.code)
         commit()
         flash(_(_DONE[name]), "success")

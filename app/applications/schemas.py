@@ -46,12 +46,12 @@ class PartnerRef(fields.Field):
 
 class ApplicationInputSchema(StrictSchema):
     solution_id = fields.Integer(allow_none=True)
-    proposal = fields.String(validate=TEXT)
-    implementation_plan = fields.String(validate=TEXT)
-    schedule = fields.String(validate=TEXT)
+    proposal = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
+    implementation_plan = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
+    schedule = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
     cost_estimate_jpy = fields.Integer(allow_none=True, validate=validate.Range(
         min=0, max=10**12, error=_l("Enter an amount between 0 and 1,000,000,000,000 yen.")))
-    expected_effect = fields.String(validate=TEXT)
+    expected_effect = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
     partners = fields.List(PartnerRef(), validate=validate.Length(max=20), metadata={
         "description": "Consortium partners: objects {org_id or slug, role} (a bare slug or id string "
                        "is accepted too). The list replaces the current partners."})
