@@ -87,6 +87,9 @@ def partner_rows(form) -> list[dict]:
 class StatusChangeSchema(StrictSchema):
     status = fields.String(required=True, validate=validate.OneOf(OWNER_STATUSES))
     reason = fields.String(load_default="", validate=validate.Length(max=5000))
+    confirm_early = fields.Boolean(load_default=False, metadata={
+        "description": "Required (true) to select before the committee has closed scoring or before the "
+                       "application deadline; the early decision is recorded and shown on the ranking."})
 
 
 class OrgRefSchema(Schema):
@@ -116,6 +119,8 @@ class ApplicationSchema(Schema):
     submitted_at = fields.DateTime(allow_none=True)
     decision_reason = fields.String(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
+    early_decision = fields.List(fields.String(), allow_none=True, metadata={
+        "description": "Selected early: committee_open and/or before_deadline (confirmed by the decider)."})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
