@@ -93,7 +93,11 @@ def compile_translations():
 def seed_demo(if_empty):
     """Load the realistic Japanese demo data (see README for the logins)."""
     from .seed import seed_all
-    created = seed_all(if_empty=if_empty)
+    created = seed_all(if_empty=if_empty, report=click.echo)
+    if created:  # one full build of the matchmaking index, with its progress bar
+        from .matchmaking.cli import reindex
+        click.echo("Building the matchmaking index…")
+        click.get_current_context().invoke(reindex)
     click.echo("Demo data loaded." if created else "The database already has data: nothing loaded.")
 
 

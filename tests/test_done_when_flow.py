@@ -92,7 +92,8 @@ def test_joint_challenge_to_decision_through_the_api(api, locale):
     # 6. The owning municipality decides; the applicant sees the decision and reason, never the scores.
     ok(city_admin.post(f"/api/v1/applications/{aid}/status", json={"status": "shortlisted"}))
     ok(city_admin.post(f"/api/v1/applications/{aid}/status",
-                       json={"status": "selected", "reason": "LGWAN対応と費用対効果を評価しました。"}))
+                       json={"status": "selected", "reason": "LGWAN対応と費用対効果を評価しました。",
+                             "confirm_early": True}))   # before the deadline (and the committee is open)
     seen = ok(applicant.get(f"/api/v1/applications/{aid}"))
     assert seen["status"] == "selected" and seen["decision_reason"].startswith("LGWAN対応")
     assert "4" not in str({k: v for k, v in seen.items() if "score" in k or "review" in k})

@@ -89,7 +89,8 @@ def change_status(data, application_id):
     """Owner decisions: under review, shortlisted, selected, not selected (a decision needs a reason)."""
     application = load_application(application_id)
     authorize("application.decide", application)
-    services.change_status(application, current_user, data["status"], data["reason"])
+    services.change_status(application, current_user, data["status"], data["reason"],
+                               data["confirm_early"])
     commit()
     return application
 

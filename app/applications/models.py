@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin, UTCDateTime, utcnow
@@ -35,6 +35,9 @@ class Application(TimestampMixin, db.Model):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Selected although the committee was still open and/or the deadline had not passed (confirmed by the
+    # decider): a list of "committee_open", "before_deadline"; None when the decision was made in order.
+    early_decision: Mapped[list | None] = mapped_column(JSON)
 
     challenge = relationship("Challenge", lazy="joined")
     solution = relationship("Solution")

@@ -97,6 +97,8 @@ def _render_detail(application, errors=None, code=200):
         history=services.history(application), attachments=attachments_of("application", application.id),
         transitions=services.OWNER_TRANSITIONS.get(application.status, ()), labels=services.STATUS_LABELS,
         missing=services.missing_fields(application) if application.status == "draft" else {},
+        early=services.early_reasons(application) if can(current_user, "application.decide", application) else [],
+        early_labels=services.EARLY_LABELS,
         deadline_passed=services.deadline_passed(application.challenge), errors=errors or {},
         is_judge=assignment(application, current_user) is not None, reviews=reviews,
         criteria=criteria_of(application.challenge) if reviews else []), code
@@ -140,6 +142,10 @@ def _action(name):
         except (InvalidInput, Conflict) as exc:
             db.session.rollback()
             application = load_application(application_id)
+            if name == "submit" and isinstance(exc, InvalidInput):  # what is missing, next to each field
+                return _render_form(application.challenge, application, {"_schema": [exc.description],
+                                                                         **exc.fields},
+                                    _form_values(application), exc.code)
             return _render_detail(application, _errors_of(exc), exc.code)
         commit()
         flash(_(_DONE[name]), "success")
@@ -159,7 +165,8 @@ def change_status(application_id):
     authorize("application.decide", application)
     try:
         data = load_form(StatusChangeSchema(), request.form)
-        services.change_status(application, current_user, data["status"], data["reason"])
+        services.change_status(application, current_user, data["status"], data["reason"],
+                               data["confirm_early"])
     except (InvalidInput, Conflict) as exc:
         db.session.rollback()
         return _render_detail(load_application(application_id), _errors_of(exc), exc.code)

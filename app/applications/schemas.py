@@ -46,12 +46,12 @@ class PartnerRef(fields.Field):
 
 class ApplicationInputSchema(StrictSchema):
     solution_id = Integer(allow_none=True)
-    proposal = fields.String(validate=TEXT)
-    implementation_plan = fields.String(validate=TEXT)
-    schedule = fields.String(validate=TEXT)
+    proposal = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
+    implementation_plan = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
+    schedule = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
     cost_estimate_jpy = Integer(allow_none=True, validate=validate.Range(
         min=0, max=10**12, error=_l("Enter an amount between 0 and 1,000,000,000,000 yen.")))
-    expected_effect = fields.String(validate=TEXT)
+    expected_effect = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
     partners = fields.List(PartnerRef(), validate=validate.Length(max=20), metadata={
         "description": "Consortium partners: objects {org_id or slug, role} (a bare slug or id string "
                        "is accepted too). The list replaces the current partners."})
@@ -87,6 +87,9 @@ def partner_rows(form) -> list[dict]:
 class StatusChangeSchema(StrictSchema):
     status = fields.String(required=True, validate=validate.OneOf(OWNER_STATUSES))
     reason = fields.String(load_default="", validate=validate.Length(max=5000))
+    confirm_early = fields.Boolean(load_default=False, metadata={
+        "description": "Required (true) to select before the committee has closed scoring or before the "
+                       "application deadline; the early decision is recorded and shown on the ranking."})
 
 
 class OrgRefSchema(Schema):
@@ -116,6 +119,8 @@ class ApplicationSchema(Schema):
     submitted_at = fields.DateTime(allow_none=True)
     decision_reason = fields.String(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
+    early_decision = fields.List(fields.String(), allow_none=True, metadata={
+        "description": "Selected early: committee_open and/or before_deadline (confirmed by the decider)."})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 

@@ -219,7 +219,36 @@ def withdraw(application: Application, user) -> Application:
     return _change(application, "withdrawn", user)
 
 
-def change_status(application: Application, user, status: str, reason: str = "") -> Application:
+EARLY_LABELS = {"committee_open": _l("the committee has not closed scoring"),
+                "before_deadline": _l("the application deadline has not passed")}
+
+
+def early_reasons(application: Application) -> list[str]:
+    """Why selecting this application now would be early: "committee_open" (a committee exists and has not
+    closed scoring), "before_deadline" (others may still apply)."""
+    from ..reviews.services import committee_for_challenge
+    reasons = []
+    committee = committee_for_challenge(application.challenge_id)
+    if committee is not None and committee.status != "closed":
+        reasons.append("committee_open")
+    if application.challenge.application_deadline is not None and not deadline_passed(application.challenge):
+        reasons.append("before_deadline")
+    return reasons
+
+
+def _check_early(application: Application, confirm_early: bool) -> list[str]:
+    reasons = early_reasons(application)
+    if reasons and not confirm_early:
+        message = _l("Selecting now is early: %(reasons)s. Confirm to select anyway; this is recorded and shown "
+                     "on the committee ranking.", reasons=", ".join(str(EARLY_LABELS[r]) for r in reasons))
+        raise Conflict(message, {"confirm_early": [message]})
+    return reasons
+
+
+def change_status(application: Application, user, status: str, reason: str = "",
+                  confirm_early: bool = False) -> Application:
+    """Owner decisions. Selecting before the committee closed or before the deadline needs `confirm_early`
+    (409 otherwise); the reasons are recorded on the application (`early_decision`)."""
     allowed = OWNER_TRANSITIONS.get(application.status, ())
     if status not in allowed:
         raise Conflict(_l("An application that is %(current)s cannot be moved to %(target)s.",
@@ -229,6 +258,8 @@ def change_status(application: Application, user, status: str, reason: str = "")
     if status in DECIDED:
         if not reason:
             raise InvalidInput({"reason": [_l("A decision needs a reason; it is shown to the applicant.")]})
+        if status == "selected":
+            application.early_decision = _check_early(application, confirm_early) or None
         application.decision_reason = reason
         application.decided_at = utcnow()
         application.decided_by_id = user.id

@@ -22,8 +22,11 @@ def _kinds_of(obj) -> list[str]:
     return [name for name, kind in documents.KINDS.items() if isinstance(obj, kind.model)]
 
 
+BULK_LOAD = "matchmaking_bulk_load"  # session.info flag: the loader rebuilds the index once itself
+
+
 def _after_flush(session: Session, _flush_context) -> None:
-    if not has_app_context() or not documents.KINDS:
+    if not has_app_context() or not documents.KINDS or session.info.get(BULK_LOAD):
         return
     seen = session.info.setdefault(_SEEN, set())
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):

@@ -48,8 +48,14 @@ def org_section(org, user):
 
 def challenge_section(challenge, user):
     from .services import similar_pilots
+    from .models import Pilot
     pilots = similar_pilots(challenge.category, user, exclude_org_id=challenge.owner_org_id)
-    return {"pilots": pilots, "challenge": challenge, "statuses": _statuses()}
+    # Drafted by replicating a pilot: the lineage ("replicated from") on the challenge too.
+    copy = db.session.scalar(select(Pilot).where(Pilot.challenge_id == challenge.id, Pilot.origin_id.is_not(None))
+                             .order_by(Pilot.id))
+    origin = copy.origin if copy is not None and can(user, "pilot.view", copy.origin) else None
+    return {"pilots": pilots, "challenge": challenge, "statuses": _statuses(), "origin": origin,
+            "replica": copy if copy is not None and can(user, "pilot.view", copy) else None}
 
 
 def solution_lineage_section(solution, user):

@@ -12,6 +12,7 @@ from ..db import utcnow
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from . import kpis as kpi_math
+from .naming import rename_for
 from .models import FINAL_STATUSES, TRANSITIONS, KpiMeasurement, Pilot, PilotKpi, PilotReport
 
 UPDATABLE = ("title", "category", "objectives", "scope", "sites", "environment", "start_date", "end_date",
@@ -248,7 +249,8 @@ def replicate(origin: Pilot, user, municipality_id: int | None = None, with_chal
     if municipality.id == origin.municipality_id:
         raise InvalidInput({"municipality_id": [_l("You cannot replicate a pilot into its own municipality.")]})
     pilot = Pilot(municipality_id=municipality.id, startup_id=origin.startup_id, solution_id=origin.solution_id,
-                  origin_id=origin.id, created_by_id=user.id, status="draft", title=origin.title,
+                  origin_id=origin.id, created_by_id=user.id, status="draft",
+                  title=rename_for(origin.title, origin.municipality, municipality),
                   category=origin.category, objectives=origin.objectives, scope=origin.scope,
                   environment=origin.environment, language=origin.language,
                   report_interval_days=origin.report_interval_days)
@@ -261,7 +263,7 @@ def replicate(origin: Pilot, user, municipality_id: int | None = None, with_chal
                                 reference_target=k.target, position=i))
     if with_challenge:
         from ..challenges.models import Challenge
-        challenge = Challenge(owner_org_id=municipality.id, created_by_id=user.id, title=origin.title,
+        challenge = Challenge(owner_org_id=municipality.id, created_by_id=user.id, title=pilot.title,
                               summary=origin.objectives, desired_outcome=origin.objectives,
                               kpis=[k.name for k in origin.kpis], category=origin.category, status="draft",
                               visibility="public", language=origin.language)

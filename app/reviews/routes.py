@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from ..applications.api import load_application
 from ..db import get_or_404
-from ..applications.services import STATUS_LABELS, applications_for_challenge
+from ..applications.services import EARLY_LABELS, STATUS_LABELS, applications_for_challenge
 from ..challenges.models import Challenge
 from ..db import commit
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -183,7 +183,7 @@ def ranking(challenge_id):
     applicants = {r.application_id: db.session.get(Application, r.application_id) for r in recusals}
     return render_template("reviews/ranking.html", challenge=challenge, committee=committee_row,
                            people=people, applicants=applicants,
-                           items=services.ranking(challenge), labels=STATUS_LABELS,
+                           items=services.ranking(challenge), labels=STATUS_LABELS, early_labels=EARLY_LABELS,
                            recusals=services.recusals(challenge.id))
 
 

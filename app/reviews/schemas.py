@@ -136,6 +136,8 @@ class RankingItemSchema(Schema):
     spread = fields.Float(allow_none=True)
     stdev = fields.Float(allow_none=True)
     recusals = Integer()
+    early_decision = fields.List(fields.String(), allow_none=True, metadata={
+        "description": "Selected early, with the decider's confirmation: committee_open and/or before_deadline."})
 
 
 class RankingSchema(Schema):

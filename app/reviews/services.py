@@ -347,7 +347,8 @@ def ranking(challenge) -> list[dict]:
     return [{"application_id": r.candidate_id, "application": by_id[r.candidate_id],
              "applicant": by_id[r.candidate_id].applicant.name_ja, "status": by_id[r.candidate_id].status,
              "rank": r.rank, "mean": r.mean, "judges": r.judges, "minimum": r.minimum, "maximum": r.maximum,
-             "spread": r.spread, "stdev": r.stdev, "recusals": recused.get(r.candidate_id, 0)} for r in results]
+             "spread": r.spread, "stdev": r.stdev, "recusals": recused.get(r.candidate_id, 0),
+             "early_decision": by_id[r.candidate_id].early_decision} for r in results]
 
 
 def assignments_for_judge(user) -> list[ReviewAssignment]:

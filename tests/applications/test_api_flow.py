@@ -102,6 +102,10 @@ def test_the_whole_flow_through_the_api(api, db):
     assert r.status_code == 422 and "reason" in r.get_json()["error"]["fields"]
     r = owner.post(f"/api/v1/applications/{app_id}/status",
                    json={"status": "selected", "reason": "費用対効果と実現可能性が高く評価されました。"})
+    assert r.status_code == 409 and "confirm_early" in r.get_json()["error"]["fields"]   # before the deadline
+    r = owner.post(f"/api/v1/applications/{app_id}/status",
+                   json={"status": "selected", "reason": "費用対効果と実現可能性が高く評価されました。",
+                         "confirm_early": True})
     assert r.status_code == 200 and r.get_json()["status"] == "selected"
 
     # The applicant sees the decision and its reason, never scores or comments.

@@ -87,7 +87,10 @@ def test_the_flow_through_the_pages(login, db):
     assert r.status_code == 422
     r = owner.post(f"/applications/{application.id}/status",
                    data={"status": "selected", "reason": "実現可能性が高いため採択します。"})
-    assert r.status_code == 302
+    assert r.status_code == 409   # the deadline has not passed: the page asks to confirm
+    r = owner.post(f"/applications/{application.id}/status",
+                   data={"status": "selected", "reason": "実現可能性が高いため採択します。", "confirm_early": "1"})
+    assert r.status_code == 302 and reload(application).early_decision == ["before_deadline"]
 
     seen = founder.get(f"/applications/{application.id}").get_data(as_text=True)
     assert "実現可能性が高いため採択します。" in seen

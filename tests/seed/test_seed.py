@@ -19,11 +19,16 @@ def count(db, model) -> int:
 
 
 @pytest.fixture
-def seeded(app, db):
+def seeded_output(app, db):
     result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0, result.output
     assert "Demo data loaded." in result.output
     db.session.expire_all()
+    return result.output
+
+
+@pytest.fixture
+def seeded(seeded_output):
     return load_data()
 
 
@@ -123,3 +128,23 @@ def test_seeding_twice_without_if_empty_fails_clearly_and_changes_nothing(app, s
     db.session.rollback()
     assert count(db, Organization) == 28
     assert count(db, User) == users_before
+
+
+def test_seed_demo_reports_each_step_and_builds_the_index_once_with_a_progress_bar(seeded_output):
+    """`flask seed-demo` says what it is doing: one line per step, then the index build with its bar."""
+    output = seeded_output
+    assert "Loading the demo data in" in output
+    assert "] core: " in output
+    assert "] events: " in output and "] pilots: " in output
+    assert "Indexing" in output and "Published generation" in output
+    assert output.index("] core: ") < output.index("Indexing") < output.index("Demo data loaded.")
+
+
+def test_seeding_does_not_reindex_document_by_document(app, db, monkeypatch):
+    """The hundreds of per-document index jobs after the seed's commit are what kept it silent for a minute."""
+    from app.matchmaking import jobs
+    calls = []
+    monkeypatch.setattr(jobs, "reindex_document", lambda *args: calls.append(args))
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert calls == []

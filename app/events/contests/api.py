@@ -13,11 +13,12 @@ from ...errors import InvalidInput, NotFound, PermissionDenied, Unauthorized
 from ...extensions import db
 from ...policies import authorize, can
 from ..models import Event
-from . import ballots, services, tally
+from . import ballots, score_sheets, services, tally
 from .identity import current_voter
 from .models import Contest, Entry, VotingRound
 from .schemas import (BallotCreateSchema, ContestCreateSchema, ContestQuerySchema, ContestSchema,
                       ContestUpdateSchema, DeclarationOutSchema, DeclarationSchema, EntryCreateSchema, EntrySchema,
+                      FinalizeSchema, ScoreSheetsSchema,
                       ImportSchema, JudgeCreateSchema, JudgeSchema, LikeOutSchema, OrderSchema, PitchSchema,
                       ReceiptSchema, ResultsSchema, RoundCreateSchema, RoundSchema, RoundUpdateSchema,
                       ScoreOutSchema, ScoreSchema, VerifySchema)
@@ -298,16 +299,28 @@ def results(contest_id):
         rows, final = services.stored_results(contest), True
     else:
         rows, final = services.compute_results(contest), False
-    return {"contest_id": contest.id, "formula": contest.formula, "final": final, "results": rows}
+    return {"contest_id": contest.id, "formula": contest.formula, "final": final,
+            "score_sheets": score_sheets.summary(contest), "results": rows}
+
+
+@blp.route("/contests/<int:contest_id>/score-sheets", methods=["GET"])
+@blp.response(200, ScoreSheetsSchema)
+def sheets(contest_id):
+    """The judges' score sheets: how many exist of how many expected, and who has not scored which entry."""
+    contest = load_contest(contest_id, "contest.manage")
+    return score_sheets.status(contest)
 
 
 @blp.route("/contests/<int:contest_id>/finalize", methods=["POST"])
+@blp.arguments(FinalizeSchema)
 @blp.response(200, ResultsSchema)
-def finalize(contest_id):
+def finalize(data, contest_id):
+    """Store the ranking. With judges' score sheets missing: 409 unless `confirm_incomplete_scores` is true."""
     contest = load_contest(contest_id, "contest.manage")
-    rows = services.finalize(contest)
+    rows = services.finalize(contest, current_user, data["confirm_incomplete_scores"])
     commit()
-    return {"contest_id": contest.id, "formula": contest.formula, "final": True, "results": rows}
+    return {"contest_id": contest.id, "formula": contest.formula, "final": True,
+            "score_sheets": score_sheets.summary(contest), "results": rows}
 
 
 @blp.route("/contests/<int:contest_id>/reveal", methods=["POST"])

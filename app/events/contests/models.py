@@ -55,8 +55,15 @@ class Contest(TimestampMixin, db.Model):
     pitch_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Recorded at finalisation: the judges' part rests on `score_sheets_done` of `score_sheets_expected`
+    # sheets (judge × entry, recusals excepted); who confirmed finalising with sheets missing, and when.
+    score_sheets_done: Mapped[int | None] = mapped_column(Integer)
+    score_sheets_expected: Mapped[int | None] = mapped_column(Integer)
+    incomplete_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    incomplete_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event = relationship("Event", lazy="joined")
+    incomplete_confirmed_by = relationship("User", foreign_keys=[incomplete_confirmed_by_id])
     rubric = relationship("Rubric")
     entries: Mapped[list["Entry"]] = relationship(back_populates="contest", cascade="all, delete-orphan",
                                                   order_by="Entry.position", lazy="selectin")

@@ -15,7 +15,7 @@ from ...errors import Conflict, InvalidInput, NotFound
 from ...extensions import db
 from ...forms import load_form
 from ...policies import authorize, can
-from . import services
+from . import score_sheets, services
 from .identity import COOKIE, MAX_AGE, current_voter, sign_pass
 from .qr import join_qr_svg
 from .schemas_forms import JoinFormSchema
@@ -37,6 +37,7 @@ def show(contest_id):
     results = services.stored_results(contest) if can(current_user, "contest.view_results", contest) \
         and contest.status == "finalized" else []
     return render_template("contests/show.html", contest=contest, results=results,
+                           sheets=score_sheets.summary(contest) if results else None,
                            rounds=contest.rounds, manage=can(current_user, "contest.manage", contest))
 
 
@@ -88,7 +89,9 @@ def join(code):
 @bp.route("/contests/<int:contest_id>/moderate")
 def moderate(contest_id):
     contest = _load(contest_id, "contest.manage")
-    return render_template("contests/moderate.html", contest=contest, rounds=contest.rounds)
+    sheets = score_sheets.status(contest)
+    return render_template("contests/moderate.html", contest=contest, rounds=contest.rounds, sheets=sheets,
+                           sheets_incomplete=score_sheets.incomplete(sheets, contest))
 
 
 @bp.route("/contests/<int:contest_id>/results")
@@ -96,7 +99,8 @@ def results(contest_id):
     contest = _load(contest_id, "contest.view_results")
     final = contest.status == "finalized"
     rows = services.stored_results(contest) if final else services.compute_results(contest)
-    return render_template("contests/results.html", contest=contest, rows=rows, final=final)
+    return render_template("contests/results.html", contest=contest, rows=rows, final=final,
+                           sheets=score_sheets.summary(contest))
 
 
 @bp.route("/contests/<int:contest_id>/join-qr.svg")

@@ -187,11 +187,42 @@ class ResultSchema(Schema):
     total = fields.Float()
 
 
+class ScoreSheetsSummarySchema(Schema):
+    done = fields.Integer(metadata={"description": "Score sheets the judges' part is based on (k)."})
+    expected = fields.Integer(metadata={"description": "Score sheets expected: judges × entries, recusals "
+                                                       "excepted (n)."})
+    complete = fields.Boolean()
+    confirmed_by = fields.String(allow_none=True, metadata={
+        "description": "Who confirmed finalising with score sheets missing."})
+    confirmed_at = fields.DateTime(allow_none=True)
+
+
 class ResultsSchema(Schema):
     contest_id = Integer()
     formula = fields.Dict()
     final = fields.Boolean()
+    score_sheets = fields.Nested(ScoreSheetsSummarySchema)
     results = fields.List(fields.Nested(ResultSchema))
+
+
+class FinalizeSchema(StrictSchema):
+    confirm_incomplete_scores = fields.Boolean(load_default=False, metadata={
+        "description": "Required (true) when judges' score sheets are missing: the ranking is then stored "
+                       "with the judges' part based on the sheets that exist, and the confirmation recorded."})
+
+
+class MissingSheetSchema(Schema):
+    judge_id = fields.Integer()
+    judge_name = fields.String()
+    entry_id = fields.Integer()
+    entry_title = fields.String()
+    state = fields.String(metadata={"enum": ["declare", "score"]})
+
+
+class ScoreSheetsSchema(Schema):
+    done = fields.Integer()
+    expected = fields.Integer()
+    missing = fields.List(fields.Nested(MissingSheetSchema))
 
 
 class LikeOutSchema(Schema):

@@ -1,6 +1,6 @@
 """Demo content for `flask seed-demo` (wired by the integrator): a pitch contest on the demo
-contest event with 6 startup entries, a rubric, the demo's external judges, one closed round with a snapshot
-and one ready to open."""
+contest event with 6 startup entries, a rubric, the demo's judges with their score sheets (one left to fill
+in), one closed round with a snapshot and one ready to open."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -15,7 +15,7 @@ from ...reviews.models import Criterion, Rubric
 from ...solutions.models import Solution
 from ..models import Event
 from . import tally
-from .models import Ballot, Contest, ContestJudge, Entry, VotingRound
+from .models import Ballot, Contest, ContestJudge, Entry, JudgeDeclaration, JudgeScore, VotingRound
 from .services import new_join_code
 
 CRITERIA = [("understanding", "課題理解", "Understanding of the problem", 30),
@@ -131,9 +131,31 @@ DEMO_JUDGES = ("yamaguchi@shinano-u.example.ac.jp", "kobayashi@nagano-govtech.ex
                "mori@it-consult.example.jp")
 
 
+# Each judge's rubric scores per entry (understanding, feasibility, novelty, cost, continuity): the judges
+# favour the vote runner-up, so the hybrid ranking differs from the vote alone.
+JUDGE_SCORES = {
+    "yamaguchi@shinano-u.example.ac.jp": [(4, 3, 3, 3, 3), (5, 5, 4, 4, 4), (3, 3, 4, 3, 2), (4, 4, 2, 3, 3),
+                                          (3, 2, 4, 2, 3), (2, 3, 2, 3, 2)],
+    "kobayashi@nagano-govtech.example.jp": [(3, 4, 3, 4, 3), (5, 4, 4, 5, 4), (4, 3, 3, 3, 3), (3, 4, 3, 3, 4),
+                                            (3, 3, 3, 3, 2), (3, 2, 3, 2, 3)],
+    "mori@it-consult.example.jp": [(4, 4, 3, 3, 4), None, (3, 4, 3, 4, 3), (4, 3, 3, 3, 3), (2, 3, 3, 3, 3),
+                                   "todo"],
+}
+
+
 def _judges(contest: Contest) -> None:
-    """The demo's external judges score the pitches too (they have not declared or scored yet)."""
+    """The demo's judges: 山口 and 小林 declared no conflict and scored every entry; 森 is recused from the
+    second entry and has one entry left to score, so the moderator page shows who is missing and the
+    walkthrough ends, once he has scored it, on a ranking with every score sheet."""
     users = db.session.scalars(select(User).where(User.email.in_(DEMO_JUDGES)).order_by(User.id))
+    keys = [c[0] for c in CRITERIA]
     for user in users:
         contest.judges.append(ContestJudge(contest_id=contest.id, user_id=user.id))
+        for entry, values in zip(contest.entries, JUDGE_SCORES[user.email]):
+            if values == "todo":
+                continue
+            db.session.add(JudgeDeclaration(entry_id=entry.id, judge_id=user.id, has_conflict=values is None,
+                                            reason="応募企業の技術顧問を務めているため" if values is None else ""))
+            if values is not None:
+                db.session.add(JudgeScore(entry_id=entry.id, judge_id=user.id, scores=dict(zip(keys, values))))
     db.session.flush()

@@ -15,7 +15,7 @@ from ...extensions import db
 from ...reviews import scoring
 from ...reviews.models import Rubric
 from ...solutions.models import Solution
-from . import ballots, broadcast, eligibility, tally
+from . import ballots, broadcast, eligibility, score_sheets, tally
 from .models import (Ballot, Contest, ContestJudge, ContestResult, Entry, JoinPass, JudgeDeclaration, JudgeScore,
                      Like, VotingRound)
 
@@ -446,10 +446,13 @@ def compute_results(contest: Contest) -> list[dict]:
     return rows
 
 
-def finalize(contest: Contest) -> list[ContestResult]:
+def finalize(contest: Contest, user=None, confirm_incomplete_scores: bool = False) -> list[ContestResult]:
+    """Store the ranking. With judges' score sheets missing this needs `confirm_incomplete_scores`
+    (409 otherwise); k of n and who confirmed are recorded on the contest."""
     _not_finalized(contest)
     if any(r.status == "open" for r in contest.rounds):
         raise Conflict(_("Close the open round before finalising."))
+    score_sheets.record_at_finalize(contest, user, confirm_incomplete_scores)
     rows = compute_results(contest)
     results = []
     for row in rows:

@@ -67,7 +67,10 @@
   var finalize = document.getElementById("finalize");
   if (finalize) {
     finalize.addEventListener("click", function () {
-      if (window.confirm(root.getAttribute("data-confirm-finalize"))) { reloadAfter(call("POST", "/finalize")); }
+      // With score sheets missing the API refuses (409) unless the moderator ticked the confirmation.
+      var confirmIncomplete = document.getElementById("confirm-incomplete");
+      var body = { confirm_incomplete_scores: Boolean(confirmIncomplete && confirmIncomplete.checked) };
+      if (window.confirm(root.getAttribute("data-confirm-finalize"))) { reloadAfter(call("POST", "/finalize", body)); }
     });
   }
   var reveal = document.getElementById("reveal");

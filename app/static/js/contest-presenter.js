@@ -80,6 +80,12 @@
         });
         list.appendChild(tr);
       });
+      var sheets = document.getElementById("reveal-sheets");
+      if (sheets && data.score_sheets) {  // "judges' part based on k of n score sheets"
+        sheets.textContent = sheets.getAttribute("data-template")
+          .replace("{done}", String(data.score_sheets.done)).replace("{expected}", String(data.score_sheets.expected));
+        sheets.hidden = false;
+      }
       document.getElementById("reveal").hidden = false;
       root.classList.add("is-revealed");  // the ranking takes the screen; the live chart steps aside
     }).catch(function () {});

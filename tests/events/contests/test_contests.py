@@ -132,7 +132,8 @@ def test_finalize_ranks_by_published_formula_and_reveal(login, anon, db):
     assert org.post(f"/api/v1/contests/{contest.id}/finalize").status_code == 409   # open round
     org.post(f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/close")
     assert anon.get(f"/api/v1/contests/{contest.id}/results").status_code == 401
-    r = org.post(f"/api/v1/contests/{contest.id}/finalize")
+    assert org.post(f"/api/v1/contests/{contest.id}/finalize").status_code == 409   # no judges' score sheets
+    r = org.post(f"/api/v1/contests/{contest.id}/finalize", json={"confirm_incomplete_scores": True})
     assert r.status_code == 200 and r.json["final"] is True
     ranking = [(x["entry_id"], x["rank"], round(x["total"], 4)) for x in r.json["results"]]
     assert ranking[0] == (e1.id, 1, round(35 * 2 / 3, 4)) and ranking[1][0] == e2.id
@@ -143,7 +144,8 @@ def test_finalize_ranks_by_published_formula_and_reveal(login, anon, db):
     assert public.status_code == 200 and public.json["results"][0]["entry_id"] == e1.id
     assert "voter" not in str(public.json)
     assert anon.get(f"/contests/{contest.id}").status_code == 200
-    assert org.post(f"/api/v1/contests/{contest.id}/finalize").status_code == 409
+    assert org.post(f"/api/v1/contests/{contest.id}/finalize",
+                    json={"confirm_incomplete_scores": True}).status_code == 409   # already finalised
 
 
 def test_export_named_or_anonymous(login, db):

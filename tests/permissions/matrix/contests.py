@@ -144,8 +144,9 @@ CASES = [
          anonymous=401, default=403, municipality_member=200, municipality_admin=200),
     Case("GET", "/api/v1/contests/<int:contest_id>/state", C + "/state", default=200),
     Case("GET", "/api/v1/contests/<int:contest_id>/results", C + "/results", **API_MANAGE),
+    Case("GET", "/api/v1/contests/<int:contest_id>/score-sheets", C + "/score-sheets", **API_MANAGE),
     Case("POST", "/api/v1/contests/<int:contest_id>/finalize", "/api/v1/contests/{contest2}/finalize",
-         **API_MANAGE),
+         json={"confirm_incomplete_scores": True}, **API_MANAGE),
     Case("POST", "/api/v1/contests/<int:contest_id>/reveal", "/api/v1/contests/{finalized_contest}/reveal",
          **API_MANAGE),
 ]
