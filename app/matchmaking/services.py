@@ -80,12 +80,13 @@ def matches_for_solution(solution, user, k: int = MATCH_LIMIT) -> list[dict]:
     return _search(documents.solution_document(solution), ("challenge",), user, k, check=_open_challenges(user))
 
 
-def _open_challenges(user, skip: int | None = None):
-    """Batch check: the open challenges among the candidate ids that ``user`` may see."""
+def _open_challenges(user, not_owned_by=()):
+    """Batch check: the open challenges among the candidate ids that ``user`` may see
+    (without those that the organisations ``not_owned_by`` own or co-own)."""
     def check(ids):
         wanted = [documents.split_id(i)[1] for i in ids]
-        return {documents.doc_id("challenge", i) for i in documents.visible_challenge_ids(user, wanted, open_only=True)
-                if i != skip}
+        return {documents.doc_id("challenge", i)
+                for i in documents.visible_challenge_ids(user, wanted, open_only=True, not_owned_by=not_owned_by)}
     return check
 
 
@@ -148,8 +149,12 @@ def application_document(application):
 
 
 def referral_candidates(application, user, k: int = REFERRAL_TARGETS) -> list[dict]:
+    """Other municipalities' open challenges that match the proposal: never a challenge that an
+    owner or co-owner of the proposal's challenge owns or co-owns (that is not a pass-on)."""
+    owners = application.challenge.owning_org_ids()
     matches = _search(application_document(application), ("challenge",), user, k * 2,
-                      check=_open_challenges(user, skip=application.challenge_id))
+                      check=_open_challenges(user, not_owned_by=owners),
+                      exclude=[documents.doc_id("challenge", application.challenge_id)])
     # suggested targets are matches (the engine's match floor) that meet the hard requirements
     return [m for m in matches if m["is_match"] and not m["hard_violation"]][:k]
 
@@ -160,10 +165,11 @@ def propose_referral(application, user, challenge_ids: list[int] | None = None, 
     candidates = referral_candidates(application, user, k=REFERRAL_TARGETS if not challenge_ids else 50)
     by_id = {m["object_id"]: m for m in candidates}
     if challenge_ids:
-        open_ids = documents.visible_challenge_ids(user, challenge_ids, open_only=True) - {application.challenge_id}
+        open_ids = documents.visible_challenge_ids(user, challenge_ids, open_only=True,
+                                                   not_owned_by=application.challenge.owning_org_ids())
         bad = [i for i in challenge_ids if i not in open_ids]
         if bad:
-            raise InvalidInput({"challenge_ids": [str(_l("Choose open challenges other than this one."))]})
+            raise InvalidInput({"challenge_ids": [str(_l("Choose open challenges of other municipalities."))]})
         targets = [(i, by_id.get(i, {}).get("score", 0.0)) for i in dict.fromkeys(challenge_ids)]
     else:
         targets = [(m["object_id"], m["score"]) for m in candidates]
