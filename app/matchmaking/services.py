@@ -8,7 +8,7 @@ from ..db import id_in, utcnow
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..notifications.services import message_kind, notify_org
-from . import documents, index
+from . import documents, index, tiers
 from .models import MatchInvitation, Referral, ReferralTarget
 
 MATCH_LIMIT = 20
@@ -31,8 +31,20 @@ def _explain(match, objects: dict) -> dict | None:
         return None
     d = match.to_dict()
     d.update(object_id=object_id, url=documents.KINDS[kind].url(object_id), object=obj,
-             passage=d.get("snippet", ""))
+             passage=d.get("snippet", ""), group=tiers.group_of(match.tier),
+             failed_requirements=tiers.failed_requirements(match.fit))
+    d["meaning"] = tiers.meaning(d)
     return d
+
+
+RAW_SCORES = ("score", "fused_score", "lexical_score", "semantic_score")
+
+
+def without_raw_scores(entries: list[dict], user) -> list[dict]:
+    """Raw scores are diagnostics for platform admins; everyone else reads the reasons."""
+    if user is not None and getattr(user, "is_platform_admin", False):
+        return entries
+    return [{k: v for k, v in e.items() if k not in RAW_SCORES} for e in entries]
 
 
 def _load(matches) -> dict:
@@ -78,6 +90,19 @@ def matches_for_challenge(challenge, user, k: int = MATCH_LIMIT) -> list[dict]:
 def matches_for_solution(solution, user, k: int = MATCH_LIMIT) -> list[dict]:
     """Open challenges (published, deadline not passed) the user may see, ranked for the solution."""
     return _search(documents.solution_document(solution), ("challenge",), user, k, check=_open_challenges(user))
+
+
+def published_solutions(org_ids, limit: int):
+    from ..solutions.models import Solution
+    return db.session.scalars(select(Solution).where(Solution.org_id.in_(list(org_ids) or [-1]),
+                                                     Solution.status == "published")
+                              .order_by(Solution.id).limit(limit)).all()
+
+
+def match_previews(user, org_ids, solutions: int = 3, k: int = 3) -> list[tuple]:
+    """The startup dashboard's preview: the top ``k`` open challenges for each of its first
+    published solutions (the same ranking as the solution's page)."""
+    return [(s, matches_for_solution(s, user, k)) for s in published_solutions(org_ids, solutions)]
 
 
 def _open_challenges(user, not_owned_by=()):
@@ -148,15 +173,22 @@ def application_document(application):
                     prefectures_served=base.prefectures_served if base else [])
 
 
-def referral_candidates(application, user, k: int = REFERRAL_TARGETS) -> list[dict]:
-    """Other municipalities' open challenges that match the proposal: never a challenge that an
-    owner or co-owner of the proposal's challenge owns or co-owns (that is not a pass-on)."""
+def referral_list(application, user, k: int = REFERRAL_TARGETS * 2) -> list[dict]:
+    """Other municipalities' open challenges ranked for the proposal (every tier): never a
+    challenge that an owner or co-owner of the proposal's challenge owns or co-owns (that is
+    not a pass-on). Each entry's ``suggested``: a match meeting the hard requirements."""
     owners = application.challenge.owning_org_ids()
-    matches = _search(application_document(application), ("challenge",), user, k * 2,
+    matches = _search(application_document(application), ("challenge",), user, k,
                       check=_open_challenges(user, not_owned_by=owners),
                       exclude=[documents.doc_id("challenge", application.challenge_id)])
-    # suggested targets are matches (the engine's match floor) that meet the hard requirements
-    return [m for m in matches if m["is_match"] and not m["hard_violation"]][:k]
+    for m in matches:
+        m["suggested"] = m["is_match"] and not m["hard_violation"]
+    return matches
+
+
+def referral_candidates(application, user, k: int = REFERRAL_TARGETS) -> list[dict]:
+    """The suggested targets: matches (the engine's match floor) meeting the hard requirements."""
+    return [m for m in referral_list(application, user, k * 2) if m["suggested"]][:k]
 
 
 def propose_referral(application, user, challenge_ids: list[int] | None = None, note: str = "") -> Referral:
