@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 search_cli = AppGroup("search-text", help="Maintain the normalised search columns.")
 
 # The columns each refresh function reads and writes.
-_SOURCES = {"challenges": ("title", "summary", "tags"),
+_SOURCES = {"challenges": ("title", "summary", "background", "current_workflow", "desired_outcome", "tags", "kpis"),
             "solutions": ("title", "summary", "features", "tags", "certifications", "regions_served")}
 _TARGETS = {"challenges": ("search_text", "search_grams"),
             "solutions": ("search_text", "search_grams", "facets")}

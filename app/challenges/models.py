@@ -96,8 +96,11 @@ class ChallengeCoOwner(TimestampMixin, db.Model):
 
 def refresh_search_columns(challenge: Challenge) -> None:
     from .search import build_search_text, grams
-    challenge.search_text = build_search_text(challenge.title, challenge.summary,
-                                              lists=(challenge.tags or (),))
+    # the whole text a reader sees (and the matching engine indexes), so that the list's keyword
+    # box finds what the site search finds
+    challenge.search_text = build_search_text(challenge.title, challenge.summary, challenge.background,
+                                              challenge.current_workflow, challenge.desired_outcome,
+                                              lists=(challenge.tags or (), challenge.kpis or ()))
     challenge.search_grams = grams(challenge.search_text)
 
 

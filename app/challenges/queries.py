@@ -20,7 +20,8 @@ from .search import text_clause
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 STATUS_SETS = {"published": ("published",), "past": ("closed", "awarded"), "draft": ("draft",),
-               "cancelled": ("cancelled",), "all": ("draft", "published", "closed", "awarded", "cancelled")}
+               "cancelled": ("cancelled",), "all": ("draft", "published", "closed", "awarded", "cancelled"),
+               "any": ("published", "closed", "awarded")}
 
 
 def owning_clause(org_ids: set[int]):
@@ -40,6 +41,12 @@ def visible_clause(user):
     return or_(public, owning_clause(org_ids)) if org_ids else public
 
 
+def default_status(filters: dict) -> str:
+    """Without a status: open challenges, or with words the open and past ones (what the site
+    search finds too: a past challenge about 議事録 is an answer to 「議事録」; drafts never)."""
+    return "any" if filters.get("q") and filters["q"].strip() else "published"
+
+
 def search(filters: dict, user):
     """A select() of the challenges matching `filters` (ChallengeQuerySchema) that `user` may see."""
     # selectin (not the model's joined) loading keeps the filtered query a plain index walk.
@@ -47,7 +54,7 @@ def search(filters: dict, user):
     visible = visible_clause(user)
     if visible is not None:
         stmt = stmt.where(visible)
-    stmt = stmt.where(Challenge.status.in_(STATUS_SETS[filters.get("status") or "published"]))
+    stmt = stmt.where(Challenge.status.in_(STATUS_SETS[filters.get("status") or default_status(filters)]))
     text = text_clause(Challenge.search_text, filters.get("q"), Challenge.search_grams)
     if text is not None:
         stmt = stmt.where(text)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_load, validate
 
 from ..api import Integer, StrictSchema
 from ..constants import CATEGORIES, ENVIRONMENTS, LANGUAGES, PREFECTURES
@@ -117,7 +117,7 @@ class ChallengeSchema(Schema):
 
 
 SORTS = ("newest", "deadline", "budget_high", "budget_low")
-STATUS_FILTERS = ("published", "past", "draft", "cancelled", "all")
+STATUS_FILTERS = ("published", "past", "any", "draft", "cancelled", "all")
 
 
 class ChallengeQuerySchema(StrictSchema):
@@ -127,13 +127,22 @@ class ChallengeQuerySchema(StrictSchema):
     environment = fields.String(validate=validate.OneOf(ENVIRONMENTS))
     budget_min = Integer(validate=validate.Range(min=0, max=MAX_YEN))
     budget_max = Integer(validate=validate.Range(min=0, max=MAX_YEN))
-    status = fields.String(load_default="published", validate=validate.OneOf(STATUS_FILTERS))
+    status = fields.String(validate=validate.OneOf(STATUS_FILTERS),
+                           metadata={"description": "default: published; with q, any (published, closed "
+                                                    "and awarded: the site search's set)"})
     deadline_before = fields.Date()
     open_only = fields.Boolean(load_default=False)
     org_id = Integer()
     sort = fields.String(load_default="newest", validate=validate.OneOf(SORTS))
     page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+    @post_load
+    def _default_status(self, data, **kwargs):
+        if not data.get("status"):
+            from .queries import default_status
+            data["status"] = default_status(data)
+        return data
 
 
 class CoOwnerInviteSchema(StrictSchema):

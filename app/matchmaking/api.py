@@ -37,7 +37,8 @@ def challenge_matches(challenge_id):
     from ..challenges.models import Challenge
     challenge = _get(Challenge, challenge_id)
     authorize("matchmaking.challenge_matches", challenge)
-    return {"items": services.matches_for_challenge(challenge, _user()), "mode": _mode()}
+    items = services.matches_for_challenge(challenge, _user())
+    return {"items": services.without_raw_scores(items, _user()), "mode": _mode()}
 
 
 @blp.route("/solutions/<int:solution_id>/matches")
@@ -47,7 +48,8 @@ def solution_matches(solution_id):
     from ..solutions.models import Solution
     solution = _get(Solution, solution_id)
     authorize("matchmaking.solution_matches", solution)
-    return {"items": services.matches_for_solution(solution, _user()), "mode": _mode()}
+    items = services.matches_for_solution(solution, _user())
+    return {"items": services.without_raw_scores(items, _user()), "mode": _mode()}
 
 
 @blp.route("/challenges/<int:challenge_id>/invitations", methods=["POST"])

@@ -109,12 +109,18 @@ def _challenge_is_indexable(challenge) -> bool:
     return challenge.status in VISIBLE_STATUSES
 
 
-def visible_challenge_ids(user, ids: Iterable[int] | None = None, open_only: bool = False) -> set[int]:
+def visible_challenge_ids(user, ids: Iterable[int] | None = None, open_only: bool = False,
+                          not_owned_by: Iterable[int] = ()) -> set[int]:
     """Challenges a match or search may show the user: published (never drafts, even to their
-    owners) and, when members-only, only to logged-in users."""
+    owners) and, when members-only, only to logged-in users. ``not_owned_by``: leave out the
+    challenges these organisations own or co-own (accepted)."""
     from ..challenges.models import Challenge
     from ..challenges.policies import VISIBLE_STATUSES
+    from ..challenges.queries import owning_clause
     stmt = select(Challenge.id).where(Challenge.status.in_(VISIBLE_STATUSES))
+    not_owned_by = set(not_owned_by)
+    if not_owned_by:
+        stmt = stmt.where(~owning_clause(not_owned_by))
     if ids is not None:
         ids = list(ids)
         if not ids:

@@ -136,6 +136,12 @@ def half_of(challenge_id: str) -> str:
 
 
 # ----------------------------------------------------------------- evaluation
+def rank(engine: MatchingEngine, challenge: Document, k: int = RANK_DEPTH, mode: str = "hybrid") -> list[str]:
+    """The ids of the solutions ranked for ``challenge``: the one ranking the pages and the API
+    use too (``engine.search`` with the constraints on; tests/matchmaking/test_one_ranking.py)."""
+    return [m.id for m in engine.search(challenge, kinds=("solution",), k=k, mode=mode, apply_constraints=True)]
+
+
 def evaluate(challenges: list[Document], solutions: list[Document], qrels: dict[str, dict[str, int]],
              configs: Iterable[str] = CONFIGS, engine: MatchingEngine | None = None,
              config: EngineConfig | None = None, semantic=None) -> dict:
@@ -161,9 +167,8 @@ def evaluate(challenges: list[Document], solutions: list[Document], qrels: dict[
         per_query, latencies = {}, []
         for ch in challenges:
             t = time.perf_counter()
-            matches = engine.search(ch, kinds=("solution",), k=RANK_DEPTH, mode=cfg, apply_constraints=True)
+            ranked = rank(engine, ch, RANK_DEPTH, cfg)
             latencies.append(time.perf_counter() - t)
-            ranked = [m.id for m in matches]
             per_query[ch.id] = {**query_metrics(ranked, qrels.get(ch.id, {})),
                                 "language": ch.language or "unknown", "half": half_of(ch.id), "top": ranked[:10]}
         summary = {"all": aggregate(per_query.values())}

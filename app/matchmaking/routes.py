@@ -12,11 +12,12 @@ from ..extensions import db
 from ..forms import load_form
 from ..jobs import enqueue
 from ..policies import authorize, can
-from . import index, services, similar
+from . import index, services, similar, tiers
 from .models import ReindexRun
 from .schemas import MatchInvitationCreateSchema, ReferralConsentSchema, ReferralCreateSchema, ReferralInviteSchema
 
 bp = Blueprint("matchmaking", __name__, template_folder="templates")
+bp.add_app_template_filter(tiers.grouped, "match_groups")
 
 
 def _get(model, object_id):
@@ -30,12 +31,9 @@ def _get(model, object_id):
 @login_required
 def my_matches():
     """Open challenges matching each of the user's startups' solutions."""
-    from ..solutions.models import Solution
     org_ids = list(current_user.org_ids(kind="startup"))
-    solutions = db.session.scalars(select(Solution).where(Solution.org_id.in_(org_ids or [-1]),
-                                                          Solution.status == "published")
-                                   .order_by(Solution.id).limit(10)).all()
-    groups = [(s, services.matches_for_solution(s, current_user, 10)) for s in solutions]
+    groups = [(s, services.matches_for_solution(s, current_user, 10))
+              for s in services.published_solutions(org_ids, 10)]
     referrals = services.referrals_for_org(org_ids)
     return render_template("matchmaking/my_matches.html", groups=groups, referrals=referrals)
 
@@ -200,7 +198,7 @@ def application_referral_section(application, user):
         return None
     from .models import Referral
     existing = db.session.scalar(select(Referral).where(Referral.application_id == application.id))
-    candidates = [] if existing else services.referral_candidates(application, user)
+    candidates = [] if existing else services.referral_list(application, user)
     return {"application": application, "existing": existing, "candidates": candidates}
 
 
@@ -212,4 +210,4 @@ def dashboard_panel(user):
     if not org_ids:
         return None
     pending = [r for r in services.referrals_for_org(org_ids) if r.status == "pending_consent"]
-    return {"pending_referrals": pending}
+    return {"pending_referrals": pending, "previews": services.match_previews(user, org_ids)}

@@ -19,13 +19,21 @@ class MatchSchema(Schema):
     title = fields.String()
     url = fields.String()
     rank = Integer()
-    score = fields.Float()
-    lexical_score = fields.Float()
-    semantic_score = fields.Float(allow_none=True, metadata={"description": "cosine similarity (null: lexical-only)"})
-    matched_terms = fields.List(fields.String())
+    tier = Integer(metadata={"description": "ranking tier: 0 a match meeting every requirement, 1 a match "
+                                                   "failing one (environment or budget), 2 a weaker candidate "
+                                                   "meeting them, 3 a weaker candidate failing one"})
+    group = fields.String(metadata={"description": "how lists show the tier: match (0), violation (1), weaker (2-3)"})
+    failed_requirements = fields.List(fields.String(), metadata={"description": "hard requirements not met"})
+    score = fields.Float(metadata={"description": "platform admins only (diagnostics)"})
+    lexical_score = fields.Float(metadata={"description": "platform admins only"})
+    semantic_score = fields.Float(allow_none=True, metadata={"description": "platform admins only: cosine "
+                                                                            "similarity (null: lexical-only)"})
+    matched_terms = fields.List(fields.String(), metadata={"description": "whole words both texts share"})
+    meaning = fields.String(allow_none=True, metadata={"description": "one sentence on the meaning match "
+                                                                      "(null: lexical-only)"})
     passage = fields.String(metadata={"description": "the best matching passage"})
     fit = fields.Nested(FitSchema, metadata={"description": "constraint fit: true ✓, false ✗, null unknown"})
-    hard_violation = fields.Boolean(metadata={"description": "environment or budget does not fit: ranked after every satisfier that is a match"})
+    hard_violation = fields.Boolean(metadata={"description": "environment or budget does not fit: ranked after every match that meets them, before the weaker candidates"})
     is_match = fields.Boolean(metadata={"description": "relevant enough to propose: the score reaches the match floor (standard deviations above a typical document)"})
     category = fields.String(allow_none=True)
     language = fields.String(allow_none=True)

@@ -8,7 +8,7 @@ from ..db import id_in, utcnow
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..notifications.services import message_kind, notify_org
-from . import documents, index
+from . import documents, index, tiers
 from .models import MatchInvitation, Referral, ReferralTarget
 
 MATCH_LIMIT = 20
@@ -31,8 +31,20 @@ def _explain(match, objects: dict) -> dict | None:
         return None
     d = match.to_dict()
     d.update(object_id=object_id, url=documents.KINDS[kind].url(object_id), object=obj,
-             passage=d.get("snippet", ""))
+             passage=d.get("snippet", ""), group=tiers.group_of(match.tier),
+             failed_requirements=tiers.failed_requirements(match.fit))
+    d["meaning"] = tiers.meaning(d)
     return d
+
+
+RAW_SCORES = ("score", "fused_score", "lexical_score", "semantic_score")
+
+
+def without_raw_scores(entries: list[dict], user) -> list[dict]:
+    """Raw scores are diagnostics for platform admins; everyone else reads the reasons."""
+    if user is not None and getattr(user, "is_platform_admin", False):
+        return entries
+    return [{k: v for k, v in e.items() if k not in RAW_SCORES} for e in entries]
 
 
 def _load(matches) -> dict:
@@ -80,12 +92,26 @@ def matches_for_solution(solution, user, k: int = MATCH_LIMIT) -> list[dict]:
     return _search(documents.solution_document(solution), ("challenge",), user, k, check=_open_challenges(user))
 
 
-def _open_challenges(user, skip: int | None = None):
-    """Batch check: the open challenges among the candidate ids that ``user`` may see."""
+def published_solutions(org_ids, limit: int):
+    from ..solutions.models import Solution
+    return db.session.scalars(select(Solution).where(Solution.org_id.in_(list(org_ids) or [-1]),
+                                                     Solution.status == "published")
+                              .order_by(Solution.id).limit(limit)).all()
+
+
+def match_previews(user, org_ids, solutions: int = 3, k: int = 3) -> list[tuple]:
+    """The startup dashboard's preview: the top ``k`` open challenges for each of its first
+    published solutions (the same ranking as the solution's page)."""
+    return [(s, matches_for_solution(s, user, k)) for s in published_solutions(org_ids, solutions)]
+
+
+def _open_challenges(user, not_owned_by=()):
+    """Batch check: the open challenges among the candidate ids that ``user`` may see
+    (without those that the organisations ``not_owned_by`` own or co-own)."""
     def check(ids):
         wanted = [documents.split_id(i)[1] for i in ids]
-        return {documents.doc_id("challenge", i) for i in documents.visible_challenge_ids(user, wanted, open_only=True)
-                if i != skip}
+        return {documents.doc_id("challenge", i)
+                for i in documents.visible_challenge_ids(user, wanted, open_only=True, not_owned_by=not_owned_by)}
     return check
 
 
@@ -147,11 +173,22 @@ def application_document(application):
                     prefectures_served=base.prefectures_served if base else [])
 
 
+def referral_list(application, user, k: int = REFERRAL_TARGETS * 2) -> list[dict]:
+    """Other municipalities' open challenges ranked for the proposal (every tier): never a
+    challenge that an owner or co-owner of the proposal's challenge owns or co-owns (that is
+    not a pass-on). Each entry's ``suggested``: a match meeting the hard requirements."""
+    owners = application.challenge.owning_org_ids()
+    matches = _search(application_document(application), ("challenge",), user, k,
+                      check=_open_challenges(user, not_owned_by=owners),
+                      exclude=[documents.doc_id("challenge", application.challenge_id)])
+    for m in matches:
+        m["suggested"] = m["is_match"] and not m["hard_violation"]
+    return matches
+
+
 def referral_candidates(application, user, k: int = REFERRAL_TARGETS) -> list[dict]:
-    matches = _search(application_document(application), ("challenge",), user, k * 2,
-                      check=_open_challenges(user, skip=application.challenge_id))
-    # suggested targets are matches (the engine's match floor) that meet the hard requirements
-    return [m for m in matches if m["is_match"] and not m["hard_violation"]][:k]
+    """The suggested targets: matches (the engine's match floor) meeting the hard requirements."""
+    return [m for m in referral_list(application, user, k * 2) if m["suggested"]][:k]
 
 
 def propose_referral(application, user, challenge_ids: list[int] | None = None, note: str = "") -> Referral:
@@ -160,10 +197,11 @@ def propose_referral(application, user, challenge_ids: list[int] | None = None, 
     candidates = referral_candidates(application, user, k=REFERRAL_TARGETS if not challenge_ids else 50)
     by_id = {m["object_id"]: m for m in candidates}
     if challenge_ids:
-        open_ids = documents.visible_challenge_ids(user, challenge_ids, open_only=True) - {application.challenge_id}
+        open_ids = documents.visible_challenge_ids(user, challenge_ids, open_only=True,
+                                                   not_owned_by=application.challenge.owning_org_ids())
         bad = [i for i in challenge_ids if i not in open_ids]
         if bad:
-            raise InvalidInput({"challenge_ids": [str(_l("Choose open challenges other than this one."))]})
+            raise InvalidInput({"challenge_ids": [str(_l("Choose open challenges of other municipalities."))]})
         targets = [(i, by_id.get(i, {}).get("score", 0.0)) for i in dict.fromkeys(challenge_ids)]
     else:
         targets = [(m["object_id"], m["score"]) for m in candidates]

@@ -146,3 +146,32 @@ def test_page_form_with_bad_input_flashes_and_changes_nothing(app, login, db):
                                      data={"challenge_ids": str(w["challenge"].id)})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/applications/{w['application'].id}#dejima")
     assert db.session.scalar(select(func.count(Referral.id))) == 0
+
+
+def test_pass_on_suggests_only_other_municipalities_challenges(app, api, login):
+    """The proposal's own city (and, on a joint challenge, every co-owner) is not "another
+    municipality": its other open challenges are never suggested nor accepted as targets."""
+    from tests.factories import CoOwnerFactory
+    w = _setup()
+    own_city, partner = w["city"], MunicipalityFactory()
+    CoOwnerFactory(challenge=w["challenge"], organization=partner, org_id=partner.id, status="accepted")
+    same_city = ChallengeFactory(owner=own_city, owner_org_id=own_city.id, title="窓口の混雑を解消したい 番号発券 (本庁舎)")
+    partners = ChallengeFactory(owner=partner, owner_org_id=partner.id, title="窓口の混雑を解消したい 番号発券 (支所)")
+    # a challenge the partner only co-owns is the partner's too
+    third = MunicipalityFactory()
+    joint = ChallengeFactory(owner=third, owner_org_id=third.id, title="窓口の混雑を解消したい 番号発券 (広域)")
+    CoOwnerFactory(challenge=joint, organization=partner, org_id=partner.id, status="accepted")
+    build_index()
+    from app.matchmaking import services
+    suggested = [m["object_id"] for m in services.referral_candidates(w["application"], w["owner_admin"], k=50)]
+    assert w["target"].id in suggested
+    assert not {w["challenge"].id, same_city.id, partners.id, joint.id} & set(suggested)
+    html = login(w["owner_admin"]).get(f"/applications/{w['application'].id}").get_data(as_text=True)
+    assert w["target"].title in html and same_city.title not in html
+    url = f"/api/v1/applications/{w['application'].id}/referrals"
+    for own in (same_city, partners, joint):
+        r = api(w["owner_admin"]).post(url, json={"challenge_ids": [own.id]})
+        assert r.status_code == 422 and r.json["error"]["fields"]["challenge_ids"], r.json
+    r = api(w["owner_admin"]).post(url, json={})
+    assert r.status_code == 201 and w["target"].id in [t["challenge_id"] for t in r.json["targets"]]
+    assert not {same_city.id, partners.id, joint.id} & {t["challenge_id"] for t in r.json["targets"]}

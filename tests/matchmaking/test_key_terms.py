@@ -49,7 +49,7 @@ def test_match_key_terms_are_whole_words(app, api):
     top = next(i for i in r.json["items"] if i["id"] == solution.id)
     _assert_words(top["matched_terms"])
     assert "問い合わせ" in top["matched_terms"]  # the word the matched bigrams belong to
-    assert {"チャットボット", "dx"} & {t.lower() for t in top["matched_terms"]}
+    assert {"チャットボット", "DX"} & set(top["matched_terms"])
     # The same words from the startup's side.
     r = api(member_of(startup, "member")).get(f"/api/v1/solutions/{solution.id}/matches")
     top = next(i for i in r.json["items"] if i["id"] == challenge.id)
@@ -67,8 +67,26 @@ def test_a_matched_bigram_shows_the_word_it_belongs_to(app, api):
     top = next(i for i in r.json["items"] if i["id"] == solution.id)
     _assert_words(top["matched_terms"])
     assert "窓口" in top["matched_terms"]
-    # 「デジ」「ジタ」 are inside the solution's word デジタライゼーション: the word is shown, not the fragment
-    assert "デジタライゼーション" in top["matched_terms"]
+    # 「デジ」「ジタ」 match inside the solution's デジタライゼーション, a word the challenge does not use
+    # (it says デジタル化): shared words only, so neither the fragment nor that word is shown
+    assert not {"デジタライゼーション", "デジ", "ジタ", "デジタル"} & set(top["matched_terms"])
+
+
+def test_shared_words_are_whole_and_keep_their_case(app, api):
+    """「リアル」「タイム」 cut out of リアルタイム are shown as リアルタイム; LGWAN in capitals."""
+    city = MunicipalityFactory()
+    owner = member_of(city, "member")
+    challenge = ChallengeFactory(owner=city, owner_org_id=city.id, title="窓口の呼び出し状況をリアルタイムに知らせたい",
+                                 summary="LGWAN環境で使える仕組みが必要。", background="", current_workflow="",
+                                 desired_outcome="", kpis=[], tags=[])
+    startup = StartupFactory()
+    solution = SolutionFactory(organization=startup, org_id=startup.id, title="呼び出し状況のリアルタイム表示",
+                               summary="LGWAN-ASPで提供。スポットごとのタイムテーブルも表示。", features=[], tags=[])
+    build_index()
+    r = api(owner).get(f"/api/v1/challenges/{challenge.id}/matches")
+    terms = next(i for i in r.json["items"] if i["id"] == solution.id)["matched_terms"]
+    assert "リアルタイム" in terms and "LGWAN" in terms, terms
+    assert not {"リアル", "タイム", "lgwan", "タイムテーブル"} & set(terms), terms
 
 
 def test_similar_past_challenge_tags_are_whole_words(app, client):

@@ -20,11 +20,17 @@ def test_owner_sees_ranked_solutions_with_reasons(app, api):
     top = body["items"][0]
     assert top["matched_terms"] and top["passage"]
     assert top["fit"] == {"environment": True, "budget": True, "region": True, "category": True}
-    assert top["hard_violation"] is False and top["semantic_score"] is None
+    assert top["hard_violation"] is False and top["tier"] == 0 and top["group"] == "match"
+    # plain reasons only: raw scores are diagnostics for platform admins; no model, no meaning sentence
+    assert not {"score", "lexical_score", "semantic_score", "fused_score"} & set(top) and top["meaning"] is None
+    from tests.factories import UserFactory
+    as_admin = api(UserFactory(is_platform_admin=True)).get(f"/api/v1/challenges/{m['challenge'].id}/matches").json
+    assert as_admin["items"][0]["semantic_score"] is None and "score" in as_admin["items"][0]
     assert top["url"] == f"/solutions/{m['good'].id}"
     # The internet-only solution violates the LGWAN requirement: marked and ranked after satisfiers.
     violator = next(i for i in body["items"] if i["id"] == m["internet_only"].id)
     assert violator["hard_violation"] is True and violator["fit"]["environment"] is False
+    assert violator["failed_requirements"] == ["environment"] and violator["tier"] in (1, 3)
     satisfiers = [i["rank"] for i in body["items"] if not i["hard_violation"]]
     assert all(violator["rank"] > r for r in satisfiers)
 

@@ -96,6 +96,11 @@ class Match:
     # relevant enough to propose (an alert, a pass-on suggestion): see constraints.is_match;
     # independent of hard_violation, which callers check as well
     is_match: bool = False
+    # ranking tier (constraints.tier): 0 match meeting the hard requirements, 1 match failing
+    # one, 2 weaker candidate (below the match floor) meeting them, 3 weaker and failing
+    tier: int = 0
+    # False: too few documents for the floor (constraints.effective_floor), tiers 0 and 1 only
+    floor_active: bool = True
     matched_terms: list[str] = field(default_factory=list)
     snippet: str = ""
     language: str | None = None

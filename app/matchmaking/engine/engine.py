@@ -607,15 +607,16 @@ class MatchingEngine:
         rows.sort(key=lambda r: (r[0], r[1], r[2]))
         explainer = Explainer(dict(q.terms), q.norm, self.lexical)
         out = []
-        for rank, (_, _, slot, i, fit, score, hard) in enumerate(rows[:k], start=1):
+        for rank, (tier_, _, slot, i, fit, score, hard) in enumerate(rows[:k], start=1):
             doc = self.docs[slot]
             ids, _ = self.lexical.doc_terms(slot)
             out.append(Match(
                 id=doc.id, kind=doc.kind, title=doc.title, rank=rank, score=score,
                 fused_score=float(fused[i]), lexical_score=float(lex_p[i]),
                 semantic_score=None if sem_p is None else float(sem_p[i]),
-                fit=fit, hard_violation=hard, is_match=C.is_match(score, threshold),
-                matched_terms=explainer.matched_terms(ids),
+                fit=fit, hard_violation=hard, is_match=C.is_match(score, threshold), tier=tier_,
+                floor_active=floor is not None,
+                matched_terms=explainer.whole_words(explainer.matched_terms(ids), doc.lexical_text()),
                 snippet=explainer.snippet(doc.text, doc.title) if snippets else "",
                 language=doc.language, category=doc.category))
         return out

@@ -1,6 +1,9 @@
 """Why a candidate matched: overlapping key terms and the best matching sentence."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import numpy as np
 
 from .lexical import TERM_BIGRAM, TERM_SYNONYM, TERM_WORD
@@ -10,6 +13,15 @@ MAX_TERMS_SHOWN = 8
 SNIPPET_CHARS = 160
 MAX_SNIPPET_SENTENCES = 40  # long documents: only the first sentences are considered
 MAX_NEEDLES = 32
+
+
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc-\u30fe]+")
+_LATIN = re.compile(r"[a-z0-9]+")
+
+
+def _runs(norm: str) -> tuple[set[str], set[str]]:
+    """The whole katakana words and Latin words of a normalised text."""
+    return set(_KATAKANA.findall(norm)), set(_LATIN.findall(norm))
 
 
 class Explainer:
@@ -31,6 +43,33 @@ class Explainer:
         weighted = sorted(((lexical.term_idf(vocab[f]) if f in vocab else 1.0, f) for f in feats), reverse=True)
         # (needle, idf) of the most informative query features, matched as substrings
         self.needles = [(f[len(BIGRAM_PREFIX):] if is_bigram(f) else f, w) for w, f in weighted[:MAX_NEEDLES]]
+        self.query_runs = _runs(query_norm)
+
+    def whole_words(self, terms: list[str], doc_text: str) -> list[str]:
+        """``terms`` as words a reader recognises in both texts: a katakana term must be a whole
+        katakana word of both (「タイム」 cut out of リアルタイム becomes リアルタイム when both
+        texts have it, else it is dropped), a Latin term must begin a word of both (stems:
+        sensor ~ sensors); Latin words take the document's own case (LGWAN, not lgwan)."""
+        if not terms:
+            return terms
+        kata_q, latin_q = self.query_runs
+        original = unicodedata.normalize("NFKC", doc_text or "")
+        kata_d, latin_d = _runs(normalize(original))
+        out: list[str] = []
+        for t in terms:
+            if _KATAKANA.fullmatch(t):
+                if t not in kata_q or t not in kata_d:
+                    whole = sorted((w for w in kata_q & kata_d if t in w), key=len)
+                    t = whole[0] if whole else None
+            elif _LATIN.fullmatch(t):
+                if not (any(w.startswith(t) for w in latin_q) and any(w.startswith(t) for w in latin_d)):
+                    t = None
+                else:
+                    m = re.search(r"(?<![A-Za-z0-9])" + re.escape(t), original, re.IGNORECASE)
+                    t = m.group(0) if m else t
+            if t and t not in out:
+                out.append(t)
+        return out
 
     def matched_terms(self, doc_ids: np.ndarray) -> list[str]:
         """Display forms of the query terms found in the document, most informative first.
