@@ -81,6 +81,10 @@ class Config:
     # (inline jobs) a corpus of at most this many documents is built by the first request.
     MATCHMAKING_INLINE_BUILD_MAX = int(os.environ.get("MATCHMAKING_INLINE_BUILD_MAX", "5000"))
 
+    # Open data (/open-data): the licence every data set carries.
+    OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC BY 4.0")
+    OPEN_DATA_LICENCE_URL = os.environ.get("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
+
     API_TITLE = "Co-creation Platform API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

@@ -35,4 +35,25 @@ PREFECTURES = (
     "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
 )
 NATIONWIDE = "全国"
+# The prefecture codes are their Japanese names (stored as such); these are the display labels.
+PREFECTURE_LABELS = {
+    "北海道": _l("Hokkaido"), "青森県": _l("Aomori"), "岩手県": _l("Iwate"), "宮城県": _l("Miyagi"), "秋田県": _l("Akita"),
+    "山形県": _l("Yamagata"), "福島県": _l("Fukushima"), "茨城県": _l("Ibaraki"), "栃木県": _l("Tochigi"), "群馬県": _l("Gunma"),
+    "埼玉県": _l("Saitama"), "千葉県": _l("Chiba"), "東京都": _l("Tokyo"), "神奈川県": _l("Kanagawa"), "新潟県": _l("Niigata"),
+    "富山県": _l("Toyama"), "石川県": _l("Ishikawa"), "福井県": _l("Fukui"), "山梨県": _l("Yamanashi"), "長野県": _l("Nagano"),
+    "岐阜県": _l("Gifu"), "静岡県": _l("Shizuoka"), "愛知県": _l("Aichi"), "三重県": _l("Mie"), "滋賀県": _l("Shiga"),
+    "京都府": _l("Kyoto"), "大阪府": _l("Osaka"), "兵庫県": _l("Hyogo"), "奈良県": _l("Nara"), "和歌山県": _l("Wakayama"),
+    "鳥取県": _l("Tottori"), "島根県": _l("Shimane"), "岡山県": _l("Okayama"), "広島県": _l("Hiroshima"), "山口県": _l("Yamaguchi"),
+    "徳島県": _l("Tokushima"), "香川県": _l("Kagawa"), "愛媛県": _l("Ehime"), "高知県": _l("Kochi"), "福岡県": _l("Fukuoka"),
+    "佐賀県": _l("Saga"), "長崎県": _l("Nagasaki"), "熊本県": _l("Kumamoto"), "大分県": _l("Oita"), "宮崎県": _l("Miyazaki"),
+    "鹿児島県": _l("Kagoshima"), "沖縄県": _l("Okinawa"),
+}
+PREFECTURE_LABELS[NATIONWIDE] = _l("Nationwide")
 LANGUAGES = ("ja", "en")
+
+# KPI units people pick from the suggestions (stored as typed); other units are shown as typed.
+KPI_UNIT_LABELS = {
+    "件": _l("cases"), "人": _l("people"), "時間": _l("hours"), "分": _l("minutes"), "日": _l("days"),
+    "円": _l("yen"), "万円": _l("×10,000 yen"), "回": _l("times"), "点": _l("points"),
+}
+KPI_UNIT_SUGGESTIONS = ("%", "件", "人", "時間", "分", "日", "円", "万円", "回", "kWh", "t", "点")

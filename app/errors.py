@@ -115,7 +115,8 @@ def error_response(exc: HTTPException):
         from .validation_messages import localise_messages
         fields = localise_messages(_flatten_webargs(data["messages"]))
     explicit = exc.description and exc.description != getattr(type(exc), "description", None)
-    message = exc.description if explicit and code != 500 else None
+    # 429's description is the limit ("5 per 1 minute"), not a sentence for people.
+    message = exc.description if explicit and code not in (429, 500) else None
     if message is not None:
         from .validation_messages import localise_message
         message = localise_message(message)

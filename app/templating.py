@@ -8,7 +8,8 @@ from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from .constants import CATEGORIES, ENVIRONMENT_LABELS, POPULATION_BAND_LABELS, SECURITY_LEVELS
+from .constants import (CATEGORIES, ENVIRONMENT_LABELS, KPI_UNIT_LABELS, KPI_UNIT_SUGGESTIONS, POPULATION_BAND_LABELS, PREFECTURE_LABELS,
+                        SECURITY_LEVELS)
 from .policies import can
 from .validation_messages import error_list
 
@@ -43,14 +44,34 @@ def localized_name(obj) -> str:
     return name(locale) if callable(name) else str(obj)
 
 
+def prefecture(code: str | None) -> str:
+    """A prefecture (or 「全国」) in the page's language; unknown values are shown as stored."""
+    if not code:
+        return ""
+    return str(PREFECTURE_LABELS.get(code, code))
+
+
+def org_prefecture(org) -> str:
+    """The organisation's prefecture, or "" when its name in this language already says it
+    ("Matsumoto City, Nagano" needs no "(Nagano)")."""
+    label = prefecture(getattr(org, "prefecture", None))
+    return "" if not label or label in localized_name(org) else label
+
+
+def kpi_unit(unit: str | None) -> str:
+    return str(KPI_UNIT_LABELS.get(unit, unit)) if unit else ""
+
+
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters.update(nl2p=nl2p, yen=yen, when=when, lname=localized_name, errlist=error_list)
+    app.jinja_env.filters.update(nl2p=nl2p, yen=yen, when=when, lname=localized_name, errlist=error_list,
+                               pref=prefecture, org_pref=org_prefecture, unit=kpi_unit)
     app.jinja_env.add_extension("jinja2.ext.do")
     # Globals (not context) so that imported macros see them too.
     app.jinja_env.globals.update(
         can=lambda action, obj=None: can(current_user, action, obj),
         CATEGORIES=CATEGORIES, ENVIRONMENT_LABELS=ENVIRONMENT_LABELS, SECURITY_LEVELS=SECURITY_LEVELS,
-        POPULATION_BANDS=POPULATION_BAND_LABELS, url_with=_url_with, sections_for=_sections_for,
+        POPULATION_BANDS=POPULATION_BAND_LABELS, PREFECTURE_LABELS=PREFECTURE_LABELS,
+        KPI_UNIT_SUGGESTIONS=KPI_UNIT_SUGGESTIONS, url_with=_url_with, sections_for=_sections_for,
     )
 
     @app.context_processor

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from markupsafe import Markup, escape
+from ..templating import kpi_unit
 
 W, H = 560, 220
 PAD_L, PAD_R, PAD_T, PAD_B = 56, 16, 16, 34
@@ -34,10 +35,11 @@ def kpi_chart(kpi, start: date | None, end: date | None, title: str, labels: dic
     def y(v: float) -> float:
         return PAD_T + (hi - v) / (hi - lo) * plot_h
 
-    desc_parts = [f"{labels['baseline']}: {_fmt(kpi.baseline)} {kpi.unit}"]
+    unit = kpi_unit(kpi.unit)
+    desc_parts = [f"{labels['baseline']}: {_fmt(kpi.baseline)} {unit}"]
     if kpi.target is not None:
-        desc_parts.append(f"{labels['target']}: {_fmt(kpi.target)} {kpi.unit}")
-    desc_parts += [f"{d.isoformat()}: {_fmt(v)} {kpi.unit}" for d, v in points]
+        desc_parts.append(f"{labels['target']}: {_fmt(kpi.target)} {unit}")
+    desc_parts += [f"{d.isoformat()}: {_fmt(v)} {unit}" for d, v in points]
     out = [f'<svg class="kpi-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" '
            f'aria-labelledby="{chart_id}-t {chart_id}-d">',
            f'<title id="{chart_id}-t">{escape(title)}</title>',
@@ -61,7 +63,7 @@ def kpi_chart(kpi, start: date | None, end: date | None, title: str, labels: dic
         out.append(f'<polyline class="actual" points="{coords}"/>')
         for d, v in points:
             out.append(f'<circle class="point" cx="{x(d):.1f}" cy="{y(v):.1f}" r="4">'
-                       f'<title>{d.isoformat()}: {escape(_fmt(v))} {escape(kpi.unit)}</title></circle>')
+                       f'<title>{d.isoformat()}: {escape(_fmt(v))} {escape(unit)}</title></circle>')
     out.append("</svg>")
     return Markup("".join(out))
 

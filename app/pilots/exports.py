@@ -1,34 +1,13 @@
 """CSV exports (UTF-8 with BOM so that Excel opens Japanese text correctly)."""
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..csv_export import csv_response  # noqa: F401  (used by routes)
 from ..policies import can
 from .kpis import best_improvement, improvement
 from .ui import STATUS_LABELS
-
-
-def csv_response(rows: list[list], filename: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow(["" if v is None else _safe(v) for v in row])
-    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _safe(value):
-    """No formula injection: a cell starting with = + - @ is prefixed with a quote (numbers excepted)."""
-    if isinstance(value, (int, float)):
-        return value
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def library_rows(pilots) -> list[list]:

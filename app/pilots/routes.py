@@ -12,6 +12,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..forms import load_form
 from ..policies import authorize, can
+from ..templating import kpi_unit
 from . import contracts, exports, services
 from .charts import kpi_chart, lineage_svg
 from .kpis import best_improvement, cost_per_resident, kpi_improvement, residents, target_consistent
@@ -66,7 +67,7 @@ def library_csv():
 
 def _detail_context(pilot: Pilot) -> dict:
     labels = {"baseline": _("Baseline"), "target": _("Target")}
-    charts = {k.id: kpi_chart(k, pilot.start_date, pilot.end_date, f"{k.name} ({k.unit})", labels, f"kpi-{k.id}")
+    charts = {k.id: kpi_chart(k, pilot.start_date, pilot.end_date, f"{k.name} ({kpi_unit(k.unit)})", labels, f"kpi-{k.id}")
               for k in pilot.kpis}
     from ..attachments.services import attachments_of
     user = _user()

@@ -42,7 +42,7 @@ class SolutionInputSchema(StrictSchema):
     track_record = _list(fields.Nested(TrackRecordSchema), max_len=50)
     certifications = _list(fields.String(validate=validate.OneOf(CERTIFICATIONS)))
     languages = _list(fields.String(validate=validate.OneOf(LANGUAGES)))
-    regions_served = _list(fields.String(validate=validate.OneOf(REGIONS, error=_l("Choose prefectures or 全国."))),
+    regions_served = _list(fields.String(validate=validate.OneOf(REGIONS, error=_l("Choose prefectures or “Nationwide”."))),
                            max_len=48)
     language = fields.String(allow_none=True, validate=validate.OneOf(LANGUAGES))
 

@@ -42,6 +42,8 @@ CASES = [
     Case("POST", "/api/v1/notifications/read", "/api/v1/notifications/read", json={}, anonymous=401, default=200),
     Case("GET", "/audit", "/audit", anonymous=302, municipality_admin=200, co_owner=200, startup_admin=200,
          platform_admin=200, default=403),
+    Case("GET", "/audit.csv", "/audit.csv", anonymous=302, municipality_admin=200, co_owner=200, startup_admin=200,
+         platform_admin=200, default=403),
     Case("GET", "/api/v1/audit", "/api/v1/audit", anonymous=401, municipality_admin=200, co_owner=200,
          startup_admin=200, platform_admin=200, default=403),
     # Attachments: download needs the owner's view permission; a draft's file is invisible (404).
