@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from ..api import StrictSchema
+from ..contributions.schemas import OfferSchema, UniqueOffersMixin, co_development_field, offers_field
 from ..constants import CATEGORIES, ENVIRONMENTS, LANGUAGES, PREFECTURES
 from .models import VISIBILITIES
 
@@ -35,7 +36,7 @@ def _yen():
                           validate=validate.Range(min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
 
 
-class ChallengeInputSchema(StrictSchema):
+class ChallengeInputSchema(UniqueOffersMixin, StrictSchema):
     """Create (all required fields) and PATCH (partial=True)."""
 
     owner_org_id = fields.Integer(allow_none=True, metadata={"description": "Organisation that publishes "
@@ -59,6 +60,8 @@ class ChallengeInputSchema(StrictSchema):
     security_level = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=3))
     budget_min_jpy = _yen()
     budget_max_jpy = _yen()
+    co_development = co_development_field()
+    offers = offers_field()
     application_deadline = TokyoDateTime(allow_none=True)
     pilot_start = fields.Date(allow_none=True)
     pilot_end = fields.Date(allow_none=True)
@@ -99,6 +102,8 @@ class ChallengeSchema(Schema):
     security_level = fields.Integer()
     budget_min_jpy = fields.Integer(allow_none=True)
     budget_max_jpy = fields.Integer(allow_none=True)
+    co_development = fields.Boolean()
+    offers = fields.List(fields.Nested(OfferSchema))
     application_deadline = fields.DateTime(allow_none=True)
     pilot_start = fields.Date(allow_none=True)
     pilot_end = fields.Date(allow_none=True)
@@ -127,6 +132,7 @@ class ChallengeQuerySchema(StrictSchema):
     environment = fields.String(validate=validate.OneOf(ENVIRONMENTS))
     budget_min = fields.Integer(validate=validate.Range(min=0, max=MAX_YEN))
     budget_max = fields.Integer(validate=validate.Range(min=0, max=MAX_YEN))
+    co_development = fields.Boolean(metadata={"description": "Only zero-budget co-development challenges."})
     status = fields.String(load_default="published", validate=validate.OneOf(STATUS_FILTERS))
     deadline_before = fields.Date()
     open_only = fields.Boolean(load_default=False)
