@@ -13,7 +13,7 @@ from .config import CONFIGS, ProductionConfig
 # which registers its models, policies, blueprints, CLI commands, sockets and periodic jobs.
 DOMAINS = (
     "accounts", "audit", "notifications", "attachments", "challenges", "solutions", "applications",
-    "contributions", "reviews", "matchmaking", "events", "pilots", "procurement", "specifications", "web",
+    "contributions", "reviews", "matchmaking", "events", "pilots", "procurement", "specifications", "notes", "web",
 )
 
 
