@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from ..api import StrictSchema
+from ..challenges.schemas import OrgRefSchema
 from ..constants import LANGUAGES
 from .models import VISIBILITIES
 
@@ -44,13 +45,6 @@ class NoteQuerySchema(StrictSchema):
     challenge_id = fields.Integer()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
-class OrgRefSchema(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    name_ja = fields.String()
-    name_en = fields.String(allow_none=True)
 
 
 class NoteSchema(Schema):

@@ -90,9 +90,7 @@ def detail(spec_id):
 @bp.route("/specifications/<int:spec_id>/print")
 @login_required
 def print_view(spec_id):
-    spec = services.get_spec(spec_id)
-    authorize("specification.view", spec)
-    version = spec.version(request.args.get("v", type=int) or 0) or spec.current
+    spec, version = _readable_version(spec_id)
     return render_template("specifications/print.html", spec=spec, version=version)
 
 
@@ -171,12 +169,17 @@ def start_round(spec_id):
                    done)
 
 
+def _readable_version(spec_id):
+    """The specification and the version asked for with ?v= (default: the current one)."""
+    spec = services.get_spec(spec_id)
+    authorize("specification.view", spec)
+    return spec, spec.version(request.args.get("v", type=int) or 0) or spec.current
+
+
 @bp.route("/specifications/<int:spec_id>/requirements.csv")
 @login_required
 def requirements_download_csv(spec_id):
-    spec = services.get_spec(spec_id)
-    authorize("specification.view", spec)
-    version = spec.version(request.args.get("v", type=int) or 0) or spec.current
+    spec, version = _readable_version(spec_id)
     return Response(requirements_csv(spec, version), mimetype="text/csv; charset=utf-8", headers={
         "Content-Disposition": f"attachment; filename=specification-{spec.id}-v{version.number}.csv"})
 
@@ -184,9 +187,7 @@ def requirements_download_csv(spec_id):
 @bp.route("/specifications/<int:spec_id>/requirements.json")
 @login_required
 def requirements_download_json(spec_id):
-    spec = services.get_spec(spec_id)
-    authorize("specification.view", spec)
-    version = spec.version(request.args.get("v", type=int) or 0) or spec.current
+    spec, version = _readable_version(spec_id)
     response = jsonify(requirements_json(spec, version))
     response.headers["Content-Disposition"] = f"attachment; filename=specification-{spec.id}-v{version.number}.json"
     return response

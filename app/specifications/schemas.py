@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..api import StrictSchema
+from ..challenges.schemas import OrgRefSchema
 from ..constants import ENVIRONMENTS
 from ..procurement.constants import FEATURE_MAX_LENGTH, FEATURES_MAX, SERVICE_TYPES
 
@@ -116,13 +117,6 @@ class SpecQuerySchema(StrictSchema):
 class DiffQuerySchema(StrictSchema):
     from_version = fields.Integer(data_key="from", load_default=None, validate=validate.Range(min=1))
     to_version = fields.Integer(data_key="to", load_default=None, validate=validate.Range(min=1))
-
-
-class OrgRefSchema(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    name_ja = fields.String()
-    name_en = fields.String(allow_none=True)
 
 
 class SeatBandOutSchema(Schema):
