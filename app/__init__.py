@@ -13,7 +13,8 @@ from .config import CONFIGS, ProductionConfig
 # which registers its models, policies, blueprints, CLI commands, sockets and periodic jobs.
 DOMAINS = (
     "accounts", "audit", "notifications", "attachments", "challenges", "solutions", "applications",
-    "reviews", "matchmaking", "events", "pilots", "procurement", "opendata", "web",
+    "contributions", "reviews", "matchmaking", "events", "pilots", "procurement", "specifications", "notes",
+    "opendata", "web",
 )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin, UTCDateTime, utcnow
@@ -29,6 +29,9 @@ class Application(TimestampMixin, db.Model):
     implementation_plan: Mapped[str] = mapped_column(Text, default="")
     schedule: Mapped[str] = mapped_column(Text, default="")
     cost_estimate_jpy: Mapped[int | None] = mapped_column(BigInteger)
+    # What the startup brings besides the estimate (app/contributions).
+    free_pilot_months: Mapped[int | None] = mapped_column(Integer)
+    in_kind: Mapped[str] = mapped_column(Text, default="")
     expected_effect: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

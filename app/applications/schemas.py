@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from werkzeug.datastructures import MultiDict
 
 from ..api import Integer, StrictSchema
+from ..contributions.schemas import free_pilot_months_field, in_kind_field
 from ..errors import InvalidInput
 from ..forms import form_to_dict
 from .models import APPLICATION_STATUSES
@@ -52,6 +53,8 @@ class ApplicationInputSchema(StrictSchema):
     cost_estimate_jpy = Integer(allow_none=True, validate=validate.Range(
         min=0, max=10**12, error=_l("Enter an amount between 0 and 1,000,000,000,000 yen.")))
     expected_effect = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
+    free_pilot_months = free_pilot_months_field("the startup")
+    in_kind = in_kind_field()
     partners = fields.List(PartnerRef(), validate=validate.Length(max=20), metadata={
         "description": "Consortium partners: objects {org_id or slug, role} (a bare slug or id string "
                        "is accepted too). The list replaces the current partners."})
@@ -114,6 +117,8 @@ class ApplicationSchema(Schema):
     implementation_plan = fields.String()
     schedule = fields.String()
     cost_estimate_jpy = Integer(allow_none=True)
+    free_pilot_months = Integer(allow_none=True)
+    in_kind = fields.String()
     expected_effect = fields.String()
     status = fields.String(metadata={"enum": list(APPLICATION_STATUSES)})
     submitted_at = fields.DateTime(allow_none=True)

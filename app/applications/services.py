@@ -16,7 +16,9 @@ from ..notifications.services import message_kind, notify_org
 from ..solutions.models import Solution
 from .models import DECIDED, Application, ApplicationPartner, ApplicationStatusChange
 
-EDITABLE = ("proposal", "implementation_plan", "schedule", "cost_estimate_jpy", "expected_effect")
+EDITABLE = ("proposal", "implementation_plan", "schedule", "cost_estimate_jpy", "expected_effect",
+            "free_pilot_months", "in_kind")
+NULLABLE = ("cost_estimate_jpy", "free_pilot_months")
 REQUIRED_TO_SUBMIT = ("solution_id", "proposal", "implementation_plan", "schedule", "cost_estimate_jpy",
                       "expected_effect")
 # Owner-side transitions (policy application.decide); the applicant submits, recalls and withdraws.
@@ -172,7 +174,7 @@ def update_application(application: Application, user, data: dict) -> Applicatio
     partners = _resolve_partners(data["partners"], application.applicant_org_id) if "partners" in data else None
     for key in EDITABLE:
         if key in data:
-            setattr(application, key, data[key] if data[key] is not None or key == "cost_estimate_jpy" else "")
+            setattr(application, key, data[key] if data[key] is not None or key in NULLABLE else "")
     if partners is not None:
         _set_partners(application, partners)
     db.session.flush()

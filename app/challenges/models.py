@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+                        event, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import SearchGrams, TimestampMixin, UTCDateTime
@@ -47,6 +48,11 @@ class Challenge(EnvironmentsMixin, TimestampMixin, db.Model):
     security_level: Mapped[int] = mapped_column(Integer, default=2)
     budget_min_jpy: Mapped[int | None] = mapped_column(BigInteger)
     budget_max_jpy: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # What the city brings besides money (app/contributions): "no budget: co-development" and offers
+    # [{"kind", "description"}] (test field, data, staff time, residents, office space, reference letter).
+    co_development: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
+                                                 index=True)
+    offers: Mapped[list] = mapped_column(JSON, default=list)
     application_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     pilot_start: Mapped[date | None] = mapped_column(Date)
     pilot_end: Mapped[date | None] = mapped_column(Date)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import defer
 from ..api import paginate
 from ..attachments.services import attachments_of
 from ..constants import PREFECTURES
+from ..contributions.forms import load_challenge_form, offer_form_values
 from ..db import commit, get_or_404
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
@@ -66,6 +67,7 @@ def form_values(challenge: Challenge) -> dict:
     values = services.values_of(challenge)
     values["kpis"] = "\n".join(challenge.kpis or [])
     values["tags"] = ", ".join(challenge.tags or [])
+    values.update(offer_form_values(challenge.offers))
     deadline = challenge.application_deadline
     values["application_deadline"] = deadline.astimezone(TOKYO).strftime("%Y-%m-%dT%H:%M") if deadline else ""
     return values
@@ -86,7 +88,7 @@ def new():
     if request.method == "GET":
         return _form({"security_level": 2, "visibility": "public", "language": "ja", "environments": []}, {})
     try:
-        data = load_form(ChallengeInputSchema(), request.form)
+        data = load_challenge_form(ChallengeInputSchema(), request.form)
         challenge = services.create(current_user, data)
     except InvalidInput as exc:
         db.session.rollback()
@@ -104,7 +106,7 @@ def edit(challenge_id):
     if request.method == "GET":
         return _form(form_values(challenge), {}, challenge)
     try:
-        data = load_form(ChallengeInputSchema(), request.form)
+        data = load_challenge_form(ChallengeInputSchema(), request.form)
         services.update(challenge, data)
     except InvalidInput as exc:
         db.session.rollback()

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, post_load, validate
 
 from ..api import Integer, StrictSchema
+from ..contributions.schemas import OfferSchema, UniqueOffersMixin, co_development_field, offers_field
 from ..constants import CATEGORIES, ENVIRONMENTS, LANGUAGES, PREFECTURES
 from .models import VISIBILITIES
 
@@ -35,7 +36,7 @@ def _yen():
                           validate=validate.Range(min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
 
 
-class ChallengeInputSchema(StrictSchema):
+class ChallengeInputSchema(UniqueOffersMixin, StrictSchema):
     """Create (all required fields) and PATCH (partial=True)."""
 
     owner_org_id = Integer(allow_none=True, metadata={"description": "Organisation that publishes "
@@ -59,6 +60,8 @@ class ChallengeInputSchema(StrictSchema):
     security_level = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=3))
     budget_min_jpy = _yen()
     budget_max_jpy = _yen()
+    co_development = co_development_field()
+    offers = offers_field()
     application_deadline = TokyoDateTime(allow_none=True)
     pilot_start = fields.Date(allow_none=True)
     pilot_end = fields.Date(allow_none=True)
@@ -99,6 +102,8 @@ class ChallengeSchema(Schema):
     security_level = Integer()
     budget_min_jpy = Integer(allow_none=True)
     budget_max_jpy = Integer(allow_none=True)
+    co_development = fields.Boolean()
+    offers = fields.List(fields.Nested(OfferSchema))
     application_deadline = fields.DateTime(allow_none=True)
     pilot_start = fields.Date(allow_none=True)
     pilot_end = fields.Date(allow_none=True)
@@ -130,6 +135,7 @@ class ChallengeQuerySchema(StrictSchema):
     status = fields.String(validate=validate.OneOf(STATUS_FILTERS),
                            metadata={"description": "default: published; with q, any (published, closed "
                                                     "and awarded: the site search's set)"})
+    co_development = fields.Boolean(metadata={"description": "Only zero-budget co-development challenges."})
     deadline_before = fields.Date()
     open_only = fields.Boolean(load_default=False)
     org_id = Integer()

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.models import Organization
+from ..contributions.rules import budget_fields_set_on_co_development
 from ..db import utcnow
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
@@ -15,7 +16,8 @@ from .models import Challenge, ChallengeCoOwner
 TEXT_FIELDS = ("summary", "background", "current_workflow", "desired_outcome")
 EDITABLE_STATUSES = ("draft", "published")
 DEFAULTS = {"summary": "", "background": "", "current_workflow": "", "desired_outcome": "", "kpis": [],
-            "tags": [], "security_level": 2, "visibility": "public", "language": "ja"}
+            "tags": [], "security_level": 2, "visibility": "public", "language": "ja", "co_development": False,
+            "offers": []}
 PUBLISH_REQUIRED = ("title", "summary", "background", "desired_outcome", "category", "application_deadline")
 
 # action -> (allowed from, to)
@@ -38,7 +40,8 @@ def owner_orgs_of(user) -> list[Organization]:
 
 def values_of(challenge: Challenge) -> dict:
     keys = ("title", *TEXT_FIELDS, "kpis", "category", "tags", "security_level", "budget_min_jpy",
-            "budget_max_jpy", "application_deadline", "pilot_start", "pilot_end", "visibility", "language")
+            "budget_max_jpy", "co_development", "offers", "application_deadline", "pilot_start", "pilot_end",
+            "visibility", "language")
     data = {k: getattr(challenge, k) for k in keys}
     data["environments"] = challenge.environments
     return data
@@ -49,6 +52,8 @@ def _check_consistency(data: dict) -> None:
     low, high = data.get("budget_min_jpy"), data.get("budget_max_jpy")
     if low is not None and high is not None and low > high:
         errors["budget_max_jpy"] = [_l("The maximum budget must not be below the minimum.")]
+    for key in budget_fields_set_on_co_development(data):
+        errors[key] = [_l("A co-development challenge has no budget: leave it empty or 0 yen.")]
     start, end = data.get("pilot_start"), data.get("pilot_end")
     if start and end and start > end:
         errors["pilot_end"] = [_l("The pilot must end on or after its start.")]
@@ -62,6 +67,8 @@ def _clean(data: dict) -> dict:
 
 
 def _apply(challenge: Challenge, data: dict) -> None:
+    if data.get("co_development"):
+        data = {**data, "budget_min_jpy": 0, "budget_max_jpy": 0}   # "no budget" is 0 yen, searchable as such
     for key, value in data.items():
         setattr(challenge, key, value)
 

@@ -21,6 +21,7 @@ from sqlalchemy import or_, select
 
 from ..db import id_in, utcnow
 from ..extensions import db
+from ..contributions.documents import contribution_meta
 from .engine import Document
 
 
@@ -94,7 +95,8 @@ def challenge_document(challenge) -> Document:
         prefecture=challenge.owner.prefecture if challenge.owner else None,
         meta={"status": challenge.status, "visibility": challenge.visibility,
               "owner_org_id": challenge.owner_org_id,
-              "deadline": challenge.application_deadline.isoformat() if challenge.application_deadline else None},
+              "deadline": challenge.application_deadline.isoformat() if challenge.application_deadline else None,
+              **contribution_meta(challenge)},
     )
 
 
@@ -145,7 +147,7 @@ def solution_document(solution) -> Document:
         environments=solution.environments, price_jpy_per_year=solution.price_jpy_per_year,
         prefectures_served=list(solution.regions_served or []),
         meta={"status": solution.status, "org_id": solution.org_id,
-              "certifications": list(solution.certifications or [])},
+              "certifications": list(solution.certifications or []), **contribution_meta(solution)},
     )
 
 

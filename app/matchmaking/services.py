@@ -161,6 +161,7 @@ def invited_org_ids(challenge) -> set[int]:
 # ------------------------------------------------------------------------- Dejima (出島)
 def application_document(application):
     """The proposal as a query: the application's text plus its solution profile."""
+    from ..contributions.documents import contribution_meta
     from .engine import Document
     base = documents.solution_document(application.solution) if application.solution else None
     text = "\n".join(p for p in (application.proposal, application.implementation_plan,
@@ -170,7 +171,8 @@ def application_document(application):
                     tags=base.tags if base else [], category=base.category if base else None,
                     environments=base.environments if base else [],
                     price_jpy_per_year=application.cost_estimate_jpy or (base.price_jpy_per_year if base else None),
-                    prefectures_served=base.prefectures_served if base else [])
+                    prefectures_served=base.prefectures_served if base else [],
+                    meta=contribution_meta(application) or (base.meta if base else {}))
 
 
 def referral_list(application, user, k: int = REFERRAL_TARGETS * 2) -> list[dict]:

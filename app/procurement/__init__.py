@@ -4,12 +4,16 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app, api):
-    from . import models, policies  # noqa: F401  (register models and rules)
+    from . import comparison_models, comparison_policies, models, policies  # noqa: F401  (models and rules)
     from .api import blp
+    from .comparison_api import blp as comparison_blp
+    from .comparison_routes import bp as comparison_bp
     from .routes import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(comparison_bp)
     api.register_blueprint(blp)
+    api.register_blueprint(comparison_blp)
     _register_messages()
     _register_pages()
     from .constants import SERVICE_TYPES, STATUS_LABELS
@@ -44,3 +48,4 @@ def _register_pages():
     register_org_section("procurement/org_section.html", panels.org_section, order=60)
     register_section("challenge", "procurement/challenge_section.html", panels.challenge_section, order=70)
     register_search("procurement", _l("Joint procurement"), panels.search, order=60)
+    register_section("solution", "procurement/solution_comparisons.html", panels.solution_comparisons, order=60)

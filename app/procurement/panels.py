@@ -73,3 +73,13 @@ def challenge_section(challenge, user):
     if rnd is None:
         return None
     return {"round": rnd}
+
+
+def solution_comparisons(solution, user):
+    """On a solution page, for municipalities and coordinators: the comparisons it appears in (the rounds
+    whose comparison they see whole)."""
+    if user is None or not (user.is_platform_admin or user.org_ids(kind="municipality") or user.org_ids(kind="coordinator")):
+        return None
+    from .comparison_services import comparisons_of_solution
+    items = comparisons_of_solution(solution, user)
+    return {"comparisons": items} if items else None

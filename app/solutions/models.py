@@ -35,6 +35,8 @@ class Solution(EnvironmentsMixin, TimestampMixin, db.Model):
     tags: Mapped[list] = mapped_column(JSON, default=list)
     security_level: Mapped[int] = mapped_column(Integer, default=2)
     price_jpy_per_year: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # A free pilot period offered to any municipality (app/contributions): fits a zero-budget challenge.
+    free_pilot_months: Mapped[int | None] = mapped_column(Integer)
     track_record: Mapped[list] = mapped_column(JSON, default=list)      # [{"municipality", "outcome"}]
     certifications: Mapped[list] = mapped_column(JSON, default=list)
     languages: Mapped[list] = mapped_column(JSON, default=list)

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from ..api import Integer, StrictSchema
+from ..contributions.schemas import free_pilot_months_field
 from ..constants import CATEGORIES, ENVIRONMENTS, LANGUAGES, NATIONWIDE, PREFECTURES
 from .models import CERTIFICATIONS, SOLUTION_STATUSES
 
@@ -39,6 +40,7 @@ class SolutionInputSchema(StrictSchema):
     security_level = Integer(allow_none=True, validate=validate.Range(min=1, max=3))
     price_jpy_per_year = Integer(allow_none=True, validate=validate.Range(
         min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
+    free_pilot_months = free_pilot_months_field("the startup")
     track_record = _list(fields.Nested(TrackRecordSchema), max_len=50)
     certifications = _list(fields.String(validate=validate.OneOf(CERTIFICATIONS)))
     languages = _list(fields.String(validate=validate.OneOf(LANGUAGES)))
@@ -73,6 +75,7 @@ class SolutionSchema(Schema):
     environments = fields.List(fields.String())
     security_level = Integer()
     price_jpy_per_year = Integer(allow_none=True)
+    free_pilot_months = Integer(allow_none=True)
     track_record = fields.List(fields.Nested(TrackRecordOutSchema))
     certifications = fields.List(fields.String())
     languages = fields.List(fields.String())

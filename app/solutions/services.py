@@ -31,7 +31,7 @@ def _clean(data: dict) -> dict:
 
 def values_of(solution: Solution) -> dict:
     keys = ("title", "summary", "features", "category", "tags", "security_level", "price_jpy_per_year",
-            "track_record", "certifications", "languages", "regions_served", "language")
+            "free_pilot_months", "track_record", "certifications", "languages", "regions_served", "language")
     data = {k: getattr(solution, k) for k in keys}
     data["environments"] = solution.environments
     return data

@@ -46,11 +46,21 @@ def environment_fit(a: Document, b: Document) -> bool | None:
     return bool(set(a.environments) & set(b.environments))
 
 
+def free_pilot_covers(buyer: Document, seller: Document) -> bool:
+    """A zero-budget co-development buyer (meta co_development, pilot_months) and a seller whose free
+    pilot (meta free_pilot_months) lasts at least as long as the pilot: not over budget (app/contributions)."""
+    if not buyer.meta.get("co_development"):
+        return False
+    months, needed = seller.meta.get("free_pilot_months") or 0, buyer.meta.get("pilot_months")
+    return months > 0 and (needed is None or months >= needed)
+
+
 def budget_fit(a: Document, b: Document) -> bool | None:
-    """price_jpy_per_year of the seller <= budget_max_jpy of the buyer (either direction)."""
+    """price_jpy_per_year of the seller <= budget_max_jpy of the buyer (either direction), or a free
+    pilot that covers a co-development buyer's pilot."""
     for buyer, seller in ((a, b), (b, a)):
         if buyer.budget_max_jpy is not None and seller.price_jpy_per_year is not None:
-            return seller.price_jpy_per_year <= buyer.budget_max_jpy
+            return seller.price_jpy_per_year <= buyer.budget_max_jpy or free_pilot_covers(buyer, seller)
     return None
 
 
@@ -96,9 +106,9 @@ def fitter(query: Document | None):
     def _fit(c: Document) -> dict[str, bool | None]:
         env = bool(q_env.intersection(c.environments)) if (q_env and c.environments) else None
         if q_budget is not None and c.price_jpy_per_year is not None:
-            budget = c.price_jpy_per_year <= q_budget
+            budget = c.price_jpy_per_year <= q_budget or free_pilot_covers(query, c)
         elif c.budget_max_jpy is not None and q_price is not None:
-            budget = q_price <= c.budget_max_jpy
+            budget = q_price <= c.budget_max_jpy or free_pilot_covers(c, query)
         else:
             budget = None
         if q_pref and c.prefectures_served:
