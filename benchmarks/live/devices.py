@@ -50,6 +50,16 @@ async def _at(when: float) -> None:
     await asyncio.sleep(max(0.0, when - time.monotonic()))
 
 
+async def _until(devices, done, deadline: float) -> None:
+    """Wait until done(d) for every device (each checked until it is; the times measured are those
+    recorded when the frames arrived, so this polling only costs the load generator's CPU)."""
+    pending = list(devices)
+    while pending and time.monotonic() < deadline:
+        pending = [d for d in pending if not done(d)]
+        if pending:
+            await asyncio.sleep(0.05)
+
+
 def _live(devices):
     return [d for d in devices if d.sock is not None and d.sock.connected]
 
@@ -78,8 +88,7 @@ async def shown(devices, command, data) -> dict:
     """Wait until every live device shows the round in `status`; the first time each did."""
     key, deadline = (command["round_id"], command["status"]), time.monotonic() + command["timeout"]
     live = _live(devices)
-    while time.monotonic() < deadline and not all(key in d.shown for d in live):
-        await asyncio.sleep(0.01)
+    await _until(live, lambda d: key in d.shown, deadline)
     return {"times": [d.shown.get(key) for d in live], "fetches": sum(d.fetches for d in devices),
             "state_errors": sum(len(d.errors) for d in devices), "error_samples": [e for d in devices for e in d.errors][:3]}
 
@@ -88,8 +97,7 @@ async def final(devices, command, data) -> dict:
     """Wait until every live device holds a tally of the round with `total` ballots."""
     rid, total, deadline = command["round_id"], command["total"], time.monotonic() + command["timeout"]
     live = _live(devices)
-    while time.monotonic() < deadline and not all(d.final_tally(rid, total) for d in live):
-        await asyncio.sleep(0.01)
+    await _until(live, lambda d: d.final_tally(rid, total), deadline)
     hits = [d.final_tally(rid, total) for d in live]
     return {"times": [h[0] for h in hits if h], "missing": sum(h is None for h in hits),
             "totals": sorted({d.last_total(rid) for d in live}, key=lambda x: (x is None, x)),
@@ -162,4 +170,9 @@ async def path(devices, command, data) -> dict:
             "latencies": latencies}
 
 
-COMMANDS = {"join": go_live, "open": go_live, "shown": shown, "final": final, "vote": vote, "path": path}
+async def counters(devices, command, data) -> dict:
+    """Nothing but the process's HTTP counters (added to every answer)."""
+    return {}
+
+
+COMMANDS = {"counters": counters, "join": go_live, "open": go_live, "shown": shown, "final": final, "vote": vote, "path": path}

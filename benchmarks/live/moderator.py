@@ -1,6 +1,6 @@
 """The organiser: logs in through the real login form once; the moderator page gives its CSRF
-token; rounds open and close as contest-moderator.js calls them (POST .../open|close, JSON body
-{}, X-CSRFToken). The same session cookie opens the presenter on every screen."""
+token; rounds open and close as contest-moderator.js calls them (POST .../open|close with
+Content-Type: application/json, Accept, X-CSRFToken and no body: its call() sends none). The same session cookie opens the presenter on every screen."""
 from __future__ import annotations
 
 import asyncio
@@ -40,7 +40,7 @@ class Moderator:
         """(sent at, answered at, round) of POST .../rounds/<id>/<open|close>."""
         sent = time.monotonic()
         answer = await self.http.post_json(self.port, f"/api/v1/contests/{self.contest_id}/rounds/{round_id}/{action}",
-                                           {}, self.csrf)
+                                           None, self.csrf)
         if answer.status != 200:
             raise RuntimeError(f"{action} round: {answer.status} {answer.text[:300]}")
         return sent, time.monotonic(), answer.json()

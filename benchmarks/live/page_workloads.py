@@ -48,6 +48,9 @@ class Fleet:
                 raise RuntimeError(f"load generator failed: {answers[-1]['crash']}")
         return answers
 
+    def pids(self) -> list[int]:
+        return [proc.pid for proc in self.procs]
+
     def stop(self):
         try:
             self.ask(self.pipes, {"cmd": "stop"}, 60)
@@ -81,7 +84,6 @@ def run(args, server_env: dict) -> dict:
         cookies = moderator.run(moderator.login)
         warm_up(ports, data)
         fleet = Fleet(args, ports, data, cookies)
-        everyone = fleet.pipes
         time.sleep(1.0)
         if args.screens:
             opened = fleet.ask(fleet.screen_pipes, {"cmd": "open", "start": time.monotonic() + 0.2,
@@ -91,12 +93,13 @@ def run(args, server_env: dict) -> dict:
             print(f"screens: {out['screens']}", flush=True)
 
         # 1. join storm
-        cpu0 = cpu_of(pids)
+        cpu0, gen0 = cpu_of(pids), cpu_of(fleet.pids())
         joined = fleet.ask(fleet.phone_pipes, {"cmd": "join", "start": time.monotonic() + 0.5,
                                                "window": args.join_window, "total": args.phones})
         out["join"] = {**_spread([d * 1000 for d in merged(joined, "durations")]), "errors": total(joined, "errors"),
                        "error_samples": merged(joined, "error_samples")[:5], "overloaded": total(joined, "overloaded"),
-                       "state_fetches": total(joined, "fetches"), "server_cpu_s": cpu_of(pids) - cpu0}
+                       "state_fetches": total(joined, "fetches"), "server_cpu_s": cpu_of(pids) - cpu0,
+                       "generator_cpu_s": cpu_of(fleet.pids()) - gen0}
         print(f"join storm: {out['join']}", flush=True)
         clients = out["join"]["n"] + out.get("screens", {}).get("n", 0)
 
@@ -114,8 +117,7 @@ def run(args, server_env: dict) -> dict:
         time.sleep(1.0)
         out["paths"] = paths(args, fleet, moderator, pids, data["paths_round"], clients)
         print(f"paths: {out['paths']}", flush=True)
-        out["overloaded_total"] = sum(a["overloaded"] for a in fleet.ask(everyone, {"cmd": "shown", "round_id": 0,
-                                                                                   "status": "-", "timeout": 0}))
+        out["overloaded_total"] = total(fleet.ask(fleet.pipes, {"cmd": "counters"}), "overloaded")
     finally:
         if fleet is not None:
             fleet.stop()
@@ -149,13 +151,13 @@ def round_opening(fleet, moderator, pids, round_id, clients) -> dict:
 
 
 def burst(args, fleet, moderator, pids, round_id) -> dict:
-    cpu0 = cpu_of(pids)
+    cpu0, gen0 = cpu_of(pids), cpu_of(fleet.pids())
     voted = fleet.ask(fleet.phone_pipes, {"cmd": "vote", "round_id": round_id, "start": time.monotonic() + 0.5,
                                           "window": args.burst_window, "total": args.phones,
                                           "duplicates": args.duplicates, "ack_timeout": args.ack_timeout})
     accepted, last_ack = total(voted, "accepted"), max(a["last_ack"] for a in voted)
     held = fleet.ask(fleet.pipes, {"cmd": "final", "round_id": round_id, "total": accepted, "timeout": 30})
-    cpu1 = cpu_of(pids)
+    cpu1, gen1 = cpu_of(pids), cpu_of(fleet.pids())
     screens = held[len(fleet.phone_pipes):]
     state = moderator.run(moderator.state)
     moderator.run(moderator.round_action, round_id, "close")
@@ -173,7 +175,8 @@ def burst(args, fleet, moderator, pids, round_id) -> dict:
             "missing_final": total(held, "missing"), "phone_totals": sorted({t for a in held[:len(fleet.phone_pipes)]
                                                                              for t in a["totals"]}, key=str),
             "screen_totals": sorted({t for a in screens for t in a["totals"]}, key=str),
-            "state_total": (state.get("tally") or {}).get("total"), "check": check, "server_cpu_s": cpu1 - cpu0}
+            "state_total": (state.get("tally") or {}).get("total"), "check": check, "server_cpu_s": cpu1 - cpu0,
+            "generator_cpu_s": gen1 - gen0}
 
 
 def paths(args, fleet, moderator, pids, round_id, clients) -> dict:

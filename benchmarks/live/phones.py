@@ -8,7 +8,7 @@ import asyncio
 import time
 
 from .page import OVERLOADED, LivePage
-from .web import form_csrf, load_assets, meta_csrf
+from .web import form_csrf, open_page
 
 
 class Phone(LivePage):
@@ -22,11 +22,7 @@ class Phone(LivePage):
                                            {"csrf_token": form_csrf(page.text), "display_name": f"phone {self.index}"})
         if posted.status != 302 or "contest_guest" not in self.http.cookies:
             raise RuntimeError(f"POST /join: {posted.status} {posted.text[:200]}")
-        vote_page = await self.http.get(self.port, posted.location_path() or f"/contests/{self.contest_id}/vote")
-        if vote_page.status != 200:
-            raise RuntimeError(f"GET vote page: {vote_page.status}")
-        self.csrf = meta_csrf(vote_page.text)
-        await load_assets(self.http, self.port, vote_page.text)
+        self.csrf = await open_page(self.http, self.port, posted.location_path() or f"/contests/{self.contest_id}/vote")
         await self.go_live(ws_url)
         return time.monotonic() - start
 

@@ -36,9 +36,14 @@ class SioClient:
         if not opened.startswith("0"):
             raise RuntimeError(f"no engine.io open packet: {opened[:80]}")
         await self.ws.send(f"40{NS},")
-        answer = await asyncio.wait_for(self.ws.recv(), timeout)       # 40/contests,{"sid":..}
-        if not answer.startswith(f"40{NS},"):
-            raise RuntimeError(f"namespace refused: {answer[:120]}")
+        while True:                                                    # 40/contests,{"sid":..}
+            answer = await asyncio.wait_for(self.ws.recv(), timeout)
+            if answer == "2":                                          # a ping before the answer (slow server)
+                await self.ws.send("3")
+                continue
+            if not answer.startswith(f"40{NS},"):
+                raise RuntimeError(f"namespace refused: {answer[:120]}")
+            break
         self.reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:

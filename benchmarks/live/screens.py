@@ -5,16 +5,12 @@ from __future__ import annotations
 import time
 
 from .page import LivePage
-from .web import load_assets, meta_csrf
+from .web import open_page
 
 
 class Screen(LivePage):
     async def open(self, ws_url: str) -> float:
         start = time.monotonic()
-        page = await self.http.get(self.port, f"/contests/{self.contest_id}/present")
-        if page.status != 200:
-            raise RuntimeError(f"GET present: {page.status}")
-        self.csrf = meta_csrf(page.text)
-        await load_assets(self.http, self.port, page.text)
+        self.csrf = await open_page(self.http, self.port, f"/contests/{self.contest_id}/present")
         await self.go_live(ws_url)
         return time.monotonic() - start

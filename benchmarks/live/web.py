@@ -77,10 +77,11 @@ class Http:
                                   {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"})
 
     async def post_json(self, port: int, path: str, data, csrf: str, extra: dict | None = None) -> Response:
-        """window.postJSON: Content-Type, X-CSRFToken from the page's meta tag, Accept, the cookies."""
+        """window.postJSON: Content-Type, X-CSRFToken from the page's meta tag, Accept, the cookies.
+        `data` None sends no body (contest-moderator.js's call() without a body)."""
         headers = {"Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json",
                    **(extra or {})}
-        return await self.request("POST", port, path, json.dumps(data).encode(), headers)
+        return await self.request("POST", port, path, b"" if data is None else json.dumps(data).encode(), headers)
 
     async def _once(self, method, port, path, body, headers) -> Response:
         head = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}", "Connection: keep-alive",
@@ -196,3 +197,13 @@ async def load_assets(http: Http, port: int, page: str) -> None:
         response = await http.get(port, path, accept="*/*")
         if response.status != 200:
             raise RuntimeError(f"GET {path}: {response.status}")
+
+
+async def open_page(http: Http, port: int, path: str) -> str:
+    """A first visit to a page: the HTML, then its stylesheets and scripts; returns its CSRF token."""
+    page = await http.get(port, path)
+    if page.status != 200:
+        raise RuntimeError(f"GET {path}: {page.status}")
+    csrf = meta_csrf(page.text)
+    await load_assets(http, port, page.text)
+    return csrf
