@@ -33,6 +33,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import signal
 import sys
 import time
 import uuid
@@ -71,8 +72,21 @@ def parse_args():
     return parser.parse_args()
 
 
+def stop_on_sigterm() -> None:
+    """`timeout` or a kill ends the run through its `finally` blocks: servers and load generators
+    stop with it (forked children just exit)."""
+    main_pid = os.getpid()
+
+    def on_term(*_args):
+        if os.getpid() != main_pid:
+            os._exit(143)
+        raise SystemExit(143)
+    signal.signal(signal.SIGTERM, on_term)
+
+
 def main() -> int:
     args = parse_args()
+    stop_on_sigterm()
     secret = os.environ.get("SECRET_KEY", "bench-secret-" + uuid.uuid4().hex)
     os.environ.update(DATABASE_URL=args.database_url, SECRET_KEY=secret, JOBS_INLINE="1")
     os.environ.pop("REDIS_URL", None)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 HOST = "127.0.0.1"
+READ_TIMEOUT = 120.0      # a request unanswered this long is an error (raised as TimeoutError)
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]*)"')
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]*)"')
 ASSETS = re.compile(r'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"')
@@ -97,7 +98,7 @@ class Http:
             try:
                 writer.write(raw)
                 await writer.drain()
-                response = await self._read(reader)
+                response = await asyncio.wait_for(self._read(reader), READ_TIMEOUT)
             except (ConnectionError, asyncio.IncompleteReadError, OSError):
                 writer.close()
                 if reused and attempt == 0:       # the server closed the idle keep-alive connections
