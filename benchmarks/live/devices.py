@@ -43,6 +43,7 @@ async def _serve(conn, kind, indices, ports, data, cookies):
             answer = {"crash": f"{command['cmd']}: {exc!r}"}
         answer["overloaded"] = counters.overloaded
         answer["requests"] = counters.requests
+        answer["socket_retries"] = counters.socket_retries
         conn.send(answer)
 
 

@@ -15,6 +15,7 @@ from .web import Counters, Http
 
 FETCH_DELAY = 1.0     # the page's random delay before a fetch prompted by a `round` event
 OVERLOADED = ("overloaded", "unavailable", "service_unavailable")
+CONNECT_TIMEOUT, CONNECT_TRIES = 20.0, 3   # socket.io-client's `timeout`; then it reconnects
 
 
 class LivePage:
@@ -40,14 +41,21 @@ class LivePage:
         overloaded server (503 on the upgrade, or a join answered `overloaded`) is retried after
         its Retry-After plus a random jitter, and counted apart from errors."""
         from websockets.exceptions import InvalidStatus
-        for _attempt in range(attempts):
+        for attempt in range(attempts):
             self.sock = SioClient(ws_url, f"http://127.0.0.1:{self.port}", self.http.cookie_header(), self.on_event)
             try:
-                await self.sock.connect()
+                await self.sock.connect(CONNECT_TIMEOUT)
             except InvalidStatus as exc:
                 if exc.response.status_code != 503:
                     raise
                 await self._overloaded(exc.response.headers.get("Retry-After"))
+                continue
+            except TimeoutError:            # socket.io-client: connect_error, then it reconnects
+                self.http.counters.socket_retries += 1
+                if attempt >= CONNECT_TRIES - 1:
+                    raise
+                await self.sock.close()
+                await asyncio.sleep(1 + random.random())
                 continue
             _at, answer = await self.sock.call("join", {"contest_id": self.contest_id, "role": "viewer"})
             if answer.get("ok"):

@@ -98,6 +98,7 @@ def run(args, server_env: dict) -> dict:
                                                "window": args.join_window, "total": args.phones})
         out["join"] = {**_spread([d * 1000 for d in merged(joined, "durations")]), "errors": total(joined, "errors"),
                        "error_samples": merged(joined, "error_samples")[:5], "overloaded": total(joined, "overloaded"),
+                       "socket_retries": total(joined, "socket_retries"),
                        "state_fetches": total(joined, "fetches"), "server_cpu_s": cpu_of(pids) - cpu0,
                        "generator_cpu_s": cpu_of(fleet.pids()) - gen0}
         print(f"join storm: {out['join']}", flush=True)

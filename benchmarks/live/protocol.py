@@ -27,7 +27,7 @@ class SioClient:
     def connected(self) -> bool:
         return self.reader is not None and self.closed_at is None
 
-    async def connect(self, timeout: float = 20) -> None:
+    async def connect(self, timeout: float = 60) -> None:
         from websockets.asyncio.client import connect
         headers = {"Cookie": self.cookie} if self.cookie else {}
         self.ws = await connect(self.url, origin=self.origin, additional_headers=headers, max_size=2 ** 20,
@@ -36,7 +36,7 @@ class SioClient:
         if not opened.startswith("0"):
             raise RuntimeError(f"no engine.io open packet: {opened[:80]}")
         await self.ws.send(f"40{NS},")
-        deadline = time.monotonic() + timeout      # socket.io-client gives up too (its `timeout`)
+        deadline = time.monotonic() + timeout      # pings do not extend the wait for the answer
         while True:                                                    # 40/contests,{"sid":..}
             answer = await asyncio.wait_for(self.ws.recv(), max(0.001, deadline - time.monotonic()))
             if answer == "2":                                          # a ping before the answer (slow server)

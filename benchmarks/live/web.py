@@ -42,6 +42,7 @@ class Counters:
     requests: int = 0
     overloaded: int = 0          # 503 answers (each retried after Retry-After + jitter)
     reconnects: int = 0
+    socket_retries: int = 0      # socket connects that timed out and were tried again
 
 
 class Http:
