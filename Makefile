@@ -59,7 +59,8 @@ bench-matching: install
 	$(BIN)/python benchmarks/matching.py
 
 bench-voting: install services
-	$(BIN)/python benchmarks/live_voting.py
+	$(BIN)/python benchmarks/live_voting.py --processes 1
+	$(BIN)/python benchmarks/live_voting.py --processes 2
 
 clean:
 	rm -rf $(VENV) instance
