@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "share_0001"
-down_revision = "c0abed6eca8c"
+down_revision = "flows_0001"
 branch_labels = None
 depends_on = None
 

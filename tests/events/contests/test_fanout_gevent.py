@@ -140,8 +140,8 @@ def live(tmp_path_factory):
     if redis_url:
         env["REDIS_URL"] = redis_url
     setup = subprocess.run(
-        [sys.executable, "-c", "import json, sys; sys.path.insert(0, 'benchmarks'); import live_voting; "
-                               "print(json.dumps(live_voting.setup(12)))"],
+        [sys.executable, "-c", "import json; from benchmarks.live.world import setup_passes; "
+                               "print(json.dumps(setup_passes(12)))"],
         cwd=ROOT, env={**env, "APP_ENV": "development"}, capture_output=True, text=True, timeout=120)
     assert setup.returncode == 0, setup.stderr[-3000:]
     data = json.loads(setup.stdout.strip().splitlines()[-1])
