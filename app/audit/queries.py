@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
 from ..accounts.models import Organization, User
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 from ..extensions import db
 from .kinds import KINDS
 from .models import AuditEvent
@@ -17,10 +17,10 @@ JST = dt.timezone(dt.timedelta(hours=9))
 
 
 class AuditFilterSchema(StrictSchema):
-    actor_id = fields.Integer(validate=validate.Range(min=1))
-    org_id = fields.Integer(validate=validate.Range(min=1))
+    actor_id = Integer(validate=validate.Range(min=1))
+    org_id = Integer(validate=validate.Range(min=1))
     object_type = fields.String(validate=validate.OneOf(tuple(KINDS)))
-    object_id = fields.Integer(validate=validate.Range(min=1))
+    object_id = Integer(validate=validate.Range(min=1))
     since = fields.Date()    # JST calendar days, inclusive
     until = fields.Date()
 
@@ -31,8 +31,8 @@ class AuditFilterSchema(StrictSchema):
 
 
 class AuditQuerySchema(AuditFilterSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 def visible(user):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 from .constants import FREE_PILOT_MONTHS_MAX, OFFER_DESCRIPTION_MAX, OFFER_KINDS
 
 
@@ -37,7 +37,7 @@ def co_development_field():
 
 
 def free_pilot_months_field(who: str):
-    return fields.Integer(allow_none=True, strict=False, validate=validate.Range(
+    return Integer(allow_none=True, validate=validate.Range(
         min=0, max=FREE_PILOT_MONTHS_MAX, error=_l("Enter a number of months from 0 to 36.")),
         metadata={"description": f"Months of free pilot {who} offers (0 or empty: none)."})
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from ..api import paged, paginate
+from ..api import Blueprint, paged, paginate
 from ..db import commit, get_or_404
 from ..policies import authorize
 from . import services

@@ -5,18 +5,18 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 from ..challenges.schemas import OrgRefSchema
 from ..constants import LANGUAGES
 from .models import VISIBILITIES
 
 
 def _link(what: str):
-    return fields.Integer(allow_none=True, strict=False, metadata={"description": f"The {what} it is about."})
+    return Integer(allow_none=True, metadata={"description": f"The {what} it is about."})
 
 
 class NoteInputSchema(StrictSchema):
-    org_id = fields.Integer(allow_none=True, strict=False,
+    org_id = Integer(allow_none=True,
                             metadata={"description": "Writing organisation (defaults to yours)."})
     title = fields.String(required=True, validate=validate.Length(min=3, max=200),
                           error_messages={"required": _l("Enter a title.")})
@@ -39,26 +39,26 @@ class NotePatchSchema(NoteInputSchema):
 
 class NoteQuerySchema(StrictSchema):
     q = fields.String(validate=validate.Length(max=200))
-    pilot_id = fields.Integer()
-    round_id = fields.Integer()
-    specification_id = fields.Integer()
-    challenge_id = fields.Integer()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    pilot_id = Integer()
+    round_id = Integer()
+    specification_id = Integer()
+    challenge_id = Integer()
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class NoteSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     title = fields.String()
     body = fields.String()
     tags = fields.List(fields.String())
     visibility = fields.String()
     language = fields.String()
     organization = fields.Nested(OrgRefSchema)
-    pilot_id = fields.Integer(allow_none=True)
-    round_id = fields.Integer(allow_none=True)
-    specification_id = fields.Integer(allow_none=True)
-    challenge_id = fields.Integer(allow_none=True)
+    pilot_id = Integer(allow_none=True)
+    round_id = Integer(allow_none=True)
+    specification_id = Integer(allow_none=True)
+    challenge_id = Integer(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     url = fields.Method("get_url")

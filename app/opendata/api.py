@@ -1,6 +1,7 @@
 """The open data sets through the API (the same documents as the /open-data downloads)."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
+
+from ..api import Blueprint, Integer
 
 from ..errors import NotFound
 from .datasets import DATASETS, SCHEMA_VERSION, licence
@@ -32,14 +33,14 @@ class DatasetInfoSchema(Schema):
 
 
 class DatasetIndexSchema(Schema):
-    schema_version = fields.Integer()
+    schema_version = Integer()
     licence = fields.Nested(LicenceSchema)
     datasets = fields.List(fields.Nested(DatasetInfoSchema))
 
 
 class DatasetDocumentSchema(Schema):
     dataset = fields.String()
-    schema_version = fields.Integer()
+    schema_version = Integer()
     licence = fields.Nested(LicenceSchema)
     generated_at = fields.String()
     fields_ = fields.List(fields.Nested(FieldSchema), data_key="fields", attribute="fields")

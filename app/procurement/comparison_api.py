@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint
+
+from ..api import Blueprint
 
 from ..db import commit
 from . import comparison_services as comparison

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 from .comparison_models import RESULTS
 from .constants import FEATURE_MAX_LENGTH
 from .schemas import OrgRefSchema
@@ -20,9 +20,9 @@ class CellInputSchema(StrictSchema):
 
 
 class RowInputSchema(StrictSchema):
-    solution_id = fields.Integer(required=True, strict=False,
+    solution_id = Integer(required=True,
                                  error_messages={"required": _l("Choose the vendor's solution.")})
-    quoted_price_jpy = fields.Integer(load_default=None, allow_none=True, strict=False, validate=validate.Range(
+    quoted_price_jpy = Integer(load_default=None, allow_none=True, validate=validate.Range(
         min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
     demo_date = fields.Date(load_default=None, allow_none=True)
     note = fields.String(load_default="", allow_none=True, validate=validate.Length(max=5000))
@@ -44,14 +44,14 @@ class CellSchema(Schema):
 
 
 class SolutionRefSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     title = fields.String()
 
 
 class RowSchema(Schema):
     solution = fields.Nested(SolutionRefSchema)
     vendor = fields.Nested(OrgRefSchema)
-    quoted_price_jpy = fields.Integer(allow_none=True)
+    quoted_price_jpy = Integer(allow_none=True)
     demo_date = fields.Date(allow_none=True)
     note = fields.String()
     cells = fields.List(fields.Nested(CellSchema))
@@ -64,7 +64,7 @@ class RequirementSchema(Schema):
 
 
 class ComparisonSchema(Schema):
-    round_id = fields.Integer()
+    round_id = Integer()
     whole = fields.Boolean(metadata={"description": "False for a vendor, who sees only its own rows."})
     requirements = fields.List(fields.Nested(RequirementSchema))
     rows = fields.List(fields.Nested(RowSchema))

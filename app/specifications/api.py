@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from ..api import paged, paginate
+from ..api import Blueprint, paged, paginate
 from ..challenges.schemas import ChallengeSchema
 from ..db import commit
 from ..policies import authorize

@@ -7,7 +7,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..api import StrictSchema
+from ..api import Integer, StrictSchema
 from ..challenges.schemas import OrgRefSchema
 from ..constants import ENVIRONMENTS
 from ..procurement.constants import FEATURE_MAX_LENGTH, FEATURES_MAX, SERVICE_TYPES
@@ -19,8 +19,8 @@ _BAND_TEXT = re.compile(r"^\s*(\d+)\s*[-–〜~]\s*(\d*)\s*$")
 
 
 class SeatBandSchema(StrictSchema):
-    min_seats = fields.Integer(required=True, validate=validate.Range(min=1, max=SEATS_MAX))
-    max_seats = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=SEATS_MAX))
+    min_seats = Integer(required=True, validate=validate.Range(min=1, max=SEATS_MAX))
+    max_seats = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=SEATS_MAX))
 
     @validates_schema
     def _ordered(self, data, **_kw):
@@ -58,7 +58,7 @@ def _features():
 
 
 def _yen():
-    return fields.Integer(load_default=None, allow_none=True, strict=False, validate=validate.Range(
+    return Integer(load_default=None, allow_none=True, validate=validate.Range(
         min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
 
 
@@ -70,7 +70,7 @@ class VersionInputSchema(StrictSchema):
     environments = fields.List(fields.String(validate=validate.OneOf(ENVIRONMENTS)), required=True,
                                validate=validate.Length(min=1, error=_l("Choose at least one network environment.")),
                                error_messages={"required": _l("Choose at least one network environment.")})
-    security_level = fields.Integer(load_default=2, validate=validate.Range(min=1, max=3))
+    security_level = Integer(load_default=2, validate=validate.Range(min=1, max=3))
     seat_bands = SeatBands(load_default=list, metadata={"description": "[{min_seats, max_seats|null}]"})
     price_min_jpy = _yen()
     price_max_jpy = _yen()
@@ -88,51 +88,51 @@ class VersionInputSchema(StrictSchema):
 
 
 class SpecificationCreateSchema(VersionInputSchema):
-    round_id = fields.Integer(required=True, strict=False, metadata={"description": "The round it comes from."},
+    round_id = Integer(required=True, metadata={"description": "The round it comes from."},
                               error_messages={"required": _l("Choose the procurement round.")})
     title = fields.String(required=True, validate=validate.Length(min=3, max=200),
                           error_messages={"required": _l("Enter a title.")})
 
 
 class AdoptSchema(StrictSchema):
-    org_id = fields.Integer(load_default=None, allow_none=True, strict=False,
+    org_id = Integer(load_default=None, allow_none=True,
                             metadata={"description": "The adopting municipality (if you administer several)."})
 
 
 class StartChallengeSchema(StrictSchema):
-    owner_org_id = fields.Integer(load_default=None, allow_none=True, strict=False)
+    owner_org_id = Integer(load_default=None, allow_none=True)
 
 
 class StartRoundSchema(StrictSchema):
-    coordinator_org_id = fields.Integer(load_default=None, allow_none=True, strict=False)
+    coordinator_org_id = Integer(load_default=None, allow_none=True)
 
 
 class SpecQuerySchema(StrictSchema):
     service_type = fields.String(validate=validate.OneOf(list(SERVICE_TYPES)))
     q = fields.String(validate=validate.Length(max=200))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class DiffQuerySchema(StrictSchema):
-    from_version = fields.Integer(data_key="from", load_default=None, validate=validate.Range(min=1))
-    to_version = fields.Integer(data_key="to", load_default=None, validate=validate.Range(min=1))
+    from_version = Integer(data_key="from", load_default=None, validate=validate.Range(min=1))
+    to_version = Integer(data_key="to", load_default=None, validate=validate.Range(min=1))
 
 
 class SeatBandOutSchema(Schema):
-    min_seats = fields.Integer()
-    max_seats = fields.Integer(allow_none=True)
+    min_seats = Integer()
+    max_seats = Integer(allow_none=True)
 
 
 class VersionSchema(Schema):
-    number = fields.Integer()
+    number = Integer()
     must_have = fields.List(fields.String())
     nice_to_have = fields.List(fields.String())
     environments = fields.List(fields.String())
-    security_level = fields.Integer()
+    security_level = Integer()
     seat_bands = fields.List(fields.Nested(SeatBandOutSchema))
-    price_min_jpy = fields.Integer(allow_none=True)
-    price_max_jpy = fields.Integer(allow_none=True)
+    price_min_jpy = Integer(allow_none=True)
+    price_max_jpy = Integer(allow_none=True)
     summary = fields.String()
     change_note = fields.String()
     published_at = fields.DateTime()
@@ -140,18 +140,18 @@ class VersionSchema(Schema):
 
 class UseSchema(Schema):
     kind = fields.String(metadata={"enum": ["adoption", "challenge", "round"]})
-    object_id = fields.Integer()
+    object_id = Integer()
     organization = fields.Nested(OrgRefSchema, allow_none=True)
-    version_number = fields.Integer()
+    version_number = Integer()
     created_at = fields.DateTime()
 
 
 class SpecificationSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     title = fields.String()
     service_type = fields.String()
     coordinator = fields.Nested(OrgRefSchema)
-    origin_round_id = fields.Integer(allow_none=True)
+    origin_round_id = Integer(allow_none=True)
     current = fields.Nested(VersionSchema, allow_none=True)
     versions = fields.List(fields.Nested(VersionSchema))
     adopted_by = fields.Method("get_adopted_by")
@@ -166,8 +166,8 @@ class SpecificationSchema(Schema):
 
 
 class DiffSchema(Schema):
-    from_version = fields.Integer(data_key="from")
-    to_version = fields.Integer(data_key="to")
+    from_version = Integer(data_key="from")
+    to_version = Integer(data_key="to")
     lists = fields.Dict()
     changed = fields.Dict()
     seat_bands = fields.Dict()

@@ -188,8 +188,8 @@ class ResultSchema(Schema):
 
 
 class ScoreSheetsSummarySchema(Schema):
-    done = fields.Integer(metadata={"description": "Score sheets the judges' part is based on (k)."})
-    expected = fields.Integer(metadata={"description": "Score sheets expected: judges × entries, recusals "
+    done = Integer(metadata={"description": "Score sheets the judges' part is based on (k)."})
+    expected = Integer(metadata={"description": "Score sheets expected: judges × entries, recusals "
                                                        "excepted (n)."})
     complete = fields.Boolean()
     confirmed_by = fields.String(allow_none=True, metadata={
@@ -212,16 +212,16 @@ class FinalizeSchema(StrictSchema):
 
 
 class MissingSheetSchema(Schema):
-    judge_id = fields.Integer()
+    judge_id = Integer()
     judge_name = fields.String()
-    entry_id = fields.Integer()
+    entry_id = Integer()
     entry_title = fields.String()
     state = fields.String(metadata={"enum": ["declare", "score"]})
 
 
 class ScoreSheetsSchema(Schema):
-    done = fields.Integer()
-    expected = fields.Integer()
+    done = Integer()
+    expected = Integer()
     missing = fields.List(fields.Nested(MissingSheetSchema))
 
 
