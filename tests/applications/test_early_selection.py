@@ -71,9 +71,13 @@ def test_the_page_warns_asks_to_confirm_and_the_ranking_shows_it(login, db):
     assert 'name="confirm_early"' in page and "締切" not in page.split('id="early-warning"')[1].split("</p>")[0]
     refused = owner.post(f"/applications/{application.id}/status", data={"status": "selected", "reason": REASON})
     assert refused.status_code == 409 and 'id="confirm_early-errors"' in refused.get_data(as_text=True)
+    assert "confirm_early:" not in refused.get_data(as_text=True)
     assert reload(application).status == "under_review"
     r = owner.post(f"/applications/{application.id}/status",
                    data={"status": "selected", "reason": REASON, "confirm_early": "1"})
     assert r.status_code == 302 and reload(application).early_decision == ["committee_open"]
+    detail = owner.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "早期採択（確認済み）" in detail
+    assert "早期採択" not in login(s.founder).get(f"/applications/{application.id}").get_data(as_text=True)
     ranking = owner.get(f"/challenges/{s.challenge.id}/ranking").get_data(as_text=True)
     assert "early-decision" in ranking and "審査委員会が採点を締め切っていません" in ranking

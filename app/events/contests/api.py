@@ -299,6 +299,10 @@ def results(contest_id):
         rows, final = services.stored_results(contest), True
     else:
         rows, final = services.compute_results(contest), False
+    return _results_body(contest, rows, final)
+
+
+def _results_body(contest: Contest, rows, final: bool) -> dict:
     return {"contest_id": contest.id, "formula": contest.formula, "final": final,
             "score_sheets": score_sheets.summary(contest), "results": rows}
 
@@ -319,8 +323,7 @@ def finalize(data, contest_id):
     contest = load_contest(contest_id, "contest.manage")
     rows = services.finalize(contest, current_user, data["confirm_incomplete_scores"])
     commit()
-    return {"contest_id": contest.id, "formula": contest.formula, "final": True,
-            "score_sheets": score_sheets.summary(contest), "results": rows}
+    return _results_body(contest, rows, True)
 
 
 @blp.route("/contests/<int:contest_id>/reveal", methods=["POST"])

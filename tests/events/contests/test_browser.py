@@ -133,6 +133,8 @@ def test_reveal_takes_the_big_screen_with_the_formula(live_server, db):
             expect(presenter.locator("#reveal-list tr")).to_have_count(3)
             expect(presenter.locator(".presenter-live")).to_be_hidden()
             expect(presenter.locator("#reveal .contest-formula")).to_contain_text("60%")
+            # what the judges' part rests on: this contest has no judges, finalised with the confirmation
+            expect(presenter.locator("#reveal-sheets")).to_contain_text("審査員の評価は 0 件中 0 件の評価票に基づきます")
             box = presenter.locator("#reveal-list").bounding_box()
             assert box is not None and box["y"] < 720   # on screen, not below the fold
             assert errors == []
