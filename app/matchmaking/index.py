@@ -149,7 +149,14 @@ def reindex_document(kind: str, object_id: int) -> str:
     obj = db.session.get(spec.model, object_id)
     doc_key = documents.doc_id(kind, object_id)
     if obj is not None and spec.is_indexable(obj):
-        name = handle.update(upserts=[spec.to_document(obj)])
+        doc = spec.to_document(obj)
+        current, latest = handle.engine(), handle.store.current()
+        if current.generation == latest and current.get(doc.id) == doc:
+            # already indexed as it is (e.g. the jobs of a commit that a full build already
+            # covered, as in `flask seed-demo`): no new generation, no similar-list refresh
+            resolve_failures(kind, object_id)
+            return latest
+        name = handle.update(upserts=[doc])
     else:
         name = handle.update(removes=[doc_key])
     if kind in similar.target_kinds():

@@ -380,3 +380,14 @@ def test_indexed_query_document_uses_its_stored_terms(lexical_engine):
     assert stored.terms and stored.terms == analysed.terms
     edited = dc_replace(doc, text=doc.text + " 追加の説明")  # text differs from the index: analysed
     assert lexical_engine._stored_terms(edited, edited.lexical_text()) is None
+
+
+def test_passage_mode_embeds_each_document_once(embedder):
+    """query_prefix="passage": an indexed challenge searches with its passage vector, so a build
+    embeds every document once (no second "query: " embedding per challenge)."""
+    eng = MatchingEngine(EngineConfig(query_prefix="passage"), semantic=embedder)
+    eng.build(SOLUTIONS + [CHALLENGE_COUNTER])
+    assert eng.qvecs == {}
+    q = eng._prepare_query(CHALLENGE_COUNTER, "hybrid")
+    assert np.array_equal(q.vector, eng.dense.row(eng.ids["c-counter"]))
+    assert search_ids(eng, CHALLENGE_COUNTER, k=1)[0] == "s-reserve"

@@ -220,3 +220,17 @@ def test_inline_jobs_build_small_corpora_on_first_request_only(app, tmp_path, mo
     monkeypatch.setitem(app.config, "MATCHMAKING_INLINE_BUILD_MAX", 5000)
     with app.test_request_context("/"):
         assert len(index.engine()) == 1 and not index.building()
+
+
+def test_an_unchanged_document_publishes_no_new_generation(app, db):
+    """A reindex job for a document the index already holds as it is (a commit's jobs after a
+    full build, as in `flask seed-demo`) does no work twice; a real change still publishes."""
+    from tests.matchmaking.factories import market
+    m = market()
+    first = build_index()
+    assert index.reindex_document("solution", m["good"].id) == first
+    assert index.shared_engine().store.current() == first
+    m["good"].title = "来庁予約と番号発券 (改訂)"
+    commit()  # app.db.commit: runs the queued reindex job
+    assert index.shared_engine().store.current() != first  # the commit's job published the change
+    assert index.shared_engine().engine().get(f"solution:{m['good'].id}").title == "来庁予約と番号発券 (改訂)"

@@ -50,6 +50,10 @@ class EngineConfig:
     # documents of these kinds also get a stored "query: " vector, so searching with them
     # (e.g. "solutions for this challenge") needs no embedding at query time
     query_vector_kinds: tuple = ("challenge",)
+    # "query": a document used as a query is embedded with e5's "query: " prefix (a stored
+    # vector for query_vector_kinds); "passage": an indexed document searches with its passage
+    # vector (symmetric; no second embedding per challenge)
+    query_prefix: str = "query"
     compact_min_delta: int = 2_000  # fold the delta segment into the main one beyond this ...
     compact_delta_ratio: float = 0.10  # ... or this fraction of the main segment
     embed_batch_size: int = 32
@@ -181,7 +185,7 @@ class MatchingEngine:
         docs = list(unique.values())
         n = len(docs)
         use_sem = self.embedder.available
-        qkinds = set(self.config.query_vector_kinds or ())
+        qkinds = self._query_vector_kinds()
         q_idx = [i for i, d in enumerate(docs) if d.kind in qkinds] if use_sem else []
         total = n * (2 if use_sem else 1) + len(q_idx)
         done = [0]
@@ -287,7 +291,7 @@ class MatchingEngine:
             texts = [doc.semantic_text() for _, doc, _, _ in todo]
             vecs = list(self.embedder.embed_passages(texts, batch_size=self.config.embed_batch_size))
         if want and not defer_embedding and self.embedder.available:
-            qkinds = set(self.config.query_vector_kinds or ())
+            qkinds = self._query_vector_kinds()
             qdocs = [(h, doc) for _, doc, h, _ in todo if doc.kind in qkinds]
             if qdocs:
                 new = self.embedder.embed_queries([d.semantic_text() for _, d in qdocs])
@@ -326,7 +330,7 @@ class MatchingEngine:
             return 0
         vecs = self.embedder.embed_passages([d.semantic_text() for d in docs],
                                             batch_size=self.config.embed_batch_size)
-        qkinds = set(self.config.query_vector_kinds or ())
+        qkinds = self._query_vector_kinds()
         qdocs = [d for d in docs if d.kind in qkinds]
         qv = self.embedder.embed_queries([d.semantic_text() for d in qdocs]) if qdocs else []
         with self._lock:
@@ -483,7 +487,12 @@ class MatchingEngine:
             if doc is not None:
                 q.self_slot = self.ids.get(doc.id)
             want_vec = mode != "lexical" and self.semantic_active
-            stored = self.qvecs.get(doc.content_hash()) if (want_vec and doc is not None) else None
+            stored = None
+            if want_vec and doc is not None:
+                if self.config.query_prefix == "passage" and q.self_slot is not None:
+                    stored = self.dense.row(q.self_slot)  # an indexed document searches with its own vector
+                else:
+                    stored = self.qvecs.get(doc.content_hash())
         if want_vec:
             q.vector = stored if stored is not None else self.embedder.embed_query(sem_text)
         return q
@@ -514,6 +523,10 @@ class MatchingEngine:
                 self._mask_cache.clear()
             self._mask_cache[key] = hit = mask
         return hit
+
+    def _query_vector_kinds(self) -> set:
+        """Kinds that get a stored "query: " vector (none when documents search with their passage vector)."""
+        return set(self.config.query_vector_kinds or ()) if self.config.query_prefix == "query" else set()
 
     def _term_weight(self, term: str) -> float:
         if is_bigram(term):
