@@ -28,6 +28,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     register_domains(app, api)
     register_errors(app)
     register_security_layer(app)
+    register_static_files(app)
     register_templates(app)
     register_cli(app)
     register_proxies(app)
@@ -147,6 +148,11 @@ def register_errors(app: Flask) -> None:
 def register_security_layer(app: Flask) -> None:
     from .security import register_security
     register_security(app)
+
+
+def register_static_files(app: Flask) -> None:
+    from .static_files import register_static_files as register
+    register(app)
 
 
 def register_templates(app: Flask) -> None:

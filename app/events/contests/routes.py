@@ -50,12 +50,13 @@ def present(contest_id):
 
 @bp.route("/contests/<int:contest_id>/vote")
 def vote(contest_id):
-    contest = services.get_contest(contest_id)
-    if current_voter(contest.id) is None:
-        if not current_user.is_authenticated:
-            return redirect(url_for("accounts.login", next=request.path))
-    contest = _load(contest_id)
-    return render_template("contests/vote.html", contest=contest, voter=current_voter(contest.id))
+    contest = services.get_contest(contest_id, light=True)
+    voter = current_voter(contest.id)
+    if voter is None and not current_user.is_authenticated:
+        return redirect(url_for("accounts.login", next=request.path))
+    if not (voter is not None and not current_user.is_authenticated):   # a guest may view its own contest
+        authorize("contest.view", contest)
+    return render_template("contests/vote.html", contest=contest, voter=voter)
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
@@ -71,15 +72,16 @@ def join(code):
             data = load_form(JoinFormSchema(), request.form)
             user = current_user._get_current_object() if current_user.is_authenticated else None
             join_pass = services.join(contest, data["display_name"], user)
+            contest_id, token = contest.id, sign_pass(join_pass)   # read before the commit expires them
         except (InvalidInput, Conflict) as exc:
             db.session.rollback()
             errors = getattr(exc, "fields", None) or {"_schema": [exc.description]}
             values = request.form
         else:
             commit()
-            response = make_response(redirect(url_for("contests.vote", contest_id=contest.id)))
+            response = make_response(redirect(url_for("contests.vote", contest_id=contest_id)))
             if user is None:
-                response.set_cookie(COOKIE, sign_pass(join_pass), max_age=MAX_AGE, httponly=True, samesite="Lax",
+                response.set_cookie(COOKIE, token, max_age=MAX_AGE, httponly=True, samesite="Lax",
                                     secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
             return response
     return render_template("contests/join.html", contest=contest, code=code, errors=errors,

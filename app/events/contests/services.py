@@ -6,6 +6,7 @@ import secrets
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from ...applications.models import Application
 from ...challenges.models import Challenge
@@ -404,7 +405,10 @@ def join(contest: Contest, display_name: str, user=None) -> JoinPass:
 
 
 def find_by_code(code: str) -> Contest | None:
-    return db.session.scalar(select(Contest).where(Contest.join_code == (code or "").upper()[:16]))
+    """The contest of a join code, its row only (the phone pages need no entries, judges or
+    event co-hosts: related rows load when something asks for them)."""
+    return db.session.scalar(select(Contest).where(Contest.join_code == (code or "").upper()[:16])
+                             .options(lazyload("*")))
 
 
 # Results ---------------------------------------------------------------------
@@ -507,8 +511,13 @@ def export_rows(contest: Contest):
                    ballot.created_at.isoformat(), _csv_safe(voter)]
 
 
-def get_contest(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id)
+def get_contest(contest_id: int, light: bool = False) -> Contest:
+    """The contest or NotFound. `light`: its row only, related rows loaded when asked for (the
+    phone's pages, thousands of times per event)."""
+    if light:
+        contest = db.session.scalar(select(Contest).where(Contest.id == contest_id).options(lazyload("*")))
+    else:
+        contest = db.session.get(Contest, contest_id)
     if contest is None:
         raise NotFound()
     return contest
