@@ -49,7 +49,7 @@ class ApplicationInputSchema(StrictSchema):
     proposal = fields.String(validate=TEXT)
     implementation_plan = fields.String(validate=TEXT)
     schedule = fields.String(validate=TEXT)
-    cost_estimate_jpy = Integer(allow_none=True, validate=validate.Range(
+    cost_estimate_jpy = Integer(big=True, allow_none=True, validate=validate.Range(
         min=0, max=10**12, error=_l("Enter an amount between 0 and 1,000,000,000,000 yen.")))
     expected_effect = fields.String(validate=TEXT)
     partners = fields.List(PartnerRef(), validate=validate.Length(max=20), metadata={
@@ -110,7 +110,7 @@ class ApplicationSchema(Schema):
     proposal = fields.String()
     implementation_plan = fields.String()
     schedule = fields.String()
-    cost_estimate_jpy = Integer(allow_none=True)
+    cost_estimate_jpy = Integer(big=True, allow_none=True)
     expected_effect = fields.String()
     status = fields.String(metadata={"enum": list(APPLICATION_STATUSES)})
     submitted_at = fields.DateTime(allow_none=True)

@@ -31,8 +31,8 @@ def _text(max_len: int, **kw):
 
 
 def _yen():
-    return Integer(allow_none=True, strict=False,
-                          validate=validate.Range(min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
+    return Integer(big=True, allow_none=True, strict=False,
+                   validate=validate.Range(min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
 
 
 class ChallengeInputSchema(StrictSchema):
@@ -97,8 +97,8 @@ class ChallengeSchema(Schema):
     tags = fields.List(fields.String())
     environments = fields.List(fields.String())
     security_level = Integer()
-    budget_min_jpy = Integer(allow_none=True)
-    budget_max_jpy = Integer(allow_none=True)
+    budget_min_jpy = Integer(big=True, allow_none=True)
+    budget_max_jpy = Integer(big=True, allow_none=True)
     application_deadline = fields.DateTime(allow_none=True)
     pilot_start = fields.Date(allow_none=True)
     pilot_end = fields.Date(allow_none=True)
@@ -125,8 +125,8 @@ class ChallengeQuerySchema(StrictSchema):
     category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
     prefecture = fields.String(validate=validate.OneOf(PREFECTURES))
     environment = fields.String(validate=validate.OneOf(ENVIRONMENTS))
-    budget_min = Integer(validate=validate.Range(min=0, max=MAX_YEN))
-    budget_max = Integer(validate=validate.Range(min=0, max=MAX_YEN))
+    budget_min = Integer(big=True, validate=validate.Range(min=0, max=MAX_YEN))
+    budget_max = Integer(big=True, validate=validate.Range(min=0, max=MAX_YEN))
     status = fields.String(load_default="published", validate=validate.OneOf(STATUS_FILTERS))
     deadline_before = fields.Date()
     open_only = fields.Boolean(load_default=False)
