@@ -14,7 +14,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from .api_errors import ErrorSchema, document_error_responses
 from .errors import error_response
-from .input_guards import INT64_MAX, INT64_MIN, Parser
+from .input_guards import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, Parser
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -25,14 +25,14 @@ class Blueprint(flask_smorest.Blueprint):
 
 class Integer(fields.Integer):
     """The platform's integer field: a JSON integer or a string of digits (query strings, forms),
-    never a float or a boolean (2.589e-42 is not 0), and within signed 64 bits (what the database
-    holds). Every schema uses it instead of marshmallow's `fields.Integer`."""
+    never a float or a boolean (2.589e-42 is not 0), and within what the column holds: INTEGER
+    (ids, counts; the default) or BIGINT (`big=True`: amounts in yen, sizes). Every schema uses it
+    instead of marshmallow's `fields.Integer`."""
 
-    _RANGE = validate.Range(min=INT64_MIN, max=INT64_MAX)
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, big: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.validators.insert(0, self._RANGE)
+        self.validators.insert(0, validate.Range(min=INT64_MIN, max=INT64_MAX) if big
+                               else validate.Range(min=INT32_MIN, max=INT32_MAX))
 
     def _validated(self, value):
         if isinstance(value, str):

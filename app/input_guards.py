@@ -1,11 +1,12 @@
 """Input the database cannot hold is refused at the door, in one place for every endpoint.
 
-- Path integers (`<int:...>`) are signed 64-bit: a bigger id cannot exist, so the URL is a 404.
+- Path integers (`<int:...>`) are ids, at most 2**31 - 1 (INTEGER keys): a bigger one cannot exist,
+  so the URL is a 404.
 - JSON bodies (the API's webargs parser and `request.get_json`): nested at most MAX_JSON_DEPTH deep
   (400), and no lone UTF-16 surrogate or NUL character in any string (422 naming the field):
   PostgreSQL cannot store either.
 - Query strings, form fields and path strings: no NUL character (422; a path with one is a 404).
-Integer fields in schemas are `app.api.Integer` (strict, signed 64-bit).
+Integer fields in schemas are `app.api.Integer` (strict; 32-bit, or 64-bit with big=True for BIGINT columns).
 """
 from __future__ import annotations
 
@@ -21,15 +22,16 @@ from werkzeug.routing import IntegerConverter
 
 from .errors import DomainError, InvalidInput, NotFound
 
-INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
+INT32_MIN, INT32_MAX = -(2 ** 31), 2 ** 31 - 1   # INTEGER columns: every id, counts
+INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1   # BIGINT columns: amounts in yen, file sizes
 MAX_JSON_DEPTH = 64
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-class Int64Converter(IntegerConverter):
-    """werkzeug's `int`, bounded to what a BIGINT primary key can hold."""
+class IdConverter(IntegerConverter):
+    """werkzeug's `int`, bounded to what an INTEGER primary key can hold (every table's id)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=INT64_MAX, signed=False):
+    def __init__(self, map, fixed_digits=0, min=None, max=INT32_MAX, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
@@ -108,6 +110,6 @@ def _refuse_nul_in_strings() -> None:
 
 def register_input_guards(app: Flask) -> None:
     """Before the domains register their routes: the bounded `int` converter and the JSON loader."""
-    app.url_map.converters["int"] = Int64Converter
+    app.url_map.converters["int"] = IdConverter
     app.json = JSONProvider(app)
     app.before_request(_refuse_nul_in_strings)

@@ -50,7 +50,7 @@ class ApplicationInputSchema(StrictSchema):
     proposal = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
     implementation_plan = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
     schedule = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
-    cost_estimate_jpy = Integer(allow_none=True, validate=validate.Range(
+    cost_estimate_jpy = Integer(big=True, allow_none=True, validate=validate.Range(
         min=0, max=10**12, error=_l("Enter an amount between 0 and 1,000,000,000,000 yen.")))
     expected_effect = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
     free_pilot_months = free_pilot_months_field("the startup")
@@ -116,7 +116,7 @@ class ApplicationSchema(Schema):
     proposal = fields.String()
     implementation_plan = fields.String()
     schedule = fields.String()
-    cost_estimate_jpy = Integer(allow_none=True)
+    cost_estimate_jpy = Integer(big=True, allow_none=True)
     free_pilot_months = Integer(allow_none=True)
     in_kind = fields.String()
     expected_effect = fields.String()

@@ -10,7 +10,7 @@ class AttachmentSchema(Schema):
     owner_id = Integer()
     filename = fields.String()
     content_type = fields.String()
-    size = Integer()
+    size = Integer(big=True)
     sha256 = fields.String()
     created_at = fields.DateTime()
     url = fields.Method("get_url")

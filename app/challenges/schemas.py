@@ -32,8 +32,8 @@ def _text(max_len: int, **kw):
 
 
 def _yen():
-    return Integer(allow_none=True, strict=False,
-                          validate=validate.Range(min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
+    return Integer(big=True, allow_none=True, strict=False,
+                   validate=validate.Range(min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
 
 
 class ChallengeInputSchema(UniqueOffersMixin, StrictSchema):
@@ -100,8 +100,8 @@ class ChallengeSchema(Schema):
     tags = fields.List(fields.String())
     environments = fields.List(fields.String())
     security_level = Integer()
-    budget_min_jpy = Integer(allow_none=True)
-    budget_max_jpy = Integer(allow_none=True)
+    budget_min_jpy = Integer(big=True, allow_none=True)
+    budget_max_jpy = Integer(big=True, allow_none=True)
     co_development = fields.Boolean()
     offers = fields.List(fields.Nested(OfferSchema))
     application_deadline = fields.DateTime(allow_none=True)
@@ -130,8 +130,8 @@ class ChallengeQuerySchema(StrictSchema):
     category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
     prefecture = fields.String(validate=validate.OneOf(PREFECTURES))
     environment = fields.String(validate=validate.OneOf(ENVIRONMENTS))
-    budget_min = Integer(validate=validate.Range(min=0, max=MAX_YEN))
-    budget_max = Integer(validate=validate.Range(min=0, max=MAX_YEN))
+    budget_min = Integer(big=True, validate=validate.Range(min=0, max=MAX_YEN))
+    budget_max = Integer(big=True, validate=validate.Range(min=0, max=MAX_YEN))
     status = fields.String(validate=validate.OneOf(STATUS_FILTERS),
                            metadata={"description": "default: published; with q, any (published, closed "
                                                     "and awarded: the site search's set)"})

@@ -82,7 +82,7 @@ class ProposalSchema(Schema):
     proposal = fields.String()
     implementation_plan = fields.String()
     schedule = fields.String()
-    cost_estimate_jpy = Integer(allow_none=True)
+    cost_estimate_jpy = Integer(big=True, allow_none=True)
     expected_effect = fields.String()
 
 

@@ -11,7 +11,7 @@ from ..policies import can
 from .models import DIRECTIONS, PILOT_STATUSES, PRICE_UNITS
 
 Text = lambda n=10000, **kw: fields.String(allow_none=True, validate=validate.Length(max=n), **kw)  # noqa: E731
-Money = lambda **kw: Integer(allow_none=True, validate=validate.Range(min=0, max=10**12), **kw)  # noqa: E731
+Money = lambda **kw: Integer(big=True, allow_none=True, validate=validate.Range(min=0, max=10**12), **kw)  # noqa: E731
 Number = lambda **kw: fields.Float(allow_nan=False, validate=validate.Range(min=-1e12, max=1e12), **kw)  # noqa: E731
 POPULATION_BANDS = ("lt10k", "10k_50k", "50k_100k", "100k_300k", "300k_1m", "gt1m")
 
@@ -245,8 +245,8 @@ class ContractQuerySchema(StrictSchema):
     solution_id = Integer()
     vendor_org_id = Integer()
     category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
-    price_min = Integer(validate=validate.Range(min=0))
-    price_max = Integer(validate=validate.Range(min=0))
+    price_min = Integer(big=True, validate=validate.Range(min=0))
+    price_max = Integer(big=True, validate=validate.Range(min=0))
     page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
@@ -261,7 +261,7 @@ class ContractSchema(Schema):
     pilot_id = Integer(allow_none=True)
     solution_id = Integer(allow_none=True)
     scope = fields.String()
-    price_jpy = Integer(allow_none=True)
+    price_jpy = Integer(big=True, allow_none=True)
     price_unit = fields.String()
     start_date = fields.Date(allow_none=True)
     end_date = fields.Date(allow_none=True)

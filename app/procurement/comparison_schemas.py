@@ -22,7 +22,7 @@ class CellInputSchema(StrictSchema):
 class RowInputSchema(StrictSchema):
     solution_id = Integer(required=True,
                                  error_messages={"required": _l("Choose the vendor's solution.")})
-    quoted_price_jpy = Integer(load_default=None, allow_none=True, validate=validate.Range(
+    quoted_price_jpy = Integer(big=True, load_default=None, allow_none=True, validate=validate.Range(
         min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
     demo_date = fields.Date(load_default=None, allow_none=True)
     note = fields.String(load_default="", allow_none=True, validate=validate.Length(max=5000))
@@ -51,7 +51,7 @@ class SolutionRefSchema(Schema):
 class RowSchema(Schema):
     solution = fields.Nested(SolutionRefSchema)
     vendor = fields.Nested(OrgRefSchema)
-    quoted_price_jpy = Integer(allow_none=True)
+    quoted_price_jpy = Integer(big=True, allow_none=True)
     demo_date = fields.Date(allow_none=True)
     note = fields.String()
     cells = fields.List(fields.Nested(CellSchema))

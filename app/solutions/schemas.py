@@ -38,7 +38,7 @@ class SolutionInputSchema(StrictSchema):
         validate=validate.Length(min=1, error=_l("Choose at least one network environment.")),
         error_messages={"required": _l("Choose at least one network environment.")})
     security_level = Integer(allow_none=True, validate=validate.Range(min=1, max=3))
-    price_jpy_per_year = Integer(allow_none=True, validate=validate.Range(
+    price_jpy_per_year = Integer(big=True, allow_none=True, validate=validate.Range(
         min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
     free_pilot_months = free_pilot_months_field("the startup")
     track_record = _list(fields.Nested(TrackRecordSchema), max_len=50)
@@ -74,7 +74,7 @@ class SolutionSchema(Schema):
     tags = fields.List(fields.String())
     environments = fields.List(fields.String())
     security_level = Integer()
-    price_jpy_per_year = Integer(allow_none=True)
+    price_jpy_per_year = Integer(big=True, allow_none=True)
     free_pilot_months = Integer(allow_none=True)
     track_record = fields.List(fields.Nested(TrackRecordOutSchema))
     certifications = fields.List(fields.String())
@@ -98,7 +98,7 @@ class SolutionQuerySchema(StrictSchema):
     q = fields.String(validate=validate.Length(max=200))
     category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
     environment = fields.String(validate=validate.OneOf(ENVIRONMENTS))
-    max_price = Integer(validate=validate.Range(min=0, max=MAX_YEN))
+    max_price = Integer(big=True, validate=validate.Range(min=0, max=MAX_YEN))
     certification = fields.String(validate=validate.OneOf(CERTIFICATIONS))
     region = fields.String(validate=validate.OneOf(REGIONS))
     status = fields.String(load_default="published", validate=validate.OneOf(SOLUTION_STATUSES))

@@ -58,7 +58,7 @@ def _features():
 
 
 def _yen():
-    return Integer(load_default=None, allow_none=True, validate=validate.Range(
+    return Integer(big=True, load_default=None, allow_none=True, validate=validate.Range(
         min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
 
 
@@ -131,8 +131,8 @@ class VersionSchema(Schema):
     environments = fields.List(fields.String())
     security_level = Integer()
     seat_bands = fields.List(fields.Nested(SeatBandOutSchema))
-    price_min_jpy = Integer(allow_none=True)
-    price_max_jpy = Integer(allow_none=True)
+    price_min_jpy = Integer(big=True, allow_none=True)
+    price_max_jpy = Integer(big=True, allow_none=True)
     summary = fields.String()
     change_note = fields.String()
     published_at = fields.DateTime()

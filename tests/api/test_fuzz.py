@@ -35,10 +35,21 @@ for _info in pkgutil.iter_modules(matrix.__path__):   # the matrix modules add o
     importlib.import_module(f"{matrix.__name__}.{_info.name}")
 
 
-def _fuzz_operation(operation, role_headers: dict[str, dict]) -> list[str]:
-    """FUZZ_EXAMPLES valid and FUZZ_EXAMPLES invalid cases; each one is sent once per role."""
+def _world_path_parameters(operation, world) -> dict:
+    """Path ids of the world's objects ({challenge_id} -> the world's challenge), where it has one."""
+    names = [p.name for p in operation.path_parameters]
+    return {name: world.ids[name.removesuffix("_id")] for name in names
+            if isinstance(world.ids.get(name.removesuffix("_id")), int)}
+
+
+def _fuzz_operation(operation, role_headers: dict[str, dict], world) -> list[str]:
+    """FUZZ_EXAMPLES valid cases, again on the world's objects when the path names them, and
+    FUZZ_EXAMPLES invalid cases; each one is sent once per role."""
     failures: list[str] = []
     _fuzz_mode(operation, GenerationMode.POSITIVE, role_headers, failures)
+    known = _world_path_parameters(operation, world)
+    if known:
+        _fuzz_mode(operation, GenerationMode.POSITIVE, role_headers, failures, path_parameters=known)
     try:
         _fuzz_mode(operation, GenerationMode.NEGATIVE, role_headers, failures)
     except Unsatisfiable:
@@ -46,10 +57,10 @@ def _fuzz_operation(operation, role_headers: dict[str, dict]) -> list[str]:
     return failures
 
 
-def _fuzz_mode(operation, mode, role_headers: dict[str, dict], failures: list[str]) -> None:
+def _fuzz_mode(operation, mode, role_headers: dict[str, dict], failures: list[str], **fixed) -> None:
     @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, derandomize=True,
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-    @given(case=operation.as_strategy(generation_mode=mode))
+    @given(case=operation.as_strategy(generation_mode=mode, **fixed))
     def run(case):
         # The spec declares Bearer auth, so generated cases carry a made-up token: each role sends its own,
         # and anonymous none at all.
@@ -73,7 +84,7 @@ def test_every_operation_as_four_roles_answers_as_documented(app, api):
     started, failures, count = time.monotonic(), [], 0
     for result in schema.get_all_operations():
         count += 1
-        failures.extend(_fuzz_operation(result.ok(), role_headers))
+        failures.extend(_fuzz_operation(result.ok(), role_headers, world))
     print(f"\nfuzz: {count} operations x {FUZZ_EXAMPLES} valid + {FUZZ_EXAMPLES} invalid examples x {len(ROLES)} roles "
           f"in {time.monotonic() - started:.1f} s")
     assert count >= 130
