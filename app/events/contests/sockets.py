@@ -42,7 +42,7 @@ from .models import Contest, JoinPass
 log = logging.getLogger(__name__)
 MAX_EVENT_BYTES = 2048
 CACHE_SECONDS = 1.0
-MAX_ID = 2**63 - 1          # a database id; anything larger cannot exist (and must not reach the database)
+MAX_ID = 2**31 - 1          # ids are INTEGER columns: anything larger cannot exist (and must not reach the database)
 BUSY_RETRY_SECONDS = 2
 
 
@@ -173,7 +173,7 @@ def _payload_ok(data) -> bool:
 
 
 def db_id(value) -> int | None:
-    """A well-formed database id, or None (not an int, a bool, <= 0, or past 64 bits)."""
+    """A well-formed database id, or None (not an int, a bool, <= 0, or past the INTEGER ids)."""
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
         return None
     return value

@@ -18,7 +18,7 @@ from tests.factories import UserFactory
 from .factories import add_round, make_contest
 from .test_sockets import NS, _no_worker, connect  # noqa: F401  (the fixture: an in-process manager)
 
-HUGE = 2**64
+HUGE = 2**40   # past the INTEGER ids (PostgreSQL refuses it in a query)
 
 
 def _join(sio, contest_id):
