@@ -40,3 +40,20 @@ def test_challenge_list_names_every_city_of_a_joint_challenge(client, db):
     html = client.get("/challenges", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Matsumoto City, Nagano, Shiojiri City, Nagano" in html
     assert "Azumino City" not in html
+
+
+def test_external_judge_is_not_told_to_join_an_organisation(login, db):
+    from tests.factories import CommitteeFactory, UserFactory, add_judge
+    judge = UserFactory()
+    challenge = ChallengeFactory()
+    add_judge(CommitteeFactory(challenge=challenge, challenge_id=challenge.id), judge)
+    db.session.commit()
+    html = login(judge).get("/dashboard").get_data(as_text=True)
+    assert "まだどの組織にも所属していません" not in html
+    assert "組織に所属せずに参加しています（外部審査員など）" in html
+
+
+def test_newcomer_is_told_how_to_join(login, db):
+    from tests.factories import UserFactory
+    html = login(UserFactory()).get("/dashboard").get_data(as_text=True)
+    assert "まだどの組織にも所属していません" in html and "組織の管理者に招待リンクを依頼してください。" in html
