@@ -57,3 +57,18 @@ def test_newcomer_is_told_how_to_join(login, db):
     from tests.factories import UserFactory
     html = login(UserFactory()).get("/dashboard").get_data(as_text=True)
     assert "まだどの組織にも所属していません" in html and "組織の管理者に招待リンクを依頼してください。" in html
+
+
+def test_pilot_comparison_has_a_chart_of_the_change_per_town(client, db):
+    from tests.pilots.factories import PilotFactory, add_kpi
+    solution = SolutionFactory()
+    for name, values in (("松本市", (30.0,)), ("塩尻市", (75.0,))):
+        town = MunicipalityFactory(name_ja=name, name_en=None)
+        pilot = PilotFactory(solution=solution, solution_id=solution.id, startup_id=solution.org_id,
+                             municipality=town, municipality_id=town.id)
+        add_kpi(pilot, values=values)     # baseline 60, lower is better
+    db.session.commit()
+    html = client.get(f"/pilots/compare?solution={solution.id}", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert '<svg class="change-chart"' in html and 'role="img"' in html
+    assert "松本市: +50.0%; 塩尻市: -25.0%" in html           # the text alternative lists every town
+    assert '<text class="bar-value"' in html and ">-25.0%</text>" in html   # values written, not colour alone
