@@ -8,7 +8,7 @@ export FLASK_APP := wsgi.py
 PG_URL    ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-pg test-sqlite services install i18n migrate seed worker bench-pages bench-matching bench-voting lint clean browser
+.PHONY: run test test-pg test-sqlite services install i18n migrate seed worker bench-pages bench-matching bench-voting lint clean browser a11y
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY))"; exit 1; }
@@ -35,7 +35,7 @@ services:
 	@scripts/services.sh
 
 ## test: the whole suite against PostgreSQL + Redis, then again on SQLite
-test: i18n services browser
+test: i18n services browser a11y
 	TEST_DATABASE_URL=$(PG_URL) TEST_REDIS_URL=$(REDIS_URL_TEST) $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
@@ -48,6 +48,14 @@ test-sqlite: i18n
 ## browser: Debian's Chromium for the Playwright tests (installed when missing)
 browser:
 	@scripts/browser.sh
+
+## a11y: axe-core for the accessibility gate (test-only npm package in tests/a11y; never served)
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+a11y: $(AXE)
+
+$(AXE): tests/a11y/package.json
+	cd tests/a11y && npm install --no-audit --no-fund --silent
+	touch $(AXE)
 
 worker: install
 	$(BIN)/flask worker --with-scheduler

@@ -12,7 +12,7 @@ def csv_response(rows: list[list], filename: str) -> Response:
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
         writer.writerow(["" if v is None else safe_cell(v) for v in row])
-    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8")
+    response = Response("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

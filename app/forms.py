@@ -44,3 +44,13 @@ def load_form(schema: Schema, form: MultiDict, partial: bool = False) -> dict:
         return schema.load(form_to_dict(form, schema), partial=partial)
     except ValidationError as exc:
         raise InvalidInput(exc.normalized_messages()) from exc
+
+
+def load_query(schema: Schema, args) -> tuple[dict, dict]:
+    """Filters from a query string: invalid ones are dropped and reported (field -> messages), never a 500."""
+    raw = {k: v for k, v in args.items() if v != "" and k in schema.fields}
+    try:
+        return schema.load(raw), {}
+    except ValidationError as exc:
+        errors = exc.normalized_messages()
+        return schema.load({k: v for k, v in raw.items() if k not in errors}), errors

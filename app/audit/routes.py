@@ -3,11 +3,11 @@ kind of object and date range."""
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 
 from ..api import paginate
 from ..csv_export import csv_response
 from ..extensions import db
+from ..forms import load_query
 from ..policies import authorize
 from .kinds import KINDS
 from .present import describe
@@ -18,14 +18,7 @@ CSV_LIMIT = 10000
 
 
 def load_filters(args) -> tuple[dict, dict]:
-    """Filters from the query string; invalid ones are dropped and reported, never a 500."""
-    schema = AuditQuerySchema()
-    raw = {k: v for k, v in args.items() if v != "" and k in schema.fields}
-    try:
-        return schema.load(raw), {}
-    except ValidationError as exc:
-        errors = exc.normalized_messages()
-        return schema.load({k: v for k, v in raw.items() if k not in errors}), errors
+    return load_query(AuditQuerySchema(), args)
 
 
 @bp.route("/audit")

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 from sqlalchemy.orm import defer
 
 from ..api import paginate
@@ -14,7 +13,7 @@ from ..contributions.forms import load_challenge_form, offer_form_values
 from ..db import commit, get_or_404
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
-from ..forms import load_form
+from ..forms import load_form, load_query
 from ..policies import authorize, can
 from ..templating import localized_name
 from . import queries, services
@@ -29,13 +28,7 @@ def _user():
 
 def load_filters(args) -> tuple[dict, dict]:
     """Filters from the query string; invalid ones are dropped (and reported), never a 500."""
-    schema = ChallengeQuerySchema()
-    raw = {k: v for k, v in args.items() if v != "" and k in schema.fields}
-    try:
-        return schema.load(raw), {}
-    except ValidationError as exc:
-        errors = exc.normalized_messages()
-        return schema.load({k: v for k, v in raw.items() if k not in errors}), errors
+    return load_query(ChallengeQuerySchema(), args)
 
 
 @bp.route("/challenges")

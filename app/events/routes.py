@@ -222,7 +222,7 @@ def attendees(event_id):
 @login_required
 def attendees_csv(event_id):
     event = get_event(event_id, "event.manage")
-    return Response(tickets.attendance_csv(event), mimetype="text/csv; charset=utf-8",
+    return Response(tickets.attendance_csv(event), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename=attendance-event-{event.id}.csv",
                              "Cache-Control": "private, no-store"})
 
@@ -256,7 +256,7 @@ def checkin(event_id):
 def ics(event_id):
     event = get_event(event_id)
     body = calendar_for([event], request.host_url, event.title)
-    return Response(body, mimetype="text/calendar; charset=utf-8",
+    return Response(body, content_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename=event-{event.id}.ics"})
 
 
@@ -267,7 +267,7 @@ def org_ics(slug):
         raise NotFound()
     events = db.session.scalars(services.search_events(_user(), "all", org_id=org.id).limit(500)).all()
     body = calendar_for(list(events), request.host_url, org.name_ja)
-    return Response(body, mimetype="text/calendar; charset=utf-8",
+    return Response(body, content_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f"inline; filename={org.slug}-events.ics"})
 
 

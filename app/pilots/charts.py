@@ -100,3 +100,30 @@ def lineage_svg(tree: dict, title: str, status_labels: dict) -> Markup:
                    f'{escape(str(status_labels.get(status, status)))}</text></g>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def change_chart(title: str, bars: list[tuple[str, float]], chart_id: str) -> Markup:
+    """Horizontal bars of the % change per town (positive = improvement, to the right of zero).
+    The value is written beside each bar, so colour is never the only signal; <desc> lists them all."""
+    if not bars:
+        return Markup("")
+    label_w, value_w, row_h = 200, 64, 28
+    plot_w = W - label_w - value_w
+    span = max(abs(v) for _, v in bars) or 1.0
+    lo = -span if any(v < 0 for _, v in bars) else 0.0
+    zero = label_w + (0 - lo) / (span - lo) * plot_w
+    height = PAD_T + row_h * len(bars) + 8
+    desc = "; ".join(f"{name}: {value:+.1f}%" for name, value in bars)
+    out = [f'<svg class="change-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" role="img" '
+           f'aria-labelledby="{chart_id}-t {chart_id}-d">',
+           f'<title id="{chart_id}-t">{escape(title)}</title>', f'<desc id="{chart_id}-d">{escape(desc)}</desc>']
+    for i, (name, value) in enumerate(bars):
+        y = PAD_T + i * row_h
+        end = label_w + (value - lo) / (span - lo) * plot_w
+        x, width = min(zero, end), max(abs(end - zero), 1)
+        kind = "up" if value > 0 else ("down" if value < 0 else "flat")
+        out.append(f'<text class="bar-name" x="{label_w - 8}" y="{y + 17}" text-anchor="end">{escape(name[:24])}</text>'
+                   f'<rect class="bar bar-{kind}" x="{x:.1f}" y="{y + 4}" width="{width:.1f}" height="{row_h - 10}"/>'
+                   f'<text class="bar-value" x="{W - value_w + 6}" y="{y + 17}">{value:+.1f}%</text>')
+    out.append(f'<line class="zero" x1="{zero:.1f}" x2="{zero:.1f}" y1="{PAD_T}" y2="{height - 8}"/></svg>')
+    return Markup("".join(out))

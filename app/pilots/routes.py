@@ -12,9 +12,9 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..forms import load_form
 from ..policies import authorize, can
-from ..templating import kpi_unit
+from ..templating import kpi_unit, localized_name
 from . import contracts, exports, services
-from .charts import kpi_chart, lineage_svg
+from .charts import change_chart, kpi_chart, lineage_svg
 from .kpis import best_improvement, cost_per_resident, kpi_improvement, residents, target_consistent
 from .models import TRANSITIONS, Pilot
 from .schemas import (KpiCreateSchema, MeasurementCreateSchema, PilotCreateSchema, PilotQuerySchema,
@@ -310,5 +310,11 @@ def compare():
     trees = [services.lineage_tree(r, lambda p: can(_user(), "pilot.view", p))
              for r in services.lineage_roots_for_solution(solution.id)]
     svgs = [lineage_svg(t, _("Where %(s)s has spread", s=solution.title), status_labels()) for t in trees]
+    change_charts = []
+    for i, name in enumerate(kpi_names):
+        bars = [(localized_name(r["pilot"].municipality), r["kpis"][name][0]) for r in rows
+                if name in r["kpis"] and r["kpis"][name][0] is not None]
+        change_charts.append(change_chart(_("%(kpi)s: change against baseline per municipality (%%)", kpi=name),
+                                          bars, f"change-{i}"))
     return render_template("pilots/compare.html", solution=solution, rows=rows, kpi_names=kpi_names,
-                           svgs=svgs, trees=trees, statuses=status_labels())
+                           svgs=svgs, trees=trees, statuses=status_labels(), change_charts=change_charts)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..accounts.models import Organization, User
 from ..db import utcnow
 from ..extensions import db
+from ..seed.core import TOKYO, tokyo_at
 from .constants import FEATURE_CATALOGUES
 from .models import ProcurementRound, RoundParticipant, RoundVendor
 
@@ -44,6 +45,7 @@ def seed(context: dict) -> None:
         return
     creator = db.session.scalar(select(User).where(User.email == "admin@nagano-govtech.example.jp"))
     now = utcnow()
+    today = now.astimezone(TOKYO).date()   # deadlines at 17:00 Tokyo, not at the time of seeding
     rnd = ProcurementRound(
         coordinator_org_id=coordinator.id, created_by_id=creator.id if creator else None, service_type="ai_minutes",
         title=TITLE,
@@ -51,7 +53,7 @@ def seed(context: dict) -> None:
                      "参加団体の要件シートを集約し、ベンダーのデモデイを経て共同で事業者を選定します。"
                      "契約は各団体がそれぞれ締結します。"),
         feature_catalogue=list(FEATURE_CATALOGUES["ai_minutes"]),
-        optin_deadline=now + timedelta(days=14), requirements_deadline=now + timedelta(days=35),
+        optin_deadline=tokyo_at(today + timedelta(days=14)), requirements_deadline=tokyo_at(today + timedelta(days=35)),
         expected_start=date(now.year + 1, 4, 1), status="open")
     db.session.add(rnd)
     db.session.flush()

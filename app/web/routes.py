@@ -47,7 +47,15 @@ def dashboard():
         context = entry.payload(current_user)
         if context is not None:
             panels.append((entry.name, context))
-    return render_template("web/dashboard.html", panels=panels)
+    return render_template("web/dashboard.html", panels=panels, is_judge=_is_judge(current_user.id))
+
+
+def _is_judge(user_id: int) -> bool:
+    """An external judge (committee or contest) needs no organisation: the dashboard says so."""
+    from ..events.contests.models import ContestJudge
+    from ..reviews.models import CommitteeMember
+    return any(db.session.scalar(select(m.id).where(m.user_id == user_id).limit(1)) is not None
+               for m in (CommitteeMember, ContestJudge))
 
 
 @bp.route("/orgs/<slug>")

@@ -196,8 +196,10 @@ def test_links_for_the_judge_contest_event_and_dashboard(login, db):
     assert url in client.get(f"/events/{contest.event_id}").text
     dashboard = client.get("/dashboard")
     assert url in dashboard.text and "審査するピッチコンテスト" in dashboard.text
-    # An external judge (no organisation) has work here: a note, not an "empty dashboard" state
-    assert "組織の一員として利用するには" in dashboard.text and "empty-state" not in dashboard.text
+    # An external judge (no organisation) has work here: a note that they need no organisation (issue #13),
+    # not an "empty dashboard" state nor the newcomer's "ask for an invitation"
+    assert "組織に所属せずに参加しています（外部審査員など）" in dashboard.text and "empty-state" not in dashboard.text
+    assert "組織の一員として利用するには" not in dashboard.text
     for user in (organiser, staff):
         assert url not in login(user).get(f"/contests/{contest.id}").text
     # The event page links every visitor to the contest, organisers to the moderator page
