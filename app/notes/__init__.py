@@ -11,11 +11,11 @@ def init_app(app, api):
 
     app.register_blueprint(bp)
     api.register_blueprint(blp)
-    from ..web.registry import register_nav, register_search, register_section
+    from ..web.registry import register_library, register_search, register_section
     from . import panels, search
 
     search.register_kind()
-    register_nav(_l("Practice notes"), "notes.index", order=64)
+    register_library(_l("Practice notes"), "notes.index", order=64)
     register_search("note:engine", _l("Practice notes"), search.engine_search, order=64)
     register_search("note", _l("Practice notes"), search.text_search, order=65)
     for page, field in (("challenge", "challenge_id"), ("pilot", "pilot_id")):

@@ -103,7 +103,7 @@ def register(app) -> None:
     from ..attachments.services import register_owner
     from ..jobs import periodic
     from ..notifications.services import message_kind
-    from ..web.registry import (register_nav, register_org_section, register_panel, register_search,
+    from ..web.registry import (register_library, register_nav, register_org_section, register_panel, register_search,
                                 register_section)
     from .models import ContractRecord, Pilot
     from datetime import time
@@ -113,6 +113,7 @@ def register(app) -> None:
     periodic("pilots.report_reminders", "app.pilots.jobs:remind_overdue_reports", queue="pilots", at=time(9, 30))
     register_nav(_l("Pilots"), "pilots.index", order=40)
     register_nav(_l("Contract hub"), "contracts.index", order=45)
+    register_library(_l("Contract hub"), "contracts.index", order=45)
     register_panel("pilots/panels/municipality.html", municipality_panel, order=40)
     register_panel("pilots/panels/startup.html", startup_panel, order=41)
     register_org_section("pilots/sections/org.html", org_section, order=40)

@@ -11,10 +11,10 @@ def init_app(app, api):
 
     app.register_blueprint(bp)
     api.register_blueprint(blp)
-    from ..web.registry import register_nav, register_search, register_section
+    from ..web.registry import register_library, register_search, register_section
     from . import panels
 
-    register_nav(_l("Standard specifications"), "specifications.index", order=62)
+    register_library(_l("Standard specifications"), "specifications.index", order=62)
     register_section("challenge", "specifications/_challenge_section.html", panels.challenge_section, order=72)
     register_search("specification", _l("Standard specifications"), panels.search, order=62)
     app.jinja_env.globals.update(spec_round_section=panels.round_section)

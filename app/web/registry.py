@@ -1,6 +1,8 @@
 """Extension points for pages shared by every domain, so no domain edits another's files.
 
-- nav links:        register_nav(label, endpoint, order)
+- nav links:        register_nav(label, endpoint, order); register_library(label, endpoint, order) for the
+                    "shared by members" sub-navigation (contracts, specifications, notes), so the
+                    header stays one line
 - dashboard panels: register_panel(template, context(user) -> dict | None, order)
 - org page:         register_org_section(template, context(org, user) -> dict | None, order)
 - site search:      register_search(kind, label, search(q, user, limit) -> list[SearchHit], order)
@@ -23,6 +25,7 @@ class _Entry:
 
 
 NAV: list[_Entry] = []
+LIBRARY: list[_Entry] = []
 PANELS: list[_Entry] = []
 ORG_SECTIONS: list[_Entry] = []
 SEARCH: list[_Entry] = []
@@ -48,6 +51,10 @@ def _add(bucket: list, name: str, payload, order: int) -> None:
 
 def register_nav(label, endpoint: str, order: int = 50) -> None:
     _add(NAV, endpoint, label, order)
+
+
+def register_library(label, endpoint: str, order: int = 50) -> None:
+    _add(LIBRARY, endpoint, label, order)
 
 
 def register_panel(template: str, context: Callable, order: int = 50) -> None:

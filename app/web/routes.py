@@ -13,9 +13,9 @@ bp = Blueprint("web", __name__, template_folder="templates")
 
 @bp.app_context_processor
 def nav_links():
-    def links():
-        return [{"label": e.payload, "url": url_for(e.name)} for e in registry.NAV]
-    return {"nav_extra": links()}
+    def links(bucket):
+        return [{"label": e.payload, "url": url_for(e.name), "endpoint": e.name} for e in bucket]
+    return {"nav_extra": links(registry.NAV), "library_links": links(registry.LIBRARY)}
 
 
 @bp.route("/")

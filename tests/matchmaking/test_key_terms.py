@@ -99,6 +99,6 @@ def test_similar_past_challenge_tags_are_whole_words(app, client):
     assert f"/challenges/{past.id}" in page
     section = page[page.index(f"/challenges/{past.id}"):]
     section = section[: section.index("</li>")]
-    tags = re.findall(r'<span class="tag">([^<]*)</span>', section)
+    tags = re.findall(r'<span class="tag[^"]*">([^<]*)</span>', section)
     _assert_words(tags)
     assert "窓口" in tags
