@@ -1,10 +1,7 @@
 """Pitch contests with judges, live staff voting on the big screen, and likes."""
 
-_SOCKETS_REGISTERED = False
-
 
 def init_app(app, api):
-    global _SOCKETS_REGISTERED
     from . import models, policies  # noqa: F401  (register models and rules)
     from .api import blp
     from .routes import bp
@@ -20,7 +17,8 @@ def init_app(app, api):
     register_panel("contests/_judge_panel.html", judge_panel, order=16)
     register_section("event", "contests/_event_section.html", event_section, order=10)
     api.register_blueprint(blp)
-    if not _SOCKETS_REGISTERED:
-        from .sockets import register
-        register(socketio)
-        _SOCKETS_REGISTERED = True
+    # Every create_app() gives socketio a new server (init_app), so its namespace is registered on
+    # each one, like the root namespace: a second app in the process (migration tests, the CLI)
+    # must not leave the first without its /contests handlers.
+    from .sockets import register
+    register(socketio)
