@@ -335,6 +335,8 @@ import sys, time
 from app.matchmaking.engine import SharedEngine
 shared = SharedEngine(sys.argv[1], semantic=False, check_interval=0.0)
 seen, deadline = set(), time.time() + 20
+shared.engine().search("点検", k=50)
+print("ready", flush=True)                     # the writer starts publishing only now
 while time.time() < deadline:
     eng = shared.engine()
     ids = {m.id for m in eng.search("点検", k=50)}
@@ -359,6 +361,8 @@ def test_readers_in_other_processes_never_see_partial_generations(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(root), "MATCHMAKING_SEMANTIC": "off"}
     proc = subprocess.Popen([sys.executable, "-c", READER, str(tmp_path)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A loaded machine can take seconds to start the reader: publish only once it reads.
+    assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
     for r in range(1, 6):
         time.sleep(0.3)
         if r % 2:
