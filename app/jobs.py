@@ -46,7 +46,6 @@ def _resolve(path: str):
 def run_job(path: str, *args, **kwargs):
     """The function RQ executes: the job in an app context, one commit at the end."""
     from . import create_app
-    from .db import commit
     from .extensions import db
     from flask import has_app_context
 

@@ -1,4 +1,4 @@
-from flask import current_app, url_for
+from flask import current_app
 
 from ..extensions import db
 from ..notifications.jobs import send_email

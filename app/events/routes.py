@@ -306,7 +306,7 @@ def like_card(card_id):
 def card_to_challenge(card_id):
     card = get_card(card_id, "problem_card.to_challenge")
     try:
-        challenge = board.to_challenge(card, current_user)
+        board.to_challenge(card, current_user)
     except Conflict as exc:
         db.session.rollback()
         flash(exc.description, "error")
