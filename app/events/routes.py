@@ -16,7 +16,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..forms import load_form
 from ..policies import authorize
-from . import board, registration, services, tickets
+from . import board, queries, registration, services, tickets
 from .api import get_card, get_event
 from .calendar import calendar_for
 from .models import EVENT_FORMATS, EVENT_KINDS
@@ -114,7 +114,7 @@ def detail(event_id):
     event = get_event(event_id)
     user = _user()
     return render_template("events/detail.html", event=event, counts=services.counts(event),
-                           my_rsvp=services.user_rsvp(event, user), ended=services.has_ended(event),
+                           my_rsvp=queries.user_rsvp(event, user), ended=queries.has_ended(event),
                            show_link=services.can_see_online_url(event, user))
 
 
