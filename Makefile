@@ -34,8 +34,15 @@ run: migrate
 services:
 	@scripts/services.sh
 
-## test: the whole suite against PostgreSQL + Redis, then again on SQLite
-test: i18n services browser a11y
+## lint: ruff (rules and format), the layer contract (lint-imports) and no import cycle in app/
+lint: install
+	$(BIN)/ruff check app tests benchmarks
+	$(BIN)/ruff format --check app tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/import_cycles.py
+
+## test: lint first (fails fast), then the whole suite against PostgreSQL + Redis, then again on SQLite
+test: lint i18n services browser a11y
 	TEST_DATABASE_URL=$(PG_URL) TEST_REDIS_URL=$(REDIS_URL_TEST) $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 

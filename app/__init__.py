@@ -8,14 +8,7 @@ import os
 from flask import Flask
 
 from .config import CONFIGS, ProductionConfig
-
-# Domain packages in dependency order. Each exposes `init_app(app, api)` in its __init__.py,
-# which registers its models, policies, blueprints, CLI commands, sockets and periodic jobs.
-DOMAINS = (
-    "accounts", "audit", "notifications", "attachments", "challenges", "solutions", "applications",
-    "contributions", "reviews", "matchmaking", "events", "pilots", "procurement", "specifications", "notes",
-    "opendata", "web",
-)
+from .domains import DOMAINS
 
 
 def create_app(config: str | type | None = None, **overrides) -> Flask:

@@ -32,6 +32,10 @@ class Periodic:
 
 PERIODIC: dict[str, Periodic] = {}
 
+# A worker without an app context builds the app with this factory, named like a job so that this
+# module (below every domain) does not import the application factory (above them all).
+APP_FACTORY = "app:create_app"
+
 
 def periodic(name: str, func: str, queue: str = "default", every: timedelta | None = None,
              at: dtime | None = None) -> None:
@@ -45,14 +49,12 @@ def _resolve(path: str):
 
 def run_job(path: str, *args, **kwargs):
     """The function RQ executes: the job in an app context, one commit at the end."""
-    from . import create_app
-    from .db import commit
     from .extensions import db
     from flask import has_app_context
 
     if has_app_context():
         return _run(path, args, kwargs)
-    app = create_app()
+    app = _resolve(APP_FACTORY)()
     with app.app_context():
         try:
             return _run(path, args, kwargs)

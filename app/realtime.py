@@ -41,6 +41,7 @@ class SocketUser:
 
 _by_sid: dict[tuple[str, str], SocketUser] = {}   # (sid, namespace) -> whose socket it is
 _sweepers: set[int] = set()
+_session_lookup = None   # see register_session_lookup()
 
 
 def origin_allowed(app, origin: str | None, environ: dict) -> bool:
@@ -111,28 +112,30 @@ def _disconnect(targets) -> None:
             log.debug("Socket %s already gone", sid)
 
 
+def register_session_lookup(lookup) -> None:
+    """The sweep's one question to the accounts package, asked without importing it (this module is
+    core): lookup(user_ids, token_ids) -> ({user_id: row with .disabled and .session_version},
+    {ids of the tokens still live}). app/accounts registers it in init_app."""
+    global _session_lookup
+    _session_lookup = lookup
+
+
 def sweep_once(app) -> int:
     """Drop this process's sockets whose user was disabled, whose session ended (logout, password
     change) or whose token was revoked. One query for the users, one for the tokens. Returns how
     many sockets were dropped."""
-    from sqlalchemy import select
-
-    from .accounts.models import ApiToken, User
     from .extensions import db
     with _lock:
         sockets = dict(_by_sid)
     if not sockets:
         return 0
+    if _session_lookup is None:
+        raise RuntimeError("No socket session lookup registered (app/accounts registers it in init_app)")
     with app.app_context():
         try:
             user_ids = {s.user_id for s in sockets.values()}
-            users = {row.id: row for row in db.session.execute(
-                select(User.id, User.disabled, User.session_version).where(User.id.in_(user_ids)))}
             token_ids = {s.token_id for s in sockets.values() if s.token_id is not None}
-            live_tokens = set()
-            if token_ids:
-                live_tokens = set(db.session.scalars(select(ApiToken.id).where(
-                    ApiToken.id.in_(token_ids), ApiToken.revoked_at.is_(None))))
+            users, live_tokens = _session_lookup(user_ids, token_ids)
         finally:
             db.session.remove()
     ended = []

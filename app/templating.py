@@ -76,13 +76,8 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def globals_():
-        def unread():
-            if not current_user.is_authenticated:
-                return 0
-            from .notifications.services import unread_count
-            return unread_count(current_user.id)
-
-        return {"current_locale": str(get_locale() or "ja"), "unread_notifications": unread}
+        # unread_notifications (the header's inbox count) comes from app/notifications/__init__.py
+        return {"current_locale": str(get_locale() or "ja")}
 
 
 def _url_with(**params) -> str:

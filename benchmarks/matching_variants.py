@@ -11,7 +11,8 @@ from dataclasses import replace
 from app.matchmaking.evaluation import load_dir, evaluate, format_report
 from app.matchmaking.engine import MatchingEngine, EngineConfig
 ch, so, qrels = load_dir("benchmarks/data/matching-dev")
-t = time.perf_counter(); cpu = time.process_time()
+t = time.perf_counter()
+cpu = time.process_time()
 eng = MatchingEngine(EngineConfig(), semantic=None)
 eng.build(list(so) + list(ch))
 print(f"build wall {time.perf_counter()-t:.1f} s, cpu {time.process_time()-cpu:.1f} s", flush=True)

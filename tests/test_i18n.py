@@ -2,7 +2,6 @@
 built-in validation messages in the user's language (API and pages)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from babel.messages.pofile import read_po
 

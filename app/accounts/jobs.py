@@ -1,7 +1,7 @@
-from flask import current_app, url_for
+from flask import current_app
 
 from ..extensions import db
-from ..notifications.jobs import send_email
+from ..mail import send_email
 from .models import Invitation
 
 

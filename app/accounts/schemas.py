@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, fields, validate
 
 from ..api import Integer, StrictSchema
 from ..auth import MIN_PASSWORD_LENGTH

@@ -81,6 +81,18 @@ def end_all_sessions(user: User) -> None:
     on_commit(lambda: disconnect_user(user_id))
 
 
+def socket_sessions(user_ids: set[int], token_ids: set[int]) -> tuple[dict, set[int]]:
+    """For app/realtime's sweep, in one query each: the users (id, disabled, session_version) and which
+    of the tokens are not revoked."""
+    users = {row.id: row for row in db.session.execute(
+        select(User.id, User.disabled, User.session_version).where(User.id.in_(user_ids)))}
+    live_tokens = set()
+    if token_ids:
+        live_tokens = set(db.session.scalars(select(ApiToken.id).where(
+            ApiToken.id.in_(token_ids), ApiToken.revoked_at.is_(None))))
+    return users, live_tokens
+
+
 def change_password(user: User, current_password: str, new_password: str) -> int:
     """Sets the new password, ends every session and revokes every personal API token
     (whoever knew the old password may have made one). Returns the number of tokens revoked."""

@@ -1,11 +1,11 @@
 """Application rules. A startup never sees another startup's application; owners see
 applications once submitted; judges see the applications of their committee."""
 from ..policies import rule
+from . import reviewing
 
 
 def _judge_of(user, application) -> bool:
-    from ..reviews.services import committee_for_challenge
-    committee = committee_for_challenge(application.challenge_id)
+    committee = reviewing.committee_for_challenge(application.challenge_id)
     return committee is not None and user.id in committee.judge_ids()
 
 

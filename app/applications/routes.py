@@ -87,7 +87,7 @@ def detail(application_id):
 
 
 def _render_detail(application, errors=None, code=200):
-    from ..reviews.services import assignment, criteria_of, visible_reviews
+    from .reviewing import assignment, criteria_of, visible_reviews
     reviews = []
     if can(current_user, "application.view_scores", application) \
             and not current_user.is_member(application.applicant_org_id):
@@ -185,7 +185,7 @@ def for_challenge(challenge_id):
                     max(1, request.args.get("page", 1, type=int)), 20)
     ranks = {}
     if can(current_user, "ranking.view", challenge):
-        from ..reviews.services import ranking
+        from .reviewing import ranking
         ranks = {r["application_id"]: r for r in ranking(challenge) if r["mean"] is not None}
     return render_template("applications/for_challenge.html", challenge=challenge, page=page, status=status,
                            statuses=[s for s in APPLICATION_STATUSES if s != "draft"],

@@ -228,7 +228,7 @@ EARLY_LABELS = {"committee_open": _l("the committee has not closed scoring"),
 def early_reasons(application: Application) -> list[str]:
     """Why selecting this application now would be early: "committee_open" (a committee exists and has not
     closed scoring), "before_deadline" (others may still apply)."""
-    from ..reviews.services import committee_for_challenge
+    from .reviewing import committee_for_challenge
     reasons = []
     committee = committee_for_challenge(application.challenge_id)
     if committee is not None and committee.status != "closed":

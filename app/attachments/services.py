@@ -89,7 +89,7 @@ def store_upload(owner_type: str, owner_id: int, file, user) -> Attachment:
         raise InvalidInput({"file": [_l("The file is larger than %(mb).1f MB.", mb=limit_mb)]})
     if not data:
         raise InvalidInput({"file": [_l("The file is empty.")]})
-    mime = _detect(data[:8192] if not ext in ("docx", "xlsx", "pptx") else data)
+    mime = _detect(data[:8192] if ext not in ("docx", "xlsx", "pptx") else data)
     if mime not in ALLOWED[ext]:
         raise InvalidInput({"file": [_l("The file's content does not match its type (.%(ext)s).", ext=ext)]})
     stored_name = uuid.uuid4().hex

@@ -12,5 +12,6 @@ def init_app(app, api):
     app.register_blueprint(bp)
     api.register_blueprint(blp)
     register()
-    from .cli import search_cli
+    from .cli import register_challenge_columns, search_cli
+    register_challenge_columns()
     app.cli.add_command(search_cli)

@@ -10,11 +10,21 @@ from sqlalchemy import select, update
 
 search_cli = AppGroup("search-text", help="Maintain the normalised search columns.")
 
-# The columns each refresh function reads and writes.
-_SOURCES = {"challenges": ("title", "summary", "background", "current_workflow", "desired_outcome", "tags", "kpis"),
-            "solutions": ("title", "summary", "features", "tags", "certifications", "regions_served")}
-_TARGETS = {"challenges": ("search_text", "search_grams"),
-            "solutions": ("search_text", "search_grams", "facets")}
+# What `rebuild` refreshes, in registration order: table name -> (model, refresh function, the columns
+# it reads, the columns it writes). Challenges register below; solutions in their own init_app (they
+# sit above). Keyed by table, so an app created twice registers each table once.
+_TABLES: dict[str, tuple] = {}
+
+
+def register_search_columns(model, refresh, sources: tuple[str, ...], targets: tuple[str, ...]) -> None:
+    _TABLES[model.__table__.name] = (model, refresh, sources, targets)
+
+
+def register_challenge_columns() -> None:
+    from .models import Challenge, refresh_search_columns
+    register_search_columns(Challenge, refresh_search_columns,
+                            ("title", "summary", "background", "current_workflow", "desired_outcome", "tags", "kpis"),
+                            ("search_text", "search_grams"))
 
 
 @search_cli.command("rebuild")
@@ -23,12 +33,9 @@ def rebuild(batch: int) -> None:
     # Plain UPDATEs by primary key: the search columns are derived data, so this is not an edit to
     # audit, and it must not queue a matchmaking reindex per row (what ORM flushes would do).
     from ..extensions import db
-    from ..solutions.models import Solution, refresh_search_columns as refresh_solution
-    from .models import Challenge, refresh_search_columns as refresh_challenge
 
-    for model, refresh in ((Challenge, refresh_challenge), (Solution, refresh_solution)):
+    for model, refresh, sources, targets in _TABLES.values():
         table = model.__table__
-        sources, targets = _SOURCES[table.name], _TARGETS[table.name]
         last, count = 0, 0
         while True:
             rows = db.session.execute(select(table.c.id, *(table.c[c] for c in sources))

@@ -3,6 +3,7 @@
 Organisers are the members of the hosting and co-hosting organisations. Drafts are seen
 by organisers only; members-only events by logged-in users only (others get 404)."""
 from ..policies import rule
+from .queries import attendee_status
 
 
 def is_organiser(user, event) -> bool:
@@ -45,7 +46,6 @@ def view_rsvp(user, rsvp_row):
 
 
 def _attending(user, event) -> bool:
-    from .services import attendee_status
     return attendee_status(event, user) == "confirmed"
 
 

@@ -17,7 +17,7 @@ from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..notifications.services import notify
 from .models import Event, Rsvp
-from .services import event_link, has_ended
+from .queries import event_link, has_ended
 
 
 def lock_event(event: Event) -> None:

@@ -16,7 +16,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..forms import load_form
 from ..policies import authorize
-from . import board, registration, services, tickets
+from . import board, queries, registration, services, tickets
 from .api import get_card, get_event
 from .calendar import calendar_for
 from .models import EVENT_FORMATS, EVENT_KINDS
@@ -114,7 +114,7 @@ def detail(event_id):
     event = get_event(event_id)
     user = _user()
     return render_template("events/detail.html", event=event, counts=services.counts(event),
-                           my_rsvp=services.user_rsvp(event, user), ended=services.has_ended(event),
+                           my_rsvp=queries.user_rsvp(event, user), ended=queries.has_ended(event),
                            show_link=services.can_see_online_url(event, user))
 
 
@@ -306,7 +306,7 @@ def like_card(card_id):
 def card_to_challenge(card_id):
     card = get_card(card_id, "problem_card.to_challenge")
     try:
-        challenge = board.to_challenge(card, current_user)
+        board.to_challenge(card, current_user)
     except Conflict as exc:
         db.session.rollback()
         flash(exc.description, "error")

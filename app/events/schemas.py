@@ -131,7 +131,7 @@ class EventSchema(Schema):
         return counts(obj)
 
     def get_my_rsvp(self, obj):
-        from .services import attendee_status
+        from .queries import attendee_status
         return attendee_status(obj, _user())
 
     def get_url(self, obj):

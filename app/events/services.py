@@ -18,13 +18,11 @@ from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..notifications.services import notify
 from .models import Event, EventCoHost, Rsvp
+from .policies import is_organiser
+from .queries import attendee_status, event_link
 
 EDITABLE = ("title", "description", "agenda", "kind", "format", "venue", "online_url", "starts_at", "ends_at",
             "timezone", "capacity", "visibility", "registration_open")
-
-
-def event_link(event: Event) -> str:
-    return f"/events/{event.id}"
 
 
 def localize(value: datetime | None, tz: str) -> datetime | None:
@@ -224,23 +222,7 @@ def counts(event: Event) -> dict:
             "seats_left": seats_left}
 
 
-def has_ended(event: Event) -> bool:
-    return event.ends_at < utcnow()
-
-
-def user_rsvp(event: Event, user) -> Rsvp | None:
-    if user is None:
-        return None
-    return db.session.scalar(select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == user.id))
-
-
-def attendee_status(event: Event, user) -> str | None:
-    row = user_rsvp(event, user)
-    return row.status if row else None
-
-
 def can_see_online_url(event: Event, user) -> bool:
-    from .policies import is_organiser
     return is_organiser(user, event) or attendee_status(event, user) == "confirmed"
 
 

@@ -12,7 +12,7 @@ from datetime import time
 def init_app(app, api):
     from . import models, policies  # noqa: F401
     from ..jobs import periodic
-    from ..web.registry import register_nav, register_panel, register_section
+    from ..web.registry import register_panel, register_section
     from . import documents, hooks, routes, search
     from .api import blp
     from .cli import matchmaking_cli

@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
+from .hub import hub_unlocked
 from .models import ContractHubWaiver, ContractRecord, FactSheet
 
 # The Vendor Agreement checklist template (GovAI Coalition style): item code -> label.
@@ -43,15 +44,8 @@ def clean_checklist(raw: dict) -> dict:
     return out
 
 
-def unlocked_org_ids() -> set[int]:
-    contributed = set(db.session.scalars(select(ContractRecord.municipality_id).distinct()).all())
-    waived = set(db.session.scalars(select(ContractHubWaiver.org_id)).all())
-    return contributed | waived
-
-
 def hub_state(user) -> str:
     """'full' (admin, contributed or waived), 'locked' (a municipality that has not contributed), 'vendor'."""
-    from .policies import hub_unlocked
     if hub_unlocked(user):
         return "full"
     if user is not None and user.org_ids(kind="municipality"):

@@ -8,6 +8,7 @@
   contributed one (or the platform admin waived this). Startups see only records naming them as vendor.
 """
 from ..policies import rule
+from .hub import hub_unlocked
 
 
 def _admin(user) -> bool:
@@ -79,16 +80,6 @@ def create_from_application(user, application):
 
 
 # Contract hub -----------------------------------------------------------------------------------
-
-def hub_unlocked(user) -> bool:
-    """Has one of the user's municipalities contributed a contract record (or been waived)?"""
-    if user is None:
-        return False
-    if user.is_platform_admin:
-        return True
-    from .contracts import unlocked_org_ids
-    return bool(user.org_ids(kind="municipality") & unlocked_org_ids())
-
 
 @rule("contract.list")
 def list_contracts(user, _):

@@ -1,6 +1,10 @@
 """Who sees a round's tool comparison: the coordinator and the participating municipalities see it
 whole; a vendor sees only its own rows and may reply to their cells; everyone else sees nothing (404)."""
+from sqlalchemy import select
+
+from ..extensions import db
 from ..policies import rule
+from .comparison_models import ComparisonRow
 from .policies import is_coordinator_member
 
 
@@ -8,8 +12,11 @@ def sees_whole_comparison(user, rnd) -> bool:
     return user is not None and (is_coordinator_member(user, rnd) or bool(user.org_ids() & rnd.participant_org_ids()))
 
 
+def row_vendor_ids(rnd) -> set[int]:
+    return set(db.session.scalars(select(ComparisonRow.vendor_org_id).where(ComparisonRow.round_id == rnd.id)))
+
+
 def vendor_org_ids_in(user, rnd) -> set[int]:
-    from .comparison_services import row_vendor_ids
     return (user.org_ids() & row_vendor_ids(rnd)) if user is not None else set()
 
 

@@ -26,10 +26,6 @@ def rows_of(rnd) -> list[ComparisonRow]:
                               .order_by(ComparisonRow.id)).unique().all()
 
 
-def row_vendor_ids(rnd) -> set[int]:
-    return set(db.session.scalars(select(ComparisonRow.vendor_org_id).where(ComparisonRow.round_id == rnd.id)))
-
-
 def requirements_of(rnd) -> list[str]:
     """The round's requirements, must-haves first (as consolidated), else its feature catalogue."""
     result = consolidated(rnd)

@@ -17,7 +17,7 @@ from ..extensions import db
 
 
 def _steps() -> list[tuple[str, Callable[[dict], None]]]:
-    from .. import DOMAINS
+    from ..domains import DOMAINS
     from .core import seed as seed_core
     steps = [("core", seed_core)]
     for name in DOMAINS:

@@ -12,3 +12,7 @@ def init_app(app, api):
     app.register_blueprint(bp)
     api.register_blueprint(blp)
     register()
+    from ..challenges.cli import register_search_columns
+    register_search_columns(models.Solution, models.refresh_search_columns,
+                            ("title", "summary", "features", "tags", "certifications", "regions_served"),
+                            ("search_text", "search_grams", "facets"))

@@ -10,7 +10,7 @@ import html
 import json
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 HOST = "127.0.0.1"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from app.applications.models import Application
-from app.extensions import db
 from tests.applications.helpers import scene
 from tests.conftest import reload
 

@@ -8,7 +8,6 @@ from flask import render_template
 from app.applications.models import Application
 from app.applications.sections import challenge_section
 from app.db import utcnow
-from app.extensions import db
 from app.reviews.models import ConflictDeclaration, Review
 from tests.applications.helpers import PROPOSAL, counts, scene
 from tests.conftest import reload

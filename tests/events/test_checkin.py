@@ -2,7 +2,6 @@
 import csv
 import io
 
-from sqlalchemy import select
 
 from app.events.models import Rsvp
 from app.events.tickets import ticket_token

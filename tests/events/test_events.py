@@ -50,7 +50,6 @@ def test_other_time_zone_is_kept_and_shown(api, login):
 
 def test_bad_input_is_422_with_fields_and_nothing_saved(api):
     org = CoordinatorFactory()
-    client = api(member_of(org))
     cases = [
         (_payload(org, ends_at="2030-12-01T17:00"), "ends_at"),
         (_payload(org, format="online", venue=None), "online_url"),

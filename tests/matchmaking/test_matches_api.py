@@ -131,7 +131,6 @@ def test_section_templates_render_in_japanese_and_english(app, api):
     from flask_babel import refresh
     from flask_login import login_user
 
-    from app.web.registry import sections_for
     from tests.factories import ApplicationFactory
     m = market()
     application = ApplicationFactory(challenge=m["challenge"], challenge_id=m["challenge"].id, solution=m["good"],

@@ -9,7 +9,6 @@ import pytest
 
 from app.db import utcnow
 from app.events.contests.models import ContestResult
-from app.extensions import db
 from tests.events.contests.factories import make_contest
 from tests.factories import ChallengeFactory
 from tests.pilots.factories import PilotFactory, add_kpi

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Callable
 
 from app.challenges.models import ChallengeCoOwner
-from app.db import utcnow
 from app.extensions import db
 from tests.factories import (ApplicationFactory, Base, ChallengeFactory, CommitteeFactory, MunicipalityFactory,
                              RubricFactory, SolutionFactory, StartupFactory, UserFactory, add_judge, member_of)

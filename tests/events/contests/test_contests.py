@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.events.contests.models import Contest, ContestResult, Entry, JoinPass
+from app.events.contests.models import Contest, ContestResult, JoinPass
 from tests.conftest import reload
 from tests.factories import ApplicationFactory, ChallengeFactory, SolutionFactory, StartupFactory, UserFactory
 
