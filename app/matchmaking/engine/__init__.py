@@ -25,7 +25,8 @@ Environment: MATCHMAKING_SEMANTIC=off disables the model (lexical only);
 MATCHMAKING_EMBED_THREADS caps the embedding threads (e.g. 1 per web worker).
 """
 from .document import ENVIRONMENTS, NATIONWIDE, Document, Match
-from .engine import MODES, EngineConfig, MatchingEngine
+from .config import MODES, EngineConfig
+from .engine import MatchingEngine
 from .semantic import Embedder
 from .store import IndexStore, SharedEngine
 

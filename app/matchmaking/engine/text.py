@@ -281,6 +281,14 @@ def detect_script(text: str | None, sample: int = 600) -> str:
     return "ja" if cjk * 3 >= latin else "latin"  # a kana/kanji carries ~3 letters' worth
 
 
+EMPTY_SCRIPT = SCRIPTS.index("empty")
+
+
+def script_code(text: str | None) -> int:
+    """Index in SCRIPTS of ``text``'s script (stored per indexed document)."""
+    return SCRIPTS.index(detect_script(text))
+
+
 def _skip_bigram(bg: str) -> bool:
     return bool(_HIRAGANA.match(bg)) or bg[0] in _PARTICLES or bg[1] in _PARTICLES
 
