@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
 from .config import Progress
-from .document import Document
+from .document import Document, text_hash
 from .semantic import DIM, DenseMatrix
 from .text import script_code
 
@@ -51,12 +51,13 @@ class BuildingMixin:
 
         fresh = type(self)(self.config, self.embedder, self.analyzer)
         fresh.lexical.build(((fresh._analyze(d)) for d in docs), progress=tick)
+        texts = [d.semantic_text() for d in docs]  # once per document: hash, script and embedding
         fresh.docs = list(docs)
-        fresh.hashes = [d.content_hash() for d in docs]
+        fresh.hashes = [text_hash(t) for t in texts]
         fresh.ids = {d.id: i for i, d in enumerate(docs)}
         fresh.alive = np.ones(n, bool)
         fresh.kind_codes = np.array([fresh._kind_code(d.kind) for d in docs], np.int16)
-        fresh.script_codes = np.array([script_code(d.semantic_text()) for d in docs], np.int8)
+        fresh.script_codes = np.array([script_code(t) for t in texts], np.int8)
         fresh._main_docs, fresh._main_hashes = list(docs), list(fresh.hashes)
         if use_sem:
             known = dict(vector_cache or {})
@@ -64,24 +65,23 @@ class BuildingMixin:
                 if self.dense is not None and len(self.dense) == len(self.hashes):
                     for slot in self.ids.values():
                         known.setdefault(self.hashes[slot], self.dense.row(slot))
-            vecs = np.zeros((n, DIM), np.float32)
-            todo = []
-            for i, h in enumerate(fresh.hashes):
-                v = known.get(h)
-                if v is None:
-                    todo.append(i)
-                else:
-                    vecs[i] = v
-            tick(n - len(todo))
+            todo: dict[str, str] = {}  # hash -> text of each distinct text without a known vector
+            for h, t in zip(fresh.hashes, texts):
+                if h not in known:
+                    todo.setdefault(h, t)
+            tick(n - len(todo))  # a text shared by several documents is embedded once
             if todo:
-                new = self.embedder.embed_passages([docs[i].semantic_text() for i in todo],
-                                                   batch_size=self.config.embed_batch_size, progress=tick)
-                vecs[todo] = new
-                if vector_cache is not None:
-                    for i, v in zip(todo, new):
-                        vector_cache[fresh.hashes[i]] = v
+                new = self.embedder.embed_passages(list(todo.values()), batch_size=self.config.embed_batch_size,
+                                                   progress=tick)
+                for h, v in zip(todo, new):
+                    known[h] = v
+                    if vector_cache is not None:
+                        vector_cache[h] = v
+            vecs = np.zeros((n, DIM), np.float32)
+            for i, h in enumerate(fresh.hashes):
+                vecs[i] = known[h]
             fresh.dense = DenseMatrix(vecs)
-            fresh.qvecs = self._query_vectors([docs[i] for i in q_idx], vector_cache, tick)
+            fresh.qvecs = self._query_vectors([(fresh.hashes[i], texts[i]) for i in q_idx], vector_cache, tick)
             fresh.build_ann()
         with self._lock:
             version = self._version + 1
@@ -89,24 +89,23 @@ class BuildingMixin:
                                   if k not in ("config", "embedder", "analyzer", "_lock", "generation")})
             self._version, self._mask_cache = version, {}
 
-    def _query_vectors(self, docs: list[Document], vector_cache, tick) -> dict[str, np.ndarray]:
-        """Stored query vectors for ``docs``, reusing known ones by content hash."""
+    def _query_vectors(self, hashed_texts: list[tuple[str, str]], vector_cache, tick) -> dict[str, np.ndarray]:
+        """Stored query vectors of (content hash, semantic text) pairs, reusing known ones by hash."""
         out: dict[str, np.ndarray] = {}
-        todo = []
-        for d in docs:
-            h = d.content_hash()
+        todo: dict[str, str] = {}
+        for h, t in hashed_texts:
             v = self.qvecs.get(h)
             if v is None and vector_cache is not None:
                 v = vector_cache.get("q:" + h)
             if v is None:
-                todo.append((h, d))
+                todo.setdefault(h, t)
             else:
                 out[h] = v
-        tick(len(docs) - len(todo))
+        tick(len(hashed_texts) - len(todo))
         if todo:
-            new = self.embedder.embed_queries([d.semantic_text() for _, d in todo],
-                                              batch_size=self.config.embed_batch_size, progress=tick)
-            for (h, _), v in zip(todo, new):
+            new = self.embedder.embed_queries(list(todo.values()), batch_size=self.config.embed_batch_size,
+                                              progress=tick)
+            for h, v in zip(todo, new):
                 out[h] = v
                 if vector_cache is not None:
                     vector_cache["q:" + h] = v
