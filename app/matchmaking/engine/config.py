@@ -1,8 +1,8 @@
 """The engine's settings (EngineConfig) and its ranking modes."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 MODES = ("hybrid", "lexical", "semantic")
 Progress = Callable[[int, int], None]
@@ -50,6 +50,6 @@ class EngineConfig:
     ann_sample: int = 32_768
 
     @classmethod
-    def from_dict(cls, data: dict) -> "EngineConfig":
+    def from_dict(cls, data: dict) -> EngineConfig:
         return cls(**{k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__})
 

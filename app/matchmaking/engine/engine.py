@@ -131,6 +131,6 @@ class MatchingEngine(BuildingMixin, QueryingMixin, RankingMixin, PartitionsMixin
 
     @classmethod
     def load(cls, path, config: EngineConfig | None = None, semantic: bool | Embedder | None = None,
-             mmap: bool = True, reuse: "MatchingEngine | None" = None) -> "MatchingEngine":
+             mmap: bool = True, reuse: MatchingEngine | None = None) -> MatchingEngine:
         return load_engine(cls, path, config=config, semantic=semantic, mmap=mmap, reuse=reuse)
 

@@ -70,7 +70,7 @@ class PartitionsMixin:
                          stale={s for s in self.pending if s < main_n})
 
 
-    def _ann_pool(self, ann: "VectorPartitions", qv: np.ndarray, kinds, sem_mask: np.ndarray, n: int, depth: int, visible):
+    def _ann_pool(self, ann: VectorPartitions, qv: np.ndarray, kinds, sem_mask: np.ndarray, n: int, depth: int, visible):
         """Semantic candidates through the partitions: (scores, reference mask, top slots).
 
         ``scores`` (length n) is filled for the sample, the candidates and the delta segment;

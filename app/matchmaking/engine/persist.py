@@ -81,8 +81,7 @@ def save_engine(engine, path, link_from=None) -> None:
             for name in LEX_ARRAYS:
                 _save_npy(path / f"lex_{name}.npy", arrays[name])
             with open(path / "main_docs.jsonl", "w", encoding="utf-8") as fh:
-                for d in engine._main_docs[:main_n]:
-                    fh.write(d.to_json() + "\n")
+                fh.writelines(d.to_json() + "\n" for d in engine._main_docs[:main_n])
             _write_json(path / "main_hashes.json", engine._main_hashes[:main_n])
             _save_npy(path / "main_scripts.npy", engine.script_codes[:main_n])
             if engine.dense is not None:

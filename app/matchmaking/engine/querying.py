@@ -8,8 +8,8 @@ candidates of each retriever, fuses and tiers them (ranking.py) and explains the
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 import numpy as np
 
