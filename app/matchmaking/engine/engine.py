@@ -120,7 +120,6 @@ class MatchingEngine(BuildingMixin, QueryingMixin, RankingMixin, PartitionsMixin
             code = self.kinds[kind] = len(self.kinds)
         return code
 
-
     def _query_vector_kinds(self) -> set:
         """Kinds that get a stored "query: " vector (none when documents search with their passage vector)."""
         return set(self.config.query_vector_kinds or ()) if self.config.query_prefix == "query" else set()
