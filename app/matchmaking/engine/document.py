@@ -55,19 +55,24 @@ class Document:
 
     def content_hash(self) -> str:
         """Hash of what the embedding depends on (reuse vectors when unchanged)."""
-        return hashlib.sha1(self.semantic_text().encode("utf-8")).hexdigest()
+        return text_hash(self.semantic_text())
 
     # -- (de)serialisation -----------------------------------------------------
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Document":
+    def from_dict(cls, data: dict) -> Document:
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, default=str)
+
+
+def text_hash(semantic_text: str) -> str:
+    """``Document.content_hash`` of a document whose ``semantic_text()`` is this."""
+    return hashlib.sha1(semantic_text.encode("utf-8")).hexdigest()
 
 
 def _int_or_none(value) -> int | None:

@@ -6,6 +6,8 @@ import unicodedata
 
 import numpy as np
 
+from .constraints import is_match
+from .document import Match
 from .lexical import TERM_BIGRAM, TERM_SYNONYM, TERM_WORD
 from .text import BIGRAM_PREFIX, char_bigrams, is_bigram, is_display_word, latin_terms, normalize, split_sentences
 
@@ -139,3 +141,23 @@ class Explainer:
                 if score > best_score:
                     best, best_score = s, score
         return best if len(best) <= SNIPPET_CHARS else best[: SNIPPET_CHARS - 1] + "…"
+
+
+def build_matches(rows, docs, lexical, query_terms, query_norm, fused, lex_p, sem_p, threshold,
+                  floor_active: bool, snippets: bool = True) -> list[Match]:
+    """The Match of each ranked row (ranking.RankingMixin._tiered), with its key terms and snippet."""
+    explainer = Explainer(dict(query_terms), query_norm, lexical)
+    out = []
+    for rank, (tier_, _, slot, i, fit, score, hard) in enumerate(rows, start=1):
+        doc = docs[slot]
+        ids, _ = lexical.doc_terms(slot)
+        out.append(Match(
+            id=doc.id, kind=doc.kind, title=doc.title, rank=rank, score=score,
+            fused_score=float(fused[i]), lexical_score=float(lex_p[i]),
+            semantic_score=None if sem_p is None else float(sem_p[i]),
+            fit=fit, hard_violation=hard, is_match=is_match(score, threshold), tier=tier_,
+            floor_active=floor_active,
+            matched_terms=explainer.whole_words(explainer.matched_terms(ids), doc.lexical_text()),
+            snippet=explainer.snippet(doc.text, doc.title) if snippets else "",
+            language=doc.language, category=doc.category))
+    return out

