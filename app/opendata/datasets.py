@@ -122,7 +122,7 @@ def _replications() -> list[dict]:
 
 def _contest_results() -> list[dict]:
     from ..events.contests.models import Contest
-    from ..events.contests.services import stored_results
+    from ..events.contests.results import stored_results
     out = []
     for contest in db.session.scalars(select(Contest).where(Contest.revealed_at.is_not(None)).order_by(Contest.id)):
         if not can(None, "contest.view_results", contest):

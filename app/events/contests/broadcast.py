@@ -211,7 +211,7 @@ def heartbeat_once(app) -> int:
             by_contest: dict[int, list[VotingRound]] = {}
             for rnd in rounds:
                 by_contest.setdefault(rnd.contest_id, []).append(rnd)
-            current = {}   # as services.current_round: the open round, else the last closed one
+            current = {}   # as rounds.current_round: the open round, else the last closed one
             for contest_id, its in by_contest.items():
                 open_ = [r for r in its if r.status == "open"]
                 current[contest_id] = open_[0] if open_ else its[-1]

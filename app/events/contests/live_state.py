@@ -157,7 +157,9 @@ def _compute(contest_id: int) -> dict | None:
         contest = session.get(Contest, contest_id)
         if contest is None:
             return None
-        from .services import current_round, like_counts, pitch_payload, round_payload
+        from .likes import like_counts
+        from .rounds import current_round, round_payload
+        from .services import pitch_payload
         rnd = current_round(contest)
         computations += 1
         return {

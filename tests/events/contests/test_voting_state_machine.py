@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.db import commit
 from app.errors import Conflict
-from app.events.contests import ballots, services, tally
+from app.events.contests import ballots, live_state, rounds, services, tally
 from app.events.contests.identity import Voter
 from app.events.contests.models import Ballot, VotingRound
 from app.extensions import db
@@ -69,7 +69,7 @@ class Voting(RuleBasedStateMachine):
     def open_round(self, r):
         rnd = self._round(self.rounds[r])
         try:
-            services.open_round(rnd)
+            rounds.open_round(rnd)
             commit()
         except Conflict:
             db.session.rollback()
@@ -78,7 +78,7 @@ class Voting(RuleBasedStateMachine):
     def close(self, r):
         rnd = self._round(self.rounds[r])
         try:
-            services.close_round(rnd)
+            rounds.close_round(rnd)
             commit()
         except Conflict:
             db.session.rollback()
@@ -89,7 +89,7 @@ class Voting(RuleBasedStateMachine):
     def reconnect(self, v):
         db.session.expire_all()
         contest = services.get_contest(self.contest.id)
-        state = services.state(contest, self.voters[v])
+        state = live_state.state(contest, self.voters[v])
         rnd = state["round"]
         if rnd is not None:
             mine = self.model[rnd["id"]].get(self.voters[v].key)
