@@ -35,18 +35,20 @@ def load_contest(contest_id: int, action: str = "contest.view") -> Contest:
     return contest
 
 
-def load_entry(contest: Contest, entry_id: int) -> Entry:
-    entry = db.session.get(Entry, entry_id)
-    if entry is None or entry.contest_id != contest.id:
+def _of_contest(model, contest: Contest, row_id: int):
+    """A row (entry, round) of this contest, or 404: the id of another contest's row is not found."""
+    row = db.session.get(model, row_id)
+    if row is None or row.contest_id != contest.id:
         raise NotFound()
-    return entry
+    return row
+
+
+def load_entry(contest: Contest, entry_id: int) -> Entry:
+    return _of_contest(Entry, contest, entry_id)
 
 
 def load_round(contest: Contest, round_id: int) -> VotingRound:
-    rnd = db.session.get(VotingRound, round_id)
-    if rnd is None or rnd.contest_id != contest.id:
-        raise NotFound()
-    return rnd
+    return _of_contest(VotingRound, contest, round_id)
 
 
 @blp.route("/contests")
