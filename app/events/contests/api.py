@@ -17,12 +17,33 @@ from . import ballots, likes, rounds, score_sheets, services, tally
 from . import results as ranking
 from .identity import current_voter
 from .models import Contest, Entry, VotingRound
-from .schemas import (BallotCreateSchema, ContestCreateSchema, ContestQuerySchema, ContestSchema,
-                      ContestUpdateSchema, DeclarationOutSchema, DeclarationSchema, EntryCreateSchema, EntrySchema,
-                      FinalizeSchema, ScoreSheetsSchema,
-                      ImportSchema, JudgeCreateSchema, JudgeSchema, LikeOutSchema, OrderSchema, PitchSchema,
-                      ReceiptSchema, ResultsSchema, RoundCreateSchema, RoundSchema, RoundUpdateSchema,
-                      ScoreOutSchema, ScoreSchema, VerifySchema)
+from .schemas import (
+    BallotCreateSchema,
+    ContestCreateSchema,
+    ContestQuerySchema,
+    ContestSchema,
+    ContestUpdateSchema,
+    DeclarationOutSchema,
+    DeclarationSchema,
+    EntryCreateSchema,
+    EntrySchema,
+    FinalizeSchema,
+    ImportSchema,
+    JudgeCreateSchema,
+    JudgeSchema,
+    LikeOutSchema,
+    OrderSchema,
+    PitchSchema,
+    ReceiptSchema,
+    ResultsSchema,
+    RoundCreateSchema,
+    RoundSchema,
+    RoundUpdateSchema,
+    ScoreOutSchema,
+    ScoreSchema,
+    ScoreSheetsSchema,
+    VerifySchema,
+)
 
 blp = Blueprint("contests_api", __name__, url_prefix="/api/v1", description="Pitch contests and live voting")
 

@@ -24,7 +24,7 @@ def like(entry: Entry, voter) -> bool:
         db.session.add(Like(entry_id=entry.id, voter_key=voter.key))
         db.session.flush()
         nested.commit()
-    except Exception:  # a concurrent identical like won the race
+    except Exception:  # noqa: BLE001  (a concurrent identical like won the race)
         nested.rollback()
         return False
     _likes_changed(entry.contest_id)

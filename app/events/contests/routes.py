@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import (Blueprint, Response, current_app, flash, make_response, redirect, render_template, request,
-                   url_for)
-from flask_babel import gettext as _
+from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...db import commit

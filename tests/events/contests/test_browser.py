@@ -109,6 +109,7 @@ def test_reveal_takes_the_big_screen_with_the_formula(live_server, db):
     """Revealing the results (after finalising) replaces the live chart with the ranking, each part's
     points and the formula, on the presenter screen that is already open."""
     from playwright.sync_api import expect, sync_playwright
+
     from app.db import commit
     from app.events.contests import results
     contest, organiser, _staff = make_contest(entries=3)
