@@ -52,10 +52,7 @@ def create_user(email, display_name, password, locale, org_slug, role, platform_
     except Conflict as exc:
         raise click.ClickException(str(exc.description))
     if org_slug:
-        org = services.get_org_by_slug(org_slug)
-        if org is None:
-            raise click.ClickException(f"No organisation {org_slug!r}")
-        services.add_membership(user, org, role)
+        _join(user, org_slug, role)
     commit()
     click.echo(f"Created user {user.email} (id {user.id})")
 
@@ -75,12 +72,16 @@ def grant(email, org_slug, role, platform_admin):
     if platform_admin:
         user.is_platform_admin = True
     if org_slug:
-        org = services.get_org_by_slug(org_slug)
-        if org is None:
-            raise click.ClickException(f"No organisation {org_slug!r}")
-        services.add_membership(user, org, role)
+        _join(user, org_slug, role)
     commit()
     click.echo(f"Granted {email}: {'platform admin ' if platform_admin else ''}{role + ' of ' + org_slug if org_slug else ''}")
+
+
+def _join(user, org_slug: str, role: str) -> None:
+    org = services.get_org_by_slug(org_slug)
+    if org is None:
+        raise click.ClickException(f"No organisation {org_slug!r}")
+    services.add_membership(user, org, role)
 
 
 @users_cli.command("disable")

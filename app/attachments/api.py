@@ -2,9 +2,7 @@ from flask import request
 from flask_login import current_user
 
 from ..api import Blueprint
-from ..db import commit
-from ..errors import NotFound
-from ..extensions import db
+from ..db import commit, get_or_404
 from ..policies import authorize
 from . import services
 from .models import Attachment
@@ -30,9 +28,7 @@ def upload(data, _files):
 @blp.route("/attachments/<int:attachment_id>", methods=["GET"])
 @blp.response(200, AttachmentSchema)
 def get(attachment_id):
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        raise NotFound()
+    attachment = get_or_404(Attachment, attachment_id)
     authorize("attachment.view", attachment)
     return attachment
 
@@ -40,9 +36,7 @@ def get(attachment_id):
 @blp.route("/attachments/<int:attachment_id>", methods=["DELETE"])
 @blp.response(204)
 def delete(attachment_id):
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        raise NotFound()
+    attachment = get_or_404(Attachment, attachment_id)
     authorize("attachment.delete", attachment)
     services.delete_attachment(attachment)
     commit()

@@ -3,8 +3,8 @@ from flask import Blueprint, flash, redirect, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..db import commit
-from ..errors import InvalidInput, NotFound
+from ..db import commit, get_or_404
+from ..errors import InvalidInput
 from ..extensions import db
 from ..policies import authorize
 from . import services
@@ -36,9 +36,7 @@ def upload(owner_type, owner_id):
 
 @bp.route("/attachments/<int:attachment_id>")
 def download(attachment_id):
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        raise NotFound()
+    attachment = get_or_404(Attachment, attachment_id)
     authorize("attachment.view", attachment)
     response = send_file(services.file_path(attachment), mimetype=attachment.content_type,
                          as_attachment=True, download_name=attachment.filename, max_age=0)
@@ -49,9 +47,7 @@ def download(attachment_id):
 @bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
 @login_required
 def delete(attachment_id):
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        raise NotFound()
+    attachment = get_or_404(Attachment, attachment_id)
     authorize("attachment.delete", attachment)
     services.delete_attachment(attachment)
     commit()

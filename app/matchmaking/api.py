@@ -4,22 +4,20 @@ from __future__ import annotations
 from flask_login import current_user
 
 from ..api import Blueprint
-from ..db import commit
-from ..errors import NotFound
-from ..extensions import db
+from ..db import commit, get_or_404
 from ..policies import authorize
 from . import index, services
-from .schemas import (MatchInvitationCreateSchema, MatchInvitationSchema, MatchListSchema, ReferralConsentSchema,
-                      ReferralCreateSchema, ReferralInviteSchema, ReferralSchema)
+from .schemas import (
+    MatchInvitationCreateSchema,
+    MatchInvitationSchema,
+    MatchListSchema,
+    ReferralConsentSchema,
+    ReferralCreateSchema,
+    ReferralInviteSchema,
+    ReferralSchema,
+)
 
 blp = Blueprint("matchmaking_api", __name__, url_prefix="/api/v1", description="Matchmaking")
-
-
-def _get(model, object_id):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 def _user():
@@ -35,7 +33,7 @@ def _mode() -> str:
 def challenge_matches(challenge_id):
     """Solutions ranked for a challenge, with score and why (owners and co-owners)."""
     from ..challenges.models import Challenge
-    challenge = _get(Challenge, challenge_id)
+    challenge = get_or_404(Challenge, challenge_id)
     authorize("matchmaking.challenge_matches", challenge)
     items = services.matches_for_challenge(challenge, _user())
     return {"items": services.without_raw_scores(items, _user()), "mode": _mode()}
@@ -46,7 +44,7 @@ def challenge_matches(challenge_id):
 def solution_matches(solution_id):
     """Open challenges ranked for a solution, with score and why (its startup)."""
     from ..solutions.models import Solution
-    solution = _get(Solution, solution_id)
+    solution = get_or_404(Solution, solution_id)
     authorize("matchmaking.solution_matches", solution)
     items = services.matches_for_solution(solution, _user())
     return {"items": services.without_raw_scores(items, _user()), "mode": _mode()}
@@ -58,7 +56,7 @@ def solution_matches(solution_id):
 def invite(data, challenge_id):
     """Invite a matched startup to apply (one invitation per startup and challenge)."""
     from ..challenges.models import Challenge
-    challenge = _get(Challenge, challenge_id)
+    challenge = get_or_404(Challenge, challenge_id)
     authorize("matchmaking.challenge_matches", challenge)
     row = services.invite(challenge, data["solution_id"], current_user)
     commit()
@@ -70,7 +68,7 @@ def invite(data, challenge_id):
 def challenge_referrals(challenge_id):
     """Proposals referred to this challenge after the startup consented (owners and co-owners)."""
     from ..challenges.models import Challenge
-    challenge = _get(Challenge, challenge_id)
+    challenge = get_or_404(Challenge, challenge_id)
     authorize("matchmaking.view_referrals", challenge)
     return services.referrals_for_challenge(challenge)
 
@@ -81,7 +79,7 @@ def challenge_referrals(challenge_id):
 def propose_referral(data, application_id):
     """Pass a not-selected proposal on to matching open challenges (出島); the startup consents first."""
     from ..applications.models import Application
-    application = _get(Application, application_id)
+    application = get_or_404(Application, application_id)
     authorize("matchmaking.refer_application", application)
     referral = services.propose_referral(application, current_user, data.get("challenge_ids"), data["note"])
     commit()

@@ -1,8 +1,8 @@
-"""The per-process handle on the shared index, and index maintenance (rebuild, one document)."""
+"""Index maintenance: the current engine for a request, build requests, rebuild, one document,
+failures and reindex runs. The per-process handle on the index is handle.py."""
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 import traceback
@@ -13,36 +13,11 @@ from sqlalchemy import select, update
 
 from ..db import utcnow
 from ..extensions import db
-from . import documents
-from .engine import EngineConfig, SharedEngine
+from . import documents, similar
+from .handle import shared_engine
 from .models import IndexingFailure, ReindexRun
 
 log = logging.getLogger(__name__)
-_OFF = {"0", "off", "false", "no", "disabled", "none"}
-
-
-def semantic_setting(app=None):
-    """MATCHMAKING_SEMANTIC: False/"off" disables the model; None lets the environment decide.
-    Tests run lexical-only unless they ask for the model."""
-    app = app or current_app
-    value = app.config.get("MATCHMAKING_SEMANTIC", False if app.testing else None)
-    if isinstance(value, str):
-        value = False if value.strip().lower() in _OFF else None
-    return value
-
-
-def shared_engine() -> SharedEngine:
-    app = current_app._get_current_object()
-    state = app.extensions.setdefault("matchmaking", {})
-    root = app.config["MATCHMAKING_DIR"]
-    semantic = semantic_setting(app)
-    handle = state.get("engine")
-    if handle is None or state.get("key") != (root, semantic):
-        os.makedirs(root, exist_ok=True)
-        handle = SharedEngine(root, config=EngineConfig.from_dict(app.config.get("MATCHMAKING_ENGINE", {})),
-                              semantic=semantic)
-        state.update(engine=handle, key=(root, semantic))
-    return handle
 
 
 def engine(build: bool = False):
@@ -141,7 +116,6 @@ def reindex_document(kind: str, object_id: int) -> str:
     """Upsert (if indexable) or remove one document and publish a new generation."""
     spec = documents.KINDS[kind]
     handle = shared_engine()
-    from . import similar
     if handle.store.current() is None:
         name = rebuild()
         similar.refresh_all()
@@ -209,7 +183,6 @@ def run_reindex(run_id: int) -> None:
             step[0] = done
             set_run_progress(run_id, done=done, total=total)
 
-    from . import similar
     try:
         name = rebuild(progress=progress)
         set_run_progress(run_id, details={"phase": "similar lists"})

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..db import commit
-from ..errors import Conflict, DomainError, InvalidInput, NotFound
+from ..db import commit, get_or_404
+from ..errors import Conflict, DomainError, InvalidInput
 from ..extensions import db
 from ..forms import load_form
 from ..jobs import enqueue
@@ -18,13 +18,6 @@ from .schemas import MatchInvitationCreateSchema, ReferralConsentSchema, Referra
 
 bp = Blueprint("matchmaking", __name__, template_folder="templates")
 bp.add_app_template_filter(tiers.grouped, "match_groups")
-
-
-def _get(model, object_id):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 @bp.route("/matchmaking/matches")
@@ -42,7 +35,7 @@ def my_matches():
 @login_required
 def invite(challenge_id):
     from ..challenges.models import Challenge
-    challenge = _get(Challenge, challenge_id)
+    challenge = get_or_404(Challenge, challenge_id)
     authorize("matchmaking.challenge_matches", challenge)
     data = load_form(MatchInvitationCreateSchema(), request.form)
     try:
@@ -60,7 +53,7 @@ def invite(challenge_id):
 @login_required
 def propose_referral(application_id):
     from ..applications.models import Application
-    application = _get(Application, application_id)
+    application = get_or_404(Application, application_id)
     authorize("matchmaking.refer_application", application)
     try:
         data = load_form(ReferralCreateSchema(), request.form)

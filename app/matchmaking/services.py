@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..db import id_in, utcnow
-from ..errors import Conflict, InvalidInput, NotFound
+from ..db import get_or_404, id_in, utcnow
+from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..notifications.services import message_kind, notify_org
 from . import documents, index, tiers
@@ -261,7 +261,4 @@ def invite_from_referral(referral: Referral, challenge_id: int, user) -> MatchIn
 
 
 def get_referral(referral_id: int) -> Referral:
-    referral = db.session.get(Referral, referral_id)
-    if referral is None:
-        raise NotFound()
-    return referral
+    return get_or_404(Referral, referral_id)

@@ -11,13 +11,14 @@ viewer to fill the section.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import delete, insert, select
 
 from ..db import utcnow
 from ..extensions import db
-from . import documents, index
+from . import documents
+from .handle import shared_engine
 from .models import SimilarList
 
 DEPTH = 20                   # entries kept per list (a page shows 5; the rest stand in for hidden ones)
@@ -51,7 +52,7 @@ def _insert(rows: list[dict]) -> None:
 def refresh(source_ids: Iterable[str]) -> int:
     """Recompute the lists of these documents (engine ids) from the current index; a document
     that is no longer indexed loses its list. Flushes; the job or command commits."""
-    handle = index.shared_engine()
+    handle = shared_engine()
     engine, generation = handle.engine(), handle.store.current()
     rows, gone = {}, []
     for sid in dict.fromkeys(source_ids):
@@ -71,7 +72,7 @@ def refresh(source_ids: Iterable[str]) -> int:
 def refresh_around(doc_id: str) -> int:
     """A document changed: its own list, and the lists of the challenges it is most similar
     to (similarity is close to symmetric, so those are the lists it belongs in or left)."""
-    engine = index.shared_engine().engine()
+    engine = shared_engine().engine()
     ids = [doc_id]
     doc = engine.get(doc_id)
     if doc is not None:
@@ -91,7 +92,7 @@ def _lists_naming(doc_id: str, limit: int = 200) -> list[SimilarList]:
 
 def refresh_all(progress: Callable[[int, int], None] | None = None) -> int:
     """Every challenge's list, from the current index (after a full rebuild)."""
-    handle = index.shared_engine()
+    handle = shared_engine()
     engine, generation = handle.engine(), handle.store.current()
     sources = [d.id for d in engine.documents() if d.kind in SOURCE_KINDS]
     db.session.execute(delete(SimilarList))

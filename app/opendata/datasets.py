@@ -7,8 +7,8 @@ and pilot costs only when the pilot's costs are public. Field names and types ar
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -122,7 +122,7 @@ def _replications() -> list[dict]:
 
 def _contest_results() -> list[dict]:
     from ..events.contests.models import Contest
-    from ..events.contests.services import stored_results
+    from ..events.contests.results import stored_results
     out = []
     for contest in db.session.scalars(select(Contest).where(Contest.revealed_at.is_not(None)).order_by(Contest.id)):
         if not can(None, "contest.view_results", contest):
@@ -139,7 +139,7 @@ def _f(name, type_, description):
     return Field(name, type_, description)
 
 
-def ORG(p: str, what) -> tuple[Field, ...]:   # noqa: N802  (reads like the constant it stands for)
+def ORG(p: str, what) -> tuple[Field, ...]:
     return (_f(f"{p}_id", "integer", _l("Organisation id of the %(what)s", what=what)),
             _f(f"{p}_name_ja", "string", _l("Name in Japanese")),
             _f(f"{p}_name_en", "string", _l("Name in English (may be empty)")))

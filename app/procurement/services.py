@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from ..accounts.models import Organization
-from ..db import utcnow
+from ..db import get_or_404, utcnow
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..notifications.services import notify_org
 from . import matrix as matrix_mod
-from .constants import (FEATURE_CATALOGUES, FINAL_STATUSES, SERVICE_CATEGORIES, SERVICE_TYPES, TRANSITIONS)
+from .constants import FEATURE_CATALOGUES, FINAL_STATUSES, SERVICE_CATEGORIES, SERVICE_TYPES, TRANSITIONS
 from .models import ProcurementRound, RoundEvent, RoundParticipant, RoundVendor
 
 
@@ -47,10 +47,7 @@ def rounds_query(user, status=None, service_type=None, q=None, mine=False):
 
 
 def get_round(round_id: int) -> ProcurementRound:
-    rnd = db.session.get(ProcurementRound, round_id)
-    if rnd is None:
-        raise NotFound()
-    return rnd
+    return get_or_404(ProcurementRound, round_id)
 
 
 def coordinator_orgs(user) -> list[Organization]:
@@ -299,14 +296,14 @@ def challenge_draft_fields(rnd: ProcurementRound, result: matrix_mod.Matrix) -> 
     if nice:
         outcome.append("あれば望ましい機能: " + nice)
     background = rnd.description or ""
-    return dict(
-        title=rnd.title[:200], summary=(rnd.description or rnd.title)[:5000], background=background,
-        desired_outcome="\n".join(outcome), kpis=[f"必須機能「{f.feature}」を満たす" for f in result.must_have][:20],
-        category=SERVICE_CATEGORIES.get(rnd.service_type, "backoffice_dx"),
-        tags=["共同調達", str(SERVICE_TYPES.get(rnd.service_type, rnd.service_type))],
-        environments=result.common_environments, security_level=result.security_level or 2,
-        budget_max_jpy=result.budget_total_jpy or None, pilot_start=rnd.expected_start,
-    )
+    return {
+        "title": rnd.title[:200], "summary": (rnd.description or rnd.title)[:5000], "background": background,
+        "desired_outcome": "\n".join(outcome), "kpis": [f"必須機能「{f.feature}」を満たす" for f in result.must_have][:20],
+        "category": SERVICE_CATEGORIES.get(rnd.service_type, "backoffice_dx"),
+        "tags": ["共同調達", str(SERVICE_TYPES.get(rnd.service_type, rnd.service_type))],
+        "environments": result.common_environments, "security_level": result.security_level or 2,
+        "budget_max_jpy": result.budget_total_jpy or None, "pilot_start": rnd.expected_start,
+    }
 
 
 def publish_challenge(rnd: ProcurementRound, user):

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from ..accounts.models import Organization
-from ..db import utcnow
-from ..errors import Conflict, InvalidInput, NotFound
+from ..db import get_or_404, utcnow
+from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..policies import can
 from ..procurement import matrix as matrix_mod
@@ -20,10 +20,7 @@ VERSION_FIELDS = ("must_have", "nice_to_have", "environments", "security_level",
 
 
 def get_spec(spec_id: int) -> StandardSpecification:
-    spec = db.session.get(StandardSpecification, spec_id)
-    if spec is None:
-        raise NotFound()
-    return spec
+    return get_or_404(StandardSpecification, spec_id)
 
 
 def specs_query(service_type=None, q=None):

@@ -120,12 +120,12 @@ def open_fanout_round(contest_id: int) -> int:
 
 def close_and_recount(round_id: int) -> dict:
     from app.db import commit
-    from app.events.contests import services
+    from app.events.contests import rounds
     from app.events.contests.models import VotingRound
     from app.extensions import db
     app = _app()
     with app.app_context(), app.test_request_context():
-        services.close_round(db.session.get(VotingRound, round_id))
+        rounds.close_round(db.session.get(VotingRound, round_id))
         commit()
     return recount(round_id)
 

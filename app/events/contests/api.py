@@ -13,15 +13,37 @@ from ...errors import InvalidInput, NotFound, PermissionDenied, Unauthorized
 from ...extensions import db
 from ...policies import authorize, can
 from ..models import Event
-from . import ballots, score_sheets, services, tally
+from . import ballots, likes, rounds, score_sheets, services, tally
+from . import results as ranking
 from .identity import current_voter
 from .models import Contest, Entry, VotingRound
-from .schemas import (BallotCreateSchema, ContestCreateSchema, ContestQuerySchema, ContestSchema,
-                      ContestUpdateSchema, DeclarationOutSchema, DeclarationSchema, EntryCreateSchema, EntrySchema,
-                      FinalizeSchema, ScoreSheetsSchema,
-                      ImportSchema, JudgeCreateSchema, JudgeSchema, LikeOutSchema, OrderSchema, PitchSchema,
-                      ReceiptSchema, ResultsSchema, RoundCreateSchema, RoundSchema, RoundUpdateSchema,
-                      ScoreOutSchema, ScoreSchema, VerifySchema)
+from .schemas import (
+    BallotCreateSchema,
+    ContestCreateSchema,
+    ContestQuerySchema,
+    ContestSchema,
+    ContestUpdateSchema,
+    DeclarationOutSchema,
+    DeclarationSchema,
+    EntryCreateSchema,
+    EntrySchema,
+    FinalizeSchema,
+    ImportSchema,
+    JudgeCreateSchema,
+    JudgeSchema,
+    LikeOutSchema,
+    OrderSchema,
+    PitchSchema,
+    ReceiptSchema,
+    ResultsSchema,
+    RoundCreateSchema,
+    RoundSchema,
+    RoundUpdateSchema,
+    ScoreOutSchema,
+    ScoreSchema,
+    ScoreSheetsSchema,
+    VerifySchema,
+)
 
 blp = Blueprint("contests_api", __name__, url_prefix="/api/v1", description="Pitch contests and live voting")
 
@@ -34,18 +56,20 @@ def load_contest(contest_id: int, action: str = "contest.view") -> Contest:
     return contest
 
 
-def load_entry(contest: Contest, entry_id: int) -> Entry:
-    entry = db.session.get(Entry, entry_id)
-    if entry is None or entry.contest_id != contest.id:
+def _of_contest(model, contest: Contest, row_id: int):
+    """A row (entry, round) of this contest, or 404: the id of another contest's row is not found."""
+    row = db.session.get(model, row_id)
+    if row is None or row.contest_id != contest.id:
         raise NotFound()
-    return entry
+    return row
+
+
+def load_entry(contest: Contest, entry_id: int) -> Entry:
+    return _of_contest(Entry, contest, entry_id)
 
 
 def load_round(contest: Contest, round_id: int) -> VotingRound:
-    rnd = db.session.get(VotingRound, round_id)
-    if rnd is None or rnd.contest_id != contest.id:
-        raise NotFound()
-    return rnd
+    return _of_contest(VotingRound, contest, round_id)
 
 
 @blp.route("/contests")
@@ -163,7 +187,7 @@ def declare(data, contest_id, entry_id):
     """A judge declares a conflict of interest (recused) or none, for one entry."""
     contest = load_contest(contest_id, "contest.judge")
     entry = load_entry(contest, entry_id)
-    declaration = services.declare(entry, current_user, data["has_conflict"], data["reason"])
+    declaration = score_sheets.declare(entry, current_user, data["has_conflict"], data["reason"])
     commit()
     return declaration
 
@@ -174,7 +198,7 @@ def declare(data, contest_id, entry_id):
 def score(data, contest_id, entry_id):
     contest = load_contest(contest_id, "contest.judge")
     entry = load_entry(contest, entry_id)
-    row = services.score(entry, current_user, data["scores"])
+    row = score_sheets.score(entry, current_user, data["scores"])
     commit()
     return row
 
@@ -189,7 +213,7 @@ class Rounds(MethodView):
     @blp.response(201, RoundSchema)
     def post(self, data, contest_id):
         contest = load_contest(contest_id, "contest.manage")
-        rnd = services.create_round(contest, data)
+        rnd = rounds.create_round(contest, data)
         commit()
         return rnd
 
@@ -200,7 +224,7 @@ class Rounds(MethodView):
 def update_round(data, contest_id, round_id):
     """Method, choices, eligibility and change rules are frozen once the round opens (409)."""
     contest = load_contest(contest_id, "contest.manage")
-    rnd = services.update_round(load_round(contest, round_id), data)
+    rnd = rounds.update_round(load_round(contest, round_id), data)
     commit()
     return rnd
 
@@ -209,7 +233,7 @@ def update_round(data, contest_id, round_id):
 @blp.response(200, RoundSchema)
 def open_round(contest_id, round_id):
     contest = load_contest(contest_id, "contest.manage")
-    rnd = services.open_round(load_round(contest, round_id))
+    rnd = rounds.open_round(load_round(contest, round_id))
     commit()
     return rnd
 
@@ -219,7 +243,7 @@ def open_round(contest_id, round_id):
 def close_round(contest_id, round_id):
     """Close the round and snapshot its tally (sha256 of counts + ballot ids)."""
     contest = load_contest(contest_id, "contest.manage")
-    rnd = services.close_round(load_round(contest, round_id))
+    rnd = rounds.close_round(load_round(contest, round_id))
     commit()
     return rnd
 
@@ -261,18 +285,18 @@ class LikeItem(MethodView):
         contest = load_contest(contest_id)
         entry = load_entry(contest, entry_id)
         voter = _voter_or_401(contest)
-        services.like(entry, voter)
+        likes.like(entry, voter)
         commit()
-        return {"entry_id": entry.id, "liked": True, "likes": services.like_counts(contest).get(entry.id, 0)}
+        return {"entry_id": entry.id, "liked": True, "likes": likes.like_counts(contest).get(entry.id, 0)}
 
     @blp.response(200, LikeOutSchema)
     def delete(self, contest_id, entry_id):
         contest = load_contest(contest_id)
         entry = load_entry(contest, entry_id)
         voter = _voter_or_401(contest)
-        services.unlike(entry, voter)
+        likes.unlike(entry, voter)
         commit()
-        return {"entry_id": entry.id, "liked": False, "likes": services.like_counts(contest).get(entry.id, 0)}
+        return {"entry_id": entry.id, "liked": False, "likes": likes.like_counts(contest).get(entry.id, 0)}
 
 
 def _voter_or_401(contest):
@@ -287,7 +311,8 @@ def _voter_or_401(contest):
 def state(contest_id):
     """Everything a (re)connecting screen needs: current round, tally with version, your own ballot."""
     contest = load_contest(contest_id)
-    return services.state(contest, current_voter(contest.id))
+    from . import live_state  # imported when first used, as before: its session listeners come with it
+    return live_state.state(contest, current_voter(contest.id))
 
 
 @blp.route("/contests/<int:contest_id>/results", methods=["GET"])
@@ -296,9 +321,9 @@ def results(contest_id):
     """The stored ranking once finalised; organisers also see a provisional ranking before."""
     contest = load_contest(contest_id, "contest.view_results")
     if contest.status == "finalized":
-        rows, final = services.stored_results(contest), True
+        rows, final = ranking.stored_results(contest), True
     else:
-        rows, final = services.compute_results(contest), False
+        rows, final = ranking.compute_results(contest), False
     return _results_body(contest, rows, final)
 
 
@@ -321,7 +346,7 @@ def sheets(contest_id):
 def finalize(data, contest_id):
     """Store the ranking. With judges' score sheets missing: 409 unless `confirm_incomplete_scores` is true."""
     contest = load_contest(contest_id, "contest.manage")
-    rows = services.finalize(contest, current_user, data["confirm_incomplete_scores"])
+    rows = ranking.finalize(contest, current_user, data["confirm_incomplete_scores"])
     commit()
     return _results_body(contest, rows, True)
 
@@ -330,6 +355,6 @@ def finalize(data, contest_id):
 @blp.response(200, ContestSchema)
 def reveal(contest_id):
     contest = load_contest(contest_id, "contest.manage")
-    services.reveal(contest)
+    ranking.reveal(contest)
     commit()
     return contest

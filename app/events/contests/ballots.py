@@ -28,7 +28,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from ...db import utcnow
 from ...errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unauthorized
@@ -61,14 +61,6 @@ class Receipt:
         return self.ballot.receipt
 
 
-def lock_round(round_id: int) -> VotingRound:
-    rnd = db.session.execute(select(VotingRound).where(VotingRound.id == round_id).with_for_update()
-                             .execution_options(populate_existing=True)).scalar_one_or_none()
-    if rnd is None:
-        raise NotFound()
-    return rnd
-
-
 def check_choices(method: str, max_choices: int, entry_ids, choices, reload_entries=None) -> list[int]:
     """Sorted unique entry ids, or InvalidInput. `entry_ids`: the contest's entries (may be a cached
     set; `reload_entries()` is asked once for a fresh one before an unknown id is refused)."""
@@ -87,10 +79,6 @@ def check_choices(method: str, max_choices: int, entry_ids, choices, reload_entr
 
 def contest_entry_ids(contest_id: int) -> set[int]:
     return set(db.session.scalars(select(Entry.id).where(Entry.contest_id == contest_id)))
-
-
-def validate_choices(rnd: VotingRound, choices) -> list[int]:
-    return check_choices(rnd.method, rnd.max_choices, contest_entry_ids(rnd.contest_id), choices)
 
 
 def check_key(idempotency_key) -> str:
@@ -119,7 +107,7 @@ class Rules:
     contest: object = None      # the Contest, when loaded in this session (staff / checked-in checks)
 
     @classmethod
-    def load(cls, round_id: int) -> "Rules":
+    def load(cls, round_id: int) -> Rules:
         rnd = db.session.get(VotingRound, round_id)
         if rnd is None:
             raise NotFound()
@@ -155,8 +143,8 @@ def cast(round_id: int, voter, choices, idempotency_key: str, via: str = "http",
     # connection (nor, on SQLite, a lock) that the batch's leader needs. Nothing of the ORM is
     # touched after this (objects are expired).
     db.session.commit()
-    item = _Item(round_id=rules.round_id, contest_id=rules.contest_id, voter_key=voter.key, user_id=user_id, join_pass_id=voter.join_pass_id,
-                 choices=chosen, key=idempotency_key, via=via, verify_pass=verify_pass)
+    item = _Item(round_id=rules.round_id, contest_id=rules.contest_id, voter_key=voter.key, user_id=user_id,
+                 join_pass_id=voter.join_pass_id, choices=chosen, key=idempotency_key, via=via, verify_pass=verify_pass)
     return writer(current_app._get_current_object()).submit(item)
 
 
@@ -218,7 +206,7 @@ class GroupWriter:
             batch, self._queue = self._queue, []
         try:
             self._write(batch)
-        except BaseException as exc:  # never leave a follower waiting
+        except BaseException as exc:  # noqa: BLE001  (never leave a follower waiting)
             for it in batch:
                 if it.result is None and it.error is None:
                     it.error = exc
@@ -394,18 +382,3 @@ def _insert_ignoring_conflicts(conn):
 
 def new_receipt() -> str:
     return "R-" + secrets.token_hex(8).upper()
-
-
-def count(round_id: int) -> dict[int, int]:
-    """Live counts from the current ballots: {entry id: votes}."""
-    counts: dict[int, int] = {}
-    for choices in db.session.scalars(select(Ballot.choices).where(Ballot.round_id == round_id,
-                                                                   Ballot.superseded_at.is_(None))):
-        for entry_id in choices:
-            counts[entry_id] = counts.get(entry_id, 0) + 1
-    return counts
-
-
-def voters(round_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Ballot).where(
-        Ballot.round_id == round_id, Ballot.superseded_at.is_(None))) or 0

@@ -65,7 +65,7 @@ def mark_dirty(round_id: int, contest_id: int | None = None) -> None:
         if r is not None:
             r.sadd(DIRTY_KEY, round_id)
             shared = True
-    except Exception:
+    except Exception:  # noqa: BLE001  (Redis down: the round stays dirty in this process)
         log.warning("Redis unavailable: round %s marked dirty in this process only", round_id)
     if not shared:
         with _lock:
@@ -112,7 +112,7 @@ def _take_dirty(app) -> set[int]:
         r = _redis(app)
         if r is not None:
             dirty |= {int(x) for x in (r.spop(DIRTY_KEY, 1000) or [])}
-    except Exception:
+    except Exception:  # noqa: BLE001  (Redis down: this process flushes its own rounds)
         log.warning("Redis unavailable: flushing local dirty rounds only")
     return dirty
 
@@ -122,7 +122,7 @@ def _throttled(app, round_id: int) -> bool:
         r = _redis(app)
         if r is not None:
             return not r.set(THROTTLE_KEY.format(round_id), 1, nx=True, px=int(INTERVAL * 1000))
-    except Exception:
+    except Exception:  # noqa: BLE001, S110  (Redis down: not throttled, not a duplicate)
         pass
     return False
 
@@ -137,7 +137,7 @@ def _already_emitted(app, round_id: int, version: int) -> bool:
             r.expire(EMITTED_KEY.format(round_id), 86400)
             if previous is not None and int(previous) >= version:
                 return True
-    except Exception:
+    except Exception:  # noqa: BLE001, S110  (Redis down: not throttled, not a duplicate)
         pass
     return False
 
@@ -175,7 +175,7 @@ def emit(event: str, payload: dict, to: str) -> bool:
     try:
         socketio.emit(event, payload, to=to, namespace=NAMESPACE)
         return True
-    except Exception:
+    except Exception:  # noqa: BLE001  (a failed broadcast never fails the request)
         log.warning("Could not broadcast %s to %s", event, to)
         return False
 
@@ -211,7 +211,7 @@ def heartbeat_once(app) -> int:
             by_contest: dict[int, list[VotingRound]] = {}
             for rnd in rounds:
                 by_contest.setdefault(rnd.contest_id, []).append(rnd)
-            current = {}   # as services.current_round: the open round, else the last closed one
+            current = {}   # as rounds.current_round: the open round, else the last closed one
             for contest_id, its in by_contest.items():
                 open_ = [r for r in its if r.status == "open"]
                 current[contest_id] = open_[0] if open_ else its[-1]
@@ -224,7 +224,7 @@ def heartbeat_once(app) -> int:
             socketio.server.emit("tally", payload, to=room(payload["contest_id"]), namespace=NAMESPACE,
                                  ignore_queue=True)
             sent += 1
-        except Exception:
+        except Exception:  # noqa: BLE001  (one contest's failed heartbeat spares the others)
             log.warning("Heartbeat for contest %s failed", payload["contest_id"])
     return sent
 

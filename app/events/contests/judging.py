@@ -1,6 +1,6 @@
 """The judges' side of a pitch contest, for pages: what each judge has declared and scored, the
-dashboard panel and the event-page section. Declaring and scoring go through services.declare /
-services.score (the same rules as the API); this module only adds what the pages need. Flush, never commit.
+dashboard panel and the event-page section. Declaring and scoring go through score_sheets.declare /
+score_sheets.score (the same rules as the API); this module only adds what the pages need. Flush, never commit.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ...errors import Conflict, InvalidInput
 from ...extensions import db
 from ...policies import can
 from ...reviews import scoring
-from . import services
+from . import score_sheets
 from .models import Contest, ContestJudge, Entry, JudgeDeclaration, JudgeScore
 
 STATES = ("declare", "recused", "score", "scored")
@@ -54,7 +54,7 @@ def entry_view(entry: Entry, judge) -> dict:
 
 def score_from_form(entry: Entry, judge, form) -> JudgeScore:
     """The page's scoring: declare first (as in committee reviews), whole numbers per criterion, then
-    services.score (rubric scale, recusal, finalised contest)."""
+    score_sheets.score (rubric scale, recusal, finalised contest)."""
     contest = entry.contest
     declared = entry_view(entry, judge)["declaration"]
     if declared is None:
@@ -76,7 +76,7 @@ def score_from_form(entry: Entry, judge, form) -> JudgeScore:
         in_scale = scoring.validate_scores(contest.rubric.criteria, scores)
         raise InvalidInput({**{k: v for k, v in in_scale.items() if k in scores}, **bad})
     try:
-        return services.score(entry, judge, scores)
+        return score_sheets.score(entry, judge, scores)
     except InvalidInput as exc:  # the service nests criterion errors under "scores"
         nested = exc.fields.get("scores")
         raise InvalidInput(nested if isinstance(nested, dict) else exc.fields) from exc

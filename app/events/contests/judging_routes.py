@@ -12,7 +12,8 @@ from ...errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ...extensions import db
 from ...forms import load_form
 from ...policies import authorize, can
-from . import judging, services
+from ...reviews import scoring
+from . import judging, score_sheets, services
 from .models import Entry
 from .schemas_forms import DeclarationFormSchema
 
@@ -50,8 +51,8 @@ def _entry_page(contest, entry, errors=None, values=None, code=200):
     criteria = list(contest.rubric.criteria) if contest.rubric is not None else []
     own = dict(view["score"].scores) if view["score"] is not None else {}
     weighted = None
-    if own and criteria and not services.scoring.validate_scores(criteria, own):
-        weighted = services.scoring.weighted_score(criteria, own)
+    if own and criteria and not scoring.validate_scores(criteria, own):
+        weighted = scoring.weighted_score(criteria, own)
     entries = list(contest.entries)
     index = entries.index(entry)
     return render_template(
@@ -77,7 +78,7 @@ def declare(contest_id, entry_id):
     entry_row = _entry(contest, entry_id)
     try:
         data = load_form(DeclarationFormSchema(), request.form)
-        services.declare(entry_row, current_user, data["has_conflict"], data.get("reason") or "")
+        score_sheets.declare(entry_row, current_user, data["has_conflict"], data.get("reason") or "")
     except (InvalidInput, Conflict) as exc:
         db.session.rollback()
         contest = services.get_contest(contest_id)

@@ -45,7 +45,7 @@ QUALIFYING_MODES = ("staff", "checked_in", "join_code")
 _lock = threading.Lock()
 _local_revision: dict[int, int] = {}
 _cache: dict[int, tuple[object, float, dict]] = {}   # contest id -> (revision, computed at, shared state)
-_flights: dict[tuple, "_Flight"] = {}   # (contest id, revision) -> the computation under way
+_flights: dict[tuple, _Flight] = {}   # (contest id, revision) -> the computation under way
 computations = 0          # diagnostics (tests, benchmark): how many shared states this process computed
 
 
@@ -72,7 +72,7 @@ def revision(contest_id: int):
         if value is None:
             r.set(key, uuid.uuid4().hex, nx=True, ex=7 * 86400)
             value = r.get(key)
-    except Exception:
+    except Exception:  # noqa: BLE001  (Redis down: no shared revision)
         return None
     return value
 
@@ -86,7 +86,7 @@ def bump(contest_id: int) -> None:
         r = _redis()
         if r is not None:
             r.set(REVISION_KEY.format(contest_id), uuid.uuid4().hex, ex=7 * 86400)
-    except Exception:
+    except Exception:  # noqa: BLE001  (Redis down: the revision moves on here only)
         log.warning("Redis unavailable: contest %s revision moved on in this process only", contest_id)
 
 
@@ -115,9 +115,8 @@ def shared(contest_id: int, fresh: bool = False) -> dict | None:
             flight = _Flight()
             if not fresh:
                 _flights[key] = flight
-    if not lead:
-        if flight.done.wait(10) and flight.state is not None:
-            return flight.state
+    if not lead and flight.done.wait(10) and flight.state is not None:
+        return flight.state
     try:
         state = _compute(contest_id)
         if state is not None:
@@ -157,7 +156,9 @@ def _compute(contest_id: int) -> dict | None:
         contest = session.get(Contest, contest_id)
         if contest is None:
             return None
-        from .services import current_round, like_counts, pitch_payload, round_payload
+        from .likes import like_counts
+        from .rounds import current_round, round_payload
+        from .services import pitch_payload
         rnd = current_round(contest)
         computations += 1
         return {

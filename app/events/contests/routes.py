@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import (Blueprint, Response, current_app, flash, make_response, redirect, render_template, request,
-                   url_for)
-from flask_babel import gettext as _
+from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...db import commit
@@ -15,6 +13,7 @@ from ...errors import Conflict, InvalidInput, NotFound
 from ...extensions import db
 from ...forms import load_form
 from ...policies import authorize, can
+from . import results as ranking
 from . import score_sheets, services
 from .identity import COOKIE, MAX_AGE, current_voter, sign_pass
 from .qr import join_qr_svg
@@ -34,7 +33,7 @@ def _load(contest_id: int, action: str = "contest.view"):
 @bp.route("/contests/<int:contest_id>")
 def show(contest_id):
     contest = _load(contest_id)
-    results = services.stored_results(contest) if can(current_user, "contest.view_results", contest) \
+    results = ranking.stored_results(contest) if can(current_user, "contest.view_results", contest) \
         and contest.status == "finalized" else []
     return render_template("contests/show.html", contest=contest, results=results,
                            sheets=score_sheets.summary(contest) if results else None,
@@ -100,7 +99,7 @@ def moderate(contest_id):
 def results(contest_id):
     contest = _load(contest_id, "contest.view_results")
     final = contest.status == "finalized"
-    rows = services.stored_results(contest) if final else services.compute_results(contest)
+    rows = ranking.stored_results(contest) if final else ranking.compute_results(contest)
     return render_template("contests/results.html", contest=contest, rows=rows, final=final,
                            sheets=score_sheets.summary(contest))
 
@@ -119,7 +118,7 @@ def export(contest_id):
     contest = _load(contest_id, "contest.export")
     out = io.StringIO()
     writer = csv.writer(out)
-    for row in services.export_rows(contest):
+    for row in ranking.export_rows(contest):
         writer.writerow(row)
     response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f"attachment; filename=contest-{contest.id}-ballots.csv"

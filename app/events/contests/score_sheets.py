@@ -1,19 +1,23 @@
 """Judges' score sheets of a contest: one sheet per judge × entry, except where the judge is recused.
 
-What the moderator sees before finalising (who has not scored which entry), the confirmation that
-finalising with sheets missing needs, and the record shown on the results ("k of n score sheets").
+A judge declares (a conflict of interest or none) and scores an entry here (`declare`, `score`), with
+the same rules for the API and the judges' pages. Also what the moderator sees before finalising (who
+has not scored which entry), the confirmation that finalising with sheets missing needs, and the
+record shown on the results ("k of n score sheets").
 Flush, never commit.
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ...db import utcnow
-from ...errors import Conflict
+from ...errors import Conflict, InvalidInput, PermissionDenied
 from ...extensions import db
 from ...reviews import scoring
-from .models import Contest, JudgeDeclaration, JudgeScore
+from .models import Contest, Entry, JudgeDeclaration, JudgeScore
+from .services import not_finalized
 
 CONFIRM_FIELD = "confirm_incomplete_scores"
 
@@ -82,3 +86,44 @@ def summary(contest: Contest, sheets: dict | None = None) -> dict:
             "confirmed_by": by.display_name if by is not None else None,
             "confirmed_at": contest.incomplete_confirmed_at}
 
+
+def declare(entry: Entry, judge, has_conflict: bool, reason: str) -> JudgeDeclaration:
+    declaration = db.session.scalar(select(JudgeDeclaration).where(
+        JudgeDeclaration.entry_id == entry.id, JudgeDeclaration.judge_id == judge.id))
+    if declaration is not None:
+        raise Conflict(_("You have already declared for this entry."))
+    if has_conflict and not reason.strip():
+        raise InvalidInput({"reason": [_("Say briefly why you have a conflict.")]})
+    declaration = JudgeDeclaration(entry_id=entry.id, judge_id=judge.id, has_conflict=has_conflict, reason=reason)
+    db.session.add(declaration)
+    if has_conflict:  # a recused judge's earlier score no longer counts
+        db.session.execute(JudgeScore.__table__.delete().where(JudgeScore.entry_id == entry.id,
+                                                               JudgeScore.judge_id == judge.id))
+    db.session.flush()
+    return declaration
+
+
+def is_recused(entry_id: int, judge_id: int) -> bool:
+    return bool(db.session.scalar(select(JudgeDeclaration.has_conflict).where(
+        JudgeDeclaration.entry_id == entry_id, JudgeDeclaration.judge_id == judge_id)))
+
+
+def score(entry: Entry, judge, scores: dict) -> JudgeScore:
+    contest = entry.contest
+    not_finalized(contest)
+    if contest.rubric is None:
+        raise Conflict(_("The organiser has not chosen a rubric yet."))
+    if is_recused(entry.id, judge.id):
+        raise PermissionDenied(_("You declared a conflict of interest for this entry."))
+    errors = scoring.validate_scores(contest.rubric.criteria, scores)
+    if errors:
+        raise InvalidInput({"scores": errors})
+    row = db.session.scalar(select(JudgeScore).where(JudgeScore.entry_id == entry.id,
+                                                     JudgeScore.judge_id == judge.id))
+    if row is None:
+        row = JudgeScore(entry_id=entry.id, judge_id=judge.id, scores=dict(scores))
+        db.session.add(row)
+    else:
+        row.scores = dict(scores)
+    db.session.flush()
+    return row

@@ -35,7 +35,7 @@ from ...extensions import db
 from ...policies import can
 from ...realtime import AuthenticatedNamespace, origin_allowed
 from ...security import bearer_token
-from . import ballots, broadcast, services
+from . import ballots, broadcast
 from .identity import MAX_AGE, Voter, _serializer, current_voter, guest_token
 from .models import Contest, JoinPass
 
@@ -85,7 +85,7 @@ def _guest_on_socket(contest_id: int | None = None, sid: str | None = None,
     else:
         try:
             data, signed = _serializer().loads(token, max_age=MAX_AGE, return_timestamp=True)
-        except Exception:
+        except Exception:  # noqa: BLE001  (any bad token is no guest)
             return None
         if not isinstance(data, dict) or not isinstance(data.get("p"), int) or \
                 (contest_id is not None and data.get("c") != contest_id):
@@ -336,7 +336,8 @@ class ContestNamespace(AuthenticatedNamespace):
         join_room(broadcast.room(contest.id))
         if role == "moderator":
             join_room(broadcast.moderator_room(contest.id))
-        return {"ok": True, "state": services.state(contest, current_voter(contest.id))}
+        from . import live_state  # imported when first used: its session listeners come with it
+        return {"ok": True, "state": live_state.state(contest, current_voter(contest.id))}
 
     @guarded
     def on_vote(self, data=None):
@@ -369,7 +370,8 @@ class ContestNamespace(AuthenticatedNamespace):
         contest = _contest(data)
         if contest is None or not _may_view(contest):
             return error("not_found", "Not found.")
-        return {"ok": True, "state": services.state(contest, current_voter(contest.id))}
+        from . import live_state  # imported when first used: its session listeners come with it
+        return {"ok": True, "state": live_state.state(contest, current_voter(contest.id))}
 
 
 def register(socketio) -> None:

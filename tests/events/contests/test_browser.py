@@ -109,10 +109,11 @@ def test_reveal_takes_the_big_screen_with_the_formula(live_server, db):
     """Revealing the results (after finalising) replaces the live chart with the ranking, each part's
     points and the formula, on the presenter screen that is already open."""
     from playwright.sync_api import expect, sync_playwright
+
     from app.db import commit
-    from app.events.contests import services
+    from app.events.contests import results
     contest, organiser, _staff = make_contest(entries=3)
-    services.finalize(contest, organiser, confirm_incomplete_scores=True)   # no judges in this contest
+    results.finalize(contest, organiser, confirm_incomplete_scores=True)   # no judges in this contest
     commit()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[

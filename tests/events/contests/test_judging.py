@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.db import commit
 from app.events.contests.models import ContestJudge, JudgeDeclaration, JudgeScore
-from app.events.contests.services import compute_results
+from app.events.contests.results import compute_results
 from app.extensions import db as _db
 from tests.conftest import reload
 from tests.factories import UserFactory

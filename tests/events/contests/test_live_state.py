@@ -9,7 +9,7 @@ from sqlalchemy import event, update
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.accounts.models import User
-from app.events.contests import broadcast, live_state, services
+from app.events.contests import broadcast, live_state
 from app.extensions import db as _db
 from app.extensions import socketio
 from app.realtime import sweep_once
@@ -190,7 +190,7 @@ def test_overload_is_503_with_retry_after(app, login, db, monkeypatch):
 
     def no_connection(*_args, **_kwargs):
         raise PoolTimeout("QueuePool limit of size 5 overflow 10 reached")
-    monkeypatch.setattr(services, "state", no_connection)
+    monkeypatch.setattr(live_state, "state", no_connection)
     client = login(staff)
     r = client.get(f"/api/v1/contests/{contest.id}/state")
     assert r.status_code == 503 and r.headers["Retry-After"] == "2"

@@ -27,7 +27,7 @@ def test_seed_builds_a_demo_contest(app, db):
 def test_seeded_judges_give_a_real_hybrid_ranking(app, db):
     """The walkthrough: 16 of 17 score sheets seeded (森 recused from one entry, one left to score); once he
     scores it the contest finalises without confirmation on a ranking with real judge scores."""
-    from app.events.contests import score_sheets, services
+    from app.events.contests import results, score_sheets
     from tests.factories import UserFactory
     judges = {email: UserFactory(email=email) for email in seed.DEMO_JUDGES}
     context = {}
@@ -39,9 +39,9 @@ def test_seeded_judges_give_a_real_hybrid_ranking(app, db):
     assert [(m["judge_id"], m["entry_id"]) for m in sheets["missing"]] == [
         (judges["mori@it-consult.example.jp"].id, contest.entries[5].id)]
     mori, last = judges["mori@it-consult.example.jp"], contest.entries[5]
-    services.declare(last, mori, False, "")
-    services.score(last, mori, {"understanding": 3, "feasibility": 3, "novelty": 2, "cost": 3, "continuity": 3})
-    rows = services.finalize(contest, judges["kobayashi@nagano-govtech.example.jp"])
+    score_sheets.declare(last, mori, False, "")
+    score_sheets.score(last, mori, {"understanding": 3, "feasibility": 3, "novelty": 2, "cost": 3, "continuity": 3})
+    rows = results.finalize(contest, judges["kobayashi@nagano-govtech.example.jp"])
     commit()
     assert all(r.judge_score is not None and r.judge_score > 0 for r in rows)
     assert contest.score_sheets_done == contest.score_sheets_expected == 17

@@ -4,14 +4,21 @@ Invariants: one current ballot per voter per round; the tally equals the ballot 
 the model; a closed round never changes and its recount equals its snapshot."""
 from __future__ import annotations
 
-from hypothesis import HealthCheck, settings, strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, \
-    run_state_machine_as_test
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import func, select
 
 from app.db import commit
 from app.errors import Conflict
-from app.events.contests import ballots, services, tally
+from app.events.contests import ballots, live_state, rounds, services, tally
 from app.events.contests.identity import Voter
 from app.events.contests.models import Ballot, VotingRound
 from app.extensions import db
@@ -69,7 +76,7 @@ class Voting(RuleBasedStateMachine):
     def open_round(self, r):
         rnd = self._round(self.rounds[r])
         try:
-            services.open_round(rnd)
+            rounds.open_round(rnd)
             commit()
         except Conflict:
             db.session.rollback()
@@ -78,7 +85,7 @@ class Voting(RuleBasedStateMachine):
     def close(self, r):
         rnd = self._round(self.rounds[r])
         try:
-            services.close_round(rnd)
+            rounds.close_round(rnd)
             commit()
         except Conflict:
             db.session.rollback()
@@ -89,7 +96,7 @@ class Voting(RuleBasedStateMachine):
     def reconnect(self, v):
         db.session.expire_all()
         contest = services.get_contest(self.contest.id)
-        state = services.state(contest, self.voters[v])
+        state = live_state.state(contest, self.voters[v])
         rnd = state["round"]
         if rnd is not None:
             mine = self.model[rnd["id"]].get(self.voters[v].key)
