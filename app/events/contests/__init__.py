@@ -2,7 +2,7 @@
 
 
 def init_app(app, api):
-    from . import models, policies  # noqa: F401  (register models and rules)
+    from . import live_state, models, policies  # noqa: F401  (models, rules, revision hooks, shared state)
     from .api import blp
     from .routes import bp
     from .judging import event_section, judge_panel

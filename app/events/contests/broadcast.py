@@ -24,6 +24,7 @@ from flask import current_app
 
 from ... import redis_client
 from ...extensions import db, socketio
+from . import revision
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ _lock = threading.Lock()
 _local_dirty: set[int] = set()
 _last_emitted: dict[int, int] = {}
 _workers: set[int] = set()
+_shared_state = None   # live_state.shared, registered by live_state (see use_shared_state)
 
 
 def room(contest_id: int) -> str:
@@ -57,8 +59,7 @@ def mark_dirty(round_id: int, contest_id: int | None = None) -> None:
     Never raises."""
     app = current_app._get_current_object()
     if contest_id is not None:
-        from . import live_state
-        live_state.bump(contest_id)
+        revision.bump(contest_id)
     shared = False
     try:
         r = _redis(app)
@@ -235,11 +236,17 @@ def announce_round(contest_id: int) -> None:
     from ...db import on_commit
 
     def send():
-        from . import live_state
-        state = live_state.shared(contest_id, fresh=True)
+        state = _shared_state(contest_id, fresh=True) if _shared_state is not None else None
         if state is not None:
             emit("round", state, room(contest_id))
     on_commit(send)
+
+
+def use_shared_state(source) -> None:
+    """live_state registers `shared(contest_id, fresh)` here: it sits above this module (it
+    computes from the rounds, likes and setup services, which announce through this module)."""
+    global _shared_state
+    _shared_state = source
 
 
 def announce(event: str, payload: dict, contest_id: int) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from ...db import on_commit
 from ...errors import PermissionDenied
 from ...extensions import db
-from . import eligibility
+from . import eligibility, revision
 from .models import Contest, Entry, Like
 from .services import not_finalized
 
@@ -40,8 +40,7 @@ def unlike(entry: Entry, voter) -> None:
 
 
 def _likes_changed(contest_id: int) -> None:
-    from . import live_state
-    on_commit(lambda: live_state.bump(contest_id))
+    on_commit(lambda: revision.bump(contest_id))
 
 
 def like_counts(contest: Contest) -> dict[int, int]:

@@ -9,9 +9,9 @@ may vote differ. So:
   is being computed wait for that computation instead of starting their own).
 - The revision moves on whenever something the shared part shows changes: a committed change to
   the contest, an entry or a round (a session hook below), a like (`bump` from the like service),
-  and every ballot batch (`bump` from the group commit, through `broadcast.mark_dirty`). With Redis
-  the revision is one shared counter, so every process sees a change made in any other; without
-  Redis it is a counter of this process (then there is only one web process).
+  and every ballot batch (`bump` from the group commit, through `broadcast.mark_dirty`); see
+  revision.py. With Redis the revision is shared, so every process sees a change made in any
+  other; without Redis it is a counter of this process (then there is only one web process).
 - If the revision cannot be read (Redis down), a cached state is used for at most
   `OUTAGE_MAX_AGE` seconds; screens are corrected by the tally heartbeat meanwhile.
 - `personal(contest, voter, shared)` reads only the voter's rows (two indexed queries for a guest).
@@ -24,26 +24,22 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 
-from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from ... import redis_client
 from ...extensions import db
-from . import ballots, eligibility, tally
-from .models import Contest, Entry, Like, VotingRound
+from . import ballots, broadcast, eligibility, tally
+from .models import Contest, Entry, Like
+from .revision import bump, on_bump, revision  # noqa: F401  (bump: part of this module's API)
+from .revision import forget_all as forget_revisions
 
 log = logging.getLogger(__name__)
 
-REVISION_KEY = "contests:revision:{}"
 OUTAGE_MAX_AGE = 1.0      # seconds a cached state may serve when the revision cannot be read
 MAX_AGE = 30.0            # a safety net for changes no hook sees (an organisation renamed)
 QUALIFYING_MODES = ("staff", "checked_in", "join_code")
 
 _lock = threading.Lock()
-_local_revision: dict[int, int] = {}
 _cache: dict[int, tuple[object, float, dict]] = {}   # contest id -> (revision, computed at, shared state)
 _flights: dict[tuple, _Flight] = {}   # (contest id, revision) -> the computation under way
 computations = 0          # diagnostics (tests, benchmark): how many shared states this process computed
@@ -55,46 +51,19 @@ class _Flight:
         self.state: dict | None = None
 
 
-def _redis():
-    return redis_client.client(current_app.config.get("REDIS_URL"))
-
-
-def revision(contest_id: int):
-    """The contest's current revision, or None when it cannot be read. With Redis it is a random
-    token, never a counter: Redis keeps nothing on disk, and a counter that restarted at 0 could
-    match a state cached before the restart. A missing token is created, never cached under."""
-    r = _redis()
-    if r is None:
-        return _local_revision.get(contest_id, 0)
-    key = REVISION_KEY.format(contest_id)
-    try:
-        value = r.get(key)
-        if value is None:
-            r.set(key, uuid.uuid4().hex, nx=True, ex=7 * 86400)
-            value = r.get(key)
-    except Exception:  # noqa: BLE001  (Redis down: no shared revision)
-        return None
-    return value
-
-
-def bump(contest_id: int) -> None:
-    """The contest's shared state changed (after the commit). Never raises."""
+def _drop(contest_id: int) -> None:
     with _lock:
-        _local_revision[contest_id] = _local_revision.get(contest_id, 0) + 1
         _cache.pop(contest_id, None)
-    try:
-        r = _redis()
-        if r is not None:
-            r.set(REVISION_KEY.format(contest_id), uuid.uuid4().hex, ex=7 * 86400)
-    except Exception:  # noqa: BLE001  (Redis down: the revision moves on here only)
-        log.warning("Redis unavailable: contest %s revision moved on in this process only", contest_id)
+
+
+on_bump(_drop)
 
 
 def forget_all() -> None:
     """Drop every cached state (the database was emptied behind the app's back: tests)."""
     with _lock:
         _cache.clear()
-        _local_revision.clear()
+    forget_revisions()
 
 
 def shared(contest_id: int, fresh: bool = False) -> dict | None:
@@ -215,29 +184,4 @@ def state_for(contest_id: int, voter, modes: list[str]) -> dict:
     return {**current, **personal(contest_id, voter, current, modes)}
 
 
-# Revisions move on when a committed change touches what the shared state shows -------------
-
-_CHANGES = "contests.changed"
-
-
-@event.listens_for(Session, "after_flush")
-def _collect(session: Session, _context) -> None:
-    ids = session.info.setdefault(_CHANGES, set())
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Contest):
-            ids.add(obj.id)
-        elif isinstance(obj, (Entry, VotingRound)):
-            ids.add(obj.contest_id)
-
-
-@event.listens_for(Session, "after_commit")
-def _bump_committed(session: Session) -> None:
-    ids = session.info.pop(_CHANGES, None)
-    for contest_id in ids or ():
-        if contest_id is not None:
-            bump(contest_id)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget(session: Session, _previous) -> None:
-    session.info.pop(_CHANGES, None)
+broadcast.use_shared_state(shared)
