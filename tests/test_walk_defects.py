@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from app.challenges.models import ChallengeCoOwner
-from app.extensions import db
 from tests.events.factories import EventFactory
 from tests.factories import ChallengeFactory, MunicipalityFactory, SolutionFactory
 
