@@ -113,7 +113,11 @@
         b.setAttribute("aria-label", label("vote-for").replace("{entry}", name));   // not a row of identical "Vote"s
         if (approval) {
           var on = selected.indexOf(e.id) >= 0;
-          b.textContent = (on ? "✓ " : "") + label("vote");
+          if (on) {   // the tick is decoration: aria-pressed says it is chosen
+            var tick = document.createElement("span"); tick.setAttribute("aria-hidden", "true"); tick.textContent = "✓ ";
+            b.appendChild(tick);
+          }
+          b.appendChild(document.createTextNode(label("vote")));
           b.setAttribute("aria-pressed", on ? "true" : "false");
           b.addEventListener("click", function () {
             var i = selected.indexOf(e.id);
@@ -130,9 +134,11 @@
       var l = document.createElement("button");
       l.type = "button"; l.className = "button secondary like-button";
       l.setAttribute("aria-pressed", liked ? "true" : "false");
-      var likes = current.likes[String(e.id)] || 0;
-      l.textContent = (liked ? label("liked") : label("like")) + " " + likes;
-      l.setAttribute("aria-label", label("like-for").replace("{entry}", name).replace("{n}", String(likes)));
+      // "Like 3" on screen; "Like 3 for <entry>" read out (the visible text starts the name, WCAG 2.5.3)
+      l.textContent = (liked ? label("liked") : label("like")) + " " + (current.likes[String(e.id)] || 0);
+      var forEntry = document.createElement("span"); forEntry.className = "visually-hidden";
+      forEntry.textContent = " " + label("like-for").replace("{entry}", name);
+      l.appendChild(forEntry);
       l.addEventListener("click", function () { like(e.id, liked); });
       li.appendChild(l);
       list.appendChild(li);

@@ -195,13 +195,13 @@ def test_vote_and_like_buttons_are_named_after_their_entry(live_server, db):
             expect(page.get_by_role("button", name=f"{second.title}に投票", exact=True)).to_have_count(1)
             names = page.locator("button.vote-button").evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
             assert len(set(names)) == 2
-            expect(page.get_by_role("button", name=f"{first.title}に「いいね」（0件）", exact=True)).to_have_count(1)
+            expect(page.get_by_role("button", name=f"いいね 0 （{first.title}）", exact=True)).to_have_count(1)
             page.get_by_role("button", name=f"{second.title}に投票").click()
             expect(page.locator("#receipt")).to_contain_text("R-", timeout=10000)
             voter.locale = "en"
             db.session.commit()
             page.goto(f"{live_server}/contests/{contest.id}/vote")
             expect(page.get_by_role("button", name=f"Vote for {first.title}", exact=True)).to_have_count(1)
-            expect(page.get_by_role("button", name=f"Like {second.title} (0 likes)", exact=True)).to_have_count(1)
+            expect(page.get_by_role("button", name=f"Like 0 for {second.title}", exact=True)).to_have_count(1)
         finally:
             browser.close()
