@@ -17,7 +17,7 @@ from .login_limits import limit_failed_logins
 from .models import ApiToken, Organization
 from .schemas import (ApiTokenCreateSchema, ApiTokenSchema, InvitationCreateSchema, InvitationSchema,
                       LoginSchema, OrganizationCreateSchema, OrganizationQuerySchema, OrganizationSchema,
-                      UserMeSchema, UserUpdateSchema)
+                      OrganizationSettingsSchema, UserMeSchema, UserUpdateSchema)
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Accounts and organisations")
 
@@ -113,13 +113,27 @@ class Organizations(MethodView):
 
 
 @blp.route("/organizations/<int:org_id>")
-@blp.response(200, OrganizationSchema)
-def get_organization(org_id):
-    org = db.session.get(Organization, org_id)
-    if org is None:
-        raise NotFound()
-    authorize("organization.view", org)
-    return org
+class OrganizationItem(MethodView):
+    @blp.response(200, OrganizationSchema)
+    def get(self, org_id):
+        org = db.session.get(Organization, org_id)
+        if org is None:
+            raise NotFound()
+        authorize("organization.view", org)
+        return org
+
+    @blp.arguments(OrganizationSettingsSchema)
+    @blp.response(200, OrganizationSchema)
+    def patch(self, data, org_id):
+        """A municipality's settings (its admins): `population`, the real number of residents used for
+        the per-resident cost of its pilots (null clears it: the population band's midpoint is used)."""
+        org = db.session.get(Organization, org_id)
+        if org is None or org.kind != "municipality":
+            raise NotFound()
+        authorize("organization.manage", org)
+        services.update_settings(org, data)
+        commit()
+        return org
 
 
 @blp.route("/organizations/<int:org_id>/invitations", methods=["POST"])

@@ -26,6 +26,9 @@ class Organization(TimestampMixin, db.Model):
     name_en: Mapped[str | None] = mapped_column(String(200))
     prefecture: Mapped[str | None] = mapped_column(String(20), index=True)
     population_band: Mapped[str | None] = mapped_column(String(20))
+    # A municipality's real population, recorded by its admin (organisation settings); the per-resident
+    # cost uses it, and the band's midpoint only when it is not recorded.
+    population: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str | None] = mapped_column(String(300))
 

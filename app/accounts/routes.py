@@ -14,9 +14,9 @@ from ..forms import load_form
 from ..policies import authorize
 from . import services
 from .login_limits import limit_failed_logins
-from .models import ApiToken, Organization
-from .schemas import (ApiTokenCreateSchema, InvitationCreateSchema, LoginSchema, PasswordChangeSchema,
-                      SignupSchema, UserUpdateSchema)
+from .models import ApiToken
+from .schemas import (ApiTokenCreateSchema, InvitationCreateSchema, LoginSchema, OrganizationSettingsSchema,
+                      PasswordChangeSchema, SignupSchema, UserUpdateSchema)
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -201,3 +201,27 @@ def members(slug):
             errors = exc.fields
     return render_template("accounts/members.html", org=org, errors=errors, invite_url=invite_url,
                            memberships=org.memberships), 422 if errors else 200
+
+
+@bp.route("/orgs/<slug>/settings", methods=["GET", "POST"])
+@login_required
+def org_settings(slug):
+    """A municipality's settings, for its admins: the real population (the per-resident cost of its
+    pilots uses it; the population band's midpoint only when it is not recorded)."""
+    org = services.get_org_by_slug(slug)
+    if org is None or org.kind != "municipality":
+        raise NotFound()
+    authorize("organization.manage", org)
+    errors, values = {}, {"population": org.population}
+    if request.method == "POST":
+        try:
+            services.update_settings(org, load_form(OrganizationSettingsSchema(), request.form))
+        except InvalidInput as exc:
+            db.session.rollback()
+            errors, values = exc.fields, request.form
+        else:
+            commit()
+            flash(_("The settings were saved."), "success")
+            return redirect(url_for("accounts.org_settings", slug=slug))
+    return render_template("accounts/org_settings.html", org=org, errors=errors, values=values), \
+        422 if errors else 200

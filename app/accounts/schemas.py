@@ -1,5 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+import unicodedata
+
+from marshmallow import Schema, fields, pre_load, validate
 
 from ..api import Integer, StrictSchema
 from ..auth import MIN_PASSWORD_LENGTH
@@ -18,6 +20,8 @@ class OrganizationSchema(Schema):
     name_en = fields.String(allow_none=True)
     prefecture = fields.String(allow_none=True)
     population_band = fields.String(allow_none=True)
+    population = Integer(allow_none=True, metadata={"description": "A municipality's recorded population (null when "
+                                                                   "not recorded: the band's midpoint is used)."})
     description = fields.String()
     website = fields.String(allow_none=True)
 
@@ -30,8 +34,35 @@ class OrganizationCreateSchema(StrictSchema):
     name_en = fields.String(allow_none=True, validate=validate.Length(max=200))
     prefecture = fields.String(allow_none=True, validate=validate.OneOf(PREFECTURES))
     population_band = fields.String(allow_none=True, validate=validate.OneOf(POPULATION_BANDS))
+    population = Integer(allow_none=True, validate=validate.Range(min=1, max=50_000_000))
     description = fields.String(load_default="", validate=validate.Length(max=5000))
     website = fields.Url(allow_none=True, schemes={"http", "https"})
+
+
+MAX_POPULATION = 50_000_000
+
+
+def Population(**kwargs):  # noqa: N802  (a field factory)
+    return Integer(allow_none=True, validate=validate.Range(
+        min=1, max=MAX_POPULATION, error=_l("Enter a population between 1 and 50,000,000.")),
+        error_messages={"invalid": _l("Enter the population as a whole number of residents, e.g. 241000.")},
+        **kwargs)
+
+
+class OrganizationSettingsSchema(StrictSchema):
+    """A municipality's settings (page and `PATCH /api/v1/organizations/{id}`): its real population.
+    Empty (or null) clears it; the per-resident cost then falls back to the population band."""
+    population = Population(required=True)
+
+    @pre_load
+    def _digits_as_people_type_them(self, data, **kwargs):
+        """「２４１,０００人」 and "241,000" are 241000 (full-width digits, thousands separators, 人)."""
+        value = data.get("population") if isinstance(data, dict) else None
+        if isinstance(value, str):
+            text = unicodedata.normalize("NFKC", value).strip().replace(",", "").replace(" ", "")
+            text = text.removesuffix("人").strip()
+            data = {**data, "population": text or None}
+        return data
 
 
 class OrganizationQuerySchema(StrictSchema):

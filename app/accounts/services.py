@@ -36,6 +36,15 @@ def create_organization(**data) -> Organization:
     return org
 
 
+def update_settings(org: Organization, data: dict) -> Organization:
+    """A municipality's settings: its real population (None clears it). Other kinds record none."""
+    if org.kind != "municipality":
+        raise InvalidInput({"population": [_l("Only a municipality records its population.")]})
+    org.population = data["population"]
+    db.session.flush()
+    return org
+
+
 def create_user(email: str, password: str, display_name: str, locale: str | None = None,
                 is_platform_admin: bool = False) -> User:
     email = normalise_email(email)

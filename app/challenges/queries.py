@@ -73,6 +73,9 @@ def search(filters: dict, user):
         stmt = stmt.where(Challenge.budget_max_jpy <= filters["budget_max"])
     if filters.get("co_development"):
         stmt = stmt.where(Challenge.co_development.is_(True))
+    if filters.get("offer"):
+        from ..contributions.queries import offer_kind_clause
+        stmt = stmt.where(offer_kind_clause(Challenge.offers, filters["offer"]))
     if filters.get("deadline_before"):
         end = datetime.combine(filters["deadline_before"] + timedelta(days=1), time.min, TOKYO)
         stmt = stmt.where(Challenge.application_deadline < end)

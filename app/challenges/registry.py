@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..notifications.services import message_kind
+from ..templating import localized_name
 from ..web.registry import SearchHit, register_org_section, register_panel, register_search
 from . import queries
 
@@ -30,7 +31,7 @@ def org_section(org, user):
 def site_search(q, user, limit):
     stmt = queries.search({"q": q, "status": "all", "sort": "newest"}, user).limit(limit)
     return [SearchHit(kind="challenge", title=c.title, url=url_for("challenges.detail", challenge_id=c.id),
-                      summary=c.summary or "", meta=c.owner.name_ja if c.owner else "")
+                      summary=c.summary or "", meta=localized_name(c.owner) if c.owner else "")
             for c in db.session.scalars(stmt).unique()]
 
 

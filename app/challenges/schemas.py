@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, post_load, validate
 
 from ..api import Integer, StrictSchema
+from ..contributions.constants import OFFER_KINDS
 from ..contributions.schemas import OfferSchema, UniqueOffersMixin, co_development_field, offers_field
 from ..constants import CATEGORIES, ENVIRONMENTS, LANGUAGES, PREFECTURES
 from .models import VISIBILITIES
@@ -136,6 +137,10 @@ class ChallengeQuerySchema(StrictSchema):
                            metadata={"description": "default: published; with q, any (published, closed "
                                                     "and awarded: the site search's set)"})
     co_development = fields.Boolean(metadata={"description": "Only zero-budget co-development challenges."})
+    offer = fields.String(validate=validate.OneOf(list(OFFER_KINDS)),
+                          metadata={"description": "Only challenges whose municipality offers this besides money "
+                                                   "(test_field, data, staff_time, residents, office_space, "
+                                                   "reference_letter)."})
     deadline_before = fields.Date()
     open_only = fields.Boolean(load_default=False)
     org_id = Integer()

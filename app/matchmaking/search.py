@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 
 from ..extensions import db
+from ..templating import localized_name
 from ..web.registry import SearchHit
 from . import documents, index
 
@@ -34,7 +35,7 @@ def _keyword_select(kind: str, q: str, user):
 
 def _meta(obj) -> str:
     org = getattr(obj, "owner", None) or getattr(obj, "organization", None)
-    return getattr(org, "name_ja", "") or ""
+    return localized_name(org) if org is not None else ""
 
 
 def ranked(kind: str, q: str, user, limit: int) -> tuple[list, int]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..db import id_in
 from ..extensions import db
+from ..templating import localized_name
 from ..web.registry import SearchHit
 from .models import PracticeNote
 
@@ -43,7 +44,7 @@ def register_kind() -> None:
 
 def _hit(note, score=0.0, passage=None) -> SearchHit:
     return SearchHit(kind="note", title=note.title, url=url_for("notes.detail", note_id=note.id),
-                     summary=passage or (note.body or "")[:160], meta=note.organization.name_ja if note.organization else "",
+                     summary=passage or (note.body or "")[:160], meta=localized_name(note.organization) if note.organization else "",
                      score=score)
 
 

@@ -4,10 +4,17 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..constants import CATEGORIES, ENVIRONMENT_LABELS
 from ..csv_export import csv_response  # noqa: F401  (used by routes)
 from ..policies import can
+from ..templating import kpi_unit, localized_name, prefecture
 from .kpis import best_improvement, improvement
-from .ui import STATUS_LABELS
+from .ui import DIRECTION_LABELS, STATUS_LABELS
+
+
+def _label(labels: dict, code: str | None) -> str:
+    """A code value (category, environment, status…) in the user's language, never the raw code."""
+    return str(labels.get(code, code)) if code else ""
 
 
 def library_rows(pilots) -> list[list]:
@@ -17,9 +24,9 @@ def library_rows(pilots) -> list[list]:
     for p in pilots:
         costs = can(current_user, "pilot.view_costs", p)
         best = best_improvement(p)
-        rows.append([p.id, p.title, p.municipality.name_ja, p.municipality.prefecture or "",
-                     p.startup.name_ja if p.startup else "", p.category, p.environment or "",
-                     str(STATUS_LABELS.get(p.status, p.status)), p.start_date, p.end_date,
+        rows.append([p.id, p.title, localized_name(p.municipality), prefecture(p.municipality.prefecture),
+                     localized_name(p.startup) if p.startup else "", _label(CATEGORIES, p.category),
+                     _label(ENVIRONMENT_LABELS, p.environment), _label(STATUS_LABELS, p.status), p.start_date, p.end_date,
                      None if best is None else round(best, 1), p.budget_jpy if costs else None,
                      p.actual_cost_jpy if costs else None])
     return rows
@@ -31,6 +38,7 @@ def measurement_rows(pilot) -> list[list]:
     for k in pilot.kpis:
         for m in k.measurements:
             change = improvement(k.direction, k.baseline, m.value)
-            rows.append([k.name, k.unit, k.direction, k.baseline, k.target, m.measured_on.isoformat(), m.value,
+            rows.append([k.name, kpi_unit(k.unit), _label(DIRECTION_LABELS, k.direction), k.baseline, k.target,
+                         m.measured_on.isoformat(), m.value,
                          None if change is None else round(change, 1), m.note])
     return rows

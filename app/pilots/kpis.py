@@ -45,9 +45,13 @@ def target_consistent(direction: str, baseline: float, target: float | None) -> 
 
 
 def residents(pilot) -> tuple[int | None, str | None]:
-    """(residents, source): the pilot's explicit population, else the band midpoint."""
+    """(residents, source): the pilot's explicit population, else the municipality's recorded
+    population, else (only as a fallback) the midpoint of its population band."""
     if pilot.population:
         return pilot.population, "explicit"
+    recorded = getattr(pilot.municipality, "population", None)
+    if recorded:
+        return recorded, "municipality"
     band = getattr(pilot.municipality, "population_band", None)
     if band in BAND_MIDPOINTS:
         return BAND_MIDPOINTS[band], "band_midpoint"

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..policies import can
+from ..templating import localized_name
 
 
 def _statuses():
@@ -96,7 +97,7 @@ def search(q, user, limit):
     rows = db.session.scalars(library_select({"q": q}, user).limit(limit)).unique().all()
     return [SearchHit(kind="pilot", title=p.title, url=url_for("pilots.detail", pilot_id=p.id),
                       summary=(p.objectives or "")[:160],
-                      meta=f"{p.municipality.name_ja} · {STATUS_LABELS.get(p.status, p.status)}") for p in rows]
+                      meta=f"{localized_name(p.municipality)} · {STATUS_LABELS.get(p.status, p.status)}") for p in rows]
 
 
 def register(app) -> None:

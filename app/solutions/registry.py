@@ -5,6 +5,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..templating import localized_name
 from ..web.registry import SearchHit, register_org_section, register_panel, register_search
 from . import queries
 
@@ -26,7 +27,7 @@ def org_section(org, user):
 def site_search(q, user, limit):
     stmt = queries.search({"q": q}, user).limit(limit)
     return [SearchHit(kind="solution", title=s.title, url=url_for("solutions.detail", solution_id=s.id),
-                      summary=s.summary or "", meta=s.organization.name_ja if s.organization else "")
+                      summary=s.summary or "", meta=localized_name(s.organization) if s.organization else "")
             for s in db.session.scalars(stmt).unique()]
 
 

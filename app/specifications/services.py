@@ -2,6 +2,7 @@
 round from one, and what used it. Services validate fully, then change, then flush; never commit."""
 from __future__ import annotations
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
@@ -14,6 +15,13 @@ from ..procurement import matrix as matrix_mod
 from ..procurement.constants import SERVICE_CATEGORIES, SERVICE_TYPES
 from .diff import diff_versions, seat_bands_for
 from .models import SpecificationUse, SpecificationVersion, StandardSpecification
+
+
+def _service_type_ja(code: str) -> str:
+    """The service type's name written INTO a Japanese document (a title, a tag), whatever the language
+    of the person pressing the button: not 「AI meeting minutes 標準仕様書」 for an English user."""
+    with force_locale("ja"):
+        return str(SERVICE_TYPES.get(code, code))
 
 VERSION_FIELDS = ("must_have", "nice_to_have", "environments", "security_level", "seat_bands", "price_min_jpy",
                   "price_max_jpy", "summary", "change_note")
@@ -57,7 +65,7 @@ def draft_from_round(rnd) -> dict:
     prices = _quoted_prices(rnd) or budgets
     must = [f.feature for f in result.must_have if result.submitted_count and f.count * 2 > result.submitted_count]
     nice = [f.feature for f in result.must_have if f.feature not in must] + [f.feature for f in result.nice_to_have]
-    return {"title": f"{SERVICE_TYPES.get(rnd.service_type, rnd.service_type)} 標準仕様書（{rnd.title}）"[:200],
+    return {"title": f"{_service_type_ja(rnd.service_type)} 標準仕様書（{rnd.title}）"[:200],
             "round_id": rnd.id, "must_have": must, "nice_to_have": matrix_mod.normalise_features(nice),
             "environments": result.common_environments or [e for g in result.environment_groups for e in g.environments][:1],
             "security_level": result.security_level or 2,
@@ -156,7 +164,7 @@ def challenge_fields(spec: StandardSpecification) -> dict:
             "background": f"標準仕様書「{spec.title}」v{v.number} に基づく課題です。",
             "desired_outcome": "\n".join(outcome), "kpis": [f"必須要件「{m}」を満たす" for m in v.must_have][:20],
             "category": SERVICE_CATEGORIES.get(spec.service_type, "backoffice_dx"),
-            "tags": ["標準仕様書", str(SERVICE_TYPES.get(spec.service_type, spec.service_type))],
+            "tags": ["標準仕様書", _service_type_ja(spec.service_type)],
             "environments": list(v.environments), "security_level": v.security_level,
             "budget_min_jpy": v.price_min_jpy, "budget_max_jpy": v.price_max_jpy}
 

@@ -48,6 +48,9 @@ def demo_pages() -> list[tuple[str, str, str]]:
                       .order_by(Challenge.id))
     committee = first(select(Committee).order_by(Committee.id))
     contest = first(select(Contest).where(Contest.status == "live").order_by(Contest.id))
+    from app.procurement.comparison_models import ComparisonRow
+    comparison_round = db.session.get(ProcurementRound,
+                                      first(select(ComparisonRow.round_id).order_by(ComparisonRow.id)))
     return [
         ("home", "platform", "/"),
         ("challenge list", "platform", "/challenges"),
@@ -66,6 +69,13 @@ def demo_pages() -> list[tuple[str, str, str]]:
          f"/procurement/{first(select(ProcurementRound).order_by(ProcurementRound.id)).id}/matrix"),
         ("audit log", "platform", "/audit"),
         ("open data", "platform", "/open-data"),
+        # pages changed since the list (#13/#15 leftovers)
+        ("contest setup with a solution search", "platform",
+         f"/contests/{contest.id}/setup?solution_q=%E8%AD%B0%E4%BA%8B%E9%8C%B2"),
+        ("organisation settings", "city", "/orgs/matsumoto/settings"),
+        ("tool comparison", "city", f"/procurement/{comparison_round.id}/comparison"),
+        ("tool comparison, a vendor's row", "startup", f"/procurement/{comparison_round.id}/comparison"),
+        ("challenges with an offer filter", "platform", "/challenges?offer=data"),
     ]
 
 

@@ -66,3 +66,24 @@ def test_logged_in_header_is_one_line_at_1366_and_footer_reaches_the_bottom(live
             assert abs(footer["y"] + footer["height"] - 900) < 2, footer
         finally:
             browser.close()
+
+
+def test_a_long_english_display_name_does_not_wrap_the_header(live_server, db):  # noqa: F811
+    """Found walking #15 in English: a startup member called "Emily Carter" pushed the user links onto a
+    second line at 1366 px. A long name is cut with an ellipsis; the link keeps the full name."""
+    from playwright.sync_api import sync_playwright
+    from tests.factories import StartupFactory, member_of
+    user = member_of(StartupFactory(), "admin", display_name="Emily Carter-Robinson", locale="en")
+    with sync_playwright() as p:
+        browser = _browser(p)
+        try:
+            page = _login(browser, live_server, user)
+            page.set_viewport_size({"width": 1366, "height": 900})
+            page.goto(live_server + "/dashboard")
+            header = page.locator(".site-header .header-row").bounding_box()
+            assert header["height"] <= 80, f"the header wraps ({header})"
+            name = page.locator(".user-nav .user-name")
+            assert name.get_attribute("title") == "Emily Carter-Robinson"
+            assert name.text_content() == "Emily Carter-Robinson"
+        finally:
+            browser.close()

@@ -143,3 +143,17 @@ def test_a_solution_page_shows_its_comparisons_to_municipalities(scene, api, log
     assert f"/procurement/{scene.rnd.id}/comparison" not in client.get(url).get_data(as_text=True)
     # a municipality outside the round sees no comparison it could not open
     assert f"/procurement/{scene.rnd.id}/comparison" not in login(scene.outsider_city).get(url).get_data(as_text=True)
+
+
+def test_a_vendors_reply_fields_and_buttons_say_which_requirement_they_answer(scene, api, login):
+    """Not a row of identical 「回答する」 buttons: each names its requirement (visible text first), and the
+    wide table scrolls sideways inside a labelled region the keyboard can reach."""
+    _recorded(scene, api)
+    own = login(scene.vendor_users[0]).get(f"/procurement/{scene.rnd.id}/comparison").get_data(as_text=True)
+    assert own.count('回答する<span class="visually-hidden"> （「話者識別」について）</span></button>') == 1
+    assert own.count('回答する<span class="visually-hidden"> （「要約の自動生成」について）</span></button>') == 1
+    assert '貴社の回答<span class="visually-hidden"> （「話者識別」について）</span></label>' in own
+    assert '<div class="table-wrap" role="region" aria-label="機能比較" tabindex="0">' in own
+    english = login(member_of(scene.vendors[0], "member", locale="en")).get(
+        f"/procurement/{scene.rnd.id}/comparison").get_data(as_text=True)
+    assert 'Reply<span class="visually-hidden"> on “話者識別”</span></button>' in english

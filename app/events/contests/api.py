@@ -13,7 +13,7 @@ from ...errors import InvalidInput, NotFound, PermissionDenied, Unauthorized
 from ...extensions import db
 from ...policies import authorize, can
 from ..models import Event
-from . import ballots, likes, rounds, score_sheets, services, tally
+from . import ballots, broadcast, likes, rounds, score_sheets, services, tally
 from . import results as ranking
 from .identity import current_voter
 from .models import Contest, Entry, VotingRound
@@ -347,6 +347,7 @@ def finalize(data, contest_id):
     """Store the ranking. With judges' score sheets missing: 409 unless `confirm_incomplete_scores` is true."""
     contest = load_contest(contest_id, "contest.manage")
     rows = ranking.finalize(contest, current_user, data["confirm_incomplete_scores"])
+    broadcast.announce_round(contest.id)   # big screens and phones: voting has closed, results to come
     commit()
     return _results_body(contest, rows, True)
 

@@ -133,7 +133,8 @@ def _compute(contest_id: int) -> dict | None:
         return {
             "contest": {"id": contest.id, "status": contest.status, "title": contest.title,
                         "formula": contest.formula, "revealed": contest.revealed_at is not None},
-            "entries": [{"id": e.id, "title": e.title, "org": e.organization.name_ja, "position": e.position}
+            "entries": [{"id": e.id, "title": e.title, "org": e.organization.name_ja,
+                         "org_en": e.organization.name_en, "position": e.position}
                         for e in contest.entries],
             "pitch": pitch_payload(contest),
             "round": round_payload(rnd) if rnd is not None else None,

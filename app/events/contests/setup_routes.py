@@ -18,7 +18,7 @@ from ...extensions import db
 from ...forms import load_form
 from ...policies import authorize
 from ..models import Event
-from . import services
+from . import services, setup_search
 from .schemas_forms import ContestFormSchema, ImportFormSchema, InviteFormSchema, JudgeFormSchema, SettingsFormSchema
 
 bp = Blueprint("contest_setup", __name__, template_folder="templates")
@@ -50,10 +50,17 @@ def _startups() -> list[Organization]:
 
 def _page(contest, errors: dict | None = None, values: dict | None = None, form: str | None = None, code=200):
     defaults = {key: getattr(contest, key) for key in SETTINGS}
+    errors = {form: errors} if form and errors else {}
+    # The solution search (GET ?solution_q=): published solutions found by their or their startup's name.
+    solution_q, search_errors = setup_search.check_query(request.args.get("solution_q"))
+    if search_errors:
+        errors["search"], code = search_errors, 422
+    found = setup_search.find_solutions(solution_q) if solution_q and not search_errors else []
     return render_template(
         "contests/setup.html", contest=contest, challenges=_host_challenges(contest), startups=_startups(),
-        errors={form: errors} if form and errors else {}, values={form: values} if form and values else {},
-        settings=values if form == "settings" and values else defaults), code
+        errors=errors, values={form: values} if form and values else {},
+        settings=values if form == "settings" and values else defaults,
+        solution_q=solution_q, found=found, entered={e.org_id for e in contest.entries}), code
 
 
 def _apply(contest_id: int, form: str, change, message, anchor: str):

@@ -11,7 +11,7 @@
   var timerId = null;
 
   function label(name) { return root.getAttribute("data-label-" + name) || ""; }
-  function text(id, value) { document.getElementById(id).textContent = value; }
+  function text(id, value) { var el = document.getElementById(id); if (el) { el.textContent = value; } }
 
   function ensureBars() {
     if (chart.childElementCount === entries.length) { return; }
@@ -56,7 +56,8 @@
       var left = Math.max(0, Math.round(pitch.seconds - (Date.now() - Date.parse(pitch.started_at)) / 1000));
       var m = Math.floor(left / 60), s = left % 60;
       text("pitch-timer", m + ":" + (s < 10 ? "0" : "") + s);
-      document.getElementById("pitch-timer").classList.toggle("timer-over", left === 0);
+      var timer = document.getElementById("pitch-timer");
+      if (timer) { timer.classList.toggle("timer-over", left === 0); }
     }
     tick();
     if (p && p.started_at) { timerId = setInterval(tick, 250); }
@@ -90,8 +91,16 @@
       root.classList.add("is-revealed");  // the ranking takes the screen; the live chart steps aside
     }).catch(function () {});
   }
+  function showClosed(revealed) {
+    // Finalised: nobody can vote any more, so the pitch and the join code leave the screen and
+    // it says that the results will be announced (until they are revealed).
+    var grid = document.getElementById("presenter-grid");
+    if (grid) { grid.parentNode.removeChild(grid); }
+    document.getElementById("presenter-closed").hidden = !!revealed;
+  }
   function onState(state) {
     entries = state.entries;
+    if (state.contest.status === "finalized") { showClosed(state.contest.revealed); }
     chart.textContent = "";
     text("round-title", state.round ? state.round.title : label("none"));
     drawTally(state.tally);

@@ -99,15 +99,25 @@
       var li = document.createElement("li");
       li.className = "voter-entry" + (mine.indexOf(e.id) >= 0 ? " chosen" : "");
       var title = document.createElement("span"); title.className = "entry-title"; title.textContent = e.title;
-      var org = document.createElement("span"); org.className = "entry-org"; org.textContent = e.org;
-      li.appendChild(title); li.appendChild(org);
+      li.appendChild(title);
+      var orgName = (document.documentElement.lang === "en" && e.org_en) ? e.org_en : e.org;
+      if (e.title !== e.org && e.title !== e.org_en) {   // an entry invited without a solution is named after its startup
+        var org = document.createElement("span"); org.className = "entry-org"; org.textContent = orgName;
+        li.appendChild(org);
+      }
+      var name = e.title;
       if (open && current.eligible) {
         var b = document.createElement("button");
         b.type = "button"; b.className = "button vote-button";
         b.setAttribute("data-entry-id", e.id);
+        b.setAttribute("aria-label", label("vote-for").replace("{entry}", name));   // not a row of identical "Vote"s
         if (approval) {
           var on = selected.indexOf(e.id) >= 0;
-          b.textContent = (on ? "✓ " : "") + label("vote");
+          if (on) {   // the tick is decoration: aria-pressed says it is chosen
+            var tick = document.createElement("span"); tick.setAttribute("aria-hidden", "true"); tick.textContent = "✓ ";
+            b.appendChild(tick);
+          }
+          b.appendChild(document.createTextNode(label("vote")));
           b.setAttribute("aria-pressed", on ? "true" : "false");
           b.addEventListener("click", function () {
             var i = selected.indexOf(e.id);
@@ -124,7 +134,11 @@
       var l = document.createElement("button");
       l.type = "button"; l.className = "button secondary like-button";
       l.setAttribute("aria-pressed", liked ? "true" : "false");
+      // "Like 3" on screen; "Like 3 for <entry>" read out (the visible text starts the name, WCAG 2.5.3)
       l.textContent = (liked ? label("liked") : label("like")) + " " + (current.likes[String(e.id)] || 0);
+      var forEntry = document.createElement("span"); forEntry.className = "visually-hidden";
+      forEntry.textContent = " " + label("like-for").replace("{entry}", name);
+      l.appendChild(forEntry);
       l.addEventListener("click", function () { like(e.id, liked); });
       li.appendChild(l);
       list.appendChild(li);

@@ -141,3 +141,68 @@ def test_reveal_takes_the_big_screen_with_the_formula(live_server, db):
             assert errors == []
         finally:
             browser.close()
+
+
+def test_finalising_turns_the_open_presenter_screen_to_voting_closed(live_server, db):
+    """The presenter screen already open on the big screen: when the moderator finalises, it stops
+    saying 「ピッチ中」 and drops the join code, and says that voting has closed and results will follow."""
+    from playwright.sync_api import expect, sync_playwright
+    contest, organiser, _staff = make_contest(entries=2)
+    add_round(contest, status="closed", title="決勝")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run"])
+        try:
+            presenter = _login(browser, live_server, organiser)
+            presenter.set_viewport_size({"width": 1280, "height": 720})
+            errors = []
+            presenter.on("pageerror", lambda exc: errors.append(str(exc)))
+            presenter.goto(f"{live_server}/contests/{contest.id}/present")
+            expect(presenter.locator(".presenter-join")).to_contain_text(contest.join_code)
+            expect(presenter.locator("#presenter-closed")).to_be_hidden()
+            moderator = presenter.context.new_page()
+            moderator.on("dialog", lambda dialog: dialog.accept())
+            moderator.goto(f"{live_server}/contests/{contest.id}/moderate")
+            confirm = moderator.locator("#confirm-incomplete")
+            if confirm.count():
+                confirm.check()
+            moderator.click("#finalize")
+            expect(presenter.locator("#presenter-closed")).to_be_visible(timeout=10000)
+            expect(presenter.locator("#presenter-closed")).to_contain_text("投票は締め切りました")
+            expect(presenter.locator(".presenter-join")).to_have_count(0)
+            expect(presenter.get_by_text("ピッチ中")).to_have_count(0)
+            assert contest.join_code not in presenter.content()
+            assert errors == []
+        finally:
+            browser.close()
+
+
+def test_vote_and_like_buttons_are_named_after_their_entry(live_server, db):
+    """A screen reader lists 「Aに投票」「Bに投票」, not a row of identical 「投票」 buttons (ja and en)."""
+    from playwright.sync_api import expect, sync_playwright
+    contest, _organiser, _staff = make_contest(entries=2)
+    add_round(contest, title="決勝")
+    (voter,) = staff_of(contest, 1)
+    first, second = contest.entries[0], contest.entries[1]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run"])
+        try:
+            page = _login(browser, live_server, voter)
+            page.goto(f"{live_server}/contests/{contest.id}/vote")
+            expect(page.get_by_role("button", name=f"{first.title}に投票", exact=True)).to_have_count(1)
+            expect(page.get_by_role("button", name=f"{second.title}に投票", exact=True)).to_have_count(1)
+            names = page.locator("button.vote-button").evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
+            assert len(set(names)) == 2
+            expect(page.get_by_role("button", name=f"いいね 0 （{first.title}）", exact=True)).to_have_count(1)
+            page.get_by_role("button", name=f"{second.title}に投票").click()
+            expect(page.locator("#receipt")).to_contain_text("R-", timeout=10000)
+            voter.locale = "en"
+            db.session.commit()
+            page.goto(f"{live_server}/contests/{contest.id}/vote")
+            expect(page.get_by_role("button", name=f"Vote for {first.title}", exact=True)).to_have_count(1)
+            expect(page.get_by_role("button", name=f"Like 0 for {second.title}", exact=True)).to_have_count(1)
+        finally:
+            browser.close()

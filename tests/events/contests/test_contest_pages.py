@@ -49,3 +49,31 @@ def test_event_page_leads_to_its_contest(login, anon, db):
     contest.event.status = "draft"
     db.session.commit()
     assert f'/contests/{contest.id}"' not in login(UserFactory()).get(f"/events/{contest.event_id}").text
+
+
+def test_finalised_presenter_says_voting_closed_without_the_join_code(login, db):
+    """Once finalised (before the reveal) the big screen no longer says 「ピッチ中」 or shows how to join."""
+    contest, organiser, _s = make_contest()
+    add_round(contest, status="closed")
+    client = login(organiser)
+    live = client.get(f"/contests/{contest.id}/present").text
+    assert "ピッチ中" in live and contest.join_code in live and "join-qr.svg" in live
+    finalized = client.post(f"/api/v1/contests/{contest.id}/finalize", json={"confirm_incomplete_scores": True})
+    assert finalized.status_code == 200
+    page = client.get(f"/contests/{contest.id}/present")
+    assert page.status_code == 200
+    closed = page.text.split('id="presenter-closed"')[1].split("</section>")[0]
+    assert "hidden" not in closed.split(">")[0]
+    assert "投票は締め切りました" in closed and "結果は間もなく発表します" in closed
+    assert "ピッチ中" not in page.text and "次のピッチを待っています</p>" not in page.text
+    assert contest.join_code not in page.text and "join-qr.svg" not in page.text and "/join/" not in page.text
+    # In English too
+    organiser.locale = "en"
+    db.session.commit()
+    en = login(organiser).get(f"/contests/{contest.id}/present").text
+    assert "Voting has closed" in en and "The results will be announced shortly." in en
+    assert "Now pitching" not in en and contest.join_code not in en
+    # After the reveal the closed notice steps aside for the ranking
+    assert client.post(f"/api/v1/contests/{contest.id}/reveal").status_code == 200
+    revealed = client.get(f"/contests/{contest.id}/present").text
+    assert 'id="presenter-closed" aria-live="polite" hidden' in revealed and contest.join_code not in revealed

@@ -9,8 +9,7 @@ from app.applications.models import Application
 from app.events.contests.models import Contest, ContestJudge, Entry
 from app.extensions import db as _db
 from tests.conftest import reload
-from tests.factories import (ApplicationFactory, ChallengeFactory, SolutionFactory, StartupFactory, UserFactory,
-                             member_of)
+from tests.factories import (ApplicationFactory, ChallengeFactory, SolutionFactory, StartupFactory, UserFactory)
 
 from .factories import ContestEventFactory, add_round, make_contest
 
@@ -167,3 +166,79 @@ def test_setup_in_english(login, db):
     page = login(organiser).get(f"/contests/{contest.id}/setup")
     assert "Set up the contest" in page.text and "Import shortlisted applications" in page.text
     assert _count(Application) == 0
+
+
+def _search(client, contest, q):
+    return client.get(f"/contests/{contest.id}/setup", query_string={"solution_q": q})
+
+
+def test_organiser_finds_a_solution_by_name_and_adds_it(login, db):
+    """No solution number copied from an address: the organiser searches published solutions by their
+    name or their startup's name, and adds one with a button named after it."""
+    contest, organiser, _staff = make_contest(entries=0)
+    startup = StartupFactory(name_ja="株式会社ギジロク", name_en="Gijiroku Lab")
+    minutes = SolutionFactory(organization=startup, org_id=startup.id, title="AI議事録クラウド",
+                              summary="会議の音声から議事録を作ります。", features=[], tags=[])
+    SolutionFactory(organization=startup, org_id=startup.id, title="AI議事録 下書き版", status="draft")
+    other = SolutionFactory(title="道路損傷の自動検知")
+    client = login(organiser)
+    page = client.get(f"/contests/{contest.id}/setup")
+    assert page.status_code == 200 and 'name="solution_q"' in page.text and 'role="search"' in page.text
+    assert 'name="solution_id" type="number"' not in page.text and "/solutions/12" not in page.text
+
+    found = _search(client, contest, "議事録")
+    assert found.status_code == 200
+    assert "AI議事録クラウド" in found.text and "下書き版" not in found.text and other.title not in found.text
+    assert "「AI議事録クラウド」をコンテストに追加" in found.text and 'value="議事録"' in found.text
+    assert f'name="solution_id" value="{minutes.id}"' in found.text
+    # By the startup's name (Japanese or English) too
+    assert "AI議事録クラウド" in _search(client, contest, "ギジロク").text
+    assert "AI議事録クラウド" in _search(client, contest, "gijiroku lab").text
+    # Nothing found: said so, with the way forward
+    none = _search(client, contest, "存在しない言葉")
+    assert none.status_code == 200 and ": 0件" in none.text and "ソリューションなしで" in none.text
+    # Special characters are text, not patterns
+    assert "AI議事録クラウド" not in _search(client, contest, "%").text
+
+    r = client.post(f"/contests/{contest.id}/setup/entries",
+                    data={"org_id": str(startup.id), "solution_id": str(minutes.id)})
+    assert r.status_code == 302
+    entry = _db.session.scalar(select(Entry).where(Entry.contest_id == contest.id))
+    assert (entry.solution_id, entry.title, entry.source) == (minutes.id, "AI議事録クラウド", "invitation")
+    # Once entered, the result says so instead of offering the button again
+    again = _search(client, contest, "議事録")
+    assert "このスタートアップはすでに出場しています。" in again.text
+    assert "「AI議事録クラウド」をコンテストに追加" not in again.text
+
+
+def test_solution_search_refuses_an_overlong_query(login, db):
+    contest, organiser, _staff = make_contest(entries=0)
+    r = _search(login(organiser), contest, "あ" * 101)
+    assert r.status_code == 422 and 'id="solution_q-errors"' in r.text and "100文字以内" in r.text
+
+
+def test_solution_search_in_english(login, db):
+    contest, organiser, _staff = make_contest(entries=0)
+    SolutionFactory(title="AI議事録クラウド")
+    organiser.locale = "en"
+    _db.session.commit()
+    page = _search(login(organiser), contest, "議事録").text
+    assert "Add a startup&#39;s solution" in page or "Add a startup's solution" in page
+    assert "Add “AI議事録クラウド” to the contest" in page and "Published solutions matching" in page
+
+
+def test_an_entry_invited_without_a_solution_is_named_once(login, anon, db):
+    contest, organiser, _staff = make_contest(entries=0)
+    startup = StartupFactory(name_ja="株式会社ソナエル", name_en="Sonaeru Inc.")
+    client = login(organiser)
+    assert client.post(f"/contests/{contest.id}/setup/entries", data={"org_id": str(startup.id)}).status_code == 302
+    for url, entries in ((f"/contests/{contest.id}/setup", '<ol class="item-list">'),
+                         (f"/contests/{contest.id}/moderate", 'id="mod-entries"'),
+                         (f"/contests/{contest.id}", 'class="contest-entries"')):
+        text = client.get(url).text.split(entries)[1].split("</ol>")[0]
+        assert "株式会社ソナエル" in text and " — " not in text, url
+        assert text.count("株式会社ソナエル") == 1, url
+    organiser.locale = "en"
+    _db.session.commit()
+    english = login(organiser).get(f"/contests/{contest.id}/setup").text
+    assert "Sonaeru Inc." in english and "株式会社ソナエル" not in english
