@@ -1,4 +1,5 @@
 """Application factory: a row of small register_* steps."""
+
 from __future__ import annotations
 
 import importlib
@@ -37,11 +38,13 @@ def register_config(app: Flask, config, overrides: dict) -> None:
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     from .i18n import translation_directories
+
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
 
 
 def register_input_guards(app: Flask) -> None:
     from .input_guards import register_input_guards as register
+
     register(app)
 
 
@@ -57,8 +60,13 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     _sqlite_pragmas(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
@@ -66,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     from .realtime import origin_allowed
     from .realtime_queue import client_manager
+
     queue = client_manager(app.config.get("REDIS_URL"))
     socketio.init_app(
         app,
@@ -77,12 +86,14 @@ def register_extensions(app: Flask) -> None:
         transports=app.config.get("SOCKETIO_TRANSPORTS") or ["polling", "websocket"],
     )
     from .realtime import register_root
+
     register_root(socketio)
     if not app.config.get("SOCKETIO_WEBSOCKET_COMPRESSION"):
         app.wsgi_app = _without_websocket_compression(app.wsgi_app)
     if app.config.get("SOCKETIO_DIRECT_FANOUT", True):
         from .realtime_fanout import install
-        install(socketio.server)   # gevent + simple-websocket only; a no-op otherwise
+
+        install(socketio.server)  # gevent + simple-websocket only; a no-op otherwise
 
 
 def register_proxies(app: Flask) -> None:
@@ -91,6 +102,7 @@ def register_proxies(app: Flask) -> None:
     trusted = int(app.config.get("TRUSTED_PROXIES") or 0)
     if trusted > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
+
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)
 
 
@@ -98,9 +110,11 @@ def _without_websocket_compression(wsgi_app):
     """Refuse permessage-deflate: the websocket handshake is answered from the request's headers,
     so a request that offers no extension gets none. The same small tally goes to thousands of
     sockets; compressing it once per socket costs more CPU than the bytes it saves."""
+
     def app(environ, start_response):
         environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
         return wsgi_app(environ, start_response)
+
     return app
 
 
@@ -112,18 +126,23 @@ def _sqlite_pragmas(app: Flask) -> None:
     from .extensions import db
 
     with app.app_context():
+
         @event.listens_for(db.engine, "connect")
         def _on_connect(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=5000")
-            if ":memory:" not in app.config["SQLALCHEMY_DATABASE_URI"] and app.config["SQLALCHEMY_DATABASE_URI"] != "sqlite://":
+            if (
+                ":memory:" not in app.config["SQLALCHEMY_DATABASE_URI"]
+                and app.config["SQLALCHEMY_DATABASE_URI"] != "sqlite://"
+            ):
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
 
 def register_api(app: Flask):
     from .api import PlatformApi
+
     return PlatformApi(app)
 
 
@@ -135,24 +154,29 @@ def register_domains(app: Flask, api) -> None:
 
 def register_errors(app: Flask) -> None:
     from .errors import register_error_handlers
+
     register_error_handlers(app)
 
 
 def register_security_layer(app: Flask) -> None:
     from .security import register_security
+
     register_security(app)
 
 
 def register_static_files(app: Flask) -> None:
     from .static_files import register_static_files as register
+
     register(app)
 
 
 def register_templates(app: Flask) -> None:
     from .templating import register_template_helpers
+
     register_template_helpers(app)
 
 
 def register_cli(app: Flask) -> None:
     from .cli import register_commands
+
     register_commands(app)

@@ -1,4 +1,5 @@
 """REST API base: flask-smorest with our error shape, pagination and a self-hosted docs page."""
+
 from __future__ import annotations
 
 import math
@@ -31,8 +32,9 @@ class Integer(fields.Integer):
 
     def __init__(self, *args, big: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.validators.insert(0, validate.Range(min=INT64_MIN, max=INT64_MAX) if big
-                               else validate.Range(min=INT32_MIN, max=INT32_MAX))
+        self.validators.insert(
+            0, validate.Range(min=INT64_MIN, max=INT64_MAX) if big else validate.Range(min=INT32_MIN, max=INT32_MAX)
+        )
 
     def _validated(self, value):
         if isinstance(value, str):
@@ -67,9 +69,14 @@ class PlatformApi(Api):
     def init_app(self, app, *, spec_kwargs=None):
         spec_kwargs = spec_kwargs or {}
         spec_kwargs.setdefault("marshmallow_plugin", MarshmallowPlugin(schema_name_resolver=_schema_name_resolver()))
-        spec_kwargs.setdefault("info", {"description": "Municipalities and startups co-create solutions to "
-                                                       "public problems. Authenticate with a personal API "
-                                                       "token: `Authorization: Bearer <token>`."})
+        spec_kwargs.setdefault(
+            "info",
+            {
+                "description": "Municipalities and startups co-create solutions to "
+                "public problems. Authenticate with a personal API "
+                "token: `Authorization: Bearer <token>`."
+            },
+        )
         super().init_app(app, spec_kwargs=spec_kwargs)
         self.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
         # A token, or none: public operations answer anonymous requests; the others answer 401.
@@ -95,6 +102,7 @@ def _schema_name_resolver():
             domain = cls.__module__.split(".")[1] if cls.__module__.startswith("app.") else cls.__module__
             name = f"{domain.title().replace('_', '')}{name}"
         return name
+
     return resolve
 
 
@@ -125,8 +133,9 @@ def paged(item_schema: type[Schema]) -> type[Schema]:
     """A response envelope {"items": [...], "meta": {...}} for `item_schema`."""
     name = f"{item_schema.__name__.removesuffix('Schema')}PageSchema"
     if name not in _PAGED:
-        _PAGED[name] = type(name, (Schema,), {"items": fields.List(fields.Nested(item_schema)),
-                                              "meta": fields.Nested(PageMetaSchema)})
+        _PAGED[name] = type(
+            name, (Schema,), {"items": fields.List(fields.Nested(item_schema)), "meta": fields.Nested(PageMetaSchema)}
+        )
     return _PAGED[name]
 
 

@@ -14,6 +14,7 @@ can return, instead of a catch-all `default`:
 Statuses particular to one operation (429 on the logins, 413 on uploads) are declared on it with
 `@blp.alt_response(status, response=STATUS_NAME)`.
 """
+
 from __future__ import annotations
 
 import http
@@ -26,9 +27,16 @@ UNSAFE = {"post", "put", "patch", "delete"}
 class ErrorDetailSchema(Schema):
     code = fields.String(required=True, metadata={"description": "Machine-readable: not_found, validation_error, …"})
     message = fields.String(required=True, metadata={"description": "For people, in the request's language."})
-    field_messages = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True, data_key="fields",
-                                 metadata={"description": "Messages by field name (lists of strings, or "
-                                                          "nested objects for nested fields); {} when none."})
+    field_messages = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        required=True,
+        data_key="fields",
+        metadata={
+            "description": "Messages by field name (lists of strings, or "
+            "nested objects for nested fields); {} when none."
+        },
+    )
 
 
 class ErrorSchema(Schema):

@@ -4,6 +4,7 @@ Session ids carry the user's session_version, so bumping it ends every session.
 A request with an Authorization header is authenticated by the header alone (app.security).
 Passwords are hashed with Argon2id (OWASP ASVS L2).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,7 +53,7 @@ def init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str):
         if has_authorization_header():
-            return None   # a request with an Authorization header is authenticated by it alone
+            return None  # a request with an Authorization header is authenticated by it alone
         user_id, _, version = (session_id or "").partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
@@ -76,4 +77,5 @@ def init_login(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         from .errors import Unauthorized
+
         raise Unauthorized()

@@ -1,4 +1,5 @@
 """Platform-wide commands: worker, scheduler, seed-demo, i18n."""
+
 from __future__ import annotations
 
 import time as _time
@@ -29,6 +30,7 @@ def worker(queues, burst, with_scheduler):
         raise click.ClickException(f"Unknown queues: {', '.join(sorted(unknown))}")
     if with_scheduler:
         import threading
+
         app = current_app._get_current_object()
         threading.Thread(target=_scheduler_loop, args=(app,), daemon=True).start()
     Worker([get_queue(n) for n in names], connection=get_redis()).work(burst=burst)
@@ -71,6 +73,7 @@ def scheduler(once):
 def run_periodic(name):
     """Run one periodic job now, in this process (useful without Redis)."""
     from .jobs import PERIODIC, run_job
+
     if name not in PERIODIC:
         raise click.ClickException(f"Unknown job {name!r}. Known: {', '.join(sorted(PERIODIC))}")
     run_job(PERIODIC[name].func)
@@ -84,6 +87,7 @@ i18n_cli = AppGroup("i18n", help="Translations.")
 def compile_translations():
     """Compile every package's messages.po."""
     from .i18n import compile_catalogs
+
     click.echo(f"Compiled {compile_catalogs()} catalogue(s)")
 
 
@@ -93,9 +97,11 @@ def compile_translations():
 def seed_demo(if_empty):
     """Load the realistic Japanese demo data (see README for the logins)."""
     from .seed import seed_all
+
     created = seed_all(if_empty=if_empty, report=click.echo)
     if created:  # one full build of the matchmaking index, with its progress bar
         from .matchmaking.cli import reindex
+
         click.echo("Building the matchmaking index…")
         click.get_current_context().invoke(reindex)
     click.echo("Demo data loaded." if created else "The database already has data: nothing loaded.")

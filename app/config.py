@@ -1,4 +1,5 @@
 """Configuration classes, one per environment. Values come from the environment."""
+
 import os
 from pathlib import Path
 
@@ -19,9 +20,7 @@ def _pool_options() -> dict:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'cocreate.sqlite'}"
-    )
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'cocreate.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, **_pool_options()}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # Jobs run inline (in-process, after the commit) when there is no Redis.

@@ -1,4 +1,5 @@
 """CSV downloads: UTF-8 with BOM (so that Excel opens Japanese text correctly), no formula injection."""
+
 from __future__ import annotations
 
 import csv

@@ -4,6 +4,7 @@ Services only `flush()`. The request (or job) calls `commit()` once; callbacks
 registered with `on_commit()` (emails, broadcasts, job enqueues) run after the
 commit succeeded and are dropped on rollback.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -53,6 +54,7 @@ class SearchGrams(db.TypeDecorator):
     def load_dialect_impl(self, dialect):
         if dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import TSVECTOR
+
             return dialect.type_descriptor(TSVECTOR())
         return dialect.type_descriptor(db.Text())
 
@@ -81,6 +83,7 @@ def id_in(column, ids):
 def get_or_404(model, ident):
     """The row with this primary key, or 404 (views then call authorize() on it)."""
     from .errors import NotFound
+
     obj = db.session.get(model, ident)
     if obj is None:
         raise NotFound()

@@ -4,7 +4,21 @@ models, policies, blueprints, CLI commands, sockets and periodic jobs. A module 
 that app/seed can read it without importing the application factory."""
 
 DOMAINS = (
-    "accounts", "audit", "notifications", "attachments", "challenges", "solutions", "applications",
-    "contributions", "reviews", "matchmaking", "events", "pilots", "procurement", "specifications", "notes",
-    "opendata", "web",
+    "accounts",
+    "audit",
+    "notifications",
+    "attachments",
+    "challenges",
+    "solutions",
+    "applications",
+    "contributions",
+    "reviews",
+    "matchmaking",
+    "events",
+    "pilots",
+    "procurement",
+    "specifications",
+    "notes",
+    "opendata",
+    "web",
 )

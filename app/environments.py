@@ -1,4 +1,5 @@
 """Network environments stored as three booleans, exposed as a list."""
+
 from sqlalchemy import Boolean
 from sqlalchemy.orm import Mapped, mapped_column
 

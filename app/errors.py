@@ -3,6 +3,7 @@
 API responses: {"error": {"code", "message", "fields"}}. Pages: a friendly
 template. Never a stack trace.
 """
+
 from __future__ import annotations
 
 import logging
@@ -10,9 +11,17 @@ import logging
 from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from werkzeug.exceptions import (BadRequest, Conflict as _Conflict, Forbidden, HTTPException,
-                                 InternalServerError, NotFound as _NotFound, ServiceUnavailable,
-                                 Unauthorized as _Unauthorized, UnprocessableEntity)
+from werkzeug.exceptions import (
+    BadRequest,
+    Conflict as _Conflict,
+    Forbidden,
+    HTTPException,
+    InternalServerError,
+    NotFound as _NotFound,
+    ServiceUnavailable,
+    Unauthorized as _Unauthorized,
+    UnprocessableEntity,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +41,7 @@ class InvalidInput(UnprocessableEntity):
 
     def __init__(self, fields: dict, message: str | None = None):
         from .validation_messages import localise_messages
+
         super().__init__(description=message or _("Some fields are invalid."))
         self.fields = localise_messages(fields)
 
@@ -113,18 +123,25 @@ def error_response(exc: HTTPException):
     data = getattr(exc, "data", None)  # webargs / flask-smorest put messages here
     if not fields and isinstance(data, dict) and data.get("messages"):
         from .validation_messages import localise_messages
+
         fields = localise_messages(_flatten_webargs(data["messages"]))
     explicit = exc.description and exc.description != getattr(type(exc), "description", None)
     # 429's description is the limit ("5 per 1 minute"), not a sentence for people.
     message = exc.description if explicit and code not in (429, 500) else None
     if message is not None:
         from .validation_messages import localise_message
+
         message = localise_message(message)
     if message is None:
         message = _(_DEFAULT_MESSAGES.get(code, exc.name or "Error"))
     if wants_json():
-        body = {"error": {"code": _code_for(exc) if code != 422 else "validation_error",
-                          "message": message, "fields": fields or {}}}
+        body = {
+            "error": {
+                "code": _code_for(exc) if code != 422 else "validation_error",
+                "message": message,
+                "fields": fields or {},
+            }
+        }
         response = current_app.json.response(body)
         response.status_code = code
         if code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
@@ -134,7 +151,10 @@ def error_response(exc: HTTPException):
         return response
     if code == 401:
         from flask import redirect, url_for
-        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
+
+        return redirect(
+            url_for("accounts.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+        )
     template = "errors/error.html"
     headers = {"Retry-After": str(exc.retry_after)} if getattr(exc, "retry_after", None) else {}
     return render_template(template, code=code, message=message, fields=fields or {}), code, headers
@@ -147,8 +167,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def handle_validation(exc: ValidationError):
-        return error_response(InvalidInput(exc.normalized_messages() if isinstance(exc.messages, dict)
-                                           else {"_schema": exc.messages}))
+        return error_response(
+            InvalidInput(exc.normalized_messages() if isinstance(exc.messages, dict) else {"_schema": exc.messages})
+        )
 
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -156,6 +177,7 @@ def register_error_handlers(app: Flask) -> None:
     def handle_overload(exc: PoolTimeout):
         log.warning("No database connection free for %s %s (overload): 503", request.method, request.path)
         from .extensions import db
+
         db.session.rollback()
         return error_response(Busy())
 
@@ -163,5 +185,6 @@ def register_error_handlers(app: Flask) -> None:
     def handle_unexpected(exc: Exception):
         log.exception("Unhandled error on %s %s", request.method, request.path)
         from .extensions import db
+
         db.session.rollback()
         return error_response(InternalServerError())

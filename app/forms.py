@@ -1,4 +1,5 @@
 """HTML forms are loaded with the same marshmallow schemas as the API."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields

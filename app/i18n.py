@@ -1,4 +1,5 @@
 """Locale: the user's setting, then the language chosen on the site, then Accept-Language."""
+
 from pathlib import Path
 
 from flask import current_app, has_request_context, request, session
@@ -9,7 +10,7 @@ APP_DIR = Path(__file__).resolve().parent
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    if not has_request_context():   # a job, or a lean socket event (which forces its own locale)
+    if not has_request_context():  # a job, or a lean socket event (which forces its own locale)
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale

@@ -8,6 +8,7 @@
 - Query strings, form fields and path strings: no NUL character (422; a path with one is a 404).
 Integer fields in schemas are `app.api.Integer` (strict; 32-bit, or 64-bit with big=True for BIGINT columns).
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,8 @@ from werkzeug.routing import IntegerConverter
 
 from .errors import DomainError, InvalidInput, NotFound
 
-INT32_MIN, INT32_MAX = -(2 ** 31), 2 ** 31 - 1   # INTEGER columns: every id, counts
-INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1   # BIGINT columns: amounts in yen, file sizes
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1  # INTEGER columns: every id, counts
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # BIGINT columns: amounts in yen, file sizes
 MAX_JSON_DEPTH = 64
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -47,8 +48,10 @@ def _check_tree(value) -> None:
     while stack:
         node, depth, field = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            raise DomainError(_l("The JSON body is nested too deeply."),
-                              fields={"_schema": [_l("The JSON body is nested too deeply.")]})
+            raise DomainError(
+                _l("The JSON body is nested too deeply."),
+                fields={"_schema": [_l("The JSON body is nested too deeply.")]},
+            )
         if isinstance(node, str):
             if _UNSTORABLE.search(node):
                 raise InvalidInput({field or "_schema": [unstorable_text_message(node)]})
@@ -67,8 +70,9 @@ def load_json(data: str | bytes):
     try:
         value = json.loads(data)
     except RecursionError:
-        raise DomainError(_l("The JSON body is nested too deeply."),
-                          fields={"_schema": [_l("The JSON body is nested too deeply.")]}) from None
+        raise DomainError(
+            _l("The JSON body is nested too deeply."), fields={"_schema": [_l("The JSON body is nested too deeply.")]}
+        ) from None
     _check_tree(value)
     return value
 
@@ -99,7 +103,9 @@ def _refuse_nul_in_strings() -> None:
             raise NotFound()
     sources = [request.args]
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype in (
-            "application/x-www-form-urlencoded", "multipart/form-data"):
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
         sources.append(request.form)
     for source in sources:
         for key, values in source.lists():

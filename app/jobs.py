@@ -5,6 +5,7 @@ commit (so a job never sees uncommitted data, and a rolled-back request sends
 nothing). Periodic jobs are declared as data with `periodic()` and run by
 `flask scheduler` (or `flask worker --with-scheduler`).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -24,10 +25,10 @@ QUEUES = ("default", "mail", "matchmaking", "events", "pilots")
 @dataclass(frozen=True)
 class Periodic:
     name: str
-    func: str          # "package.module:function"
+    func: str  # "package.module:function"
     queue: str
-    every: timedelta | None = None   # run at this interval ...
-    at: dtime | None = None          # ... or once a day at this local (Asia/Tokyo) time
+    every: timedelta | None = None  # run at this interval ...
+    at: dtime | None = None  # ... or once a day at this local (Asia/Tokyo) time
 
 
 PERIODIC: dict[str, Periodic] = {}
@@ -37,8 +38,9 @@ PERIODIC: dict[str, Periodic] = {}
 APP_FACTORY = "app:create_app"
 
 
-def periodic(name: str, func: str, queue: str = "default", every: timedelta | None = None,
-             at: dtime | None = None) -> None:
+def periodic(
+    name: str, func: str, queue: str = "default", every: timedelta | None = None, at: dtime | None = None
+) -> None:
     PERIODIC[name] = Periodic(name, func, queue, every, at)
 
 
@@ -65,6 +67,7 @@ def run_job(path: str, *args, **kwargs):
 def _run(path, args, kwargs):
     from .db import commit
     from .extensions import db
+
     try:
         result = _resolve(path)(*args, **kwargs)
         commit()
@@ -77,11 +80,13 @@ def _run(path, args, kwargs):
 def get_redis():
     """The process's shared client (one connection pool, not one per enqueue)."""
     from . import redis_client
+
     return redis_client.client(current_app.config["REDIS_URL"], short_timeouts=False)
 
 
 def get_queue(name: str):
     from rq import Queue
+
     if name not in QUEUES:
         raise ValueError(f"Unknown queue {name!r}")
     return Queue(name, connection=get_redis())
@@ -114,6 +119,7 @@ def enqueue_now(queue: str, func: str, *args, **kwargs) -> None:
 
 def _retry():
     from rq import Retry
+
     return Retry(max=3, interval=[10, 60, 300])
 
 

@@ -1,4 +1,5 @@
 """Email delivery (core: any package may send). With no SMTP_HOST configured (the default) the mail is logged."""
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ Each domain's `policies.py` registers rules with `@rule("challenge.edit")`.
 Pages, API and sockets all ask `can()` / `authorize()`. What a user may not
 see is answered 404, what they see but may not change is 403.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -22,6 +23,7 @@ def rule(action: str) -> Callable[[Rule], Rule]:
             raise RuntimeError(f"Policy rule {action!r} registered twice")
         _RULES[action] = fn
         return fn
+
     return register
 
 

@@ -12,6 +12,7 @@
 - `origin_allowed()`: the Origin check of the Socket.IO handshake (SOCKETIO_ALLOWED_ORIGINS, and
   the page's own origin, which a cross-site page cannot forge).
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,16 +40,16 @@ class SocketUser:
     token_id: int | None
 
 
-_by_sid: dict[tuple[str, str], SocketUser] = {}   # (sid, namespace) -> whose socket it is
+_by_sid: dict[tuple[str, str], SocketUser] = {}  # (sid, namespace) -> whose socket it is
 _sweepers: set[int] = set()
-_session_lookup = None   # see register_session_lookup()
+_session_lookup = None  # see register_session_lookup()
 
 
 def origin_allowed(app, origin: str | None, environ: dict) -> bool:
     """A browser always sends Origin on a websocket or cross-site request. Allowed: the configured
     origins, and the page's own origin (scheme and Host of this very request)."""
     if not origin:
-        return True   # not a browser: no ambient credentials to abuse
+        return True  # not a browser: no ambient credentials to abuse
     if origin in app.config["SOCKETIO_ALLOWED_ORIGINS"]:
         return True
     host = environ.get("HTTP_HOST")
@@ -125,6 +126,7 @@ def sweep_once(app) -> int:
     change) or whose token was revoked. One query for the users, one for the tokens. Returns how
     many sockets were dropped."""
     from .extensions import db
+
     with _lock:
         sockets = dict(_by_sid)
     if not sockets:
@@ -141,9 +143,12 @@ def sweep_once(app) -> int:
     ended = []
     for key, who in sockets.items():
         row = users.get(who.user_id)
-        if row is None or row.disabled or (who.session_version is not None
-                                           and row.session_version != who.session_version) \
-                or (who.token_id is not None and who.token_id not in live_tokens):
+        if (
+            row is None
+            or row.disabled
+            or (who.session_version is not None and row.session_version != who.session_version)
+            or (who.token_id is not None and who.token_id not in live_tokens)
+        ):
             ended.append(key)
     _disconnect(ended)
     return len(ended)
@@ -154,13 +159,13 @@ def _sweep_loop(app) -> None:
         socketio.sleep(SWEEP_SECONDS)
         try:
             sweep_once(app)
-        except Exception:   # the loop must survive a database restart
+        except Exception:  # the loop must survive a database restart
             log.exception("Socket session sweep failed")
 
 
 def _ensure_sweeper(app) -> None:
     if app.testing and not app.config.get("SOCKETS_SWEEP", False):
-        return   # tests call sweep_once() themselves
+        return  # tests call sweep_once() themselves
     with _lock:
         if id(app) in _sweepers:
             return

@@ -32,6 +32,7 @@ deploy config; `install()` does nothing otherwise):
 The library assumptions are pinned by tests/events/contests/test_fanout_gevent.py (they fail loudly when
 python-socketio / python-engineio / simple-websocket change what this relies on).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -70,6 +71,7 @@ def _gevent_classes():
     import simple_websocket
     from engineio.async_drivers.gevent import Thread
     from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+
     return gevent, gevent.event, gevent.lock, gevent.selectors, simple_websocket, Thread, SimpleWebSocketWSGI
 
 
@@ -88,19 +90,20 @@ class _LockedSocket:
 
     sendall = send
 
-    def __getattr__(self, name):   # recv, close, fileno, settimeout...
+    def __getattr__(self, name):  # recv, close, fileno, settimeout...
         return getattr(self.raw, name)
 
 
 def _make_driver():
-    gevent, gevent_event, gevent_lock, gevent_selectors, simple_websocket, Thread, SimpleWebSocketWSGI = \
+    gevent, gevent_event, gevent_lock, gevent_selectors, simple_websocket, Thread, SimpleWebSocketWSGI = (
         _gevent_classes()
+    )
 
     class _Server(simple_websocket.Server):
         def __init__(self, environ, **kwargs):
             self.lock = gevent_lock.Semaphore(1)
             self.raw_framing = not environ.get("HTTP_SEC_WEBSOCKET_EXTENSIONS")
-            super().__init__(environ, **kwargs)   # handshake (raw socket), then starts the reader
+            super().__init__(environ, **kwargs)  # handshake (raw socket), then starts the reader
             # The reader greenlet is started but has not run yet (no switch since): from here on,
             # every write of the reader (pong, close), the writer and the broadcasts is locked.
             self.raw_sock = self.sock
@@ -117,10 +120,10 @@ def _make_driver():
             """Write a complete frame now if the connection is idle; False: nothing was written."""
             if not self.connected or not self.raw_framing or self.lock.locked():
                 return False
-            self.lock.acquire()   # free (checked above), so this never switches greenlets
+            self.lock.acquire()  # free (checked above), so this never switches greenlets
             try:
-                sent = self.raw_sock.send(data, 0, 0.0)   # gevent: timeout 0 -> never waits
-            except OSError:   # would block, or the connection is gone: the normal path decides
+                sent = self.raw_sock.send(data, 0, 0.0)  # gevent: timeout 0 -> never waits
+            except OSError:  # would block, or the connection is gone: the normal path decides
                 self.lock.release()
                 return False
             if sent >= len(data):
@@ -142,12 +145,17 @@ def _make_driver():
         Engine.IO socket (the handler's owner) to this connection."""
 
         def __init__(self, handler, server):
-            super().__init__(handler, server, thread_class=Thread, event_class=gevent_event.Event,
-                             selector_class=gevent_selectors.DefaultSelector)
+            super().__init__(
+                handler,
+                server,
+                thread_class=Thread,
+                event_class=gevent_event.Event,
+                selector_class=gevent_selectors.DefaultSelector,
+            )
 
         def __call__(self, environ, start_response):
             self.ws = _Server(environ, **self.server_args)
-            owner = getattr(self.app, "__self__", None)   # engineio.socket.Socket._websocket_handler
+            owner = getattr(self.app, "__self__", None)  # engineio.socket.Socket._websocket_handler
             if owner is not None:
                 owner.direct_ws = self.ws
             try:
@@ -181,14 +189,15 @@ def install(sio_server, force: bool = False) -> bool:
     if not (force or supported(sio_server)):
         return False
     from engineio import packet as eio_packet
+
     eio = sio_server.eio
     eio._async = {**eio._async, "websocket": _make_driver()}
     normal, normal_unicast = sio_server._send_eio_packet, sio_server._send_packet
     ping_timeout = eio.ping_timeout
     sockets = eio.sockets
-    last = [None, b""]   # the broadcast's Engine.IO packet and its frame
+    last = [None, b""]  # the broadcast's Engine.IO packet and its frame
     stats = sio_server.direct_fanout_stats = {"direct": 0, "queued": 0, "direct_unicast": 0, "queued_unicast": 0}
-    if os.environ.get("SOCKETIO_FANOUT_STATS"):   # tests: prove which path the deliveries took
+    if os.environ.get("SOCKETIO_FANOUT_STATS"):  # tests: prove which path the deliveries took
         atexit.register(lambda: sys.stderr.write(f"direct fan-out stats: {json.dumps(stats)}\n"))
 
     def direct(eio_sid, pkt, data=None) -> bool:
@@ -196,8 +205,15 @@ def install(sio_server, force: bool = False) -> bool:
         if nothing is queued before it and the connection is idle."""
         s = sockets.get(eio_sid)
         ws = getattr(s, "direct_ws", None)
-        if ws is None or not s.upgraded or s.upgrading or s.closing or s.closed or s.queue.qsize() \
-                or (s.last_ping and time.time() - s.last_ping > ping_timeout):
+        if (
+            ws is None
+            or not s.upgraded
+            or s.upgrading
+            or s.closing
+            or s.closed
+            or s.queue.qsize()
+            or (s.last_ping and time.time() - s.last_ping > ping_timeout)
+        ):
             return False
         return ws.try_write(data if data is not None else frame(pkt.encode()))
 
@@ -214,13 +230,13 @@ def install(sio_server, force: bool = False) -> bool:
     def send_packet(eio_sid, pkt):
         """One client's packet (an event's ack, connect/disconnect answers, an emit to a sid)."""
         encoded = pkt.encode()
-        if isinstance(encoded, str):   # binary attachments (a list) take the normal path
+        if isinstance(encoded, str):  # binary attachments (a list) take the normal path
             eio_pkt = eio_packet.Packet(eio_packet.MESSAGE, encoded)
             if direct(eio_sid, eio_pkt):
                 stats["direct_unicast"] += 1
                 return
             stats["queued_unicast"] += 1
-            eio.send_packet(eio_sid, eio_pkt)   # what socketio's Server._send_packet does
+            eio.send_packet(eio_sid, eio_pkt)  # what socketio's Server._send_packet does
             return
         normal_unicast(eio_sid, pkt)
 

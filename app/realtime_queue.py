@@ -11,6 +11,7 @@ behind it, so the other processes see them in the order they were sent. The back
 contests' heartbeat, so a dropped tally is never the last word. Local delivery is unaffected:
 python-socketio delivers to this process's own clients before it publishes.
 """
+
 from __future__ import annotations
 
 import collections
@@ -33,15 +34,15 @@ class ReliableRedisManager(socketio.RedisManager):
         self.backlog: collections.deque = collections.deque()
         self._backlog_lock = threading.Lock()
         self._retrying = False
-        self.republished = 0      # diagnostics (tests)
+        self.republished = 0  # diagnostics (tests)
 
     def _publish(self, data):
         with self._backlog_lock:
-            if self.backlog:       # keep the order: behind what is already waiting
+            if self.backlog:  # keep the order: behind what is already waiting
                 self._keep(data)
                 return None
         result = super()._publish(data)
-        if result is None:        # python-socketio gave up (it returns the receiver count otherwise)
+        if result is None:  # python-socketio gave up (it returns the receiver count otherwise)
             with self._backlog_lock:
                 self._keep(data)
         return result
@@ -83,7 +84,7 @@ class ReliableRedisManager(socketio.RedisManager):
             with self._backlog_lock:
                 self._retrying = False
                 again = bool(self.backlog)
-            if again:          # a message arrived between the last publish and the flag
+            if again:  # a message arrived between the last publish and the flag
                 with self._backlog_lock:
                     if not self._retrying:
                         self._retrying = True

@@ -4,6 +4,7 @@ building one per call opened (and leaked into TIME_WAIT) a new TCP connection pe
 client is thread- and greenlet-safe and is shared. Keyed by the process id too, so a forked
 child never reuses its parent's sockets.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,6 +23,7 @@ def client(url: str | None, short_timeouts: bool = True):
     found = _clients.get(key)
     if found is None:
         from redis import Redis
+
         with _lock:
             found = _clients.get(key)
             if found is None:

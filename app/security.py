@@ -6,13 +6,16 @@ that header on their own, so such requests cannot be forged cross-site and skip 
 Every other state-changing request (cookie or none) needs the CSRF token, unless its view is
 marked with `@csrf_exempt` (only views that neither read nor set the session).
 """
+
 from flask import Flask, current_app, request
 
 from .extensions import csrf
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-       "form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -43,8 +46,10 @@ def register_security(app: Flask) -> None:
     def authenticate_header_or_check_csrf():
         if has_authorization_header():
             from flask_login import current_user
-            if not current_user.is_authenticated:   # the session is not consulted (app.auth)
+
+            if not current_user.is_authenticated:  # the session is not consulted (app.auth)
                 from .errors import Unauthorized
+
                 raise Unauthorized()
         elif request.method in UNSAFE_METHODS and not _view_is_csrf_exempt():
             csrf.protect()

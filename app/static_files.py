@@ -6,6 +6,7 @@ the after-request hooks. WhiteNoise answers them before Flask with headers compu
 file, ETag / Last-Modified and 304s, and a short max-age (file names carry no hash, so an upgrade
 must show within a minute). The security headers are the same as on every page.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,6 +26,11 @@ def register_static_files(app: Flask) -> None:
         headers["X-Frame-Options"] = "DENY"
         headers["Referrer-Policy"] = "same-origin"
 
-    app.wsgi_app = WhiteNoise(app.wsgi_app, root=os.path.join(app.root_path, "static"),
-                              prefix=app.static_url_path.strip("/") + "/", max_age=MAX_AGE,
-                              add_headers_function=headers, autorefresh=app.debug)
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app,
+        root=os.path.join(app.root_path, "static"),
+        prefix=app.static_url_path.strip("/") + "/",
+        max_age=MAX_AGE,
+        add_headers_function=headers,
+        autorefresh=app.debug,
+    )

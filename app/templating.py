@@ -1,4 +1,5 @@
 """Jinja filters and globals shared by every page."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -8,8 +9,15 @@ from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from .constants import (CATEGORIES, ENVIRONMENT_LABELS, KPI_UNIT_LABELS, KPI_UNIT_SUGGESTIONS, POPULATION_BAND_LABELS, PREFECTURE_LABELS,
-                        SECURITY_LEVELS)
+from .constants import (
+    CATEGORIES,
+    ENVIRONMENT_LABELS,
+    KPI_UNIT_LABELS,
+    KPI_UNIT_SUGGESTIONS,
+    POPULATION_BAND_LABELS,
+    PREFECTURE_LABELS,
+    SECURITY_LEVELS,
+)
 from .policies import can
 from .validation_messages import error_list
 
@@ -63,15 +71,28 @@ def kpi_unit(unit: str | None) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters.update(nl2p=nl2p, yen=yen, when=when, lname=localized_name, errlist=error_list,
-                               pref=prefecture, org_pref=org_prefecture, unit=kpi_unit)
+    app.jinja_env.filters.update(
+        nl2p=nl2p,
+        yen=yen,
+        when=when,
+        lname=localized_name,
+        errlist=error_list,
+        pref=prefecture,
+        org_pref=org_prefecture,
+        unit=kpi_unit,
+    )
     app.jinja_env.add_extension("jinja2.ext.do")
     # Globals (not context) so that imported macros see them too.
     app.jinja_env.globals.update(
         can=lambda action, obj=None: can(current_user, action, obj),
-        CATEGORIES=CATEGORIES, ENVIRONMENT_LABELS=ENVIRONMENT_LABELS, SECURITY_LEVELS=SECURITY_LEVELS,
-        POPULATION_BANDS=POPULATION_BAND_LABELS, PREFECTURE_LABELS=PREFECTURE_LABELS,
-        KPI_UNIT_SUGGESTIONS=KPI_UNIT_SUGGESTIONS, url_with=_url_with, sections_for=_sections_for,
+        CATEGORIES=CATEGORIES,
+        ENVIRONMENT_LABELS=ENVIRONMENT_LABELS,
+        SECURITY_LEVELS=SECURITY_LEVELS,
+        POPULATION_BANDS=POPULATION_BAND_LABELS,
+        PREFECTURE_LABELS=PREFECTURE_LABELS,
+        KPI_UNIT_SUGGESTIONS=KPI_UNIT_SUGGESTIONS,
+        url_with=_url_with,
+        sections_for=_sections_for,
     )
 
     @app.context_processor
@@ -83,6 +104,7 @@ def register_template_helpers(app: Flask) -> None:
 def _url_with(**params) -> str:
     """The current URL with some query parameters replaced (pagination, sort links)."""
     from urllib.parse import urlencode
+
     args = request.args.to_dict(flat=False)
     for key, value in params.items():
         if value is None:
@@ -95,4 +117,5 @@ def _url_with(**params) -> str:
 
 def _sections_for(page: str, obj):
     from .web.registry import sections_for
+
     return sections_for(page, obj, current_user if current_user.is_authenticated else None)

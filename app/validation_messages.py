@@ -7,6 +7,7 @@ handler), the API's error body (webargs) and the `field_errors` / `form_errors` 
 render a ValidationError's messages themselves). Our own messages (already translated, or lazy) do
 not match and pass through unchanged, so applying this twice is harmless.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,9 @@ EXACT = {
     "Not a valid integer.": _l("Not a valid integer."),
     "Not a valid number.": _l("Not a valid number."),
     "Number too large.": _l("Number too large."),
-    "Special numeric values (nan or infinity) are not permitted.":
-        _l("Special numeric values (nan or infinity) are not permitted."),
+    "Special numeric values (nan or infinity) are not permitted.": _l(
+        "Special numeric values (nan or infinity) are not permitted."
+    ),
     "Not a valid string.": _l("Not a valid string."),
     "Not a valid utf-8 string.": _l("Not a valid utf-8 string."),
     "Not a valid list.": _l("Not a valid list."),
@@ -50,10 +52,18 @@ EXACT = {
     "Shorter than minimum length 1.": _l("This field cannot be empty."),
     "Invalid JSON body.": _l("Invalid JSON body."),
     # Flask-WTF's CSRF errors (the description of a 400)
-    **{m: _l("The form has expired or did not come from this site. Reload the page and try again.")
-       for m in ("The CSRF token is missing.", "The CSRF session token is missing.", "The CSRF token has expired.",
-                 "The CSRF token is invalid.", "The CSRF tokens do not match.", "The referrer header is missing.",
-                 "The referrer does not match the host.")},
+    **{
+        m: _l("The form has expired or did not come from this site. Reload the page and try again.")
+        for m in (
+            "The CSRF token is missing.",
+            "The CSRF session token is missing.",
+            "The CSRF token has expired.",
+            "The CSRF token is invalid.",
+            "The CSRF tokens do not match.",
+            "The referrer header is missing.",
+            "The referrer does not match the host.",
+        )
+    },
     # app/reviews/scoring.py (pure functions, shared by committees and contests)
     "Unknown criterion.": _l("Unknown criterion."),
     "A score is required.": _l("A score is required."),
@@ -71,31 +81,49 @@ def _fmt(msgid: str, *names: str) -> Callable[[re.Match], str]:
 PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     (re.compile(rf"^Shorter than minimum length {_NUM}\.$"), _fmt("Too short: at least %(min)s.", "min")),
     (re.compile(rf"^Longer than maximum length {_NUM}\.$"), _fmt("Too long: at most %(max)s.", "max")),
-    (re.compile(rf"^Length must be between {_NUM} and {_NUM}\.$"),
-     _fmt("The length must be between %(min)s and %(max)s.", "min", "max")),
+    (
+        re.compile(rf"^Length must be between {_NUM} and {_NUM}\.$"),
+        _fmt("The length must be between %(min)s and %(max)s.", "min", "max"),
+    ),
     (re.compile(rf"^Length must be {_NUM}\.$"), _fmt("The length must be %(equal)s.", "equal")),
-    (re.compile(rf"^Must be greater than or equal to {_NUM} and less than or equal to {_NUM}\.$"),
-     _fmt("Must be between %(min)s and %(max)s.", "min", "max")),
-    (re.compile(rf"^Must be greater than {_NUM} and less than {_NUM}\.$"),
-     _fmt("Must be greater than %(min)s and less than %(max)s.", "min", "max")),
-    (re.compile(rf"^Must be greater than or equal to {_NUM} and less than {_NUM}\.$"),
-     _fmt("Must be at least %(min)s and less than %(max)s.", "min", "max")),
-    (re.compile(rf"^Must be greater than {_NUM} and less than or equal to {_NUM}\.$"),
-     _fmt("Must be greater than %(min)s and at most %(max)s.", "min", "max")),
+    (
+        re.compile(rf"^Must be greater than or equal to {_NUM} and less than or equal to {_NUM}\.$"),
+        _fmt("Must be between %(min)s and %(max)s.", "min", "max"),
+    ),
+    (
+        re.compile(rf"^Must be greater than {_NUM} and less than {_NUM}\.$"),
+        _fmt("Must be greater than %(min)s and less than %(max)s.", "min", "max"),
+    ),
+    (
+        re.compile(rf"^Must be greater than or equal to {_NUM} and less than {_NUM}\.$"),
+        _fmt("Must be at least %(min)s and less than %(max)s.", "min", "max"),
+    ),
+    (
+        re.compile(rf"^Must be greater than {_NUM} and less than or equal to {_NUM}\.$"),
+        _fmt("Must be greater than %(min)s and at most %(max)s.", "min", "max"),
+    ),
     (re.compile(rf"^Must be greater than or equal to {_NUM}\.$"), _fmt("Must be at least %(min)s.", "min")),
     (re.compile(rf"^Must be greater than {_NUM}\.$"), _fmt("Must be greater than %(min)s.", "min")),
     (re.compile(rf"^Must be less than or equal to {_NUM}\.$"), _fmt("Must be at most %(max)s.", "max")),
     (re.compile(rf"^Must be less than {_NUM}\.$"), _fmt("Must be less than %(max)s.", "max")),
     (re.compile(r"^Must be one of: (.*)\.$", re.S), _fmt("Must be one of: %(choices)s.", "choices")),
     (re.compile(r"^Must be equal to (.*)\.$", re.S), _fmt("Must be equal to %(other)s.", "other")),
-    (re.compile(r"^One or more of the choices you made was not in: (.*)\.$", re.S),
-     _fmt("Only these values are allowed: %(choices)s.", "choices")),
-    (re.compile(r"^One or more of the choices you made was in: (.*)\.$", re.S),
-     _fmt("These values are not allowed: %(values)s.", "values")),
-    (re.compile(r'^"(.*)" cannot be formatted as a (\w+)\.$', re.S),
-     _fmt("\"%(input)s\" cannot be formatted as a %(type)s.", "input", "type")),
-    (re.compile(rf"^The score must be between {_NUM} and {_NUM}\.$"),
-     _fmt("The score must be between %(low)s and %(high)s.", "low", "high")),
+    (
+        re.compile(r"^One or more of the choices you made was not in: (.*)\.$", re.S),
+        _fmt("Only these values are allowed: %(choices)s.", "choices"),
+    ),
+    (
+        re.compile(r"^One or more of the choices you made was in: (.*)\.$", re.S),
+        _fmt("These values are not allowed: %(values)s.", "values"),
+    ),
+    (
+        re.compile(r'^"(.*)" cannot be formatted as a (\w+)\.$', re.S),
+        _fmt('"%(input)s" cannot be formatted as a %(type)s.', "input", "type"),
+    ),
+    (
+        re.compile(rf"^The score must be between {_NUM} and {_NUM}\.$"),
+        _fmt("The score must be between %(low)s and %(high)s.", "low", "high"),
+    ),
 ]
 
 

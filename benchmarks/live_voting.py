@@ -27,6 +27,7 @@ ballots over `vote`, viewers), and the fan-out against a plain `websockets` broa
 Linux only (reads /proc). Not part of the test suite. Results: markdown tables on stdout and
 benchmarks/results/live_voting-<UTC time>.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,6 +82,7 @@ def stop_on_sigterm() -> None:
         if os.getpid() != main_pid:
             os._exit(143)
         raise SystemExit(143)
+
     signal.signal(signal.SIGTERM, on_term)
 
 
@@ -104,7 +106,9 @@ def main() -> int:
     if "socket_only" in out:
         failures += socket_only.report(args, out["socket_only"])
     os.makedirs(os.path.join(ROOT, "benchmarks", "results"), exist_ok=True)
-    path = os.path.join(ROOT, "benchmarks", "results", f"live_voting-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json")
+    path = os.path.join(
+        ROOT, "benchmarks", "results", f"live_voting-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+    )
     with open(path, "w") as fh:
         json.dump(out, fh, indent=2, default=str)
     print(f"\n{path}")

@@ -17,6 +17,7 @@ middleware defined here (not in the app) that counts SQL statements per request 
 the `X-Bench-Queries` header; the table then shows the mean queries per request.
 Only the standard library and `requests` are used on the client side. See benchmarks/README.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,9 +76,12 @@ class QueryCounter:
         self.local.count, self.local.ms, self.local.statements = 0, 0.0, []
 
         def counted_start_response(status, headers, exc_info=None):
-            headers = list(headers) + [("X-Bench-Queries", str(self.local.count)),
-                                       ("X-Bench-Query-Ms", f"{self.local.ms:.1f}")]
+            headers = list(headers) + [
+                ("X-Bench-Queries", str(self.local.count)),
+                ("X-Bench-Query-Ms", f"{self.local.ms:.1f}"),
+            ]
             return start_response(status, headers, exc_info)
+
         try:
             return self.wsgi_app(environ, counted_start_response)
         finally:
@@ -89,6 +93,7 @@ def counting_app():
     """gunicorn entry point: the production app wrapped in QueryCounter."""
     from app.extensions import db
     from wsgi import app
+
     with app.app_context():
         engine = db.engine
     app.wsgi_app = QueryCounter(app.wsgi_app, engine)
@@ -98,25 +103,177 @@ def counting_app():
 # ---------------------------------------------------------------------------------------------
 # Data: templates with a fixed seed
 # ---------------------------------------------------------------------------------------------
-CATEGORIES = ("counter_services", "childcare_education", "health_welfare", "disaster_safety",
-              "agriculture_wildlife", "tourism_culture", "mobility_transport", "environment_energy",
-              "infrastructure", "backoffice_dx", "economy_employment", "community")
-PREFECTURES = ("北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
-               "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県",
-               "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県",
-               "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県",
-               "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県")
-PLACE_PARTS = ("山", "川", "田", "中", "北", "南", "東", "西", "高", "大", "小", "松", "森", "浜", "岡", "野",
-               "原", "島", "沢", "津", "宮", "富", "桜", "緑", "城", "平", "本", "新", "石", "泉")
-PLACE_ROMAJI = {"山": "yama", "川": "kawa", "田": "ta", "中": "naka", "北": "kita", "南": "minami",
-                "東": "higashi", "西": "nishi", "高": "taka", "大": "o", "小": "ko", "松": "matsu", "森": "mori",
-                "浜": "hama", "岡": "oka", "野": "no", "原": "hara", "島": "shima", "沢": "sawa", "津": "tsu",
-                "宮": "miya", "富": "tomi", "桜": "sakura", "緑": "midori", "城": "shiro", "平": "hira",
-                "本": "moto", "新": "shin", "石": "ishi", "泉": "izumi"}
-BRANDS = ("ミライ", "ツナグ", "ヒカリ", "コトノハ", "マチ", "ソラ", "ハレ", "アオバ", "イロドリ", "ユイ", "カケハシ",
-          "シズク", "ノゾミ", "ワカバ", "サクラ", "ミチ", "タスキ", "ホシ", "モリ", "ナギ")
-BRANDS_EN = ("Mirai", "Tsunagu", "Hikari", "Kotonoha", "Machi", "Sora", "Hare", "Aoba", "Irodori", "Yui",
-             "Kakehashi", "Shizuku", "Nozomi", "Wakaba", "Sakura", "Michi", "Tasuki", "Hoshi", "Mori", "Nagi")
+CATEGORIES = (
+    "counter_services",
+    "childcare_education",
+    "health_welfare",
+    "disaster_safety",
+    "agriculture_wildlife",
+    "tourism_culture",
+    "mobility_transport",
+    "environment_energy",
+    "infrastructure",
+    "backoffice_dx",
+    "economy_employment",
+    "community",
+)
+PREFECTURES = (
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
+)
+PLACE_PARTS = (
+    "山",
+    "川",
+    "田",
+    "中",
+    "北",
+    "南",
+    "東",
+    "西",
+    "高",
+    "大",
+    "小",
+    "松",
+    "森",
+    "浜",
+    "岡",
+    "野",
+    "原",
+    "島",
+    "沢",
+    "津",
+    "宮",
+    "富",
+    "桜",
+    "緑",
+    "城",
+    "平",
+    "本",
+    "新",
+    "石",
+    "泉",
+)
+PLACE_ROMAJI = {
+    "山": "yama",
+    "川": "kawa",
+    "田": "ta",
+    "中": "naka",
+    "北": "kita",
+    "南": "minami",
+    "東": "higashi",
+    "西": "nishi",
+    "高": "taka",
+    "大": "o",
+    "小": "ko",
+    "松": "matsu",
+    "森": "mori",
+    "浜": "hama",
+    "岡": "oka",
+    "野": "no",
+    "原": "hara",
+    "島": "shima",
+    "沢": "sawa",
+    "津": "tsu",
+    "宮": "miya",
+    "富": "tomi",
+    "桜": "sakura",
+    "緑": "midori",
+    "城": "shiro",
+    "平": "hira",
+    "本": "moto",
+    "新": "shin",
+    "石": "ishi",
+    "泉": "izumi",
+}
+BRANDS = (
+    "ミライ",
+    "ツナグ",
+    "ヒカリ",
+    "コトノハ",
+    "マチ",
+    "ソラ",
+    "ハレ",
+    "アオバ",
+    "イロドリ",
+    "ユイ",
+    "カケハシ",
+    "シズク",
+    "ノゾミ",
+    "ワカバ",
+    "サクラ",
+    "ミチ",
+    "タスキ",
+    "ホシ",
+    "モリ",
+    "ナギ",
+)
+BRANDS_EN = (
+    "Mirai",
+    "Tsunagu",
+    "Hikari",
+    "Kotonoha",
+    "Machi",
+    "Sora",
+    "Hare",
+    "Aoba",
+    "Irodori",
+    "Yui",
+    "Kakehashi",
+    "Shizuku",
+    "Nozomi",
+    "Wakaba",
+    "Sakura",
+    "Michi",
+    "Tasuki",
+    "Hoshi",
+    "Mori",
+    "Nagi",
+)
 SUFFIXES = ("テック", "ラボ", "ワークス", "システムズ", "デザイン")
 # (category, Japanese topic, English topic)
 TOPICS = (
@@ -145,23 +302,56 @@ TOPICS = (
     ("community", "回覧板のデジタル化", "digital neighbourhood notices"),
     ("community", "空き家の活用", "vacant house reuse"),
 )
-ACTIONS = (("効率化", "Streamlining"), ("デジタル化", "Digitising"), ("省力化", "Reducing the workload of"),
-           ("見える化", "Making visible"), ("自動化", "Automating"), ("高度化", "Improving"))
-PRODUCTS = (("AI議事録", "AI meeting minutes", "backoffice_dx"), ("チャットボット", "chatbot", "counter_services"),
-            ("AI-OCR", "AI-OCR", "backoffice_dx"), ("オンライン申請", "online applications", "counter_services"),
-            ("見守りセンサー", "monitoring sensors", "health_welfare"),
-            ("需要予測", "demand forecasting", "tourism_culture"),
-            ("配車システム", "dispatch system", "mobility_transport"),
-            ("点検アプリ", "inspection app", "infrastructure"), ("翻訳タブレット", "translation tablet", "counter_services"),
-            ("データダッシュボード", "data dashboard", "economy_employment"),
-            ("わなセンサー", "trap sensors", "agriculture_wildlife"), ("避難所管理", "shelter management", "disaster_safety"),
-            ("保育AI", "nursery matching AI", "childcare_education"), ("分別ガイド", "sorting guide", "environment_energy"),
-            ("地域SNS", "community app", "community"))
-SEARCH_TERMS = ("議事録", "チャットボット", "AI-OCR", "見守り", "防災", "観光", "保育", "LGWAN",
-                "minutes", "chatbot", "translation", "dashboard", "sensor", "OCR")
+ACTIONS = (
+    ("効率化", "Streamlining"),
+    ("デジタル化", "Digitising"),
+    ("省力化", "Reducing the workload of"),
+    ("見える化", "Making visible"),
+    ("自動化", "Automating"),
+    ("高度化", "Improving"),
+)
+PRODUCTS = (
+    ("AI議事録", "AI meeting minutes", "backoffice_dx"),
+    ("チャットボット", "chatbot", "counter_services"),
+    ("AI-OCR", "AI-OCR", "backoffice_dx"),
+    ("オンライン申請", "online applications", "counter_services"),
+    ("見守りセンサー", "monitoring sensors", "health_welfare"),
+    ("需要予測", "demand forecasting", "tourism_culture"),
+    ("配車システム", "dispatch system", "mobility_transport"),
+    ("点検アプリ", "inspection app", "infrastructure"),
+    ("翻訳タブレット", "translation tablet", "counter_services"),
+    ("データダッシュボード", "data dashboard", "economy_employment"),
+    ("わなセンサー", "trap sensors", "agriculture_wildlife"),
+    ("避難所管理", "shelter management", "disaster_safety"),
+    ("保育AI", "nursery matching AI", "childcare_education"),
+    ("分別ガイド", "sorting guide", "environment_energy"),
+    ("地域SNS", "community app", "community"),
+)
+SEARCH_TERMS = (
+    "議事録",
+    "チャットボット",
+    "AI-OCR",
+    "見守り",
+    "防災",
+    "観光",
+    "保育",
+    "LGWAN",
+    "minutes",
+    "chatbot",
+    "translation",
+    "dashboard",
+    "sensor",
+    "OCR",
+)
 CERTS = ("ISMAP", "ISMS", "PrivacyMark", "LGWAN-ASP", "SOC2")
-ENV_CHOICES = ((True, False, False), (False, True, False), (False, False, True), (True, True, False),
-               (True, False, True), (False, True, True))
+ENV_CHOICES = (
+    (True, False, False),
+    (False, True, False),
+    (False, False, True),
+    (True, True, False),
+    (True, False, True),
+    (False, True, True),
+)
 
 
 def _place(rng: random.Random) -> tuple[str, str]:
@@ -176,19 +366,42 @@ def make_orgs(rng: random.Random, now: datetime) -> list[dict]:
         if name in seen:
             continue
         seen.add(name)
-        pref, kind_ja, kind_en = rng.choice(PREFECTURES), *rng.choice((("市", "City"), ("町", "Town"), ("村", "Village")))
-        orgs.append(dict(id=len(orgs) + 1, slug=f"bench-{romaji.lower()}-{len(orgs)}", kind="municipality",
-                         name_ja=f"{pref}{name}{kind_ja}", name_en=f"{romaji} {kind_en}", prefecture=pref,
-                         population_band=rng.choice(("lt10k", "10k_50k", "50k_100k", "100k_300k", "300k_1m")),
-                         description=f"{name}{kind_ja}の行政DXを推進しています。", created_at=now, updated_at=now))
+        pref, kind_ja, kind_en = (
+            rng.choice(PREFECTURES),
+            *rng.choice((("市", "City"), ("町", "Town"), ("村", "Village"))),
+        )
+        orgs.append(
+            dict(
+                id=len(orgs) + 1,
+                slug=f"bench-{romaji.lower()}-{len(orgs)}",
+                kind="municipality",
+                name_ja=f"{pref}{name}{kind_ja}",
+                name_en=f"{romaji} {kind_en}",
+                prefecture=pref,
+                population_band=rng.choice(("lt10k", "10k_50k", "50k_100k", "100k_300k", "300k_1m")),
+                description=f"{name}{kind_ja}の行政DXを推進しています。",
+                created_at=now,
+                updated_at=now,
+            )
+        )
     for i in range(N_STARTUPS):
         j = rng.randrange(len(BRANDS))
         suffix = rng.choice(SUFFIXES)
-        orgs.append(dict(id=len(orgs) + 1, slug=f"bench-startup-{i}", kind="startup",
-                         name_ja=f"株式会社{BRANDS[j]}{suffix}{i}", name_en=f"{BRANDS_EN[j]} Inc. {i}",
-                         prefecture=rng.choice(("東京都", "大阪府", "福岡県", "愛知県", "京都府", "北海道", "長野県")),
-                         population_band=None, description="自治体向けのクラウドサービスを開発しています。",
-                         website=f"https://example.jp/startup-{i}", created_at=now, updated_at=now))
+        orgs.append(
+            dict(
+                id=len(orgs) + 1,
+                slug=f"bench-startup-{i}",
+                kind="startup",
+                name_ja=f"株式会社{BRANDS[j]}{suffix}{i}",
+                name_en=f"{BRANDS_EN[j]} Inc. {i}",
+                prefecture=rng.choice(("東京都", "大阪府", "福岡県", "愛知県", "京都府", "北海道", "長野県")),
+                population_band=None,
+                description="自治体向けのクラウドサービスを開発しています。",
+                website=f"https://example.jp/startup-{i}",
+                created_at=now,
+                updated_at=now,
+            )
+        )
     return orgs
 
 
@@ -207,29 +420,63 @@ def make_challenges(rng: random.Random, orgs: list[dict], now: datetime) -> tupl
         lgwan, internet, onprem = rng.choice(ENV_CHOICES)
         budget_max = rng.choice((500_000, 1_000_000, 3_000_000, 5_000_000, 10_000_000, 30_000_000))
         pilot_start = today + timedelta(days=rng.randint(-60, 180))
-        title = (f"{action_en} {topic_en} in {owner['name_en']}" if english
-                 else f"{owner['name_ja']}：{topic_ja}の{action_ja}に向けた実証")
-        summary = (f"{owner['name_en']} is looking for a partner for {topic_en}. Staff spend many hours a week on "
-                   f"manual work; we want to cut it by half within a year." if english else
-                   f"{owner['name_ja']}では{topic_ja}に職員が多くの時間を費やしています。{action_ja}により、"
-                   f"住民サービスの向上と職員の負担軽減を両立できる提案を募集します。")
-        challenges.append(dict(
-            id=i, owner_org_id=owner["id"], created_by_id=None, title=title[:200], summary=summary,
-            background=summary * 2, current_workflow=f"{topic_ja}は紙と表計算ソフトで管理しています。",
-            desired_outcome=f"{topic_ja}の処理時間を半減させる。", kpis=[f"{topic_ja}の処理時間 50%削減"],
-            category=category, tags=[topic_ja, action_ja], security_level=rng.randint(1, 3),
-            budget_min_jpy=budget_max // 5, budget_max_jpy=budget_max, application_deadline=deadline,
-            pilot_start=pilot_start, pilot_end=pilot_start + timedelta(days=rng.choice((90, 180, 365))),
-            status=status, visibility="members" if rng.random() < 0.1 else "public",
-            language="en" if english else "ja", env_lgwan=lgwan, env_internet=internet, env_onprem=onprem,
-            published_at=(deadline - timedelta(days=rng.randint(30, 60))) if status != "draft" else None,
-            rubric_id=None, created_at=now - timedelta(days=200 - i % 200), updated_at=now))
+        title = (
+            f"{action_en} {topic_en} in {owner['name_en']}"
+            if english
+            else f"{owner['name_ja']}：{topic_ja}の{action_ja}に向けた実証"
+        )
+        summary = (
+            f"{owner['name_en']} is looking for a partner for {topic_en}. Staff spend many hours a week on "
+            f"manual work; we want to cut it by half within a year."
+            if english
+            else f"{owner['name_ja']}では{topic_ja}に職員が多くの時間を費やしています。{action_ja}により、"
+            f"住民サービスの向上と職員の負担軽減を両立できる提案を募集します。"
+        )
+        challenges.append(
+            dict(
+                id=i,
+                owner_org_id=owner["id"],
+                created_by_id=None,
+                title=title[:200],
+                summary=summary,
+                background=summary * 2,
+                current_workflow=f"{topic_ja}は紙と表計算ソフトで管理しています。",
+                desired_outcome=f"{topic_ja}の処理時間を半減させる。",
+                kpis=[f"{topic_ja}の処理時間 50%削減"],
+                category=category,
+                tags=[topic_ja, action_ja],
+                security_level=rng.randint(1, 3),
+                budget_min_jpy=budget_max // 5,
+                budget_max_jpy=budget_max,
+                application_deadline=deadline,
+                pilot_start=pilot_start,
+                pilot_end=pilot_start + timedelta(days=rng.choice((90, 180, 365))),
+                status=status,
+                visibility="members" if rng.random() < 0.1 else "public",
+                language="en" if english else "ja",
+                env_lgwan=lgwan,
+                env_internet=internet,
+                env_onprem=onprem,
+                published_at=(deadline - timedelta(days=rng.randint(30, 60))) if status != "draft" else None,
+                rubric_id=None,
+                created_at=now - timedelta(days=200 - i % 200),
+                updated_at=now,
+            )
+        )
         if rng.random() < 0.05:  # joint challenges with one or two co-owners
             for partner in rng.sample(cities, rng.randint(1, 2)):
                 if partner["id"] != owner["id"]:
-                    co_owners.append(dict(id=len(co_owners) + 1, challenge_id=i, org_id=partner["id"],
-                                          status=rng.choice(("accepted", "accepted", "invited")),
-                                          invited_by_id=None, created_at=now, updated_at=now))
+                    co_owners.append(
+                        dict(
+                            id=len(co_owners) + 1,
+                            challenge_id=i,
+                            org_id=partner["id"],
+                            status=rng.choice(("accepted", "accepted", "invited")),
+                            invited_by_id=None,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
     return challenges, co_owners
 
 
@@ -243,21 +490,40 @@ def make_solutions(rng: random.Random, orgs: list[dict], now: datetime) -> list[
         j = rng.randrange(len(BRANDS))
         english = rng.random() < 0.2
         lgwan, internet, onprem = rng.choice(ENV_CHOICES)
-        title = (f"{BRANDS_EN[j]} {product_en} {i}" if english else f"{BRANDS[j]}{product_ja} {i}")
-        summary = (f"A {product_en} for municipalities. Works on {'LGWAN' if lgwan else 'the internet'}; "
-                   f"set up in two weeks, with training for staff." if english else
-                   f"自治体向けの{product_ja}です。{'LGWAN接続系' if lgwan else 'インターネット接続系'}で利用でき、"
-                   f"導入から2週間で運用を開始できます。職員向けの研修も行います。")
-        rows.append(dict(
-            id=i, org_id=org["id"], title=title, summary=summary,
-            features=[f"{product_ja}の自動化", "職員向け研修", "操作ログの保存"], category=category,
-            tags=[product_ja, "自治体DX"], security_level=rng.randint(1, 3),
-            price_jpy_per_year=rng.choice((300_000, 600_000, 1_200_000, 2_400_000, 4_800_000)),
-            track_record=[{"municipality": "長野県松本市", "outcome": "業務時間を30%削減"}] if rng.random() < 0.3 else [],
-            certifications=rng.sample(CERTS, rng.randint(0, 2)), languages=["ja", "en"] if english else ["ja"],
-            regions_served=["全国"] if rng.random() < 0.5 else [org["prefecture"]],
-            status=rng.choice(statuses), language="en" if english else "ja",
-            env_lgwan=lgwan, env_internet=internet, env_onprem=onprem, created_at=now, updated_at=now))
+        title = f"{BRANDS_EN[j]} {product_en} {i}" if english else f"{BRANDS[j]}{product_ja} {i}"
+        summary = (
+            f"A {product_en} for municipalities. Works on {'LGWAN' if lgwan else 'the internet'}; "
+            f"set up in two weeks, with training for staff."
+            if english
+            else f"自治体向けの{product_ja}です。{'LGWAN接続系' if lgwan else 'インターネット接続系'}で利用でき、"
+            f"導入から2週間で運用を開始できます。職員向けの研修も行います。"
+        )
+        rows.append(
+            dict(
+                id=i,
+                org_id=org["id"],
+                title=title,
+                summary=summary,
+                features=[f"{product_ja}の自動化", "職員向け研修", "操作ログの保存"],
+                category=category,
+                tags=[product_ja, "自治体DX"],
+                security_level=rng.randint(1, 3),
+                price_jpy_per_year=rng.choice((300_000, 600_000, 1_200_000, 2_400_000, 4_800_000)),
+                track_record=[{"municipality": "長野県松本市", "outcome": "業務時間を30%削減"}]
+                if rng.random() < 0.3
+                else [],
+                certifications=rng.sample(CERTS, rng.randint(0, 2)),
+                languages=["ja", "en"] if english else ["ja"],
+                regions_served=["全国"] if rng.random() < 0.5 else [org["prefecture"]],
+                status=rng.choice(statuses),
+                language="en" if english else "ja",
+                env_lgwan=lgwan,
+                env_internet=internet,
+                env_onprem=onprem,
+                created_at=now,
+                updated_at=now,
+            )
+        )
     return rows
 
 
@@ -276,9 +542,16 @@ def server_env(url: str, count_queries: bool = False) -> dict:
     # serving (`flask matchmaking reindex`, as a deployment would), lexical-only: embedding 110,000
     # documents with the semantic model takes far longer than a page benchmark should (matching.py
     # measures the model). Challenges search with their stored vectors anyway, never embedding per view.
-    env = dict(os.environ, APP_ENV="production", SECRET_KEY="bench-not-secret", DATABASE_URL=url,
-               FLASK_APP="wsgi.py", PYTHONPATH=str(ROOT), MATCHMAKING_DIR=str(MATCHMAKING_DIR),
-               MATCHMAKING_SEMANTIC=os.environ.get("MATCHMAKING_SEMANTIC", "off"))
+    env = dict(
+        os.environ,
+        APP_ENV="production",
+        SECRET_KEY="bench-not-secret",
+        DATABASE_URL=url,
+        FLASK_APP="wsgi.py",
+        PYTHONPATH=str(ROOT),
+        MATCHMAKING_DIR=str(MATCHMAKING_DIR),
+        MATCHMAKING_SEMANTIC=os.environ.get("MATCHMAKING_SEMANTIC", "off"),
+    )
     env.pop("REDIS_URL", None)
     if count_queries:
         env["BENCH_COUNT_QUERIES"] = "1"
@@ -286,28 +559,37 @@ def server_env(url: str, count_queries: bool = False) -> dict:
 
 
 def bench_app(url: str):
-    os.environ.update(APP_ENV="production", SECRET_KEY=os.environ.get("SECRET_KEY", "bench-not-secret"),
-                      DATABASE_URL=url, MATCHMAKING_DIR=str(MATCHMAKING_DIR),
-                      MATCHMAKING_SEMANTIC=os.environ.get("MATCHMAKING_SEMANTIC", "off"))
+    os.environ.update(
+        APP_ENV="production",
+        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-not-secret"),
+        DATABASE_URL=url,
+        MATCHMAKING_DIR=str(MATCHMAKING_DIR),
+        MATCHMAKING_SEMANTIC=os.environ.get("MATCHMAKING_SEMANTIC", "off"),
+    )
     import logging
 
     from app import create_app
+
     logging.basicConfig(level=logging.WARNING)  # production logs INFO; keep the report readable
     return create_app("production", SQLALCHEMY_DATABASE_URI=url)
 
 
 def data_counts(engine) -> tuple[int, int]:
     from sqlalchemy import inspect, text
+
     if not {"challenges", "solutions"} <= set(inspect(engine).get_table_names()):
         return 0, 0
     with engine.connect() as conn:
-        return (conn.execute(text("SELECT count(*) FROM challenges")).scalar(),
-                conn.execute(text("SELECT count(*) FROM solutions")).scalar())
+        return (
+            conn.execute(text("SELECT count(*) FROM challenges")).scalar(),
+            conn.execute(text("SELECT count(*) FROM solutions")).scalar(),
+        )
 
 
 def migration_heads() -> set[str]:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", str(ROOT / "migrations"))
     return set(ScriptDirectory.from_config(config).get_heads())
@@ -316,6 +598,7 @@ def migration_heads() -> set[str]:
 def schema_is_stale(engine) -> tuple[str, str] | None:
     """(database revision, migration heads) when data loaded by an older schema would break the pages."""
     from sqlalchemy import inspect, text
+
     if "alembic_version" not in inspect(engine).get_table_names():
         return None
     with engine.connect() as conn:
@@ -326,11 +609,13 @@ def schema_is_stale(engine) -> tuple[str, str] | None:
 
 def create_schema(app, url: str, use_create_all: bool) -> None:
     from app.extensions import db
+
     has_migrations = any((ROOT / "migrations" / "versions").glob("*.py"))
     if has_migrations and not use_create_all:
         print("Creating the schema: flask db upgrade")
-        subprocess.run([str(Path(sys.executable).parent / "flask"), "db", "upgrade"], cwd=ROOT,
-                       env=server_env(url), check=True)
+        subprocess.run(
+            [str(Path(sys.executable).parent / "flask"), "db", "upgrade"], cwd=ROOT, env=server_env(url), check=True
+        )
     else:
         print("Creating the schema: db.create_all()")
         with app.app_context():
@@ -348,14 +633,21 @@ def copy_rows(raw, table, rows: list[dict]) -> None:
     json_cols = {c.name for c in columns if c.type.__class__.__name__ in ("JSON", "JSONB")}
     with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([json.dumps(row[c.name], ensure_ascii=False) if c.name in json_cols and c.name in row
-                            else row.get(c.name, defaults[c.name]) for c in columns])
+            copy.write_row(
+                [
+                    json.dumps(row[c.name], ensure_ascii=False)
+                    if c.name in json_cols and c.name in row
+                    else row.get(c.name, defaults[c.name])
+                    for c in columns
+                ]
+            )
 
 
 def load_data(app, url: str, reload: bool, use_create_all: bool) -> dict:
     from sqlalchemy import text
 
     from app.extensions import db
+
     with app.app_context():
         engine = db.engine
         if reload:
@@ -385,11 +677,16 @@ def load_data(app, url: str, reload: bool, use_create_all: bool) -> dict:
         tables = db.metadata.tables
         raw = db.engine.raw_connection()
         try:
-            for name, rows in (("organizations", orgs), ("challenges", challenges),
-                               ("challenge_co_owners", co_owners), ("solutions", solutions)):
+            for name, rows in (
+                ("organizations", orgs),
+                ("challenges", challenges),
+                ("challenge_co_owners", co_owners),
+                ("solutions", solutions),
+            ):
                 copy_rows(raw.driver_connection, tables[name], rows)
                 raw.driver_connection.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM \"{name}\"))")
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM \"{name}\"))"
+                )
             raw.driver_connection.commit()
         finally:
             raw.close()
@@ -399,19 +696,27 @@ def load_data(app, url: str, reload: bool, use_create_all: bool) -> dict:
             raise SystemExit(f"search-text rebuild failed: {result.output}")
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
-        print(f"Loaded {len(orgs)} organisations, {len(challenges)} challenges, {len(co_owners)} co-owners, "
-              f"{len(solutions)} solutions in {time.perf_counter() - started:.1f}s")
+        print(
+            f"Loaded {len(orgs)} organisations, {len(challenges)} challenges, {len(co_owners)} co-owners, "
+            f"{len(solutions)} solutions in {time.perf_counter() - started:.1f}s"
+        )
     build_matchmaking_index(url)
     return {"challenges": len(challenges), "solutions": len(solutions), "loaded": True}
 
 
 def build_matchmaking_index(url: str) -> None:
     import shutil
+
     shutil.rmtree(MATCHMAKING_DIR, ignore_errors=True)
     MATCHMAKING_DIR.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).parent / "flask"), "matchmaking", "reindex"], cwd=ROOT,
-                   env=server_env(url), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "flask"), "matchmaking", "reindex"],
+        cwd=ROOT,
+        env=server_env(url),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     print(f"Built the matchmaking index (lexical) in {time.perf_counter() - started:.1f}s")
 
 
@@ -423,16 +728,33 @@ def endpoint_urls(app) -> dict[str, list[str]]:
     from sqlalchemy import text
 
     from app.extensions import db
+
     rng = random.Random(SEED + 1)
     with app.app_context():
-        ids = [r[0] for r in db.session.execute(text(
-            "SELECT id FROM challenges WHERE status = 'published' AND visibility = 'public' ORDER BY id"))]
-        prefectures = [r[0] for r in db.session.execute(text(
-            "SELECT DISTINCT prefecture FROM organizations WHERE kind = 'municipality' ORDER BY 1"))]
+        ids = [
+            r[0]
+            for r in db.session.execute(
+                text("SELECT id FROM challenges WHERE status = 'published' AND visibility = 'public' ORDER BY id")
+            )
+        ]
+        prefectures = [
+            r[0]
+            for r in db.session.execute(
+                text("SELECT DISTINCT prefecture FROM organizations WHERE kind = 'municipality' ORDER BY 1")
+            )
+        ]
     search = [
-        "/challenges?" + urlencode({"category": rng.choice(CATEGORIES), "prefecture": rng.choice(prefectures),
-                                    "environment": "lgwan", "sort": "deadline"})
-        for _ in range(500)]
+        "/challenges?"
+        + urlencode(
+            {
+                "category": rng.choice(CATEGORIES),
+                "prefecture": rng.choice(prefectures),
+                "environment": "lgwan",
+                "sort": "deadline",
+            }
+        )
+        for _ in range(500)
+    ]
     detail = [f"/challenges/{i}" for i in rng.sample(ids, min(2000, len(ids)))]
     api = ["/api/v1/solutions?" + urlencode({"q": rng.choice(SEARCH_TERMS)}) for _ in range(500)]
     return {"challenge_search": search, "challenge_detail": detail, "solutions_api": api}
@@ -452,15 +774,29 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         target = "pages:counting_app()" if count_queries else "wsgi:app"
-        self.command = [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-k", worker_class,
-                        *(["--threads", str(threads)] if worker_class == "gthread" else []),
-                        "-b", f"127.0.0.1:{self.port}", "--chdir", str(ROOT),
-                        "--pythonpath", f"{ROOT},{ROOT / 'benchmarks'}", "--log-level", "warning", target]
+        self.command = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-w",
+            str(workers),
+            "-k",
+            worker_class,
+            *(["--threads", str(threads)] if worker_class == "gthread" else []),
+            "-b",
+            f"127.0.0.1:{self.port}",
+            "--chdir",
+            str(ROOT),
+            "--pythonpath",
+            f"{ROOT},{ROOT / 'benchmarks'}",
+            "--log-level",
+            "warning",
+            target,
+        ]
         self.env = server_env(url, count_queries)
         self.process = None
 
     def __enter__(self):
         import requests
+
         print(f"Starting: {' '.join(self.command[1:])}")
         self.process = subprocess.Popen(self.command, env=self.env, cwd=ROOT)
         deadline = time.monotonic() + 60
@@ -505,13 +841,13 @@ def _fetch(session, url: str, timeout: float) -> tuple[object, int | None]:
         return type(exc).__name__, None
 
 
-def open_loop(base: str, urls: list[str], rate: float, duration: float, concurrency: int,
-              timeout: float) -> dict:
+def open_loop(base: str, urls: list[str], rate: float, duration: float, concurrency: int, timeout: float) -> dict:
     """Requests are scheduled every 1/rate s whatever happens to earlier ones; at most `concurrency` are in
     flight, the rest wait in the queue. Latency counts from the scheduled time, queueing included."""
     import queue
 
     import requests
+
     work: queue.Queue = queue.Queue()
     results: list[tuple[float, float, object, int | None]] = []
 
@@ -541,8 +877,12 @@ def open_loop(base: str, urls: list[str], rate: float, duration: float, concurre
     done = list(results)
     end = max((r[1] for r in done), default=start)
     summary = summarise([(r[1] - r[0]) * 1000 for r in done], [r[2] for r in done], [r[3] for r in done])
-    summary.update(offered_rps=rate, sent=total, unfinished=total - len(done),
-                   achieved_rps=round(len(done) / max(end - start, 1e-9), 1))
+    summary.update(
+        offered_rps=rate,
+        sent=total,
+        unfinished=total - len(done),
+        achieved_rps=round(len(done) / max(end - start, 1e-9), 1),
+    )
     summary["errors"] += total - len(done)
     return summary
 
@@ -550,9 +890,10 @@ def open_loop(base: str, urls: list[str], rate: float, duration: float, concurre
 def closed_loop(base: str, urls: list[str], users: int, duration: float, timeout: float) -> dict:
     """Saturation: `users` clients each send the next request as soon as the previous one answered."""
     import requests
+
     results: list[tuple[float, object, int | None]] = []
     stop_at = time.perf_counter() + duration
-    counter = iter(range(10 ** 9))
+    counter = iter(range(10**9))
 
     def user():
         session = requests.Session()
@@ -579,8 +920,10 @@ def summarise(latencies_ms: list[float], statuses: list, queries: list) -> dict:
     counted = [q for q in queries if q is not None]
     codes = Counter(str(s) for s in statuses)
     return {
-        "requests": len(latencies), "p50_ms": _round(percentile(latencies, 50)),
-        "p95_ms": _round(percentile(latencies, 95)), "p99_ms": _round(percentile(latencies, 99)),
+        "requests": len(latencies),
+        "p50_ms": _round(percentile(latencies, 50)),
+        "p95_ms": _round(percentile(latencies, 95)),
+        "p99_ms": _round(percentile(latencies, 99)),
         "max_ms": _round(latencies[-1] if latencies else None),
         "errors": sum(n for code, n in codes.items() if not (code.isdigit() and int(code) < 400)),
         "statuses": dict(codes),
@@ -595,6 +938,7 @@ def _round(value):
 
 def warm_up(base: str, urls: list[str], n: int = 20) -> None:
     import requests
+
     session = requests.Session()
     for url in urls[:n]:
         _fetch(session, base + url, 10)
@@ -607,6 +951,7 @@ def explain(app, urls: dict[str, list[str]], top: int) -> dict:
     from sqlalchemy import text
 
     from app.extensions import db
+
     with app.app_context():
         engine = db.engine
     counter = QueryCounter(app.wsgi_app, engine, keep_statements=True)
@@ -621,8 +966,10 @@ def explain(app, urls: dict[str, list[str]], top: int) -> dict:
             response = client.get(url)
             total_ms = (time.perf_counter() - started) * 1000
             counts.append(int(response.headers.get("X-Bench-Queries", 0)))
-            print(f"- {response.status_code} {url}: {counts[-1]} queries, "
-                  f"{response.headers.get('X-Bench-Query-Ms')} ms in SQL, {total_ms:.1f} ms in all")
+            print(
+                f"- {response.status_code} {url}: {counts[-1]} queries, "
+                f"{response.headers.get('X-Bench-Query-Ms')} ms in SQL, {total_ms:.1f} ms in all"
+            )
         statements = counter.last_statements
         repeated = Counter(s for s, _ in statements)
         n_plus_one = {s: n for s, n in repeated.items() if n >= 3}
@@ -639,15 +986,19 @@ def explain(app, urls: dict[str, list[str]], top: int) -> dict:
                 seen.add(statement)
                 rows = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).all()
                 plan = "\n".join(r[0] for r in rows)
-                ms = next((float(r[0].split(":")[1].split()[0]) for r in rows
-                           if r[0].startswith("Execution Time")), 0.0)
+                ms = next(
+                    (float(r[0].split(":")[1].split()[0]) for r in rows if r[0].startswith("Execution Time")), 0.0
+                )
                 plans.append((ms, " ".join(statement.split()), plan))
             conn.execute(text("SELECT 1"))
         plans.sort(key=lambda p: -p[0])
         for ms, statement, plan in plans[:top]:
             print(f"\n  {ms:.2f} ms  {statement[:300]}\n" + "\n".join("    " + line for line in plan.splitlines()))
-        report[name] = {"queries_per_request": counts, "repeated": n_plus_one,
-                        "plans": [{"ms": ms, "sql": s, "plan": p} for ms, s, p in plans[:top]]}
+        report[name] = {
+            "queries_per_request": counts,
+            "repeated": n_plus_one,
+            "plans": [{"ms": ms, "sql": s, "plan": p} for ms, s, p in plans[:top]],
+        }
     return report
 
 
@@ -655,21 +1006,26 @@ def explain(app, urls: dict[str, list[str]], top: int) -> dict:
 # Report
 # ---------------------------------------------------------------------------------------------
 def markdown_table(results: dict) -> str:
-    lines = ["| endpoint | run | offered rps | achieved rps | p50 ms | p95 ms | p99 ms | errors | queries/req |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| endpoint | run | offered rps | achieved rps | p50 ms | p95 ms | p99 ms | errors | queries/req |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, runs in results.items():
         for run, r in runs.items():
             offered = r.get("offered_rps", f"closed, {r.get('users')} users")
-            lines.append(f"| {name} | {run} | {offered} | {r['achieved_rps']} | {r['p50_ms']} | {r['p95_ms']} | "
-                         f"{r['p99_ms']} | {r['errors']} / {r['requests'] + r.get('unfinished', 0)} | "
-                         f"{r['queries_mean'] if r['queries_mean'] is not None else '–'} |")
+            lines.append(
+                f"| {name} | {run} | {offered} | {r['achieved_rps']} | {r['p50_ms']} | {r['p95_ms']} | "
+                f"{r['p99_ms']} | {r['errors']} / {r['requests'] + r.get('unfinished', 0)} | "
+                f"{r['queries_mean'] if r['queries_mean'] is not None else '–'} |"
+            )
     return "\n".join(lines)
 
 
 def git_commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                              text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -689,8 +1045,12 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=10, help="per-request timeout (s)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "gevent", "sync"),
-                        help="gunicorn worker class (the README's Socket.IO deployment uses gevent)")
+    parser.add_argument(
+        "--worker-class",
+        default="gthread",
+        choices=("gthread", "gevent", "sync"),
+        help="gunicorn worker class (the README's Socket.IO deployment uses gevent)",
+    )
     parser.add_argument("--endpoints", default="challenge_search,challenge_detail,solutions_api")
     args = parser.parse_args(argv)
 
@@ -713,18 +1073,28 @@ def main(argv=None) -> int:
         for name, endpoint in urls.items():
             warm_up(server.base, endpoint)
             print(f"{name}: open loop {args.rate:g} rps for {args.duration:g} s …", flush=True)
-            results[name] = {"open": open_loop(server.base, endpoint, args.rate, args.duration,
-                                               args.concurrency, args.timeout)}
+            results[name] = {
+                "open": open_loop(server.base, endpoint, args.rate, args.duration, args.concurrency, args.timeout)
+            }
             if not args.no_saturation:
                 print(f"{name}: saturation, {args.users} users for {args.saturation_duration:g} s …", flush=True)
-                results[name]["saturation"] = closed_loop(server.base, endpoint, args.users,
-                                                          args.saturation_duration, args.timeout)
+                results[name]["saturation"] = closed_loop(
+                    server.base, endpoint, args.users, args.saturation_duration, args.timeout
+                )
     table = markdown_table(results)
     print("\n" + table)
-    meta = {"when": stamp, "commit": git_commit(), "cpus": os.cpu_count(), "data": data,
-            "server": {"workers": args.workers, "threads": args.threads, "worker_class": args.worker_class},
-            "rate": args.rate, "duration_s": args.duration, "concurrency": args.concurrency,
-            "users": args.users, "count_queries": count_queries}
+    meta = {
+        "when": stamp,
+        "commit": git_commit(),
+        "cpus": os.cpu_count(),
+        "data": data,
+        "server": {"workers": args.workers, "threads": args.threads, "worker_class": args.worker_class},
+        "rate": args.rate,
+        "duration_s": args.duration,
+        "concurrency": args.concurrency,
+        "users": args.users,
+        "count_queries": count_queries,
+    }
     path = RESULTS_DIR / f"pages-{stamp}.json"
     path.write_text(json.dumps({"meta": meta, "results": results}, ensure_ascii=False, indent=2))
     print(f"\nWrote {path.relative_to(ROOT)}")

@@ -3,6 +3,7 @@
 The suite runs against PostgreSQL and Redis when TEST_DATABASE_URL / TEST_REDIS_URL
 are set (as `make test` does), and against SQLite with inline jobs otherwise.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -61,9 +62,13 @@ def app(upload_dir, database_url):
     if database_url.startswith("postgresql"):
         # Tests need visibility and ordering, not crash durability: skip the fsync on commit.
         engine_options["connect_args"] = {"options": "-c synchronous_commit=off"}
-    app = create_app("testing", UPLOAD_DIR=upload_dir, SQLALCHEMY_DATABASE_URI=database_url,
-                     SQLALCHEMY_ENGINE_OPTIONS=engine_options,
-                     MATCHMAKING_DIR=tempfile.mkdtemp(prefix="cocreate-mm-"))
+    app = create_app(
+        "testing",
+        UPLOAD_DIR=upload_dir,
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options,
+        MATCHMAKING_DIR=tempfile.mkdtemp(prefix="cocreate-mm-"),
+    )
     app.test_client_class = BrowserClient
     with app.app_context():
         _db.drop_all()
@@ -91,16 +96,20 @@ def _clean_db(app):
     # inside app.test_request_context() leaves flask_login's cached user in it. Forget it, so the
     # next test never acts as a user from a previous test.
     from flask import g
+
     for name in ("_login_user", "audit_actor_id"):
         g.pop(name, None)
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
         from redis import Redis
+
         Redis.from_url(redis_url).flushdb()
     from app.extensions import limiter
+
     limiter.reset()
     from app.events.contests import live_state
-    live_state.forget_all()   # the rows it cached were deleted behind its back
+
+    live_state.forget_all()  # the rows it cached were deleted behind its back
 
 
 @pytest.fixture
@@ -130,6 +139,7 @@ PASSWORD = "correct-horse-battery"
 @pytest.fixture
 def login(app):
     """login(user) -> a client with a logged-in session for `user` (the auth tests use the form)."""
+
     def _login(user, client=None):
         client = client or app.test_client()
         session_id = user.get_id()
@@ -138,19 +148,23 @@ def login(app):
             with client.session_transaction() as session:
                 session["_user_id"] = session_id
                 session["_fresh"] = True
+
         contextvars.Context().run(write_session)
         return client
+
     return _login
 
 
 @pytest.fixture
 def login_form(app):
     """login_form(user) -> a client logged in through the real login form."""
+
     def _login(user, client=None):
         client = client or app.test_client()
         response = client.post("/login", data={"email": user.email, "password": PASSWORD})
         assert response.status_code == 302, response.data[:500]
         return client
+
     return _login
 
 
@@ -167,6 +181,7 @@ def api(app):
         client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         client.csrf = False
         return client
+
     return _api
 
 
@@ -177,6 +192,7 @@ def in_process_sockets(app):
     import socketio as python_socketio
 
     from app.extensions import socketio
+
     server = socketio.server
     saved = server.manager
     if isinstance(saved, python_socketio.PubSubManager):

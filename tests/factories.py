@@ -1,4 +1,5 @@
 """factory_boy factories for every core model. Users share one pre-hashed password."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -176,11 +177,19 @@ class RubricFactory(Base):
 
     @factory.post_generation
     def criteria(self, create, extracted, **kwargs):
-        specs = extracted or [("understanding", "課題理解", 30), ("feasibility", "実現可能性", 30),
-                              ("novelty", "新規性", 10), ("cost", "費用対効果", 20), ("continuity", "継続性", 10)]
+        specs = extracted or [
+            ("understanding", "課題理解", 30),
+            ("feasibility", "実現可能性", 30),
+            ("novelty", "新規性", 10),
+            ("cost", "費用対効果", 20),
+            ("continuity", "継続性", 10),
+        ]
         for i, (key, name, weight) in enumerate(specs):
-            self.criteria.append(Criterion(key=key, name_ja=name, name_en=key.title(), weight=weight,
-                                           scale_min=1, scale_max=5, position=i))
+            self.criteria.append(
+                Criterion(
+                    key=key, name_ja=name, name_en=key.title(), weight=weight, scale_min=1, scale_max=5, position=i
+                )
+            )
         if create:
             save()
 

@@ -1,4 +1,5 @@
 """A real HTTP server (werkzeug, in a thread) serving the test app, for plain-client tests."""
+
 from __future__ import annotations
 
 import contextlib

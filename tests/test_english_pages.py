@@ -14,6 +14,7 @@ How template/code text is told apart from user content:
 4. What remains must contain no kana or kanji. The failure lists page, role and the offending text.
 Pages are rendered for every role the matrix expects a 200 for, since roles see different panels.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,7 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f「
 CODE_VALUES = set(PREFECTURE_LABELS) | set(KPI_UNIT_LABELS)
 READ_ATTRS = {"title", "alt", "aria-label", "placeholder"}
 SKIP_TAGS = {"script", "style"}
-FRAGMENT_TAGS = {"ins", "del", "mark"}   # diff and highlight pieces of user text
+FRAGMENT_TAGS = {"ins", "del", "mark"}  # diff and highlight pieces of user text
 
 
 class _Texts(HTMLParser):
@@ -42,7 +43,7 @@ class _Texts(HTMLParser):
     def __init__(self):
         super().__init__()
         self.texts: list[tuple[str, bool]] = []
-        self._open: list[list] = []   # [tag, depth, kind] of open skip/ja/fragment elements
+        self._open: list[list] = []  # [tag, depth, kind] of open skip/ja/fragment elements
 
     def _kinds(self):
         return {kind for _tag, _depth, kind in self._open}

@@ -1,5 +1,6 @@
 """Languages: one Japanese translation per msgid across the per-package catalogues, and marshmallow's
 built-in validation messages in the user's language (API and pages)."""
+
 from __future__ import annotations
 
 
@@ -25,28 +26,39 @@ def test_every_msgid_has_one_japanese_translation_across_catalogues():
 
 
 def test_api_validation_messages_in_japanese(client):
-    r = client.post("/api/v1/contests", json={"title": 5, "weight_judges": "x", "bogus": 1, "pitch_seconds": 5},
-                    headers={"Accept-Language": "ja"})
+    r = client.post(
+        "/api/v1/contests",
+        json={"title": 5, "weight_judges": "x", "bogus": 1, "pitch_seconds": 5},
+        headers={"Accept-Language": "ja"},
+    )
     assert r.status_code == 422
     fields = r.json["error"]["fields"]
-    assert fields == {"bogus": ["この項目は受け付けていません。"], "event_id": ["入力してください。"],
-                      "pitch_seconds": ["30以上3600以下の値にしてください。"], "title": ["文字列を入力してください。"],
-                      "weight_judges": ["整数を入力してください。"]}
+    assert fields == {
+        "bogus": ["この項目は受け付けていません。"],
+        "event_id": ["入力してください。"],
+        "pitch_seconds": ["30以上3600以下の値にしてください。"],
+        "title": ["文字列を入力してください。"],
+        "weight_judges": ["整数を入力してください。"],
+    }
 
 
 def test_api_validation_messages_stay_english_in_english(app):
     client = app.test_client()
     r = client.post("/api/v1/contests", json={"weight_judges": "x"}, headers={"Accept-Language": "en"})
-    assert r.json["error"]["fields"] == {"event_id": ["Missing data for required field."],
-                                         "title": ["Missing data for required field."],
-                                         "weight_judges": ["Not a valid integer."]}
+    assert r.json["error"]["fields"] == {
+        "event_id": ["Missing data for required field."],
+        "title": ["Missing data for required field."],
+        "weight_judges": ["Not a valid integer."],
+    }
 
 
 def test_query_string_and_choice_messages_translated(client):
     r = client.get("/api/v1/contests?per_page=500&page=x", headers={"Accept-Language": "ja"})
     assert r.status_code == 422
-    assert r.json["error"]["fields"] == {"page": ["整数を入力してください。"],
-                                         "per_page": ["1以上100以下の値にしてください。"]}
+    assert r.json["error"]["fields"] == {
+        "page": ["整数を入力してください。"],
+        "per_page": ["1以上100以下の値にしてください。"],
+    }
 
 
 def test_csrf_refusal_is_translated(app):
@@ -70,13 +82,20 @@ def test_page_form_errors_translated(login, db):
 
 def test_localise_messages_leaves_our_own_messages_alone(app):
     from app.validation_messages import localise_messages
+
     with app.test_request_context(headers={"Accept-Language": "ja"}):
-        out = localise_messages({"a": ["自分のメッセージ。", "Longer than maximum length 200."],
-                                 "b": {"0": ["Must be one of: single, approval."]},
-                                 "scores": {"novelty": ["The score must be between 1 and 5."]}})
-    assert out == {"a": ["自分のメッセージ。", "長すぎます（200文字・件以内）。"],
-                   "b": {"0": ["次のいずれかを指定してください: single, approval"]},
-                   "scores": {"novelty": ["点数は1から5の間で入力してください。"]}}
+        out = localise_messages(
+            {
+                "a": ["自分のメッセージ。", "Longer than maximum length 200."],
+                "b": {"0": ["Must be one of: single, approval."]},
+                "scores": {"novelty": ["The score must be between 1 and 5."]},
+            }
+        )
+    assert out == {
+        "a": ["自分のメッセージ。", "長すぎます（200文字・件以内）。"],
+        "b": {"0": ["次のいずれかを指定してください: single, approval"]},
+        "scores": {"novelty": ["点数は1から5の間で入力してください。"]},
+    }
 
 
 def test_lazy_required_message_is_a_list_of_messages(client, login, db):

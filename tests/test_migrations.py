@@ -1,4 +1,5 @@
 """Migrations: an empty database upgrades to head, and the models match it exactly."""
+
 from __future__ import annotations
 
 import os
@@ -27,13 +28,11 @@ def _postgres_scratch_schema():
 
 
 def _assert_upgrade_and_no_diff(url: str, engine_options: dict | None = None):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url,
-                     SQLALCHEMY_ENGINE_OPTIONS=engine_options or {})
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=engine_options or {})
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                             "render_as_batch": True})
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"Models and migrations differ: run `flask db migrate`. {diff}"
         db.session.remove()

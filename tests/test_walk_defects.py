@@ -1,4 +1,5 @@
 """Smaller defects from the new user's walk (issue #13), one test each."""
+
 from __future__ import annotations
 
 from app.challenges.models import ChallengeCoOwner
@@ -33,8 +34,12 @@ def test_challenge_list_names_every_city_of_a_joint_challenge(client, db):
     partner = MunicipalityFactory(name_ja="塩尻市", name_en="Shiojiri City, Nagano")
     invited = MunicipalityFactory(name_ja="安曇野市", name_en="Azumino City, Nagano")
     challenge = ChallengeFactory(owner=lead, owner_org_id=lead.id)
-    db.session.add_all([ChallengeCoOwner(challenge_id=challenge.id, org_id=partner.id, status="accepted"),
-                        ChallengeCoOwner(challenge_id=challenge.id, org_id=invited.id, status="invited")])
+    db.session.add_all(
+        [
+            ChallengeCoOwner(challenge_id=challenge.id, org_id=partner.id, status="accepted"),
+            ChallengeCoOwner(challenge_id=challenge.id, org_id=invited.id, status="invited"),
+        ]
+    )
     db.session.commit()
     html = client.get("/challenges", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Matsumoto City, Nagano, Shiojiri City, Nagano" in html
@@ -43,6 +48,7 @@ def test_challenge_list_names_every_city_of_a_joint_challenge(client, db):
 
 def test_external_judge_is_not_told_to_join_an_organisation(login, db):
     from tests.factories import CommitteeFactory, UserFactory, add_judge
+
     judge = UserFactory()
     challenge = ChallengeFactory()
     add_judge(CommitteeFactory(challenge=challenge, challenge_id=challenge.id), judge)
@@ -54,20 +60,29 @@ def test_external_judge_is_not_told_to_join_an_organisation(login, db):
 
 def test_newcomer_is_told_how_to_join(login, db):
     from tests.factories import UserFactory
+
     html = login(UserFactory()).get("/dashboard").get_data(as_text=True)
     assert "まだどの組織にも所属していません" in html and "組織の管理者に招待リンクを依頼してください。" in html
 
 
 def test_pilot_comparison_has_a_chart_of_the_change_per_town(client, db):
     from tests.pilots.factories import PilotFactory, add_kpi
+
     solution = SolutionFactory()
     for name, values in (("松本市", (30.0,)), ("塩尻市", (75.0,))):
         town = MunicipalityFactory(name_ja=name, name_en=None)
-        pilot = PilotFactory(solution=solution, solution_id=solution.id, startup_id=solution.org_id,
-                             municipality=town, municipality_id=town.id)
-        add_kpi(pilot, values=values)     # baseline 60, lower is better
+        pilot = PilotFactory(
+            solution=solution,
+            solution_id=solution.id,
+            startup_id=solution.org_id,
+            municipality=town,
+            municipality_id=town.id,
+        )
+        add_kpi(pilot, values=values)  # baseline 60, lower is better
     db.session.commit()
-    html = client.get(f"/pilots/compare?solution={solution.id}", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    html = client.get(f"/pilots/compare?solution={solution.id}", headers={"Accept-Language": "ja"}).get_data(
+        as_text=True
+    )
     assert '<svg class="change-chart"' in html and 'role="img"' in html
-    assert "松本市: +50.0%; 塩尻市: -25.0%" in html           # the text alternative lists every town
-    assert '<text class="bar-value"' in html and ">-25.0%</text>" in html   # values written, not colour alone
+    assert "松本市: +50.0%; 塩尻市: -25.0%" in html  # the text alternative lists every town
+    assert '<text class="bar-value"' in html and ">-25.0%</text>" in html  # values written, not colour alone

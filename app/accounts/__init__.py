@@ -9,7 +9,7 @@ def init_app(app, api):
     from .routes import bp
     from .services import socket_sessions
 
-    register_session_lookup(socket_sessions)   # the socket sweep asks accounts who may stay connected
+    register_session_lookup(socket_sessions)  # the socket sweep asks accounts who may stay connected
 
     app.register_blueprint(bp)
     api.register_blueprint(blp)

@@ -1,4 +1,5 @@
 """REST: /api/v1/auth/token, /api/v1/users/me, /api/v1/organizations."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -15,9 +16,19 @@ from ..security import csrf_exempt
 from . import services
 from .login_limits import limit_failed_logins
 from .models import ApiToken, Organization
-from .schemas import (ApiTokenCreateSchema, ApiTokenSchema, InvitationCreateSchema, InvitationSchema,
-                      LoginSchema, OrganizationCreateSchema, OrganizationQuerySchema, OrganizationSchema,
-                      OrganizationSettingsSchema, UserMeSchema, UserUpdateSchema)
+from .schemas import (
+    ApiTokenCreateSchema,
+    ApiTokenSchema,
+    InvitationCreateSchema,
+    InvitationSchema,
+    LoginSchema,
+    OrganizationCreateSchema,
+    OrganizationQuerySchema,
+    OrganizationSchema,
+    OrganizationSettingsSchema,
+    UserMeSchema,
+    UserUpdateSchema,
+)
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Accounts and organisations")
 
@@ -46,6 +57,7 @@ def issue_token(data):
 def csrf_token():
     """A CSRF token for clients that use the session cookie (send it as X-CSRFToken)."""
     from flask_wtf.csrf import generate_csrf
+
     return {"csrf_token": generate_csrf()}
 
 
@@ -70,8 +82,9 @@ class Tokens(MethodView):
     @blp.response(200, ApiTokenSchema(many=True))
     def get(self):
         authorize("api_token.manage")
-        return db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == current_user.id)
-                                  .order_by(ApiToken.id.desc())).all()
+        return db.session.scalars(
+            db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+        ).all()
 
     @blp.arguments(ApiTokenCreateSchema)
     @blp.response(201, ApiTokenSchema)
@@ -99,8 +112,7 @@ class Organizations(MethodView):
     @blp.arguments(OrganizationQuerySchema, location="query")
     @blp.response(200, paged(OrganizationSchema))
     def get(self, args):
-        page = paginate(services.search_organizations(args.get("kind"), args.get("q")),
-                        args["page"], args["per_page"])
+        page = paginate(services.search_organizations(args.get("kind"), args.get("q")), args["page"], args["per_page"])
         return {"items": page.items, "meta": page.meta}
 
     @blp.arguments(OrganizationCreateSchema)

@@ -1,4 +1,5 @@
 """Operator commands: `flask orgs create`, `flask users create`, `flask users grant`."""
+
 from __future__ import annotations
 
 import click
@@ -74,7 +75,9 @@ def grant(email, org_slug, role, platform_admin):
     if org_slug:
         _join(user, org_slug, role)
     commit()
-    click.echo(f"Granted {email}: {'platform admin ' if platform_admin else ''}{role + ' of ' + org_slug if org_slug else ''}")
+    click.echo(
+        f"Granted {email}: {'platform admin ' if platform_admin else ''}{role + ' of ' + org_slug if org_slug else ''}"
+    )
 
 
 def _join(user, org_slug: str, role: str) -> None:

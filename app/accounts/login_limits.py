@@ -6,6 +6,7 @@ Only failures (401) count, and the address limit is high enough that one person'
 cannot lock out an office that shares one NAT address. Behind a reverse proxy the address is the
 client's only when TRUSTED_PROXIES is set (app.proxies).
 """
+
 from __future__ import annotations
 
 from flask import current_app, request
@@ -26,10 +27,16 @@ def _failed(response) -> bool:
     return response.status_code == 401
 
 
-_per_account = limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="login-account",
-                                    key_func=_submitted_email, deduct_when=_failed, methods=["POST"])
-_per_address = limiter.shared_limit(lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], scope="login-address",
-                                    deduct_when=_failed, methods=["POST"])
+_per_account = limiter.shared_limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    scope="login-account",
+    key_func=_submitted_email,
+    deduct_when=_failed,
+    methods=["POST"],
+)
+_per_address = limiter.shared_limit(
+    lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], scope="login-address", deduct_when=_failed, methods=["POST"]
+)
 
 
 def limit_failed_logins(view):

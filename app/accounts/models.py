@@ -1,4 +1,5 @@
 """Organisations, users, memberships, invitations and personal API tokens."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -32,11 +33,10 @@ class Organization(TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str | None] = mapped_column(String(300))
 
-    memberships: Mapped[list["Membership"]] = relationship(back_populates="organization",
-                                                           cascade="all, delete-orphan")
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="organization", cascade="all, delete-orphan")
 
     def name(self, locale: str = "ja") -> str:
-        return (self.name_en if locale == "en" and self.name_en else self.name_ja)
+        return self.name_en if locale == "en" and self.name_en else self.name_ja
 
     def __repr__(self) -> str:
         return f"<Organization {self.slug}>"
@@ -57,8 +57,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    memberships: Mapped[list["Membership"]] = relationship(back_populates="user", cascade="all, delete-orphan",
-                                                           lazy="selectin")
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -69,8 +70,11 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     # Membership helpers used by every policy ---------------------------------
     def org_ids(self, role: str | None = None, kind: str | None = None) -> set[int]:
-        return {m.org_id for m in self.memberships
-                if (role is None or m.role == role) and (kind is None or m.organization.kind == kind)}
+        return {
+            m.org_id
+            for m in self.memberships
+            if (role is None or m.role == role) and (kind is None or m.organization.kind == kind)
+        }
 
     def is_member(self, org_id: int | None) -> bool:
         return org_id is not None and org_id in self.org_ids()

@@ -1,4 +1,5 @@
 """Who may see and manage organisations, members, invitations and tokens."""
+
 from ..policies import rule
 
 

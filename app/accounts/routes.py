@@ -1,4 +1,5 @@
 """Account pages: login, logout, sign-up, invitations, profile, password, API tokens, members."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -15,8 +16,15 @@ from ..policies import authorize
 from . import services
 from .login_limits import limit_failed_logins
 from .models import ApiToken
-from .schemas import (ApiTokenCreateSchema, InvitationCreateSchema, LoginSchema, OrganizationSettingsSchema,
-                      PasswordChangeSchema, SignupSchema, UserUpdateSchema)
+from .schemas import (
+    ApiTokenCreateSchema,
+    InvitationCreateSchema,
+    LoginSchema,
+    OrganizationSettingsSchema,
+    PasswordChangeSchema,
+    SignupSchema,
+    UserUpdateSchema,
+)
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -47,8 +55,7 @@ def login():
     user = services.authenticate(data["email"], data["password"])
     if user is None:
         flash(_("The email or password is not correct."), "error")
-        return render_template("accounts/login.html", next=data.get("next"), errors={},
-                               email=data["email"]), 401
+        return render_template("accounts/login.html", next=data.get("next"), errors={}, email=data["email"]), 401
     commit()
     session.clear()
     login_user(user)
@@ -79,8 +86,9 @@ def signup():
     except (InvalidInput, Conflict, NotFound) as exc:
         db.session.rollback()
         errors = getattr(exc, "fields", {}) or {"_schema": [exc.description]}
-        return render_template("accounts/signup.html", errors=errors, values=request.form,
-                               invitation=invitation), exc.code
+        return render_template(
+            "accounts/signup.html", errors=errors, values=request.form, invitation=invitation
+        ), exc.code
     commit()
     session.clear()
     login_user(user)
@@ -118,10 +126,12 @@ def profile():
             return redirect(url_for("accounts.profile"))
         except InvalidInput as exc:
             errors = exc.fields
-    tokens = db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == current_user.id)
-                                .order_by(ApiToken.id.desc())).all()
-    return render_template("accounts/profile.html", errors=errors, tokens=tokens,
-                           new_token=session.pop("new_token", None)), 422 if errors else 200
+    tokens = db.session.scalars(
+        db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).all()
+    return render_template(
+        "accounts/profile.html", errors=errors, tokens=tokens, new_token=session.pop("new_token", None)
+    ), 422 if errors else 200
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -140,8 +150,10 @@ def change_password():
     session.clear()
     flash(_("Your password was changed. Please log in again."), "success")
     if revoked:
-        flash(_("Your personal API tokens were revoked too (%(num)d); create new ones if you need them.",
-                num=revoked), "success")
+        flash(
+            _("Your personal API tokens were revoked too (%(num)d); create new ones if you need them.", num=revoked),
+            "success",
+        )
     return redirect(url_for("accounts.login"))
 
 
@@ -199,8 +211,9 @@ def members(slug):
             flash(_("The invitation was sent to %(email)s.", email=data["email"]), "success")
         except InvalidInput as exc:
             errors = exc.fields
-    return render_template("accounts/members.html", org=org, errors=errors, invite_url=invite_url,
-                           memberships=org.memberships), 422 if errors else 200
+    return render_template(
+        "accounts/members.html", org=org, errors=errors, invite_url=invite_url, memberships=org.memberships
+    ), 422 if errors else 200
 
 
 @bp.route("/orgs/<slug>/settings", methods=["GET", "POST"])
@@ -223,5 +236,4 @@ def org_settings(slug):
             commit()
             flash(_("The settings were saved."), "success")
             return redirect(url_for("accounts.org_settings", slug=slug))
-    return render_template("accounts/org_settings.html", org=org, errors=errors, values=values), \
-        422 if errors else 200
+    return render_template("accounts/org_settings.html", org=org, errors=errors, values=values), 422 if errors else 200

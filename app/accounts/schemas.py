@@ -8,8 +8,11 @@ from ..auth import MIN_PASSWORD_LENGTH
 from ..constants import PREFECTURES
 from .models import MEMBER_ROLES, ORG_KINDS, POPULATION_BANDS
 
-Password = lambda **kw: fields.String(required=True, load_only=True,  # noqa: E731
-                                      validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=256), **kw)
+
+def Password(**kw):  # noqa: N802  (used like a field class)
+    return fields.String(
+        required=True, load_only=True, validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=256), **kw
+    )
 
 
 class OrganizationSchema(Schema):
@@ -20,15 +23,21 @@ class OrganizationSchema(Schema):
     name_en = fields.String(allow_none=True)
     prefecture = fields.String(allow_none=True)
     population_band = fields.String(allow_none=True)
-    population = Integer(allow_none=True, metadata={"description": "A municipality's recorded population (null when "
-                                                                   "not recorded: the band's midpoint is used)."})
+    population = Integer(
+        allow_none=True,
+        metadata={
+            "description": "A municipality's recorded population (null when not recorded: the band's midpoint is used)."
+        },
+    )
     description = fields.String()
     website = fields.String(allow_none=True)
 
 
 class OrganizationCreateSchema(StrictSchema):
-    slug = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,78}$",
-                                                                 error=_l("Use lowercase letters, digits and hyphens.")))
+    slug = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,78}$", error=_l("Use lowercase letters, digits and hyphens.")),
+    )
     kind = fields.String(required=True, validate=validate.OneOf(ORG_KINDS))
     name_ja = fields.String(required=True, validate=validate.Length(min=1, max=200))
     name_en = fields.String(allow_none=True, validate=validate.Length(max=200))
@@ -43,15 +52,18 @@ MAX_POPULATION = 50_000_000
 
 
 def Population(**kwargs):  # noqa: N802  (a field factory)
-    return Integer(allow_none=True, validate=validate.Range(
-        min=1, max=MAX_POPULATION, error=_l("Enter a population between 1 and 50,000,000.")),
+    return Integer(
+        allow_none=True,
+        validate=validate.Range(min=1, max=MAX_POPULATION, error=_l("Enter a population between 1 and 50,000,000.")),
         error_messages={"invalid": _l("Enter the population as a whole number of residents, e.g. 241000.")},
-        **kwargs)
+        **kwargs,
+    )
 
 
 class OrganizationSettingsSchema(StrictSchema):
     """A municipality's settings (page and `PATCH /api/v1/organizations/{id}`): its real population.
     Empty (or null) clears it; the per-resident cost then falls back to the population band."""
+
     population = Population(required=True)
 
     @pre_load

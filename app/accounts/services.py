@@ -1,4 +1,5 @@
 """Accounts: organisations, users, memberships, invitations, tokens. Services flush, never commit."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -45,21 +46,26 @@ def update_settings(org: Organization, data: dict) -> Organization:
     return org
 
 
-def create_user(email: str, password: str, display_name: str, locale: str | None = None,
-                is_platform_admin: bool = False) -> User:
+def create_user(
+    email: str, password: str, display_name: str, locale: str | None = None, is_platform_admin: bool = False
+) -> User:
     email = normalise_email(email)
     if get_user_by_email(email):
         raise Conflict(_l("An account with this email already exists."), fields={"email": [_l("Already registered.")]})
-    user = User(email=email, password_hash=hash_password(password), display_name=display_name, locale=locale,
-                is_platform_admin=is_platform_admin)
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        display_name=display_name,
+        locale=locale,
+        is_platform_admin=is_platform_admin,
+    )
     db.session.add(user)
     db.session.flush()
     return user
 
 
 def add_membership(user: User, org: Organization, role: str = "member") -> Membership:
-    existing = db.session.scalar(select(Membership).where(Membership.user_id == user.id,
-                                                          Membership.org_id == org.id))
+    existing = db.session.scalar(select(Membership).where(Membership.user_id == user.id, Membership.org_id == org.id))
     if existing:
         existing.role = role
         db.session.flush()
@@ -86,6 +92,7 @@ def end_all_sessions(user: User) -> None:
     db.session.flush()
     from ..db import on_commit
     from ..realtime import disconnect_user
+
     user_id = user.id
     on_commit(lambda: disconnect_user(user_id))
 
@@ -93,12 +100,15 @@ def end_all_sessions(user: User) -> None:
 def socket_sessions(user_ids: set[int], token_ids: set[int]) -> tuple[dict, set[int]]:
     """For app/realtime's sweep, in one query each: the users (id, disabled, session_version) and which
     of the tokens are not revoked."""
-    users = {row.id: row for row in db.session.execute(
-        select(User.id, User.disabled, User.session_version).where(User.id.in_(user_ids)))}
+    users = {
+        row.id: row
+        for row in db.session.execute(select(User.id, User.disabled, User.session_version).where(User.id.in_(user_ids)))
+    }
     live_tokens = set()
     if token_ids:
-        live_tokens = set(db.session.scalars(select(ApiToken.id).where(
-            ApiToken.id.in_(token_ids), ApiToken.revoked_at.is_(None))))
+        live_tokens = set(
+            db.session.scalars(select(ApiToken.id).where(ApiToken.id.in_(token_ids), ApiToken.revoked_at.is_(None)))
+        )
     return users, live_tokens
 
 
@@ -130,12 +140,18 @@ def update_profile(user: User, display_name: str | None = None, locale: str | No
 # Invitations -----------------------------------------------------------------
 def create_invitation(org: Organization, email: str, role: str, invited_by: User) -> tuple[Invitation, str]:
     token = new_token("inv_")
-    invitation = Invitation(org_id=org.id, email=normalise_email(email), role=role,
-                            token_hash=token_digest(token), invited_by_id=invited_by.id,
-                            expires_at=utcnow() + timedelta(days=INVITATION_DAYS))
+    invitation = Invitation(
+        org_id=org.id,
+        email=normalise_email(email),
+        role=role,
+        token_hash=token_digest(token),
+        invited_by_id=invited_by.id,
+        expires_at=utcnow() + timedelta(days=INVITATION_DAYS),
+    )
     db.session.add(invitation)
     db.session.flush()
     from ..jobs import enqueue
+
     enqueue("mail", "app.accounts.jobs:send_invitation", invitation.id, token)
     return invitation, token
 
@@ -150,8 +166,10 @@ def find_invitation(token: str) -> Invitation:
 def accept_invitation(token: str, user: User) -> Membership:
     invitation = find_invitation(token)
     if normalise_email(user.email) != invitation.email:
-        raise DomainError(_l("This invitation was sent to another email address."),
-                          fields={"email": [_l("Log in with the invited address.")]})
+        raise DomainError(
+            _l("This invitation was sent to another email address."),
+            fields={"email": [_l("Log in with the invited address.")]},
+        )
     invitation.accepted_at = utcnow()
     return add_membership(user, invitation.organization, invitation.role)
 
@@ -169,8 +187,13 @@ def signup(email: str, password: str, display_name: str, locale=None, invitation
 # API tokens ---------------------------------------------------------------------
 def create_api_token(user: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
     token = new_token()
-    row = ApiToken(user_id=user.id, name=name, prefix=token[:10], token_hash=token_digest(token),
-                   expires_at=utcnow() + timedelta(days=expires_in_days) if expires_in_days else None)
+    row = ApiToken(
+        user_id=user.id,
+        name=name,
+        prefix=token[:10],
+        token_hash=token_digest(token),
+        expires_at=utcnow() + timedelta(days=expires_in_days) if expires_in_days else None,
+    )
     db.session.add(row)
     db.session.flush()
     return row, token
@@ -182,8 +205,9 @@ def revoke_api_token(token: ApiToken) -> None:
 
 
 def revoke_all_api_tokens(user: User) -> int:
-    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
-                                                       ApiToken.revoked_at.is_(None))).all()
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
     for token in tokens:
         revoke_api_token(token)
     return len(tokens)

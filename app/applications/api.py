@@ -1,4 +1,5 @@
 """REST: applications to a challenge, their life cycle and history. Never scores."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -10,8 +11,14 @@ from ..db import commit, get_or_404
 from ..policies import authorize
 from . import services
 from .models import Application
-from .schemas import (ApplicationCreateSchema, ApplicationInputSchema, ApplicationQuerySchema, ApplicationSchema,
-                      StatusChangeOutSchema, StatusChangeSchema)
+from .schemas import (
+    ApplicationCreateSchema,
+    ApplicationInputSchema,
+    ApplicationQuerySchema,
+    ApplicationSchema,
+    StatusChangeOutSchema,
+    StatusChangeSchema,
+)
 
 blp = Blueprint("applications_api", __name__, url_prefix="/api/v1", description="Applications (proposals)")
 
@@ -30,8 +37,9 @@ class ChallengeApplications(MethodView):
         """Submitted applications to a challenge (owners and accepted co-owners)."""
         challenge = get_or_404(Challenge, challenge_id)
         authorize("challenge.view_applications", challenge)
-        page = paginate(services.applications_for_challenge(challenge.id, args.get("status")),
-                        args["page"], args["per_page"])
+        page = paginate(
+            services.applications_for_challenge(challenge.id, args.get("status")), args["page"], args["per_page"]
+        )
         return {"items": page.items, "meta": page.meta}
 
     @blp.arguments(ApplicationCreateSchema)
@@ -69,17 +77,21 @@ def _action(name):
         getattr(services, name)(application, current_user)
         commit()
         return application
+
     view.__name__ = name
     return view
 
 
-for _name, _doc in (("submit", "Submit the draft (required fields are checked)."),
-                    ("recall", "Recall a submitted application to draft (before the deadline)."),
-                    ("withdraw", "Withdraw the application (any time before a decision).")):
+for _name, _doc in (
+    ("submit", "Submit the draft (required fields are checked)."),
+    ("recall", "Recall a submitted application to draft (before the deadline)."),
+    ("withdraw", "Withdraw the application (any time before a decision)."),
+):
     _view = _action(_name)
     _view.__doc__ = _doc
     blp.route(f"/applications/<int:application_id>/{_name}", methods=["POST"], endpoint=_name)(
-        blp.response(200, ApplicationSchema)(_view))
+        blp.response(200, ApplicationSchema)(_view)
+    )
 
 
 @blp.route("/applications/<int:application_id>/status", methods=["POST"])
@@ -89,8 +101,7 @@ def change_status(data, application_id):
     """Owner decisions: under review, shortlisted, selected, not selected (a decision needs a reason)."""
     application = load_application(application_id)
     authorize("application.decide", application)
-    services.change_status(application, current_user, data["status"], data["reason"],
-                               data["confirm_early"])
+    services.change_status(application, current_user, data["status"], data["reason"], data["confirm_early"])
     commit()
     return application
 

@@ -1,4 +1,5 @@
 """Applications (proposals) from startups to challenges, with consortium partners."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,8 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import TimestampMixin, UTCDateTime, utcnow
 from ..extensions import db
 
-APPLICATION_STATUSES = ("draft", "submitted", "under_review", "shortlisted", "selected", "not_selected",
-                        "withdrawn")
+APPLICATION_STATUSES = ("draft", "submitted", "under_review", "shortlisted", "selected", "not_selected", "withdrawn")
 DECIDED = ("selected", "not_selected")
 
 
@@ -45,10 +45,12 @@ class Application(TimestampMixin, db.Model):
     challenge = relationship("Challenge", lazy="joined")
     solution = relationship("Solution")
     applicant = relationship("Organization", lazy="joined")
-    partners: Mapped[list["ApplicationPartner"]] = relationship(back_populates="application",
-                                                                cascade="all, delete-orphan", lazy="selectin")
+    partners: Mapped[list["ApplicationPartner"]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", lazy="selectin"
+    )
     history: Mapped[list["ApplicationStatusChange"]] = relationship(
-        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationStatusChange.id")
+        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationStatusChange.id"
+    )
 
     def audit_org_id(self) -> int:
         return self.applicant_org_id

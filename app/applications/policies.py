@@ -1,5 +1,6 @@
 """Application rules. A startup never sees another startup's application; owners see
 applications once submitted; judges see the applications of their committee."""
+
 from ..policies import rule
 from . import reviewing
 
@@ -37,8 +38,11 @@ def edit(user, application):
 @rule("application.decide")
 def decide(user, application):
     """Status changes by the owning municipality: under review, shortlist, select, not select."""
-    return user is not None and application.status != "draft" and (
-        user.is_platform_admin or user.is_org_admin(application.challenge.owner_org_id))
+    return (
+        user is not None
+        and application.status != "draft"
+        and (user.is_platform_admin or user.is_org_admin(application.challenge.owner_org_id))
+    )
 
 
 @rule("application.view_scores")
@@ -46,12 +50,19 @@ def view_scores(user, application):
     """Scores and committee comments: owners, co-owners and judges; never applicants."""
     if user is None or is_applicant(user, application):
         return user is not None and user.is_platform_admin
-    return user.is_platform_admin or bool(user.org_ids() & application.challenge.owning_org_ids()) \
+    return (
+        user.is_platform_admin
+        or bool(user.org_ids() & application.challenge.owning_org_ids())
         or _judge_of(user, application)
+    )
 
 
 @rule("application.review")
 def review(user, application):
     """Declare conflicts and score: a committee judge (recusal is checked in the service)."""
-    return user is not None and application.status not in ("draft", "withdrawn") \
-        and not is_applicant(user, application) and _judge_of(user, application)
+    return (
+        user is not None
+        and application.status not in ("draft", "withdrawn")
+        and not is_applicant(user, application)
+        and _judge_of(user, application)
+    )

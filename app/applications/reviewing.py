@@ -4,14 +4,20 @@ open, what the detail page shows of the reviews and the ranking on the applicati
 app/reviews sits above applications (its committees score applications), so applications never
 import it: reviews registers its answers here in its init_app (`register(...)`). Without them
 (an app without the reviews package) there is no committee, no judge, no review and no rank."""
+
 from __future__ import annotations
 
 _answers: dict = {}
 
 
 def register(*, committee_for_challenge, assignment, criteria_of, visible_reviews, ranking) -> None:
-    _answers.update(committee_for_challenge=committee_for_challenge, assignment=assignment,
-                    criteria_of=criteria_of, visible_reviews=visible_reviews, ranking=ranking)
+    _answers.update(
+        committee_for_challenge=committee_for_challenge,
+        assignment=assignment,
+        criteria_of=criteria_of,
+        visible_reviews=visible_reviews,
+        ranking=ranking,
+    )
 
 
 def committee_for_challenge(challenge_id: int):

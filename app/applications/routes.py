@@ -1,4 +1,5 @@
 """Application pages: apply, view (by role), edit, life-cycle actions, the owners' list."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -19,15 +20,23 @@ from . import services
 from ..db import get_or_404
 from .api import load_application
 from .models import APPLICATION_STATUSES, Application
-from .schemas import (ApplicationCreateSchema, ApplicationInputSchema, StatusChangeSchema, load_application_form,
-                      partner_rows)
+from .schemas import (
+    ApplicationCreateSchema,
+    ApplicationInputSchema,
+    StatusChangeSchema,
+    load_application_form,
+    partner_rows,
+)
 
 bp = Blueprint("applications", __name__, template_folder="templates")
 
 
 def _my_solutions():
-    return db.session.scalars(select(Solution).where(Solution.org_id.in_(current_user.org_ids(kind="startup") or {-1}))
-                              .order_by(Solution.title)).all()
+    return db.session.scalars(
+        select(Solution)
+        .where(Solution.org_id.in_(current_user.org_ids(kind="startup") or {-1}))
+        .order_by(Solution.title)
+    ).all()
 
 
 def _form_values(application: Application | None = None) -> dict:
@@ -45,10 +54,17 @@ def _submitted_values(form) -> dict:
 
 def _render_form(challenge, application, errors, values, code):
     return render_template(
-        "applications/form.html", challenge=challenge, application=application, errors=errors, values=values,
-        solutions=_my_solutions(), deadline_passed=services.deadline_passed(challenge),
-        partner_choices=services.partner_choices(current_user.org_ids(kind="startup"),
-                                                 application.partners if application else ())), code
+        "applications/form.html",
+        challenge=challenge,
+        application=application,
+        errors=errors,
+        values=values,
+        solutions=_my_solutions(),
+        deadline_passed=services.deadline_passed(challenge),
+        partner_choices=services.partner_choices(
+            current_user.org_ids(kind="startup"), application.partners if application else ()
+        ),
+    ), code
 
 
 def _errors_of(exc) -> dict:
@@ -88,20 +104,29 @@ def detail(application_id):
 
 def _render_detail(application, errors=None, code=200):
     from .reviewing import assignment, criteria_of, visible_reviews
+
     reviews = []
-    if can(current_user, "application.view_scores", application) \
-            and not current_user.is_member(application.applicant_org_id):
+    if can(current_user, "application.view_scores", application) and not current_user.is_member(
+        application.applicant_org_id
+    ):
         reviews = visible_reviews(application, current_user)  # never for the applicant
     return render_template(
-        "applications/detail.html", application=application, challenge=application.challenge,
-        history=services.history(application), attachments=attachments_of("application", application.id),
-        transitions=services.OWNER_TRANSITIONS.get(application.status, ()), labels=services.STATUS_LABELS,
+        "applications/detail.html",
+        application=application,
+        challenge=application.challenge,
+        history=services.history(application),
+        attachments=attachments_of("application", application.id),
+        transitions=services.OWNER_TRANSITIONS.get(application.status, ()),
+        labels=services.STATUS_LABELS,
         missing=services.missing_fields(application) if application.status == "draft" else {},
         early=services.early_reasons(application) if can(current_user, "application.decide", application) else [],
         early_labels=services.EARLY_LABELS,
-        deadline_passed=services.deadline_passed(application.challenge), errors=errors or {},
-        is_judge=assignment(application, current_user) is not None, reviews=reviews,
-        criteria=criteria_of(application.challenge) if reviews else []), code
+        deadline_passed=services.deadline_passed(application.challenge),
+        errors=errors or {},
+        is_judge=assignment(application, current_user) is not None,
+        reviews=reviews,
+        criteria=criteria_of(application.challenge) if reviews else [],
+    ), code
 
 
 @bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
@@ -128,8 +153,11 @@ def edit(application_id):
     return _render_form(application.challenge, application, errors, values, code)
 
 
-_DONE = {"submit": "Your application was submitted.", "recall": "Your application is a draft again.",
-         "withdraw": "Your application was withdrawn."}
+_DONE = {
+    "submit": "Your application was submitted.",
+    "recall": "Your application is a draft again.",
+    "withdraw": "Your application was withdrawn.",
+}
 
 
 def _action(name):
@@ -143,13 +171,18 @@ def _action(name):
             db.session.rollback()
             application = load_application(application_id)
             if name == "submit" and isinstance(exc, InvalidInput):  # what is missing, next to each field
-                return _render_form(application.challenge, application, {"_schema": [exc.description],
-                                                                         **exc.fields},
-                                    _form_values(application), exc.code)
+                return _render_form(
+                    application.challenge,
+                    application,
+                    {"_schema": [exc.description], **exc.fields},
+                    _form_values(application),
+                    exc.code,
+                )
             return _render_detail(application, _errors_of(exc), exc.code)
         commit()
         flash(_(_DONE[name]), "success")
         return redirect(url_for("applications.detail", application_id=application.id))
+
     view.__name__ = name
     return view
 
@@ -165,8 +198,7 @@ def change_status(application_id):
     authorize("application.decide", application)
     try:
         data = load_form(StatusChangeSchema(), request.form)
-        services.change_status(application, current_user, data["status"], data["reason"],
-                               data["confirm_early"])
+        services.change_status(application, current_user, data["status"], data["reason"], data["confirm_early"])
     except (InvalidInput, Conflict) as exc:
         db.session.rollback()
         return _render_detail(load_application(application_id), _errors_of(exc), exc.code)
@@ -181,12 +213,20 @@ def for_challenge(challenge_id):
     challenge = get_or_404(Challenge, challenge_id)
     authorize("challenge.view_applications", challenge)
     status = request.args.get("status") if request.args.get("status") in APPLICATION_STATUSES else None
-    page = paginate(services.applications_for_challenge(challenge.id, status),
-                    max(1, request.args.get("page", 1, type=int)), 20)
+    page = paginate(
+        services.applications_for_challenge(challenge.id, status), max(1, request.args.get("page", 1, type=int)), 20
+    )
     ranks = {}
     if can(current_user, "ranking.view", challenge):
         from .reviewing import ranking
+
         ranks = {r["application_id"]: r for r in ranking(challenge) if r["mean"] is not None}
-    return render_template("applications/for_challenge.html", challenge=challenge, page=page, status=status,
-                           statuses=[s for s in APPLICATION_STATUSES if s != "draft"],
-                           labels=services.STATUS_LABELS, ranks=ranks)
+    return render_template(
+        "applications/for_challenge.html",
+        challenge=challenge,
+        page=page,
+        status=status,
+        statuses=[s for s in APPLICATION_STATUSES if s != "draft"],
+        labels=services.STATUS_LABELS,
+        ranks=ranks,
+    )

@@ -1,4 +1,5 @@
 """Application schemas: inputs are strict (unknown fields rejected); outputs never carry scores."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -18,10 +19,14 @@ OWNER_STATUSES = ("under_review", "shortlisted", "selected", "not_selected")
 
 class PartnerInputSchema(StrictSchema):
     """One consortium partner: the organisation (by id or slug) and its role in the consortium."""
+
     org_id = Integer(validate=validate.Range(min=1), metadata={"description": "Organisation id."})
     slug = fields.String(validate=validate.Length(min=1, max=80), metadata={"description": "Organisation slug."})
-    role = fields.String(load_default="", validate=validate.Length(max=200),
-                         metadata={"description": "The partner's role, e.g. 'system integration'."})
+    role = fields.String(
+        load_default="",
+        validate=validate.Length(max=200),
+        metadata={"description": "The partner's role, e.g. 'system integration'."},
+    )
 
     @validates_schema
     def _one_reference(self, data, **kwargs):
@@ -50,14 +55,22 @@ class ApplicationInputSchema(StrictSchema):
     proposal = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
     implementation_plan = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
     schedule = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
-    cost_estimate_jpy = Integer(big=True, allow_none=True, validate=validate.Range(
-        min=0, max=10**12, error=_l("Enter an amount between 0 and 1,000,000,000,000 yen.")))
+    cost_estimate_jpy = Integer(
+        big=True,
+        allow_none=True,
+        validate=validate.Range(min=0, max=10**12, error=_l("Enter an amount between 0 and 1,000,000,000,000 yen.")),
+    )
     expected_effect = fields.String(allow_none=True, validate=TEXT)  # blank in a draft
     free_pilot_months = free_pilot_months_field("the startup")
     in_kind = in_kind_field()
-    partners = fields.List(PartnerRef(), validate=validate.Length(max=20), metadata={
-        "description": "Consortium partners: objects {org_id or slug, role} (a bare slug or id string "
-                       "is accepted too). The list replaces the current partners."})
+    partners = fields.List(
+        PartnerRef(),
+        validate=validate.Length(max=20),
+        metadata={
+            "description": "Consortium partners: objects {org_id or slug, role} (a bare slug or id string "
+            "is accepted too). The list replaces the current partners."
+        },
+    )
 
 
 class ApplicationCreateSchema(ApplicationInputSchema):
@@ -90,9 +103,13 @@ def partner_rows(form) -> list[dict]:
 class StatusChangeSchema(StrictSchema):
     status = fields.String(required=True, validate=validate.OneOf(OWNER_STATUSES))
     reason = fields.String(load_default="", validate=validate.Length(max=5000))
-    confirm_early = fields.Boolean(load_default=False, metadata={
-        "description": "Required (true) to select before the committee has closed scoring or before the "
-                       "application deadline; the early decision is recorded and shown on the ranking."})
+    confirm_early = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Required (true) to select before the committee has closed scoring or before the "
+            "application deadline; the early decision is recorded and shown on the ranking."
+        },
+    )
 
 
 class OrgRefSchema(Schema):
@@ -124,8 +141,11 @@ class ApplicationSchema(Schema):
     submitted_at = fields.DateTime(allow_none=True)
     decision_reason = fields.String(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
-    early_decision = fields.List(fields.String(), allow_none=True, metadata={
-        "description": "Selected early: committee_open and/or before_deadline (confirmed by the decider)."})
+    early_decision = fields.List(
+        fields.String(),
+        allow_none=True,
+        metadata={"description": "Selected early: committee_open and/or before_deadline (confirmed by the decider)."},
+    )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 

@@ -1,4 +1,5 @@
 """What applications add to other pages: the challenge page section and the startup dashboard panel."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -15,14 +16,20 @@ def challenge_section(challenge, user):
         if challenge.status == "published":
             return {"challenge": challenge, "mode": "anonymous", "deadline_passed": services.deadline_passed(challenge)}
         return None
-    ctx = {"challenge": challenge, "deadline_passed": services.deadline_passed(challenge),
-           "labels": services.STATUS_LABELS}
+    ctx = {
+        "challenge": challenge,
+        "deadline_passed": services.deadline_passed(challenge),
+        "labels": services.STATUS_LABELS,
+    }
     if can(user, "challenge.view_applications", challenge):
         ctx["mode"] = "owner"
-        ctx["counts"] = dict(db.session.execute(
-            select(Application.status, func.count(Application.id)).where(
-                Application.challenge_id == challenge.id, Application.status != "draft")
-            .group_by(Application.status)).all())
+        ctx["counts"] = dict(
+            db.session.execute(
+                select(Application.status, func.count(Application.id))
+                .where(Application.challenge_id == challenge.id, Application.status != "draft")
+                .group_by(Application.status)
+            ).all()
+        )
         return ctx
     startup_ids = user.org_ids(kind="startup")
     if startup_ids:

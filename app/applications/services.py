@@ -2,6 +2,7 @@
 
 Services flush, never commit. Every status change is recorded and notified to the applicant.
 """
+
 from __future__ import annotations
 
 from flask import url_for
@@ -16,11 +17,24 @@ from ..notifications.services import message_kind, notify_org
 from ..solutions.models import Solution
 from .models import DECIDED, Application, ApplicationPartner, ApplicationStatusChange
 
-EDITABLE = ("proposal", "implementation_plan", "schedule", "cost_estimate_jpy", "expected_effect",
-            "free_pilot_months", "in_kind")
+EDITABLE = (
+    "proposal",
+    "implementation_plan",
+    "schedule",
+    "cost_estimate_jpy",
+    "expected_effect",
+    "free_pilot_months",
+    "in_kind",
+)
 NULLABLE = ("cost_estimate_jpy", "free_pilot_months")
-REQUIRED_TO_SUBMIT = ("solution_id", "proposal", "implementation_plan", "schedule", "cost_estimate_jpy",
-                      "expected_effect")
+REQUIRED_TO_SUBMIT = (
+    "solution_id",
+    "proposal",
+    "implementation_plan",
+    "schedule",
+    "cost_estimate_jpy",
+    "expected_effect",
+)
 # Owner-side transitions (policy application.decide); the applicant submits, recalls and withdraws.
 OWNER_TRANSITIONS = {
     "submitted": ("under_review", "not_selected"),
@@ -28,8 +42,12 @@ OWNER_TRANSITIONS = {
     "shortlisted": ("under_review", "selected", "not_selected"),
 }
 STATUS_LABELS = {
-    "draft": _l("Draft"), "submitted": _l("Submitted"), "under_review": _l("Under review"),
-    "shortlisted": _l("Shortlisted"), "selected": _l("Selected"), "not_selected": _l("Not selected"),
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "under_review": _l("Under review"),
+    "shortlisted": _l("Shortlisted"),
+    "selected": _l("Selected"),
+    "not_selected": _l("Not selected"),
     "withdrawn": _l("Withdrawn"),
 }
 
@@ -56,13 +74,19 @@ def applications_for_challenge(challenge_id: int, status: str | None = None):
 
 
 def applications_of_orgs(org_ids: set[int]):
-    return select(Application).where(Application.applicant_org_id.in_(org_ids or {-1})) \
+    return (
+        select(Application)
+        .where(Application.applicant_org_id.in_(org_ids or {-1}))
         .order_by(Application.updated_at.desc(), Application.id.desc())
+    )
 
 
 def application_of(org_ids: set[int], challenge_id: int) -> Application | None:
-    return db.session.scalar(select(Application).where(Application.challenge_id == challenge_id,
-                                                       Application.applicant_org_id.in_(org_ids or {-1})))
+    return db.session.scalar(
+        select(Application).where(
+            Application.challenge_id == challenge_id, Application.applicant_org_id.in_(org_ids or {-1})
+        )
+    )
 
 
 def deadline_passed(challenge) -> bool:
@@ -71,8 +95,10 @@ def deadline_passed(challenge) -> bool:
 
 def _check_deadline(challenge) -> None:
     if deadline_passed(challenge):
-        raise InvalidInput({"application_deadline": [_l("The application deadline for this challenge has passed.")]},
-                           _l("The application deadline has passed; applications can no longer be changed."))
+        raise InvalidInput(
+            {"application_deadline": [_l("The application deadline for this challenge has passed.")]},
+            _l("The application deadline has passed; applications can no longer be changed."),
+        )
 
 
 # Writing ---------------------------------------------------------------------------------------
@@ -88,8 +114,10 @@ def _solution_for(user, solution_id: int | None) -> Solution | None:
 def partner_choices(applicant_org_ids: set[int], current: list[ApplicationPartner] = ()) -> list[Organization]:
     """Organisations a startup can name as partners in the form: other startups, plus the current partners."""
     keep = {p.org_id for p in current}
-    stmt = select(Organization).where(or_(Organization.kind == "startup", Organization.id.in_(keep or {-1})),
-                                      Organization.id.not_in(applicant_org_ids or {-1}))
+    stmt = select(Organization).where(
+        or_(Organization.kind == "startup", Organization.id.in_(keep or {-1})),
+        Organization.id.not_in(applicant_org_ids or {-1}),
+    )
     return db.session.scalars(stmt.order_by(Organization.name_ja, Organization.id)).all()
 
 
@@ -144,12 +172,20 @@ def create_application(challenge, user, data: dict) -> Application:
     _check_deadline(challenge)
     solution = _solution_for(user, data.get("solution_id"))
     if application_of({solution.org_id}, challenge.id) is not None:
-        raise Conflict(_l("Your organisation has already applied to this challenge."),
-                       {"solution_id": [_l("Your organisation has already applied to this challenge.")]})
+        raise Conflict(
+            _l("Your organisation has already applied to this challenge."),
+            {"solution_id": [_l("Your organisation has already applied to this challenge.")]},
+        )
     partners = _resolve_partners(data.get("partners") or [], solution.org_id)
-    application = Application(challenge_id=challenge.id, challenge=challenge, solution_id=solution.id,
-                              applicant_org_id=solution.org_id, created_by_id=user.id, status="draft",
-                              **{k: data[k] for k in EDITABLE if data.get(k) is not None})
+    application = Application(
+        challenge_id=challenge.id,
+        challenge=challenge,
+        solution_id=solution.id,
+        applicant_org_id=solution.org_id,
+        created_by_id=user.id,
+        status="draft",
+        **{k: data[k] for k in EDITABLE if data.get(k) is not None},
+    )
     db.session.add(application)
     _set_partners(application, partners)
     db.session.flush()
@@ -159,8 +195,12 @@ def create_application(challenge, user, data: dict) -> Application:
 
 def _require_draft(application: Application) -> None:
     if application.status != "draft":
-        raise Conflict(_l("A submitted application cannot be edited. Recall it to draft first (possible until "
-                          "the deadline), then edit and submit it again."))
+        raise Conflict(
+            _l(
+                "A submitted application cannot be edited. Recall it to draft first (possible until "
+                "the deadline), then edit and submit it again."
+            )
+        )
 
 
 def update_application(application: Application, user, data: dict) -> Application:
@@ -201,9 +241,13 @@ def submit(application: Application, user) -> Application:
     application.submitted_at = utcnow()
     _change(application, "submitted", user)
     challenge = application.challenge
-    notify_org(challenge.owner_org_id, "application.received",
-               {"applicant": application.applicant.name_ja, "challenge": challenge.title},
-               link=_link(application), admins_only=True)
+    notify_org(
+        challenge.owner_org_id,
+        "application.received",
+        {"applicant": application.applicant.name_ja, "challenge": challenge.title},
+        link=_link(application),
+        admins_only=True,
+    )
     return application
 
 
@@ -221,14 +265,17 @@ def withdraw(application: Application, user) -> Application:
     return _change(application, "withdrawn", user)
 
 
-EARLY_LABELS = {"committee_open": _l("the committee has not closed scoring"),
-                "before_deadline": _l("the application deadline has not passed")}
+EARLY_LABELS = {
+    "committee_open": _l("the committee has not closed scoring"),
+    "before_deadline": _l("the application deadline has not passed"),
+}
 
 
 def early_reasons(application: Application) -> list[str]:
     """Why selecting this application now would be early: "committee_open" (a committee exists and has not
     closed scoring), "before_deadline" (others may still apply)."""
     from .reviewing import committee_for_challenge
+
     reasons = []
     committee = committee_for_challenge(application.challenge_id)
     if committee is not None and committee.status != "closed":
@@ -241,21 +288,30 @@ def early_reasons(application: Application) -> list[str]:
 def _check_early(application: Application, confirm_early: bool) -> list[str]:
     reasons = early_reasons(application)
     if reasons and not confirm_early:
-        message = _l("Selecting now is early: %(reasons)s. Confirm to select anyway; this is recorded and shown "
-                     "on the committee ranking.", reasons=", ".join(str(EARLY_LABELS[r]) for r in reasons))
+        message = _l(
+            "Selecting now is early: %(reasons)s. Confirm to select anyway; this is recorded and shown "
+            "on the committee ranking.",
+            reasons=", ".join(str(EARLY_LABELS[r]) for r in reasons),
+        )
         raise Conflict(message, {"confirm_early": [message]})
     return reasons
 
 
-def change_status(application: Application, user, status: str, reason: str = "",
-                  confirm_early: bool = False) -> Application:
+def change_status(
+    application: Application, user, status: str, reason: str = "", confirm_early: bool = False
+) -> Application:
     """Owner decisions. Selecting before the committee closed or before the deadline needs `confirm_early`
     (409 otherwise); the reasons are recorded on the application (`early_decision`)."""
     allowed = OWNER_TRANSITIONS.get(application.status, ())
     if status not in allowed:
-        raise Conflict(_l("An application that is %(current)s cannot be moved to %(target)s.",
-                          current=STATUS_LABELS[application.status], target=STATUS_LABELS.get(status, status)),
-                       {"status": [_l("Not possible from the current status.")]})
+        raise Conflict(
+            _l(
+                "An application that is %(current)s cannot be moved to %(target)s.",
+                current=STATUS_LABELS[application.status],
+                target=STATUS_LABELS.get(status, status),
+            ),
+            {"status": [_l("Not possible from the current status.")]},
+        )
     reason = (reason or "").strip()
     if status in DECIDED:
         if not reason:
@@ -284,15 +340,24 @@ def _link(application: Application) -> str | None:
 
 
 def _record(application: Application, previous: str | None, status: str, user, notify: bool = True) -> None:
-    db.session.add(ApplicationStatusChange(application_id=application.id, from_status=previous,
-                                           to_status=status, actor_id=user.id if user else None))
+    db.session.add(
+        ApplicationStatusChange(
+            application_id=application.id, from_status=previous, to_status=status, actor_id=user.id if user else None
+        )
+    )
     db.session.flush()
     if notify:
-        notify_org(application.applicant_org_id, f"application.{status}",
-                   {"challenge": application.challenge.title}, link=_link(application))
+        notify_org(
+            application.applicant_org_id,
+            f"application.{status}",
+            {"challenge": application.challenge.title},
+            link=_link(application),
+        )
 
 
 def history(application: Application) -> list[ApplicationStatusChange]:
-    return db.session.scalars(select(ApplicationStatusChange)
-                              .where(ApplicationStatusChange.application_id == application.id)
-                              .order_by(ApplicationStatusChange.id)).all()
+    return db.session.scalars(
+        select(ApplicationStatusChange)
+        .where(ApplicationStatusChange.application_id == application.id)
+        .order_by(ApplicationStatusChange.id)
+    ).all()

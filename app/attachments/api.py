@@ -19,8 +19,7 @@ def upload(data, _files):
     """Upload a file (multipart/form-data: owner_type, owner_id, file)."""
     kind, owner = services.load_owner(data["owner_type"], data["owner_id"])
     authorize(kind.edit_action, owner)
-    attachment = services.store_upload(data["owner_type"], data["owner_id"], request.files.get("file"),
-                                       current_user)
+    attachment = services.store_upload(data["owner_type"], data["owner_id"], request.files.get("file"), current_user)
     commit()
     return attachment
 

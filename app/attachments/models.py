@@ -1,4 +1,5 @@
 """Uploaded files, stored outside the web root and served only after a permission check."""
+
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, ForeignKey, Integer, String

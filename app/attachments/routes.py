@@ -1,4 +1,5 @@
 """Upload, download and delete. Downloads go through the owner's view permission."""
+
 from flask import Blueprint, flash, redirect, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,6 +16,7 @@ bp = Blueprint("attachments", __name__)
 
 def _back(default="/"):
     from ..accounts.routes import safe_next
+
     return redirect(safe_next(request.form.get("next") or default))
 
 
@@ -38,8 +40,13 @@ def upload(owner_type, owner_id):
 def download(attachment_id):
     attachment = get_or_404(Attachment, attachment_id)
     authorize("attachment.view", attachment)
-    response = send_file(services.file_path(attachment), mimetype=attachment.content_type,
-                         as_attachment=True, download_name=attachment.filename, max_age=0)
+    response = send_file(
+        services.file_path(attachment),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -1,5 +1,6 @@
 """Uploads: size-limited, type-checked by content (not by name), stored under UPLOAD_DIR with
 a random name. The original name is kept only for display and download."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,7 +22,10 @@ from .models import Attachment
 # extension -> MIME types the content must be detected as
 ALLOWED = {
     "pdf": {"application/pdf"},
-    "png": {"image/png"}, "jpg": {"image/jpeg"}, "jpeg": {"image/jpeg"}, "gif": {"image/gif"},
+    "png": {"image/png"},
+    "jpg": {"image/jpeg"},
+    "jpeg": {"image/jpeg"},
+    "gif": {"image/gif"},
     "webp": {"image/webp"},
     "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
     "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
@@ -99,11 +103,18 @@ def store_upload(owner_type: str, owner_id: int, file, user) -> Attachment:
     with open(path, "xb") as f:
         f.write(data)
     from ..db import on_commit  # noqa: F401  (file is removed again if the transaction rolls back)
+
     _cleanup_on_rollback(path)
-    attachment = Attachment(owner_type=owner_type, owner_id=owner_id, filename=filename,
-                            stored_name=stored_name, content_type=sorted(ALLOWED[ext])[0] if mime ==
-                            "application/x-ole-storage" else mime, size=len(data),
-                            sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id)
+    attachment = Attachment(
+        owner_type=owner_type,
+        owner_id=owner_id,
+        filename=filename,
+        stored_name=stored_name,
+        content_type=sorted(ALLOWED[ext])[0] if mime == "application/x-ole-storage" else mime,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by_id=user.id,
+    )
     db.session.add(attachment)
     db.session.flush()
     return attachment
@@ -122,13 +133,16 @@ def delete_attachment(attachment: Attachment) -> None:
     db.session.delete(attachment)
     db.session.flush()
     from ..db import on_commit
+
     on_commit(lambda: os.path.exists(path) and os.remove(path))
 
 
 def attachments_of(owner_type: str, owner_id: int) -> list[Attachment]:
-    return db.session.scalars(select(Attachment).where(Attachment.owner_type == owner_type,
-                                                       Attachment.owner_id == owner_id)
-                              .order_by(Attachment.id)).all()
+    return db.session.scalars(
+        select(Attachment)
+        .where(Attachment.owner_type == owner_type, Attachment.owner_id == owner_id)
+        .order_by(Attachment.id)
+    ).all()
 
 
 def _install_rollback_cleanup():

@@ -5,5 +5,6 @@ def init_app(app, api):
     from . import models, services  # noqa: F401  (services installs the flush listeners)
     from .api import blp
     from .routes import bp
+
     app.register_blueprint(bp)
     api.register_blueprint(blp)

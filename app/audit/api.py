@@ -25,8 +25,9 @@ class AuditEventSchema(Schema):
     object_id = Integer(attribute="event.object_id", allow_none=True)
     before = fields.Dict(attribute="event.before", allow_none=True)
     after = fields.Dict(attribute="event.after", allow_none=True)
-    summary = fields.String(attribute="text", metadata={"description": "The event as a sentence, in the "
-                                                                         "user's language"})
+    summary = fields.String(
+        attribute="text", metadata={"description": "The event as a sentence, in the user's language"}
+    )
     kind = fields.String(metadata={"description": "The kind of object, in the user's language"})
     title = fields.String()
     changes = fields.List(fields.Nested(AuditChangeSchema))

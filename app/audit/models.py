@@ -1,4 +1,5 @@
 """The audit log: who changed what, when, with before and after values."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,7 +18,7 @@ class AuditEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
-    action: Mapped[str] = mapped_column(String(20))          # create | update | delete
+    action: Mapped[str] = mapped_column(String(20))  # create | update | delete
     object_type: Mapped[str] = mapped_column(String(50), index=True)
     object_id: Mapped[int | None] = mapped_column(Integer, index=True)
     before: Mapped[dict | None] = mapped_column(JSON)

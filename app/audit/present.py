@@ -1,5 +1,6 @@
 """Audit events as people read them: "Hanako Yamada published the challenge “…”", with labelled,
 readable before/after values and JST times. Used by the page, the CSV export and the API."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,20 +18,46 @@ from ..templating import localized_name, when
 from .kinds import HIDDEN_FIELDS, KINDS, MONEY_FIELDS, ORG_FIELDS, USER_FIELDS, Kind, field_label
 
 STATUS_LABELS = {
-    "draft": _l("Draft"), "published": _l("Published"), "closed": _l("Closed"), "awarded": _l("Awarded"),
-    "cancelled": _l("Cancelled"), "archived": _l("Archived"), "submitted": _l("Submitted"),
-    "under_review": _l("Under review"), "shortlisted": _l("Shortlisted"), "selected": _l("Selected"),
-    "not_selected": _l("Not selected"), "withdrawn": _l("Withdrawn"), "open": _l("Open"),
-    "planned": _l("Planned"), "running": _l("Running"), "completed": _l("Completed"), "adopted": _l("Adopted"),
-    "not_adopted": _l("Not adopted"), "discontinued": _l("Discontinued"), "live": _l("Live"),
-    "finalized": _l("Finalised"), "invited": _l("Invited"), "accepted": _l("Accepted"),
-    "declined": _l("Declined"), "pending_consent": _l("Waiting for consent"), "consented": _l("Consented"),
-    "confirmed": _l("Confirmed"), "waitlisted": _l("Waitlisted"),
-    "requirements_closed": _l("Requirements closed"), "specification_published": _l("Specification published"),
-    "members": _l("Members only"), "public": _l("Public"),
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "closed": _l("Closed"),
+    "awarded": _l("Awarded"),
+    "cancelled": _l("Cancelled"),
+    "archived": _l("Archived"),
+    "submitted": _l("Submitted"),
+    "under_review": _l("Under review"),
+    "shortlisted": _l("Shortlisted"),
+    "selected": _l("Selected"),
+    "not_selected": _l("Not selected"),
+    "withdrawn": _l("Withdrawn"),
+    "open": _l("Open"),
+    "planned": _l("Planned"),
+    "running": _l("Running"),
+    "completed": _l("Completed"),
+    "adopted": _l("Adopted"),
+    "not_adopted": _l("Not adopted"),
+    "discontinued": _l("Discontinued"),
+    "live": _l("Live"),
+    "finalized": _l("Finalised"),
+    "invited": _l("Invited"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "pending_consent": _l("Waiting for consent"),
+    "consented": _l("Consented"),
+    "confirmed": _l("Confirmed"),
+    "waitlisted": _l("Waitlisted"),
+    "requirements_closed": _l("Requirements closed"),
+    "specification_published": _l("Specification published"),
+    "members": _l("Members only"),
+    "public": _l("Public"),
 }
-VALUE_FIELDS = {"status": STATUS_LABELS, "visibility": STATUS_LABELS, "category": CATEGORIES,
-                "environment": ENVIRONMENT_LABELS, "unit": KPI_UNIT_LABELS}
+VALUE_FIELDS = {
+    "status": STATUS_LABELS,
+    "visibility": STATUS_LABELS,
+    "category": CATEGORIES,
+    "environment": ENVIRONMENT_LABELS,
+    "unit": KPI_UNIT_LABELS,
+}
 
 # The sentence for an event: by action, or by the status an update moved to.
 SENTENCES = {
@@ -65,7 +92,7 @@ class Entry:
     title: str
     url: str | None
     sentence: Markup
-    text: str                       # the sentence without markup (CSV)
+    text: str  # the sentence without markup (CSV)
     changes: list[Change] = field(default_factory=list)
 
 
@@ -74,8 +101,9 @@ def kind_of(object_type: str) -> Kind:
 
 
 def _models_by_table() -> dict:
-    return {m.class_.__tablename__: m.class_ for m in db.Model.registry.mappers
-            if getattr(m.class_, "__tablename__", None)}
+    return {
+        m.class_.__tablename__: m.class_ for m in db.Model.registry.mappers if getattr(m.class_, "__tablename__", None)
+    }
 
 
 def _load(model, ids) -> dict:
@@ -86,6 +114,7 @@ def _load(model, ids) -> dict:
 
 def _names(events) -> tuple[dict, dict]:
     from ..accounts.models import Organization, User
+
     user_ids, org_ids = set(), set()
     for e in events:
         if e.org_id:
@@ -124,7 +153,7 @@ def readable(name: str, value, users: dict, orgs: dict) -> str:
         if parsed is not None:
             return when(parsed)
     text = " ".join(str(value).split())
-    return text if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"
+    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
 def _iso(value: str):
@@ -185,8 +214,10 @@ def describe(events) -> list[Entry]:
         actor = e.actor.display_name if e.actor else _("The system")
         template = str(SENTENCES[_verb(e)])
         link = Markup('<a href="{}">{}</a>').format(url, label) if url else escape(label)
-        sentence = Markup(escape(template) % {"actor": Markup("<strong>{}</strong>").format(actor),
-                                              "kind": str(kind.label), "object": link})
+        sentence = Markup(
+            escape(template)
+            % {"actor": Markup("<strong>{}</strong>").format(actor), "kind": str(kind.label), "object": link}
+        )
         text = template % {"actor": actor, "kind": str(kind.label), "object": label}
         changes = []
         if e.action == "update":
@@ -194,9 +225,22 @@ def describe(events) -> list[Entry]:
                 if name in HIDDEN_FIELDS or name == "search_text":
                     continue
                 before = (e.before or {}).get(name)
-                changes.append(Change(field_label(name), readable(name, before, users, orgs),
-                                      readable(name, after, users, orgs)))
+                changes.append(
+                    Change(field_label(name), readable(name, before, users, orgs), readable(name, after, users, orgs))
+                )
         org = orgs.get(e.org_id)
-        entries.append(Entry(e, when(e.created_at), actor, org.name(locale) if org else "", str(kind.label),
-                             title, url, sentence, text, changes))
+        entries.append(
+            Entry(
+                e,
+                when(e.created_at),
+                actor,
+                org.name(locale) if org else "",
+                str(kind.label),
+                title,
+                url,
+                sentence,
+                text,
+                changes,
+            )
+        )
     return entries

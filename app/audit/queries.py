@@ -1,4 +1,5 @@
 """Which audit events a user may read, and the filters of the page, the CSV and the API."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,7 @@ class AuditFilterSchema(StrictSchema):
     org_id = Integer(validate=validate.Range(min=1))
     object_type = fields.String(validate=validate.OneOf(tuple(KINDS)))
     object_id = Integer(validate=validate.Range(min=1))
-    since = fields.Date()    # JST calendar days, inclusive
+    since = fields.Date()  # JST calendar days, inclusive
     until = fields.Date()
 
     @validates_schema
@@ -63,8 +64,10 @@ def _jst_midnight(day: dt.date) -> dt.datetime:
 def filter_choices(user) -> dict:
     """The people and organisations that appear in the events this user may read."""
     seen = visible(user).subquery()
-    actors = db.session.scalars(select(User).where(User.id.in_(select(seen.c.actor_id).distinct()))
-                                .order_by(User.display_name)).all()
-    orgs = db.session.scalars(select(Organization).where(Organization.id.in_(select(seen.c.org_id).distinct()))
-                              .order_by(Organization.name_ja)).all()
+    actors = db.session.scalars(
+        select(User).where(User.id.in_(select(seen.c.actor_id).distinct())).order_by(User.display_name)
+    ).all()
+    orgs = db.session.scalars(
+        select(Organization).where(Organization.id.in_(select(seen.c.org_id).distinct())).order_by(Organization.name_ja)
+    ).all()
     return {"actors": actors, "orgs": orgs}

@@ -1,5 +1,6 @@
 """The audit log page and its CSV export: sentences people read, filtered by person, organisation,
 kind of object and date range."""
+
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -28,8 +29,15 @@ def index():
     filters, errors = load_filters(request.args)
     page = paginate(audit_query(current_user, filters), filters["page"], 50)
     kinds = sorted(((t, str(k.label)) for t, k in KINDS.items()), key=lambda item: item[1])
-    return render_template("audit/index.html", page=page, entries=describe(page.items), filters=filters,
-                           errors=errors, kinds=kinds, **filter_choices(current_user)), 422 if errors else 200
+    return render_template(
+        "audit/index.html",
+        page=page,
+        entries=describe(page.items),
+        filters=filters,
+        errors=errors,
+        kinds=kinds,
+        **filter_choices(current_user),
+    ), 422 if errors else 200
 
 
 @bp.route("/audit.csv")
@@ -38,8 +46,9 @@ def export_csv():
     authorize("audit.view")
     filters, errors = load_filters(request.args)
     events = db.session.scalars(audit_query(current_user, filters).limit(CSV_LIMIT)).unique().all()
-    rows = [[_("When (JST)"), _("Who"), _("Organisation"), _("Kind"), _("ID"), _("Title"), _("What happened"),
-             _("Changes")]]
+    rows = [
+        [_("When (JST)"), _("Who"), _("Organisation"), _("Kind"), _("ID"), _("Title"), _("What happened"), _("Changes")]
+    ]
     for e in describe(events):
         changes = "; ".join(f"{c.label}: {c.before} → {c.after}" for c in e.changes)
         rows.append([e.when, e.actor, e.org, e.kind, e.event.object_id, e.title, e.text, changes])

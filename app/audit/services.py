@@ -4,6 +4,7 @@ Models opt in with `__audited__ = True` and may name the organisation the
 event belongs to with `audit_org_id()`. Secrets listed in `__audit_exclude__`
 are never written. The actor is the logged-in user (or `g.audit_actor_id` in jobs).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,6 +59,7 @@ def current_actor_id() -> int | None:
         return g.audit_actor_id
     if has_request_context():
         from flask_login import current_user
+
         if getattr(current_user, "is_authenticated", False):
             return current_user.id
     return None
@@ -96,9 +98,16 @@ def _write(session: Session, flush_context) -> None:
             before, after = None, _snapshot(obj)
         else:
             before, after = values
-        rows.append({
-            "created_at": dt.datetime.now(dt.timezone.utc), "actor_id": actor, "org_id": _org_id(obj),
-            "action": action, "object_type": obj.__tablename__, "object_id": getattr(obj, "id", None),
-            "before": before, "after": after,
-        })
+        rows.append(
+            {
+                "created_at": dt.datetime.now(dt.timezone.utc),
+                "actor_id": actor,
+                "org_id": _org_id(obj),
+                "action": action,
+                "object_type": obj.__tablename__,
+                "object_id": getattr(obj, "id", None),
+                "before": before,
+                "after": after,
+            }
+        )
     session.execute(AuditEvent.__table__.insert(), rows)

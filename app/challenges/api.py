@@ -1,4 +1,5 @@
 """REST: /api/v1/challenges — search, CRUD, lifecycle, joint co-owners."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -9,8 +10,15 @@ from ..db import commit, get_or_404
 from ..policies import authorize
 from . import queries, services
 from .models import Challenge
-from .schemas import (ChallengeActionSchema, ChallengeInputSchema, ChallengePatchSchema, ChallengeQuerySchema, ChallengeSchema,
-                      CoOwnerInviteSchema, CoOwnerSchema)
+from .schemas import (
+    ChallengeActionSchema,
+    ChallengeInputSchema,
+    ChallengePatchSchema,
+    ChallengeQuerySchema,
+    ChallengeSchema,
+    CoOwnerInviteSchema,
+    CoOwnerSchema,
+)
 
 blp = Blueprint("challenges_api", __name__, url_prefix="/api/v1", description="Challenges (課題)")
 
@@ -71,12 +79,17 @@ def _lifecycle(action: str):
         services.transition(challenge, action)
         commit()
         return challenge
+
     view.__name__ = f"challenge_{action}"
-    view.__doc__ = {"publish": "Publish a draft (required fields complete, deadline in the future).",
-                    "close": "Close applications.", "award": "Mark a closed challenge as awarded.",
-                    "cancel": "Cancel a draft, published or closed challenge."}[action]
+    view.__doc__ = {
+        "publish": "Publish a draft (required fields complete, deadline in the future).",
+        "close": "Close applications.",
+        "award": "Mark a closed challenge as awarded.",
+        "cancel": "Cancel a draft, published or closed challenge.",
+    }[action]
     blp.route(f"/challenges/<int:challenge_id>/{action}", methods=["POST"])(
-        blp.arguments(ChallengeActionSchema, required=False)(blp.response(200, ChallengeSchema)(view)))
+        blp.arguments(ChallengeActionSchema, required=False)(blp.response(200, ChallengeSchema)(view))
+    )
 
 
 for _action in services.TRANSITIONS:
@@ -109,10 +122,12 @@ def _respond(decision: str):
         row = services.respond_co_owner(challenge, org_id, current_user, accept=decision == "accept")
         commit()
         return row
+
     view.__name__ = f"co_owner_{decision}"
     view.__doc__ = f"{decision.title()} an invitation to co-own the challenge (an admin of the invited organisation)."
     blp.route(f"/challenges/<int:challenge_id>/co-owners/<int:org_id>/{decision}", methods=["POST"])(
-        blp.arguments(ChallengeActionSchema, required=False)(blp.response(200, CoOwnerSchema)(view)))
+        blp.arguments(ChallengeActionSchema, required=False)(blp.response(200, CoOwnerSchema)(view))
+    )
 
 
 _respond("accept")

@@ -1,5 +1,6 @@
 """`flask search-text rebuild`: recompute search_text, search_grams (and solution facets) for rows
 written without the ORM (bulk inserts, SQL imports), which the flush hooks never saw."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -22,9 +23,13 @@ def register_search_columns(model, refresh, sources: tuple[str, ...], targets: t
 
 def register_challenge_columns() -> None:
     from .models import Challenge, refresh_search_columns
-    register_search_columns(Challenge, refresh_search_columns,
-                            ("title", "summary", "background", "current_workflow", "desired_outcome", "tags", "kpis"),
-                            ("search_text", "search_grams"))
+
+    register_search_columns(
+        Challenge,
+        refresh_search_columns,
+        ("title", "summary", "background", "current_workflow", "desired_outcome", "tags", "kpis"),
+        ("search_text", "search_grams"),
+    )
 
 
 @search_cli.command("rebuild")
@@ -38,8 +43,12 @@ def rebuild(batch: int) -> None:
         table = model.__table__
         last, count = 0, 0
         while True:
-            rows = db.session.execute(select(table.c.id, *(table.c[c] for c in sources))
-                                      .where(table.c.id > last).order_by(table.c.id).limit(batch)).all()
+            rows = db.session.execute(
+                select(table.c.id, *(table.c[c] for c in sources))
+                .where(table.c.id > last)
+                .order_by(table.c.id)
+                .limit(batch)
+            ).all()
             if not rows:
                 break
             values = []

@@ -1,10 +1,23 @@
 """Challenges (課題) published by a municipality, alone or jointly with co-owners."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
-                        event, false)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import SearchGrams, TimestampMixin, UTCDateTime
@@ -28,8 +41,12 @@ class Challenge(EnvironmentsMixin, TimestampMixin, db.Model):
         # an index-only scan instead of reading the whole table.
         Index("ix_challenges_status_visibility_id", "status", "visibility", "id"),
         # Substring search on PostgreSQL (pg_trgm; see app/challenges/search.py).
-        Index("ix_challenges_search_text_trgm", "search_text", postgresql_using="gin",
-              postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_challenges_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
         # One- and two-character terms (tsvector of character bigrams; see app/challenges/search.py).
         Index("ix_challenges_search_grams", "search_grams", postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
@@ -50,8 +67,7 @@ class Challenge(EnvironmentsMixin, TimestampMixin, db.Model):
     budget_max_jpy: Mapped[int | None] = mapped_column(BigInteger, index=True)
     # What the city brings besides money (app/contributions): "no budget: co-development" and offers
     # [{"kind", "description"}] (test field, data, staff time, residents, office space, reference letter).
-    co_development: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
-                                                 index=True)
+    co_development: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
     offers: Mapped[list] = mapped_column(JSON, default=list)
     application_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     pilot_start: Mapped[date | None] = mapped_column(Date)
@@ -67,8 +83,9 @@ class Challenge(EnvironmentsMixin, TimestampMixin, db.Model):
     search_grams: Mapped[list | None] = mapped_column(SearchGrams, nullable=True, deferred=True)
 
     owner = relationship("Organization", lazy="joined")
-    co_owners: Mapped[list["ChallengeCoOwner"]] = relationship(back_populates="challenge",
-                                                               cascade="all, delete-orphan", lazy="selectin")
+    co_owners: Mapped[list["ChallengeCoOwner"]] = relationship(
+        back_populates="challenge", cascade="all, delete-orphan", lazy="selectin"
+    )
     rubric = relationship("Rubric")
 
     def audit_org_id(self) -> int:
@@ -102,11 +119,17 @@ class ChallengeCoOwner(TimestampMixin, db.Model):
 
 def refresh_search_columns(challenge: Challenge) -> None:
     from .search import build_search_text, grams
+
     # the whole text a reader sees (and the matching engine indexes), so that the list's keyword
     # box finds what the site search finds
-    challenge.search_text = build_search_text(challenge.title, challenge.summary, challenge.background,
-                                              challenge.current_workflow, challenge.desired_outcome,
-                                              lists=(challenge.tags or (), challenge.kpis or ()))
+    challenge.search_text = build_search_text(
+        challenge.title,
+        challenge.summary,
+        challenge.background,
+        challenge.current_workflow,
+        challenge.desired_outcome,
+        lists=(challenge.tags or (), challenge.kpis or ()),
+    )
     challenge.search_grams = grams(challenge.search_text)
 
 

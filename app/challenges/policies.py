@@ -1,5 +1,6 @@
 """Challenge rules. Owner-org members edit drafts; owner-org admins take the decisions that
 publish or commit the municipality. Accepted co-owners see applications and score."""
+
 from ..policies import rule
 
 VISIBLE_STATUSES = ("published", "closed", "awarded")
@@ -59,5 +60,9 @@ def manage_committee(user, challenge):
 
 @rule("challenge.apply")
 def apply(user, challenge):
-    return (user is not None and bool(user.org_ids(kind="startup")) and challenge.status == "published"
-            and view(user, challenge))
+    return (
+        user is not None
+        and bool(user.org_ids(kind="startup"))
+        and challenge.status == "published"
+        and view(user, challenge)
+    )

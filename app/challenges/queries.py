@@ -4,6 +4,7 @@ Visibility is applied in SQL, mirroring the `challenge.view` rule: published, cl
 awarded challenges are listed; members-only ones need a login; drafts and cancelled ones
 only for their owner and accepted co-owners (platform admins see all).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -19,16 +20,26 @@ from .policies import VISIBLE_STATUSES
 from .search import text_clause
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-STATUS_SETS = {"published": ("published",), "past": ("closed", "awarded"), "draft": ("draft",),
-               "cancelled": ("cancelled",), "all": ("draft", "published", "closed", "awarded", "cancelled"),
-               "any": ("published", "closed", "awarded")}
+STATUS_SETS = {
+    "published": ("published",),
+    "past": ("closed", "awarded"),
+    "draft": ("draft",),
+    "cancelled": ("cancelled",),
+    "all": ("draft", "published", "closed", "awarded", "cancelled"),
+    "any": ("published", "closed", "awarded"),
+}
 
 
 def owning_clause(org_ids: set[int]):
     """Owner, or a co-owner that accepted."""
-    return or_(Challenge.owner_org_id.in_(org_ids),
-               exists().where(ChallengeCoOwner.challenge_id == Challenge.id, ChallengeCoOwner.org_id.in_(org_ids),
-                              ChallengeCoOwner.status == "accepted"))
+    return or_(
+        Challenge.owner_org_id.in_(org_ids),
+        exists().where(
+            ChallengeCoOwner.challenge_id == Challenge.id,
+            ChallengeCoOwner.org_id.in_(org_ids),
+            ChallengeCoOwner.status == "accepted",
+        ),
+    )
 
 
 def visible_clause(user):
@@ -63,8 +74,9 @@ def search(filters: dict, user):
     if filters.get("org_id"):
         stmt = stmt.where(Challenge.owner_org_id == filters["org_id"])
     if filters.get("prefecture"):
-        stmt = stmt.where(Challenge.owner_org_id.in_(
-            select(Organization.id).where(Organization.prefecture == filters["prefecture"])))
+        stmt = stmt.where(
+            Challenge.owner_org_id.in_(select(Organization.id).where(Organization.prefecture == filters["prefecture"]))
+        )
     if filters.get("environment"):
         stmt = stmt.where(getattr(Challenge, f"env_{filters['environment']}").is_(True))
     if filters.get("budget_min") is not None:
@@ -75,6 +87,7 @@ def search(filters: dict, user):
         stmt = stmt.where(Challenge.co_development.is_(True))
     if filters.get("offer"):
         from ..contributions.queries import offer_kind_clause
+
         stmt = stmt.where(offer_kind_clause(Challenge.offers, filters["offer"]))
     if filters.get("deadline_before"):
         end = datetime.combine(filters["deadline_before"] + timedelta(days=1), time.min, TOKYO)
@@ -97,14 +110,28 @@ def _order(sort: str):
 def of_orgs(org_ids: set[int], limit: int = 20) -> list[Challenge]:
     """Challenges owned or co-owned by these organisations, any status (dashboard)."""
     from ..extensions import db
-    return db.session.scalars(select(Challenge).where(owning_clause(org_ids))
-                              .order_by(Challenge.updated_at.desc()).limit(limit)).unique().all()
+
+    return (
+        db.session.scalars(
+            select(Challenge).where(owning_clause(org_ids)).order_by(Challenge.updated_at.desc()).limit(limit)
+        )
+        .unique()
+        .all()
+    )
 
 
 def pending_invitations(admin_org_ids: set[int]) -> list[ChallengeCoOwner]:
     from ..extensions import db
+
     if not admin_org_ids:
         return []
-    return db.session.scalars(select(ChallengeCoOwner).where(ChallengeCoOwner.org_id.in_(admin_org_ids),
-                                                             ChallengeCoOwner.status == "invited")
-                              .order_by(ChallengeCoOwner.id.desc()).limit(20)).unique().all()
+    return (
+        db.session.scalars(
+            select(ChallengeCoOwner)
+            .where(ChallengeCoOwner.org_id.in_(admin_org_ids), ChallengeCoOwner.status == "invited")
+            .order_by(ChallengeCoOwner.id.desc())
+            .limit(20)
+        )
+        .unique()
+        .all()
+    )

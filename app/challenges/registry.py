@@ -1,4 +1,5 @@
 """What challenges add to shared pages: dashboard panel, org page section, site search, notifications."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -15,9 +16,11 @@ def dashboard_panel(user):
     org_ids = {m.org_id for m in user.memberships if m.organization.kind in ("municipality", "coordinator")}
     if not org_ids:
         return None
-    return {"challenges": queries.of_orgs(org_ids, limit=10),
-            "invitations": queries.pending_invitations(user.org_ids(role="admin") & org_ids),
-            "can_create": True}
+    return {
+        "challenges": queries.of_orgs(org_ids, limit=10),
+        "invitations": queries.pending_invitations(user.org_ids(role="admin") & org_ids),
+        "can_create": True,
+    }
 
 
 def org_section(org, user):
@@ -30,14 +33,22 @@ def org_section(org, user):
 
 def site_search(q, user, limit):
     stmt = queries.search({"q": q, "status": "all", "sort": "newest"}, user).limit(limit)
-    return [SearchHit(kind="challenge", title=c.title, url=url_for("challenges.detail", challenge_id=c.id),
-                      summary=c.summary or "", meta=localized_name(c.owner) if c.owner else "")
-            for c in db.session.scalars(stmt).unique()]
+    return [
+        SearchHit(
+            kind="challenge",
+            title=c.title,
+            url=url_for("challenges.detail", challenge_id=c.id),
+            summary=c.summary or "",
+            meta=localized_name(c.owner) if c.owner else "",
+        )
+        for c in db.session.scalars(stmt).unique()
+    ]
 
 
 def register() -> None:
-    message_kind("challenge.co_owner_invited",
-                 _l("%(org)s invites your organisation to co-own the challenge “%(title)s”."))
+    message_kind(
+        "challenge.co_owner_invited", _l("%(org)s invites your organisation to co-own the challenge “%(title)s”.")
+    )
     message_kind("challenge.co_owner_accepted", _l("%(org)s accepted to co-own the challenge “%(title)s”."))
     message_kind("challenge.co_owner_declined", _l("%(org)s declined to co-own the challenge “%(title)s”."))
     register_panel("challenges/_panel.html", dashboard_panel, order=10)

@@ -1,4 +1,5 @@
 """Challenge pages: search, detail, create/edit forms, lifecycle actions, joint co-owners."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -22,6 +23,7 @@ from .schemas import TOKYO, ChallengeInputSchema, ChallengeQuerySchema, CoOwnerI
 
 bp = Blueprint("challenges", __name__, template_folder="templates")
 
+
 def _user():
     return current_user if current_user.is_authenticated else None
 
@@ -35,11 +37,14 @@ def load_filters(args) -> tuple[dict, dict]:
 def index():
     filters, errors = load_filters(request.args)
     # The list shows title, summary and facts: the long texts stay in the database.
-    stmt = queries.search(filters, _user()).options(defer(Challenge.background), defer(Challenge.current_workflow),
-                                                    defer(Challenge.desired_outcome), defer(Challenge.kpis))
+    stmt = queries.search(filters, _user()).options(
+        defer(Challenge.background),
+        defer(Challenge.current_workflow),
+        defer(Challenge.desired_outcome),
+        defer(Challenge.kpis),
+    )
     page = paginate(stmt, filters["page"], 20)
-    return render_template("challenges/index.html", page=page, filters=filters, errors=errors,
-                           prefectures=PREFECTURES)
+    return render_template("challenges/index.html", page=page, filters=filters, errors=errors, prefectures=PREFECTURES)
 
 
 @bp.route("/challenges/<int:challenge_id>")
@@ -47,13 +52,17 @@ def detail(challenge_id):
     challenge = get_or_404(Challenge, challenge_id)
     authorize("challenge.view", challenge)
     user = _user()
-    my_invitations = [c for c in challenge.co_owners if c.status == "invited" and user is not None
-                      and user.is_org_admin(c.org_id)]
-    return render_template("challenges/detail.html", challenge=challenge,
-                           attachments=attachments_of("challenge", challenge.id),
-                           my_invitations=my_invitations,
-                           invitable=services.invitable_orgs(challenge) if can(user, "challenge.manage", challenge) else [],
-                           transitions=services.TRANSITIONS)
+    my_invitations = [
+        c for c in challenge.co_owners if c.status == "invited" and user is not None and user.is_org_admin(c.org_id)
+    ]
+    return render_template(
+        "challenges/detail.html",
+        challenge=challenge,
+        attachments=attachments_of("challenge", challenge.id),
+        my_invitations=my_invitations,
+        invitable=services.invitable_orgs(challenge) if can(user, "challenge.manage", challenge) else [],
+        transitions=services.TRANSITIONS,
+    )
 
 
 def form_values(challenge: Challenge) -> dict:
@@ -67,11 +76,17 @@ def form_values(challenge: Challenge) -> dict:
 
 
 def _form(template_values: dict, errors: dict, challenge=None, status=200):
-    selected = (request.form.getlist("environments") if request.method == "POST"
-                else template_values.get("environments", []))
-    return render_template("challenges/form.html", challenge=challenge, values=template_values, errors=errors,
-                           selected_envs=selected,
-                           owner_options=[(o.id, localized_name(o)) for o in services.owner_orgs_of(_user())]), status
+    selected = (
+        request.form.getlist("environments") if request.method == "POST" else template_values.get("environments", [])
+    )
+    return render_template(
+        "challenges/form.html",
+        challenge=challenge,
+        values=template_values,
+        errors=errors,
+        selected_envs=selected,
+        owner_options=[(o.id, localized_name(o)) for o in services.owner_orgs_of(_user())],
+    ), status
 
 
 @bp.route("/challenges/new", methods=["GET", "POST"])
@@ -133,9 +148,15 @@ def change_status(challenge_id):
         flash(exc.description, "error")
         return redirect(url_for("challenges.detail", challenge_id=challenge_id))
     commit()
-    flash({"publish": _("The challenge is published."), "close": _("Applications are closed."),
-           "award": _("The challenge is marked as awarded."), "cancel": _("The challenge was cancelled.")}[action],
-          "success")
+    flash(
+        {
+            "publish": _("The challenge is published."),
+            "close": _("Applications are closed."),
+            "award": _("The challenge is marked as awarded."),
+            "cancel": _("The challenge was cancelled."),
+        }[action],
+        "success",
+    )
     return redirect(url_for("challenges.detail", challenge_id=challenge_id))
 
 
@@ -189,8 +210,10 @@ def respond_co_owner(challenge_id, org_id):
         flash(exc.description, "error")
         return redirect(url_for("challenges.detail", challenge_id=challenge_id))
     commit()
-    flash(_("You are now a co-owner of this challenge.") if decision == "accept"
-          else _("The invitation was declined."), "success")
+    flash(
+        _("You are now a co-owner of this challenge.") if decision == "accept" else _("The invitation was declined."),
+        "success",
+    )
     if decision == "decline":
         return redirect(url_for("web.dashboard"))
     return redirect(url_for("challenges.detail", challenge_id=challenge_id))

@@ -1,4 +1,5 @@
 """Challenge input (StrictSchema: unknown fields rejected) and output schemas."""
+
 from __future__ import annotations
 
 from datetime import timezone
@@ -15,7 +16,7 @@ from ..constants import CATEGORIES, ENVIRONMENTS, LANGUAGES, PREFECTURES
 from .models import VISIBILITIES
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-MAX_YEN = 10 ** 12
+MAX_YEN = 10**12
 
 
 class TokyoDateTime(fields.DateTime):
@@ -33,31 +34,44 @@ def _text(max_len: int, **kw):
 
 
 def _yen():
-    return Integer(big=True, allow_none=True, strict=False,
-                   validate=validate.Range(min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
+    return Integer(
+        big=True,
+        allow_none=True,
+        strict=False,
+        validate=validate.Range(min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")),
+    )
 
 
 class ChallengeInputSchema(UniqueOffersMixin, StrictSchema):
     """Create (all required fields) and PATCH (partial=True)."""
 
-    owner_org_id = Integer(allow_none=True, metadata={"description": "Organisation that publishes "
-                                                              "(defaults to the user's municipality)."})
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                          error_messages={"required": _l("Enter a title.")})
+    owner_org_id = Integer(
+        allow_none=True, metadata={"description": "Organisation that publishes (defaults to the user's municipality)."}
+    )
+    title = fields.String(
+        required=True, validate=validate.Length(min=1, max=200), error_messages={"required": _l("Enter a title.")}
+    )
     summary = _text(5000)
     background = _text(10000)
     current_workflow = _text(10000)
     desired_outcome = _text(10000)
-    kpis = fields.List(fields.String(validate=validate.Length(min=1, max=200)), allow_none=True,
-                       validate=validate.Length(max=20))
-    category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES), error=_l("Choose a category.")),
-                             error_messages={"required": _l("Choose a category.")})
-    tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), allow_none=True,
-                       validate=validate.Length(max=20))
+    kpis = fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)), allow_none=True, validate=validate.Length(max=20)
+    )
+    category = fields.String(
+        required=True,
+        validate=validate.OneOf(list(CATEGORIES), error=_l("Choose a category.")),
+        error_messages={"required": _l("Choose a category.")},
+    )
+    tags = fields.List(
+        fields.String(validate=validate.Length(min=1, max=40)), allow_none=True, validate=validate.Length(max=20)
+    )
     environments = fields.List(
-        fields.String(validate=validate.OneOf(ENVIRONMENTS)), required=True,
+        fields.String(validate=validate.OneOf(ENVIRONMENTS)),
+        required=True,
         validate=validate.Length(min=1, error=_l("Choose at least one network environment.")),
-        error_messages={"required": _l("Choose at least one network environment.")})
+        error_messages={"required": _l("Choose at least one network environment.")},
+    )
     security_level = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=3))
     budget_min_jpy = _yen()
     budget_max_jpy = _yen()
@@ -133,14 +147,21 @@ class ChallengeQuerySchema(StrictSchema):
     environment = fields.String(validate=validate.OneOf(ENVIRONMENTS))
     budget_min = Integer(big=True, validate=validate.Range(min=0, max=MAX_YEN))
     budget_max = Integer(big=True, validate=validate.Range(min=0, max=MAX_YEN))
-    status = fields.String(validate=validate.OneOf(STATUS_FILTERS),
-                           metadata={"description": "default: published; with q, any (published, closed "
-                                                    "and awarded: the site search's set)"})
+    status = fields.String(
+        validate=validate.OneOf(STATUS_FILTERS),
+        metadata={
+            "description": "default: published; with q, any (published, closed and awarded: the site search's set)"
+        },
+    )
     co_development = fields.Boolean(metadata={"description": "Only zero-budget co-development challenges."})
-    offer = fields.String(validate=validate.OneOf(list(OFFER_KINDS)),
-                          metadata={"description": "Only challenges whose municipality offers this besides money "
-                                                   "(test_field, data, staff_time, residents, office_space, "
-                                                   "reference_letter)."})
+    offer = fields.String(
+        validate=validate.OneOf(list(OFFER_KINDS)),
+        metadata={
+            "description": "Only challenges whose municipality offers this besides money "
+            "(test_field, data, staff_time, residents, office_space, "
+            "reference_letter)."
+        },
+    )
     deadline_before = fields.Date()
     open_only = fields.Boolean(load_default=False)
     org_id = Integer()
@@ -152,13 +173,13 @@ class ChallengeQuerySchema(StrictSchema):
     def _default_status(self, data, **kwargs):
         if not data.get("status"):
             from .queries import default_status
+
             data["status"] = default_status(data)
         return data
 
 
 class CoOwnerInviteSchema(StrictSchema):
-    org_id = Integer(required=True, strict=False,
-                            error_messages={"required": _l("Choose a municipality to invite.")})
+    org_id = Integer(required=True, strict=False, error_messages={"required": _l("Choose a municipality to invite.")})
 
 
 class ChallengeActionSchema(StrictSchema):

@@ -16,6 +16,7 @@ occur as a substring, wildcards escaped. Indexes on PostgreSQL:
 SQLite (the embedded default) has no such index: every term is a LIKE (a scan), and search_grams
 stays NULL.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -51,7 +52,7 @@ def grams(search_text: str) -> list[str]:
     for one character, a prefix of one."""
     out: set[str] = set()
     for word in search_text.split():
-        out.update(word[i:i + 2] for i in range(len(word) - 1))
+        out.update(word[i : i + 2] for i in range(len(word) - 1))
         out.add(word[-1])
     return sorted(out)
 
@@ -76,9 +77,11 @@ class ShortTermMatch(ColumnElement):
 
     inherit_cache = True
     type = Boolean()
-    _traverse_internals = [("text_column", InternalTraversal.dp_clauseelement),
-                           ("grams_column", InternalTraversal.dp_clauseelement),
-                           ("term", InternalTraversal.dp_string)]
+    _traverse_internals = [
+        ("text_column", InternalTraversal.dp_clauseelement),
+        ("grams_column", InternalTraversal.dp_clauseelement),
+        ("term", InternalTraversal.dp_string),
+    ]
 
     def __init__(self, text_column, grams_column, term: str):
         self.text_column, self.grams_column, self.term = text_column, grams_column, term
@@ -95,18 +98,24 @@ def _short_term_grams(element, compiler, **kw):
     quoted = "'" + element.term.replace("\\", "\\\\").replace("'", "''") + "'"
     query = quoted + (":*" if len(element.term) == 1 else "")
     clause = element.grams_column.op("@@", return_type=Boolean)(
-        cast(bindparam(None, query, type_=Text, literal_execute=True), TSQUERY))
+        cast(bindparam(None, query, type_=Text, literal_execute=True), TSQUERY)
+    )
     return compiler.process(clause, **kw)
 
 
 def text_clause(column, q: str | None, grams_column=None):
     """A WHERE clause requiring every term of `q` in `column` (its search_grams column serving
     the short terms on PostgreSQL); None when q has no terms."""
-    parts = [ShortTermMatch(column, grams_column, t) if grams_column is not None and len(t) <= SHORT_TERM
-             else _like(column, t) for t in terms(q)]
+    parts = [
+        ShortTermMatch(column, grams_column, t)
+        if grams_column is not None and len(t) <= SHORT_TERM
+        else _like(column, t)
+        for t in terms(q)
+    ]
     return and_(*parts) if parts else None
 
 
 # pg_trgm provides the GIN operator class used by the search_text indexes.
-event.listen(db.metadata, "before_create",
-             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
+event.listen(
+    db.metadata, "before_create", DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql")
+)

@@ -1,4 +1,5 @@
 """Challenge lifecycle and joint ownership. Services validate fully, then change, then flush."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -15,9 +16,19 @@ from .models import Challenge, ChallengeCoOwner
 
 TEXT_FIELDS = ("summary", "background", "current_workflow", "desired_outcome")
 EDITABLE_STATUSES = ("draft", "published")
-DEFAULTS = {"summary": "", "background": "", "current_workflow": "", "desired_outcome": "", "kpis": [],
-            "tags": [], "security_level": 2, "visibility": "public", "language": "ja", "co_development": False,
-            "offers": []}
+DEFAULTS = {
+    "summary": "",
+    "background": "",
+    "current_workflow": "",
+    "desired_outcome": "",
+    "kpis": [],
+    "tags": [],
+    "security_level": 2,
+    "visibility": "public",
+    "language": "ja",
+    "co_development": False,
+    "offers": [],
+}
 PUBLISH_REQUIRED = ("title", "summary", "background", "desired_outcome", "category", "application_deadline")
 
 # action -> (allowed from, to)
@@ -34,14 +45,27 @@ def owner_orgs_of(user) -> list[Organization]:
     """The organisations in whose name `user` may publish challenges."""
     if user is None:
         return []
-    return sorted((m.organization for m in user.memberships if m.organization.kind in OWNER_KINDS),
-                  key=lambda o: o.id)
+    return sorted((m.organization for m in user.memberships if m.organization.kind in OWNER_KINDS), key=lambda o: o.id)
 
 
 def values_of(challenge: Challenge) -> dict:
-    keys = ("title", *TEXT_FIELDS, "kpis", "category", "tags", "security_level", "budget_min_jpy",
-            "budget_max_jpy", "co_development", "offers", "application_deadline", "pilot_start", "pilot_end",
-            "visibility", "language")
+    keys = (
+        "title",
+        *TEXT_FIELDS,
+        "kpis",
+        "category",
+        "tags",
+        "security_level",
+        "budget_min_jpy",
+        "budget_max_jpy",
+        "co_development",
+        "offers",
+        "application_deadline",
+        "pilot_start",
+        "pilot_end",
+        "visibility",
+        "language",
+    )
     data = {k: getattr(challenge, k) for k in keys}
     data["environments"] = challenge.environments
     return data
@@ -68,7 +92,7 @@ def _clean(data: dict) -> dict:
 
 def _apply(challenge: Challenge, data: dict) -> None:
     if data.get("co_development"):
-        data = {**data, "budget_min_jpy": 0, "budget_max_jpy": 0}   # "no budget" is 0 yen, searchable as such
+        data = {**data, "budget_min_jpy": 0, "budget_max_jpy": 0}  # "no budget" is 0 yen, searchable as such
     for key, value in data.items():
         setattr(challenge, key, value)
 
@@ -133,8 +157,13 @@ def _check_publishable(data: dict) -> None:
 def transition(challenge: Challenge, action: str) -> Challenge:
     allowed_from, target = TRANSITIONS[action]
     if challenge.status not in allowed_from:
-        raise Conflict(_l("A challenge that is “%(status)s” cannot be changed with “%(action)s”.",
-                          status=challenge.status, action=action))
+        raise Conflict(
+            _l(
+                "A challenge that is “%(status)s” cannot be changed with “%(action)s”.",
+                status=challenge.status,
+                action=action,
+            )
+        )
     if action == "publish":
         _check_publishable(values_of(challenge))
         challenge.published_at = utcnow()
@@ -169,8 +198,13 @@ def invite_co_owner(challenge: Challenge, org_id: int, user) -> ChallengeCoOwner
     else:
         row.status, row.invited_by_id = "invited", user.id
     db.session.flush()
-    notify_org(org.id, "challenge.co_owner_invited", {"org": challenge.owner.name_ja, "title": challenge.title},
-               _link(challenge), admins_only=True)
+    notify_org(
+        org.id,
+        "challenge.co_owner_invited",
+        {"org": challenge.owner.name_ja, "title": challenge.title},
+        _link(challenge),
+        admins_only=True,
+    )
     return row
 
 
@@ -185,13 +219,22 @@ def respond_co_owner(challenge: Challenge, org_id: int, user, accept: bool) -> C
     row.status = "accepted" if accept else "declined"
     db.session.flush()
     kind = "challenge.co_owner_accepted" if accept else "challenge.co_owner_declined"
-    notify_org(challenge.owner_org_id, kind, {"org": row.organization.name_ja, "title": challenge.title},
-               _link(challenge), admins_only=True)
+    notify_org(
+        challenge.owner_org_id,
+        kind,
+        {"org": row.organization.name_ja, "title": challenge.title},
+        _link(challenge),
+        admins_only=True,
+    )
     return row
 
 
 def invitable_orgs(challenge: Challenge) -> list[Organization]:
     taken = {c.org_id for c in challenge.co_owners if c.status != "declined"} | {challenge.owner_org_id}
-    rows = db.session.scalars(select(Organization).where(Organization.kind.in_(OWNER_KINDS))
-                              .order_by(Organization.prefecture, Organization.name_ja).limit(500)).all()
+    rows = db.session.scalars(
+        select(Organization)
+        .where(Organization.kind.in_(OWNER_KINDS))
+        .order_by(Organization.prefecture, Organization.name_ja)
+        .limit(500)
+    ).all()
     return [o for o in rows if o.id not in taken]

@@ -15,4 +15,5 @@ def init_app(app, api):
     app.register_blueprint(Blueprint("contributions", __name__, template_folder="templates"))
     app.jinja_env.globals.update(OFFER_KINDS=OFFER_KINDS)
     from ..web.registry import register_section
+
     register_section("challenge", "contributions/challenge_offers.html", panels.challenge_offers, order=5)

@@ -1,4 +1,5 @@
 """Codes for what a municipality offers besides money."""
+
 from flask_babel import lazy_gettext as _l
 
 OFFER_KINDS = {

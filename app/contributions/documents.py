@@ -1,4 +1,5 @@
 """What the matcher needs to know about money and its substitutes (see engine.constraints.free_pilot_covers)."""
+
 from __future__ import annotations
 
 from .rules import pilot_months

@@ -1,5 +1,6 @@
 """HTML forms: the challenge form carries one text box per kind of offer (`offer_<kind>`); a box left
 blank means that kind is not offered. The API takes the same as `offers: [{kind, description}]`."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError
@@ -13,8 +14,11 @@ PREFIX = "offer_"
 
 
 def offers_from_form(form) -> list[dict]:
-    return [{"kind": kind, "description": form.get(PREFIX + kind, "").strip()}
-            for kind in OFFER_KINDS if form.get(PREFIX + kind, "").strip()]
+    return [
+        {"kind": kind, "description": form.get(PREFIX + kind, "").strip()}
+        for kind in OFFER_KINDS
+        if form.get(PREFIX + kind, "").strip()
+    ]
 
 
 def offer_form_values(offers) -> dict:

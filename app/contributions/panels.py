@@ -1,4 +1,5 @@
 """Page sections: the offers on a challenge page."""
+
 from __future__ import annotations
 
 

@@ -1,6 +1,7 @@
 """Filtering on what a municipality offers besides money: challenges whose `offers` JSON list
 ([{"kind", "description"}]) holds an offer of one kind. Portable: json_each on SQLite,
 json_array_elements on PostgreSQL (the column is JSON), correlated to the outer row."""
+
 from __future__ import annotations
 
 from sqlalchemy import exists, func, select

@@ -1,4 +1,5 @@
 """Pure rules about money and what replaces it (no Flask, no database)."""
+
 from __future__ import annotations
 
 from datetime import date

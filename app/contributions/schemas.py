@@ -1,4 +1,5 @@
 """Schema pieces shared by the challenge, application and solution schemas."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -9,11 +10,18 @@ from .constants import FREE_PILOT_MONTHS_MAX, OFFER_DESCRIPTION_MAX, OFFER_KINDS
 
 
 class OfferInputSchema(StrictSchema):
-    kind = fields.String(required=True, validate=validate.OneOf(list(OFFER_KINDS), error=_l("Choose a kind of offer.")),
-                         metadata={"description": "One of: " + ", ".join(OFFER_KINDS)})
-    description = fields.String(required=True, validate=validate.Length(
-        min=1, max=OFFER_DESCRIPTION_MAX, error=_l("Describe the offer in at most 500 characters.")),
-        error_messages={"required": _l("Describe the offer.")})
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(list(OFFER_KINDS), error=_l("Choose a kind of offer.")),
+        metadata={"description": "One of: " + ", ".join(OFFER_KINDS)},
+    )
+    description = fields.String(
+        required=True,
+        validate=validate.Length(
+            min=1, max=OFFER_DESCRIPTION_MAX, error=_l("Describe the offer in at most 500 characters.")
+        ),
+        error_messages={"required": _l("Describe the offer.")},
+    )
 
 
 class OfferSchema(Schema):
@@ -26,25 +34,37 @@ class OfferSchema(Schema):
 
 
 def offers_field():
-    return fields.List(fields.Nested(OfferInputSchema), allow_none=True, validate=validate.Length(max=len(OFFER_KINDS)),
-                       metadata={"description": "What the municipality offers besides money: "
-                                                "[{kind, description}], one per kind."})
+    return fields.List(
+        fields.Nested(OfferInputSchema),
+        allow_none=True,
+        validate=validate.Length(max=len(OFFER_KINDS)),
+        metadata={"description": "What the municipality offers besides money: [{kind, description}], one per kind."},
+    )
 
 
 def co_development_field():
-    return fields.Boolean(allow_none=True, metadata={
-        "description": "No budget: co-development (the budget is 0 yen; the offers are what the city brings)."})
+    return fields.Boolean(
+        allow_none=True,
+        metadata={
+            "description": "No budget: co-development (the budget is 0 yen; the offers are what the city brings)."
+        },
+    )
 
 
 def free_pilot_months_field(who: str):
-    return Integer(allow_none=True, validate=validate.Range(
-        min=0, max=FREE_PILOT_MONTHS_MAX, error=_l("Enter a number of months from 0 to 36.")),
-        metadata={"description": f"Months of free pilot {who} offers (0 or empty: none)."})
+    return Integer(
+        allow_none=True,
+        validate=validate.Range(min=0, max=FREE_PILOT_MONTHS_MAX, error=_l("Enter a number of months from 0 to 36.")),
+        metadata={"description": f"Months of free pilot {who} offers (0 or empty: none)."},
+    )
 
 
 def in_kind_field():
-    return fields.String(allow_none=True, validate=validate.Length(max=2000), metadata={
-        "description": "In-kind work the startup brings (set-up, training, data conversion, ...)."})
+    return fields.String(
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "In-kind work the startup brings (set-up, training, data conversion, ...)."},
+    )
 
 
 def unique_offer_kinds(offers) -> None:

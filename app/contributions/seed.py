@@ -1,5 +1,6 @@
 """Demo data: two zero-budget co-development challenges with what the towns offer, and a startup's
 free pilot period (so the matcher does not call it over budget)."""
+
 from __future__ import annotations
 
 OFFERS = {

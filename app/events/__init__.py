@@ -1,4 +1,5 @@
 """Events: meetups, workshops, pitch contests with live voting (contests in app/events/contests/)."""
+
 from datetime import time
 
 try:
@@ -12,8 +13,7 @@ def init_app(app, api):
 
     from ..jobs import periodic
     from ..notifications.services import message_kind
-    from ..web.registry import (register_nav, register_org_section, register_panel, register_search,
-                                register_section)
+    from ..web.registry import register_nav, register_org_section, register_panel, register_search, register_section
     from . import models, policies  # noqa: F401
     from .api import blp
     from .display import challenge_section, dashboard_panel, event_when, labels, org_section, search
@@ -32,8 +32,9 @@ def init_app(app, api):
     message_kind("events.rsvp_cancelled", _l("Your registration for “%(event)s” was cancelled."))
     message_kind("events.event_cancelled", _l("The event “%(event)s” has been cancelled."))
     message_kind("events.reminder", _l("Reminder: “%(event)s” starts tomorrow at %(start)s."))
-    message_kind("events.card_to_challenge",
-                 _l("Your workshop card “%(title)s” became a draft challenge. Please complete it."))
+    message_kind(
+        "events.card_to_challenge", _l("Your workshop card “%(title)s” became a draft challenge. Please complete it.")
+    )
 
     register_nav(_l("Events"), "events.index", order=40)
     register_panel("events/_panel.html", dashboard_panel, order=40)

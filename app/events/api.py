@@ -1,4 +1,5 @@
 """REST: /api/v1/events, RSVPs, attendees, check-ins and the workshop problem board."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -13,9 +14,21 @@ from ..extensions import db
 from ..policies import authorize
 from . import board, registration, services, tickets
 from .models import Event, ProblemCard
-from .schemas import (AttendeeSchema, CardCreateSchema, CardSchema, ChallengeRefSchema, CheckinResultSchema,
-                      CheckinSchema, EventCreateSchema, EventQuerySchema, EventSchema, EventUpdateSchema,
-                      LikeResultSchema, RegistrationSchema, RsvpSchema)
+from .schemas import (
+    AttendeeSchema,
+    CardCreateSchema,
+    CardSchema,
+    ChallengeRefSchema,
+    CheckinResultSchema,
+    CheckinSchema,
+    EventCreateSchema,
+    EventQuerySchema,
+    EventSchema,
+    EventUpdateSchema,
+    LikeResultSchema,
+    RegistrationSchema,
+    RsvpSchema,
+)
 
 blp = Blueprint("events_api", __name__, url_prefix="/api/v1", description="Events: meetups and workshops")
 
@@ -26,12 +39,15 @@ def _user():
 
 def _authorize_first(action: str):
     """Check who is asking before reading the body: strangers get 401/403, not field errors."""
+
     def decorator(fn):
         @wraps(fn)
         def wrapper(*args, **kwargs):
             authorize(action)
             return fn(*args, **kwargs)
+
         return wrapper
+
     return decorator
 
 
@@ -51,9 +67,19 @@ class Events(MethodView):
     @blp.response(200, paged(EventSchema))
     def get(self, args):
         """Events the caller may see: upcoming by default; filter by kind, format, organisation, text."""
-        page = paginate(services.search_events(_user(), args["when"], args.get("kind"), args.get("format"),
-                                               args.get("org_id"), args.get("q"), args.get("challenge_id")),
-                        args["page"], args["per_page"])
+        page = paginate(
+            services.search_events(
+                _user(),
+                args["when"],
+                args.get("kind"),
+                args.get("format"),
+                args.get("org_id"),
+                args.get("q"),
+                args.get("challenge_id"),
+            ),
+            args["page"],
+            args["per_page"],
+        )
         return {"items": page.items, "meta": page.meta}
 
     @_authorize_first("event.create")
@@ -144,6 +170,7 @@ def _card_dump(card, user):
 def _likers(card):
     from sqlalchemy import select
     from .models import CardLike
+
     return db.session.scalars(select(CardLike.user_id).where(CardLike.card_id == card.id)).all()
 
 

@@ -1,5 +1,6 @@
 """The workshop problem board: staff post internal problems as cards, attendees like them,
 an organiser turns a card into a draft challenge of the card's municipality."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -18,8 +19,14 @@ def post_card(event: Event, user, data: dict) -> ProblemCard:
     org_id = data.get("org_id") or (municipalities[0] if municipalities else None)
     if org_id not in municipalities:
         raise InvalidInput({"org_id": [_("Post for a municipality you belong to.")]})
-    card = ProblemCard(event=event, author_id=user.id, org_id=org_id, title=data["title"],
-                       body=data.get("body") or "", category=data.get("category") or "backoffice_dx")
+    card = ProblemCard(
+        event=event,
+        author_id=user.id,
+        org_id=org_id,
+        title=data["title"],
+        body=data.get("body") or "",
+        category=data.get("category") or "backoffice_dx",
+    )
     db.session.add(card)
     db.session.flush()
     return card
@@ -27,16 +34,22 @@ def post_card(event: Event, user, data: dict) -> ProblemCard:
 
 def cards_with_likes(event: Event, user) -> list[tuple[ProblemCard, int, bool]]:
     """(card, likes, liked by user), most liked first."""
-    likes = (select(CardLike.card_id, func.count(CardLike.id).label("n")).group_by(CardLike.card_id)
-             .subquery())
-    rows = db.session.execute(select(ProblemCard, func.coalesce(likes.c.n, 0))
-                              .outerjoin(likes, likes.c.card_id == ProblemCard.id)
-                              .where(ProblemCard.event_id == event.id)
-                              .order_by(func.coalesce(likes.c.n, 0).desc(), ProblemCard.id)).all()
+    likes = select(CardLike.card_id, func.count(CardLike.id).label("n")).group_by(CardLike.card_id).subquery()
+    rows = db.session.execute(
+        select(ProblemCard, func.coalesce(likes.c.n, 0))
+        .outerjoin(likes, likes.c.card_id == ProblemCard.id)
+        .where(ProblemCard.event_id == event.id)
+        .order_by(func.coalesce(likes.c.n, 0).desc(), ProblemCard.id)
+    ).all()
     mine = set()
     if user is not None:
-        mine = set(db.session.scalars(select(CardLike.card_id).join(ProblemCard)
-                                      .where(ProblemCard.event_id == event.id, CardLike.user_id == user.id)))
+        mine = set(
+            db.session.scalars(
+                select(CardLike.card_id)
+                .join(ProblemCard)
+                .where(ProblemCard.event_id == event.id, CardLike.user_id == user.id)
+            )
+        )
     return [(card, n, card.id in mine) for card, n in rows]
 
 
@@ -65,9 +78,19 @@ def to_challenge(card: ProblemCard, user) -> Challenge:
     db.session.refresh(card, ["challenge_id"])
     if card.challenge_id is not None:
         raise Conflict(_("This card has already been turned into a challenge."))
-    challenge = Challenge(owner_org_id=card.org_id, created_by_id=user.id, title=card.title[:200],
-                          summary=card.body or card.title, category=card.category, status="draft",
-                          visibility="public", language="ja", kpis=[], tags=[], security_level=2)
+    challenge = Challenge(
+        owner_org_id=card.org_id,
+        created_by_id=user.id,
+        title=card.title[:200],
+        summary=card.body or card.title,
+        category=card.category,
+        status="draft",
+        visibility="public",
+        language="ja",
+        kpis=[],
+        tags=[],
+        security_level=2,
+    )
     db.session.add(challenge)
     db.session.flush()
     card.challenge_id = challenge.id
@@ -76,6 +99,5 @@ def to_challenge(card: ProblemCard, user) -> Challenge:
         event.challenges.append(challenge)
     db.session.flush()
     if card.author_id:
-        notify([card.author_id], "events.card_to_challenge", {"title": card.title},
-               f"/challenges/{challenge.id}/edit")
+        notify([card.author_id], "events.card_to_challenge", {"title": card.title}, f"/challenges/{challenge.id}/edit")
     return challenge

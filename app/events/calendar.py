@@ -1,4 +1,5 @@
 """iCalendar (.ics) files: one event, or an organisation's feed (icalendar package)."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from .models import Event
 
 def _host() -> str:
     from flask import request
+
     return (request.host.split(":")[0] if request else "") or "cocreation.local"
 
 

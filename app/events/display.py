@@ -1,4 +1,5 @@
 """What other pages show about events (dashboard, organisation and challenge pages) and time display."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -31,28 +32,49 @@ def event_when(event: Event, fmt: str = "medium") -> str:
 
 def dashboard_panel(user):
     now = utcnow()
-    mine = db.session.scalars(select(Rsvp).join(Event, Event.id == Rsvp.event_id)
-                              .where(Rsvp.user_id == user.id, Rsvp.status.in_(("confirmed", "waitlisted")),
-                                     Event.ends_at >= now, Event.status != "draft")
-                              .order_by(Event.starts_at).limit(10)).all()
+    mine = db.session.scalars(
+        select(Rsvp)
+        .join(Event, Event.id == Rsvp.event_id)
+        .where(
+            Rsvp.user_id == user.id,
+            Rsvp.status.in_(("confirmed", "waitlisted")),
+            Event.ends_at >= now,
+            Event.status != "draft",
+        )
+        .order_by(Event.starts_at)
+        .limit(10)
+    ).all()
     organising = []
     org_ids = list(user.org_ids())
     if org_ids:
         co = select(EventCoHost.event_id).where(EventCoHost.org_id.in_(org_ids))
-        organising = db.session.scalars(select(Event).where(or_(Event.host_org_id.in_(org_ids), Event.id.in_(co)),
-                                                            Event.ends_at >= now, Event.status != "cancelled")
-                                        .order_by(Event.starts_at).limit(10)).unique().all()
+        organising = (
+            db.session.scalars(
+                select(Event)
+                .where(
+                    or_(Event.host_org_id.in_(org_ids), Event.id.in_(co)),
+                    Event.ends_at >= now,
+                    Event.status != "cancelled",
+                )
+                .order_by(Event.starts_at)
+                .limit(10)
+            )
+            .unique()
+            .all()
+        )
     return {"rsvps": mine, "organising": organising}
 
 
 def org_section(org, user):
     from .services import search_events
+
     events = db.session.scalars(search_events(user, "upcoming", org_id=org.id).limit(5)).unique().all()
     return {"org": org, "events": events}
 
 
 def challenge_section(challenge, user):
     from .services import search_events
+
     events = db.session.scalars(search_events(user, "all", challenge_id=challenge.id).limit(10)).unique().all()
     if not events:
         return None
@@ -62,6 +84,7 @@ def challenge_section(challenge, user):
 def labels() -> dict:
     """Translated labels for codes, available in every template as `event_labels`."""
     from flask_babel import gettext as _
+
     return {
         "kind": {"meetup": _("Meetup"), "workshop": _("Workshop"), "contest": _("Pitch contest")},
         "format": {"venue": _("At a venue"), "online": _("Online"), "hybrid": _("Hybrid")},
@@ -75,6 +98,11 @@ def search(q: str, user, limit: int):
     """Site search: upcoming and past events the user may see, by title, description or venue."""
     from ..web.registry import SearchHit
     from .services import search_events
+
     events = db.session.scalars(search_events(user, "all", q=q).limit(limit)).unique().all()
-    return [SearchHit(kind="event", title=e.title, url=f"/events/{e.id}", summary=(e.description or "")[:160],
-                      meta=event_when(e)) for e in events]
+    return [
+        SearchHit(
+            kind="event", title=e.title, url=f"/events/{e.id}", summary=(e.description or "")[:160], meta=event_when(e)
+        )
+        for e in events
+    ]

@@ -1,4 +1,5 @@
 """Events: meetups, workshops and contests (the contest itself lives in app/events/contests/)."""
+
 from __future__ import annotations
 
 import secrets
@@ -39,8 +40,9 @@ class Event(TimestampMixin, db.Model):
     registration_open: Mapped[bool] = mapped_column(Boolean, default=True)
 
     host = relationship("Organization", lazy="joined")
-    co_hosts: Mapped[list["EventCoHost"]] = relationship(back_populates="event", cascade="all, delete-orphan",
-                                                         lazy="selectin")
+    co_hosts: Mapped[list["EventCoHost"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     def audit_org_id(self) -> int:
         return self.host_org_id
@@ -68,8 +70,7 @@ event_challenges = db.Table(
     db.Column("challenge_id", ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True),
 )
 
-Event.challenges = relationship("Challenge", secondary=event_challenges, lazy="selectin",
-                                order_by="Challenge.id")
+Event.challenges = relationship("Challenge", secondary=event_challenges, lazy="selectin", order_by="Challenge.id")
 
 RSVP_STATUSES = ("confirmed", "waitlisted", "cancelled")
 

@@ -2,6 +2,7 @@
 
 Organisers are the members of the hosting and co-hosting organisations. Drafts are seen
 by organisers only; members-only events by logged-in users only (others get 404)."""
+
 from ..policies import rule
 from .queries import attendee_status
 
@@ -52,15 +53,18 @@ def _attending(user, event) -> bool:
 @rule("event.view_board")
 def view_board(user, event):
     """The workshop problem board: organisers and confirmed attendees (internal problems)."""
-    return (user is not None and event.kind == "workshop" and view(user, event)
-            and (is_organiser(user, event) or _attending(user, event)))
+    return (
+        user is not None
+        and event.kind == "workshop"
+        and view(user, event)
+        and (is_organiser(user, event) or _attending(user, event))
+    )
 
 
 @rule("event.post_card")
 def post_card(user, event):
     """Municipal staff who attend (or organise) post problem cards."""
-    return (view_board(user, event) and event.status == "published"
-            and bool(user.org_ids(kind="municipality")))
+    return view_board(user, event) and event.status == "published" and bool(user.org_ids(kind="municipality"))
 
 
 @rule("problem_card.view")

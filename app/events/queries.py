@@ -1,5 +1,6 @@
 """Plain questions about one event that its rules, services and registration all ask:
 its link, whether it has ended, a user's RSVP. Below all three, so none imports another for them."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

@@ -5,6 +5,7 @@ PostgreSQL), then counts: concurrent registrations and cancellations are seriali
 event, so capacity is never exceeded and nobody is promoted twice. SQLite serialises
 writers on its own. The unique (event_id, user_id) constraint backs "one RSVP per user".
 """
+
 from __future__ import annotations
 
 import secrets
@@ -26,14 +27,16 @@ def lock_event(event: Event) -> None:
 
 
 def confirmed_count(event: Event) -> int:
-    return db.session.scalar(select(func.count(Rsvp.id)).where(Rsvp.event_id == event.id,
-                                                               Rsvp.status == "confirmed")) or 0
+    return (
+        db.session.scalar(select(func.count(Rsvp.id)).where(Rsvp.event_id == event.id, Rsvp.status == "confirmed")) or 0
+    )
 
 
 def _find(event: Event, user_id: int) -> Rsvp | None:
     # populate_existing: re-read after taking the lock, never trust what the session cached.
-    return db.session.scalar(select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == user_id)
-                             .execution_options(populate_existing=True))
+    return db.session.scalar(
+        select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == user_id).execution_options(populate_existing=True)
+    )
 
 
 def register(event: Event, user) -> Rsvp:
@@ -93,9 +96,12 @@ def promote_waitlist(event: Event) -> list[Rsvp]:
         return []
     promoted = []
     free = None if event.capacity is None else event.capacity - confirmed_count(event)
-    waiting = db.session.scalars(select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.status == "waitlisted")
-                                 .order_by(Rsvp.requested_at, Rsvp.id)
-                                 .execution_options(populate_existing=True)).all()
+    waiting = db.session.scalars(
+        select(Rsvp)
+        .where(Rsvp.event_id == event.id, Rsvp.status == "waitlisted")
+        .order_by(Rsvp.requested_at, Rsvp.id)
+        .execution_options(populate_existing=True)
+    ).all()
     for row in waiting:
         if free is not None and free <= 0:
             break
@@ -121,6 +127,7 @@ def set_registration(event: Event, is_open: bool) -> Event:
 
 def attendees_query(event: Event, status: str | None = None, q: str | None = None):
     from ..accounts.models import User
+
     stmt = select(Rsvp).join(User, User.id == Rsvp.user_id).where(Rsvp.event_id == event.id)
     if status:
         stmt = stmt.where(Rsvp.status == status)
@@ -131,4 +138,5 @@ def attendees_query(event: Event, status: str | None = None, q: str | None = Non
         stmt = stmt.where(User.display_name.ilike(like) | User.email.ilike(like))
     order = {"confirmed": 0, "waitlisted": 1}
     from sqlalchemy import case
+
     return stmt.order_by(case(order, value=Rsvp.status, else_=2), Rsvp.requested_at, Rsvp.id)

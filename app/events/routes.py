@@ -1,4 +1,5 @@
 """Event pages: list, detail, create/edit, RSVP, ticket, attendees, check-in, iCal, problem board."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -41,10 +42,16 @@ def index():
         errors = {}
     except ValidationError as exc:  # bad filters: show the defaults and the message, never a 500
         query, errors = EventQuerySchema().load({}), exc.normalized_messages()
-    page = paginate(services.search_events(_user(), query["when"], query.get("kind"), query.get("format"),
-                                           query.get("org_id"), query.get("q")), query["page"], 12)
-    return render_template("events/index.html", page=page, query=query, errors=errors, kinds=EVENT_KINDS,
-                           formats=EVENT_FORMATS), 422 if errors else 200
+    page = paginate(
+        services.search_events(
+            _user(), query["when"], query.get("kind"), query.get("format"), query.get("org_id"), query.get("q")
+        ),
+        query["page"],
+        12,
+    )
+    return render_template(
+        "events/index.html", page=page, query=query, errors=errors, kinds=EVENT_KINDS, formats=EVENT_FORMATS
+    ), 422 if errors else 200
 
 
 def _form_values(event) -> dict:
@@ -59,10 +66,17 @@ def _form_values(event) -> dict:
 
 
 def _render_form(event, values, errors, status=200):
-    return render_template("events/form.html", event=event, values=values, errors=errors,
-                           hosts=services.host_options(current_user), orgs=services.all_org_options(),
-                           challenges=services.challenge_options(current_user, event),
-                           kinds=EVENT_KINDS, formats=EVENT_FORMATS), status
+    return render_template(
+        "events/form.html",
+        event=event,
+        values=values,
+        errors=errors,
+        hosts=services.host_options(current_user),
+        orgs=services.all_org_options(),
+        challenges=services.challenge_options(current_user, event),
+        kinds=EVENT_KINDS,
+        formats=EVENT_FORMATS,
+    ), status
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
@@ -71,8 +85,13 @@ def create():
     authorize("event.create")
     if request.method == "GET":
         hosts = services.host_options(current_user)
-        values = {"kind": request.args.get("kind", "meetup"), "format": "venue", "timezone": "Asia/Tokyo",
-                  "visibility": "public", "host_org_id": hosts[0].id if hosts else None}
+        values = {
+            "kind": request.args.get("kind", "meetup"),
+            "format": "venue",
+            "timezone": "Asia/Tokyo",
+            "visibility": "public",
+            "host_org_id": hosts[0].id if hosts else None,
+        }
         return _render_form(None, values, {})
     try:
         data = load_form(EventCreateSchema(), request.form)
@@ -86,8 +105,10 @@ def create():
 
 
 def _lists() -> dict:
-    return {"co_host_org_ids": [int(v) for v in request.form.getlist("co_host_org_ids") if v.isdigit()],
-            "challenge_ids": [int(v) for v in request.form.getlist("challenge_ids") if v.isdigit()]}
+    return {
+        "co_host_org_ids": [int(v) for v in request.form.getlist("co_host_org_ids") if v.isdigit()],
+        "challenge_ids": [int(v) for v in request.form.getlist("challenge_ids") if v.isdigit()],
+    }
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -113,9 +134,14 @@ def edit(event_id):
 def detail(event_id):
     event = get_event(event_id)
     user = _user()
-    return render_template("events/detail.html", event=event, counts=services.counts(event),
-                           my_rsvp=queries.user_rsvp(event, user), ended=queries.has_ended(event),
-                           show_link=services.can_see_online_url(event, user))
+    return render_template(
+        "events/detail.html",
+        event=event,
+        counts=services.counts(event),
+        my_rsvp=queries.user_rsvp(event, user),
+        ended=queries.has_ended(event),
+        show_link=services.can_see_online_url(event, user),
+    )
 
 
 def _action(event_id, action, fn, message):
@@ -140,16 +166,24 @@ def publish(event_id):
 @bp.route("/events/<int:event_id>/cancel", methods=["POST"])
 @login_required
 def cancel(event_id):
-    return _action(event_id, "event.manage", services.cancel_event,
-                   _("The event was cancelled and registered people were notified."))
+    return _action(
+        event_id,
+        "event.manage",
+        services.cancel_event,
+        _("The event was cancelled and registered people were notified."),
+    )
 
 
 @bp.route("/events/<int:event_id>/registration", methods=["POST"])
 @login_required
 def set_registration(event_id):
     is_open = request.form.get("open") == "1"
-    return _action(event_id, "event.manage", lambda e: registration.set_registration(e, is_open),
-                   _("Registration is open.") if is_open else _("Registration is closed."))
+    return _action(
+        event_id,
+        "event.manage",
+        lambda e: registration.set_registration(e, is_open),
+        _("Registration is open.") if is_open else _("Registration is closed."),
+    )
 
 
 @bp.route("/events/<int:event_id>/rsvp", methods=["POST"])
@@ -163,9 +197,12 @@ def rsvp(event_id):
         flash(exc.description, "error")
         return _detail(event_id)
     commit()
-    flash(_("You are registered. Your ticket is ready.") if row.status == "confirmed"
-          else _("The event is full: you are on the waitlist and will be notified if a seat frees up."),
-          "success")
+    flash(
+        _("You are registered. Your ticket is ready.")
+        if row.status == "confirmed"
+        else _("The event is full: you are on the waitlist and will be notified if a seat frees up."),
+        "success",
+    )
     return _detail(event_id)
 
 
@@ -210,21 +247,36 @@ def ticket_qr(event_id):
 @login_required
 def attendees(event_id):
     event = get_event(event_id, "event.manage")
-    status = request.args.get("status") if request.args.get("status") in ("confirmed", "waitlisted",
-                                                                          "cancelled") else None
-    page = paginate(registration.attendees_query(event, status, (request.args.get("q") or "")[:100] or None),
-                    max(1, request.args.get("page", 1, type=int)), 50)
-    return render_template("events/attendees.html", event=event, page=page, status=status,
-                           counts=services.counts(event), labels=tickets.STATUS_LABELS())
+    status = (
+        request.args.get("status") if request.args.get("status") in ("confirmed", "waitlisted", "cancelled") else None
+    )
+    page = paginate(
+        registration.attendees_query(event, status, (request.args.get("q") or "")[:100] or None),
+        max(1, request.args.get("page", 1, type=int)),
+        50,
+    )
+    return render_template(
+        "events/attendees.html",
+        event=event,
+        page=page,
+        status=status,
+        counts=services.counts(event),
+        labels=tickets.STATUS_LABELS(),
+    )
 
 
 @bp.route("/events/<int:event_id>/attendees.csv")
 @login_required
 def attendees_csv(event_id):
     event = get_event(event_id, "event.manage")
-    return Response(tickets.attendance_csv(event), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename=attendance-event-{event.id}.csv",
-                             "Cache-Control": "private, no-store"})
+    return Response(
+        tickets.attendance_csv(event),
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f"attachment; filename=attendance-event-{event.id}.csv",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.route("/events/<int:event_id>/checkin", methods=["GET", "POST"])
@@ -238,8 +290,9 @@ def checkin(event_id):
             if request.form.get("rsvp_id", "").isdigit():
                 row = db.session.get(tickets.Rsvp, int(request.form["rsvp_id"]))
                 if row is None or row.event_id != event.id:
-                    raise InvalidInput({"rsvp_id": [_("Not registered for this event.")]},
-                                       _("Not registered for this event."))
+                    raise InvalidInput(
+                        {"rsvp_id": [_("Not registered for this event.")]}, _("Not registered for this event.")
+                    )
                 result = tickets.check_in(event, row, current_user)
             else:
                 result = tickets.check_in_token(event, request.form.get("token", ""), current_user)
@@ -248,16 +301,26 @@ def checkin(event_id):
             db.session.rollback()
             error, status_code = exc.description, exc.code
     matches = db.session.scalars(registration.attendees_query(event, "confirmed", q).limit(30)).all() if q else []
-    return render_template("events/checkin.html", event=event, q=q, matches=matches, result=result,
-                           error=error, counts=services.counts(event)), status_code
+    return render_template(
+        "events/checkin.html",
+        event=event,
+        q=q,
+        matches=matches,
+        result=result,
+        error=error,
+        counts=services.counts(event),
+    ), status_code
 
 
 @bp.route("/events/<int:event_id>/event.ics")
 def ics(event_id):
     event = get_event(event_id)
     body = calendar_for([event], request.host_url, event.title)
-    return Response(body, content_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename=event-{event.id}.ics"})
+    return Response(
+        body,
+        content_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename=event-{event.id}.ics"},
+    )
 
 
 @bp.route("/orgs/<slug>/events.ics")
@@ -267,8 +330,11 @@ def org_ics(slug):
         raise NotFound()
     events = db.session.scalars(services.search_events(_user(), "all", org_id=org.id).limit(500)).all()
     body = calendar_for(list(events), request.host_url, org.name_ja)
-    return Response(body, content_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f"inline; filename={org.slug}-events.ics"})
+    return Response(
+        body,
+        content_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f"inline; filename={org.slug}-events.ics"},
+    )
 
 
 @bp.route("/events/<int:event_id>/board", methods=["GET", "POST"])
@@ -288,8 +354,13 @@ def board_page(event_id):
             db.session.rollback()
             event = get_event(event_id, "event.view_board")
             errors, values, status = exc.fields, request.form, 422
-    return render_template("events/board.html", event=event, cards=board.cards_with_likes(event, current_user),
-                           errors=errors, values=values), status
+    return render_template(
+        "events/board.html",
+        event=event,
+        cards=board.cards_with_likes(event, current_user),
+        errors=errors,
+        values=values,
+    ), status
 
 
 @bp.route("/cards/<int:card_id>/like", methods=["POST"])
@@ -312,6 +383,11 @@ def card_to_challenge(card_id):
         flash(exc.description, "error")
         return redirect(url_for("events.board_page", event_id=card.event_id))
     commit()
-    flash(_("A draft challenge was created for %(org)s. Its staff were notified to complete it.",
-            org=card.organization.name_ja), "success")
+    flash(
+        _(
+            "A draft challenge was created for %(org)s. Its staff were notified to complete it.",
+            org=card.organization.name_ja,
+        ),
+        "success",
+    )
     return redirect(url_for("events.board_page", event_id=card.event_id) + f"#card-{card.id}")

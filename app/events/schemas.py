@@ -1,4 +1,5 @@
 """Event schemas: StrictSchema inputs (pages and API share them) and output shapes."""
+
 from __future__ import annotations
 
 from zoneinfo import available_timezones
@@ -37,6 +38,7 @@ class _EventFields(StrictSchema):
         """Reported with the other field errors; the service re-checks the merged event on edit."""
         if data.get("starts_at") and data.get("ends_at"):
             from .services import localize
+
             tz = data.get("timezone") or "Asia/Tokyo"
             if localize(data["ends_at"], tz) <= localize(data["starts_at"], tz):
                 raise ValidationError(_l("The end must be after the start."), "ends_at")
@@ -49,8 +51,9 @@ class EventCreateSchema(_EventFields):
     format = fields.String(load_default="venue", validate=validate.OneOf(EVENT_FORMATS))
     starts_at = fields.DateTime(required=True)
     ends_at = fields.DateTime(required=True)
-    timezone = fields.String(load_default="Asia/Tokyo", allow_none=True,
-                             validate=validate.OneOf(TIMEZONES, error=_l("Unknown time zone.")))
+    timezone = fields.String(
+        load_default="Asia/Tokyo", allow_none=True, validate=validate.OneOf(TIMEZONES, error=_l("Unknown time zone."))
+    )
     description = Text(20000, load_default="", allow_none=True)
     agenda = Text(20000, load_default="", allow_none=True)
     visibility = fields.String(load_default="public", validate=validate.OneOf(("public", "members")))
@@ -108,6 +111,7 @@ class EventSchema(Schema):
 
     def _zone(self, obj, value):
         from .services import localize
+
         return localize(value, obj.timezone).isoformat()
 
     def get_starts_at(self, obj):
@@ -118,6 +122,7 @@ class EventSchema(Schema):
 
     def get_online_url(self, obj):
         from .services import can_see_online_url
+
         return obj.online_url if can_see_online_url(obj, _user()) else None
 
     def get_co_hosts(self, obj):
@@ -128,10 +133,12 @@ class EventSchema(Schema):
 
     def get_counts(self, obj):
         from .services import counts
+
         return counts(obj)
 
     def get_my_rsvp(self, obj):
         from .queries import attendee_status
+
         return attendee_status(obj, _user())
 
     def get_url(self, obj):

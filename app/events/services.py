@@ -3,6 +3,7 @@
 Services flush, never commit. Registration (RSVP, waitlist) is in registration.py,
 tickets and check-in in tickets.py, the workshop board in board.py, iCal in calendar.py.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,8 +22,21 @@ from .models import Event, EventCoHost, Rsvp
 from .policies import is_organiser
 from .queries import attendee_status, event_link
 
-EDITABLE = ("title", "description", "agenda", "kind", "format", "venue", "online_url", "starts_at", "ends_at",
-            "timezone", "capacity", "visibility", "registration_open")
+EDITABLE = (
+    "title",
+    "description",
+    "agenda",
+    "kind",
+    "format",
+    "venue",
+    "online_url",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "capacity",
+    "visibility",
+    "registration_open",
+)
 
 
 def localize(value: datetime | None, tz: str) -> datetime | None:
@@ -63,6 +77,7 @@ def _check_challenges(challenge_ids: list[int] | None, errors: dict) -> list[Cha
         return []
     from ..policies import can
     from flask_login import current_user
+
     rows = db.session.scalars(select(Challenge).where(Challenge.id.in_(challenge_ids))).all()
     if len(rows) != len(set(challenge_ids)) or not all(can(current_user, "challenge.view", c) for c in rows):
         errors["challenge_ids"] = [_("Unknown challenge.")]
@@ -90,8 +105,12 @@ def create_event(user, data: dict) -> Event:
     if errors:
         raise InvalidInput(errors)
     _validate(data)
-    event = Event(host_org_id=data["host_org_id"], created_by_id=user.id, status="draft",
-                  **{k: data[k] for k in EDITABLE if k in data})
+    event = Event(
+        host_org_id=data["host_org_id"],
+        created_by_id=user.id,
+        status="draft",
+        **{k: data[k] for k in EDITABLE if k in data},
+    )
     event.challenges = challenges
     for org_id in sorted(set(data.get("co_host_org_ids") or []) - {data["host_org_id"]}):
         event.co_hosts.append(EventCoHost(org_id=org_id))
@@ -103,6 +122,7 @@ def create_event(user, data: dict) -> Event:
 def update_event(event: Event, user, data: dict) -> Event:
     """Apply an edit; validates the merged result first so nothing is half-written."""
     from .registration import lock_event, promote_waitlist
+
     data = _blank_to_empty(data)
     if event.status == "cancelled":
         raise Conflict(_("A cancelled event cannot be edited."))
@@ -160,8 +180,9 @@ def cancel_event(event: Event) -> Event:
         raise Conflict(_("The event is already cancelled."))
     event.status = "cancelled"
     event.registration_open = False
-    user_ids = db.session.scalars(select(Rsvp.user_id).where(Rsvp.event_id == event.id,
-                                                             Rsvp.status.in_(("confirmed", "waitlisted")))).all()
+    user_ids = db.session.scalars(
+        select(Rsvp.user_id).where(Rsvp.event_id == event.id, Rsvp.status.in_(("confirmed", "waitlisted")))
+    ).all()
     db.session.flush()
     notify(user_ids, "events.event_cancelled", {"event": event.title}, event_link(event))
     return event
@@ -169,13 +190,13 @@ def cancel_event(event: Event) -> Event:
 
 # Queries ---------------------------------------------------------------------------------------
 
+
 def visible_events(user):
     """Events the user may see (mirrors the event.view rule in SQL)."""
     stmt = select(Event)
     if user is not None and user.is_platform_admin:
         return stmt
-    shown = and_(Event.status != "draft", Event.visibility == "public") if user is None \
-        else Event.status != "draft"
+    shown = and_(Event.status != "draft", Event.visibility == "public") if user is None else Event.status != "draft"
     if user is not None and user.org_ids():
         org_ids = list(user.org_ids())
         co_hosted = select(EventCoHost.event_id).where(EventCoHost.org_id.in_(org_ids))
@@ -183,8 +204,15 @@ def visible_events(user):
     return stmt.where(shown)
 
 
-def search_events(user, when: str = "upcoming", kind: str | None = None, format: str | None = None,
-                  org_id: int | None = None, q: str | None = None, challenge_id: int | None = None):
+def search_events(
+    user,
+    when: str = "upcoming",
+    kind: str | None = None,
+    format: str | None = None,
+    org_id: int | None = None,
+    q: str | None = None,
+    challenge_id: int | None = None,
+):
     stmt = visible_events(user)
     now = utcnow()
     if when == "upcoming":
@@ -202,6 +230,7 @@ def search_events(user, when: str = "upcoming", kind: str | None = None, format:
         stmt = stmt.where(or_(Event.host_org_id == org_id, Event.id.in_(co)))
     if challenge_id:
         from .models import event_challenges
+
         linked = select(event_challenges.c.event_id).where(event_challenges.c.challenge_id == challenge_id)
         stmt = stmt.where(Event.id.in_(linked))
     if q:
@@ -211,15 +240,22 @@ def search_events(user, when: str = "upcoming", kind: str | None = None, format:
 
 
 def counts(event: Event) -> dict:
-    rows = db.session.execute(select(Rsvp.status, func.count(Rsvp.id)).where(Rsvp.event_id == event.id)
-                              .group_by(Rsvp.status)).all()
+    rows = db.session.execute(
+        select(Rsvp.status, func.count(Rsvp.id)).where(Rsvp.event_id == event.id).group_by(Rsvp.status)
+    ).all()
     by = dict(rows)
-    checked = db.session.scalar(select(func.count(Rsvp.id)).where(Rsvp.event_id == event.id,
-                                                                  Rsvp.checked_in_at.is_not(None))) or 0
+    checked = (
+        db.session.scalar(select(func.count(Rsvp.id)).where(Rsvp.event_id == event.id, Rsvp.checked_in_at.is_not(None)))
+        or 0
+    )
     confirmed = by.get("confirmed", 0)
     seats_left = None if event.capacity is None else max(0, event.capacity - confirmed)
-    return {"confirmed": confirmed, "waitlisted": by.get("waitlisted", 0), "checked_in": checked,
-            "seats_left": seats_left}
+    return {
+        "confirmed": confirmed,
+        "waitlisted": by.get("waitlisted", 0),
+        "checked_in": checked,
+        "seats_left": seats_left,
+    }
 
 
 def can_see_online_url(event: Event, user) -> bool:
@@ -239,8 +275,9 @@ def all_org_options() -> list[Organization]:
 def challenge_options(user, event: Event | None = None) -> list[Challenge]:
     """Challenges an organiser may link: published ones and their own organisation's."""
     org_ids = list(user.org_ids())
-    stmt = select(Challenge).where(or_(Challenge.status.in_(("published", "closed", "awarded")),
-                                       Challenge.owner_org_id.in_(org_ids)))
+    stmt = select(Challenge).where(
+        or_(Challenge.status.in_(("published", "closed", "awarded")), Challenge.owner_org_id.in_(org_ids))
+    )
     rows = list(db.session.scalars(stmt.order_by(Challenge.id.desc()).limit(200)))
     if event is not None:
         rows += [c for c in event.challenges if c not in rows]
@@ -249,6 +286,14 @@ def challenge_options(user, event: Event | None = None) -> list[Challenge]:
 
 def has_checked_in(event_id: int, user_id: int) -> bool:
     """Was the user checked in at the event (e.g. voter eligibility in a contest)?"""
-    return db.session.scalar(select(Rsvp.id).where(Rsvp.event_id == event_id, Rsvp.user_id == user_id,
-                                                   Rsvp.status == "confirmed",
-                                                   Rsvp.checked_in_at.is_not(None))) is not None
+    return (
+        db.session.scalar(
+            select(Rsvp.id).where(
+                Rsvp.event_id == event_id,
+                Rsvp.user_id == user_id,
+                Rsvp.status == "confirmed",
+                Rsvp.checked_in_at.is_not(None),
+            )
+        )
+        is not None
+    )

@@ -4,6 +4,7 @@ The token is "T<rsvp id>.<event id>.<signature>"; the signature covers both ids 
 per-registration nonce with the app's SECRET_KEY, so it cannot be guessed, and a new
 registration invalidates the old QR code. Nothing secret is stored beyond the nonce.
 """
+
 from __future__ import annotations
 
 import base64
@@ -40,6 +41,7 @@ def ticket_token(rsvp: Rsvp) -> str:
 def qr_svg(data: str) -> bytes:
     import qrcode
     import qrcode.image.svg
+
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     return image.to_string(encoding="unicode").encode()
 
@@ -55,8 +57,11 @@ def find_ticket(event: Event, token: str) -> Rsvp:
         _reject(_("This is not a valid ticket."))
     rsvp_id, event_id, signature = int(match[1]), int(match[2]), match[3]
     rsvp = db.session.get(Rsvp, rsvp_id)
-    if rsvp is None or rsvp.event_id != event_id or not hmac.compare_digest(
-            signature, _signature(rsvp.id, rsvp.event_id, rsvp.ticket_nonce)):
+    if (
+        rsvp is None
+        or rsvp.event_id != event_id
+        or not hmac.compare_digest(signature, _signature(rsvp.id, rsvp.event_id, rsvp.ticket_nonce))
+    ):
         _reject(_("This is not a valid ticket."))
     if rsvp.event_id != event.id:
         _reject(_("This ticket is for another event: %(title)s.", title=rsvp.event.title))
@@ -70,8 +75,10 @@ def check_in(event: Event, rsvp: Rsvp, by_user) -> Rsvp:
     lock_event(event)
     db.session.refresh(rsvp)
     if rsvp.status != "confirmed":
-        raise Conflict(_("%(name)s does not have a confirmed seat.", name=rsvp.user.display_name),
-                       {"token": [_("Not a confirmed registration.")]})
+        raise Conflict(
+            _("%(name)s does not have a confirmed seat.", name=rsvp.user.display_name),
+            {"token": [_("Not a confirmed registration.")]},
+        )
     if rsvp.checked_in_at is not None:
         when = rsvp.checked_in_at.astimezone(ZoneInfo(event.timezone)).strftime("%H:%M")
         message = _("%(name)s already checked in at %(time)s.", name=rsvp.user.display_name, time=when)
@@ -95,12 +102,19 @@ def attendance_csv(event: Event) -> bytes:
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_("Name"), _("Email"), _("Organisation"), _("Status"), _("Registered at"),
-                     _("Checked in at")])
+    writer.writerow([_("Name"), _("Email"), _("Organisation"), _("Status"), _("Registered at"), _("Checked in at")])
     for row in db.session.scalars(attendees_query(event)).all():
         orgs = " / ".join(m.organization.name_ja for m in row.user.memberships)
-        writer.writerow([_csv_safe(row.user.display_name), row.user.email, _csv_safe(orgs),
-                         STATUS_LABELS()[row.status], fmt(row.requested_at), fmt(row.checked_in_at)])
+        writer.writerow(
+            [
+                _csv_safe(row.user.display_name),
+                row.user.email,
+                _csv_safe(orgs),
+                STATUS_LABELS()[row.status],
+                fmt(row.requested_at),
+                fmt(row.checked_in_at),
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -114,5 +128,6 @@ def STATUS_LABELS() -> dict:  # noqa: N802 - translated at call time
 
 
 def my_confirmed_rsvp(event: Event, user) -> Rsvp | None:
-    return db.session.scalar(select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == user.id,
-                                                Rsvp.status == "confirmed"))
+    return db.session.scalar(
+        select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == user.id, Rsvp.status == "confirmed")
+    )

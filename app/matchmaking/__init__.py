@@ -6,6 +6,7 @@ invitations, Dejima (出島) referrals and daily match digests (services.py, ale
 The "similar past challenges" of a challenge page are precomputed when the index changes
 (similar.py) and only checked for the viewer's visibility on each view.
 """
+
 from datetime import time
 
 
@@ -23,14 +24,13 @@ def init_app(app, api):
     app.register_blueprint(routes.bp)
     api.register_blueprint(blp)
     app.cli.add_command(matchmaking_cli)
-    periodic("matchmaking.daily_digest", "app.matchmaking.jobs:send_daily_digests", queue="matchmaking",
-             at=time(8, 0))
+    periodic("matchmaking.daily_digest", "app.matchmaking.jobs:send_daily_digests", queue="matchmaking", at=time(8, 0))
     search.register()
     register_section("challenge", "matchmaking/_challenge_matches.html", routes.challenge_matches_section, order=60)
-    register_section("challenge", "matchmaking/_challenge_referrals.html", routes.challenge_referrals_section,
-                     order=61)
+    register_section("challenge", "matchmaking/_challenge_referrals.html", routes.challenge_referrals_section, order=61)
     register_section("challenge", "matchmaking/_similar.html", routes.similar_section, order=80)
     register_section("solution", "matchmaking/_solution_matches.html", routes.solution_matches_section, order=60)
-    register_section("application", "matchmaking/_application_referral.html", routes.application_referral_section,
-                     order=60)
+    register_section(
+        "application", "matchmaking/_application_referral.html", routes.application_referral_section, order=60
+    )
     register_panel("matchmaking/_panel.html", routes.dashboard_panel, order=40)

@@ -1,4 +1,5 @@
 """Match alerts for startups: queued when a challenge is published, sent as one digest a day."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -24,12 +25,18 @@ def queue_alerts_for_challenge(challenge_id: int) -> int:
     not) and meets the hard requirements: a solution merely better than average is no reason
     to write to a startup."""
     from ..challenges.models import Challenge
+
     challenge = db.session.get(Challenge, challenge_id)
     if challenge is None or challenge.status != "published":
         return 0
-    matches = index.engine(build=True).search(documents.challenge_document(challenge), kinds=("solution",), k=ALERT_DEPTH,
-                                    visible_ids=lambda ids: documents.allowed_for(None, ("solution",), ids))
+    matches = index.engine(build=True).search(
+        documents.challenge_document(challenge),
+        kinds=("solution",),
+        k=ALERT_DEPTH,
+        visible_ids=lambda ids: documents.allowed_for(None, ("solution",), ids),
+    )
     from ..solutions.models import Solution
+
     best: dict[int, tuple[int, float]] = {}
     ids = [documents.split_id(m.id)[1] for m in matches if m.is_match and not m.hard_violation]
     orgs = dict(db.session.execute(select(Solution.id, Solution.org_id).where(Solution.id.in_(ids or [-1]))).all())
@@ -55,11 +62,15 @@ def send_daily_digests(now: datetime | None = None) -> int:
     """One digest notification per startup per Tokyo day, covering every pending alert. Idempotent:
     a second run the same day sends nothing (DigestLog), and sent alerts are never sent again."""
     from ..challenges.models import Challenge
+
     now = now or utcnow()
     day = now.astimezone(TOKYO).date()
-    pending = db.session.scalars(select(PendingAlert).join(Challenge, Challenge.id == PendingAlert.challenge_id)
-                                 .where(PendingAlert.sent_at.is_(None), Challenge.status == "published")
-                                 .order_by(PendingAlert.org_id, PendingAlert.score.desc())).all()
+    pending = db.session.scalars(
+        select(PendingAlert)
+        .join(Challenge, Challenge.id == PendingAlert.challenge_id)
+        .where(PendingAlert.sent_at.is_(None), Challenge.status == "published")
+        .order_by(PendingAlert.org_id, PendingAlert.score.desc())
+    ).all()
     by_org: dict[int, list[PendingAlert]] = {}
     for alert in pending:
         by_org.setdefault(alert.org_id, []).append(alert)
@@ -69,8 +80,7 @@ def send_daily_digests(now: datetime | None = None) -> int:
         if org_id in done_today:
             continue
         titles = [db.session.get(Challenge, a.challenge_id).title for a in alerts[:5]]
-        notify_org(org_id, "matchmaking.digest", {"count": len(alerts), "titles": titles},
-                   link="/matchmaking/matches")
+        notify_org(org_id, "matchmaking.digest", {"count": len(alerts), "titles": titles}, link="/matchmaking/matches")
         for alert in alerts:
             alert.sent_at = now
         db.session.add(DigestLog(org_id=org_id, day=day, count=len(alerts)))

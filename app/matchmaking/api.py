@@ -1,4 +1,5 @@
 """REST: matches with reasons, invitations to apply, Dejima referrals, index status."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -33,6 +34,7 @@ def _mode() -> str:
 def challenge_matches(challenge_id):
     """Solutions ranked for a challenge, with score and why (owners and co-owners)."""
     from ..challenges.models import Challenge
+
     challenge = get_or_404(Challenge, challenge_id)
     authorize("matchmaking.challenge_matches", challenge)
     items = services.matches_for_challenge(challenge, _user())
@@ -44,6 +46,7 @@ def challenge_matches(challenge_id):
 def solution_matches(solution_id):
     """Open challenges ranked for a solution, with score and why (its startup)."""
     from ..solutions.models import Solution
+
     solution = get_or_404(Solution, solution_id)
     authorize("matchmaking.solution_matches", solution)
     items = services.matches_for_solution(solution, _user())
@@ -56,6 +59,7 @@ def solution_matches(solution_id):
 def invite(data, challenge_id):
     """Invite a matched startup to apply (one invitation per startup and challenge)."""
     from ..challenges.models import Challenge
+
     challenge = get_or_404(Challenge, challenge_id)
     authorize("matchmaking.challenge_matches", challenge)
     row = services.invite(challenge, data["solution_id"], current_user)
@@ -68,6 +72,7 @@ def invite(data, challenge_id):
 def challenge_referrals(challenge_id):
     """Proposals referred to this challenge after the startup consented (owners and co-owners)."""
     from ..challenges.models import Challenge
+
     challenge = get_or_404(Challenge, challenge_id)
     authorize("matchmaking.view_referrals", challenge)
     return services.referrals_for_challenge(challenge)
@@ -79,6 +84,7 @@ def challenge_referrals(challenge_id):
 def propose_referral(data, application_id):
     """Pass a not-selected proposal on to matching open challenges (出島); the startup consents first."""
     from ..applications.models import Application
+
     application = get_or_404(Application, application_id)
     authorize("matchmaking.refer_application", application)
     referral = services.propose_referral(application, current_user, data.get("challenge_ids"), data["note"])

@@ -1,4 +1,5 @@
 """Operator commands: `flask matchmaking reindex | status | evaluate DIR`."""
+
 from __future__ import annotations
 
 import json
@@ -28,6 +29,7 @@ def reindex():
             if done > shown[0]:
                 bar.update(done - shown[0])
                 shown[0] = done
+
         try:
             name = index.rebuild(progress=progress)
         except Exception as exc:
@@ -35,13 +37,17 @@ def reindex():
             index.record_failure("reindex", None, exc)
             raise click.ClickException(f"Reindex failed: {exc}")
     from . import similar
+
     with click.progressbar(length=1, label="Similar lists", show_pos=True) as bar:
+
         def similar_progress(done, t):
             bar.length = max(t, 1)
             bar.update(done - bar.pos)
+
         similar.refresh_all(progress=similar_progress)
     commit()
     from ..db import utcnow
+
     index.set_run_progress(run.id, status="done", done=total, generation=name, finished_at=utcnow())
     index.resolve_failures("reindex", None)
     commit()
@@ -53,6 +59,7 @@ def reindex():
 def status(as_json):
     """Which backends are active and why, document counts, generation, last build, failures."""
     from . import index
+
     st = index.status()
     if as_json:
         click.echo(json.dumps(st, ensure_ascii=False, indent=2, default=str))
@@ -62,12 +69,15 @@ def status(as_json):
     click.echo(f"Lexical:     active ({st['lexical']['tokenizer']})")
     click.echo(f"Semantic:    {'active' if sem['active'] else 'off'} ({sem.get('reason', '')})")
     click.echo(f"Index:       {st['store']} (generation {st['generation'] or 'none'})")
-    click.echo(f"Documents:   {st['documents']} indexed "
-               + ", ".join(f"{k} {v}" for k, v in sorted(st['by_kind'].items())))
-    click.echo("Indexable:   " + ", ".join(f"{k} {v}" for k, v in sorted(st['indexable'].items())))
+    click.echo(
+        f"Documents:   {st['documents']} indexed " + ", ".join(f"{k} {v}" for k, v in sorted(st["by_kind"].items()))
+    )
+    click.echo("Indexable:   " + ", ".join(f"{k} {v}" for k, v in sorted(st["indexable"].items())))
     last = st["last_build"]
-    click.echo("Last build:  " + ("never" if not last else
-                                  f"{last['status']} {last['done']}/{last['total']} at {last['created_at']}"))
+    click.echo(
+        "Last build:  "
+        + ("never" if not last else f"{last['status']} {last['done']}/{last['total']} at {last['created_at']}")
+    )
     click.echo(f"Failures:    {st['failures']} unresolved")
 
 
@@ -77,4 +87,5 @@ def status(as_json):
 def evaluate(directory, semantic):
     """Evaluate hybrid, lexical and semantic ranking on a judged set (no database needed)."""
     from .evaluation import evaluate_dir, format_report
+
     click.echo(format_report(evaluate_dir(directory, semantic=semantic)))

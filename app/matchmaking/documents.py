@@ -12,6 +12,7 @@ only) and which ids a user may see at query time. Pilots, for example, in app/pi
 Registered kinds are indexed by `flask matchmaking reindex`, kept up to date by the
 after_flush hook (hooks.py) and shown in "similar" sections of challenge pages.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,8 @@ class Kind:
     name: str
     model: type
     to_document: Callable[[object], Document]
-    indexable: Callable[[], object]                     # -> select() of objects to index
-    is_indexable: Callable[[object], bool]              # one object (for incremental updates)
+    indexable: Callable[[], object]  # -> select() of objects to index
+    is_indexable: Callable[[object], bool]  # one object (for incremental updates)
     visible_ids: Callable[[object, Iterable[int]], set[int]]  # (user, candidate ids) -> ids the user may see
     url: Callable[[int], str]
 
@@ -39,8 +40,9 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-def register_kind(name: str, *, model, to_document, load_visible=None, indexable=None, is_indexable=None,
-                  visible_ids=None, url=None) -> None:
+def register_kind(
+    name: str, *, model, to_document, load_visible=None, indexable=None, is_indexable=None, visible_ids=None, url=None
+) -> None:
     """Add a document kind. `load_visible()` (alias `indexable`) returns a select() of the objects to
     index; `is_indexable(obj)` decides for one object (default: it is in load_visible());
     `visible_ids(user, ids)` the ids a user may see (default: those in load_visible())."""
@@ -49,8 +51,12 @@ def register_kind(name: str, *, model, to_document, load_visible=None, indexable
         raise ValueError("register_kind needs load_visible")
 
     def _in_stmt(obj) -> bool:
-        return db.session.scalar(select(model.id).where(model.id == obj.id,
-                                                        model.id.in_(stmt().with_only_columns(model.id)))) is not None
+        return (
+            db.session.scalar(
+                select(model.id).where(model.id == obj.id, model.id.in_(stmt().with_only_columns(model.id)))
+            )
+            is not None
+        )
 
     def _visible(user, ids) -> set[int]:
         q = stmt().with_only_columns(model.id).order_by(None)
@@ -61,8 +67,15 @@ def register_kind(name: str, *, model, to_document, load_visible=None, indexable
             q = q.where(id_in(model.id, ids))
         return set(db.session.scalars(q).all())
 
-    KINDS[name] = Kind(name, model, to_document, stmt, is_indexable or _in_stmt, visible_ids or _visible,
-                       url or (lambda i: f"/{name}s/{i}"))
+    KINDS[name] = Kind(
+        name,
+        model,
+        to_document,
+        stmt,
+        is_indexable or _in_stmt,
+        visible_ids or _visible,
+        url or (lambda i: f"/{name}s/{i}"),
+    )
 
 
 def doc_id(kind: str, object_id: int) -> str:
@@ -87,38 +100,55 @@ def _join(*parts) -> str:
 # --------------------------------------------------------------------------- challenges
 def challenge_document(challenge) -> Document:
     return Document(
-        id=doc_id("challenge", challenge.id), kind="challenge", title=challenge.title,
-        text=_join(challenge.summary, challenge.background, challenge.current_workflow,
-                   challenge.desired_outcome, challenge.kpis),
-        language=challenge.language, category=challenge.category, tags=list(challenge.tags or []),
-        environments=challenge.environments, budget_max_jpy=challenge.budget_max_jpy,
+        id=doc_id("challenge", challenge.id),
+        kind="challenge",
+        title=challenge.title,
+        text=_join(
+            challenge.summary,
+            challenge.background,
+            challenge.current_workflow,
+            challenge.desired_outcome,
+            challenge.kpis,
+        ),
+        language=challenge.language,
+        category=challenge.category,
+        tags=list(challenge.tags or []),
+        environments=challenge.environments,
+        budget_max_jpy=challenge.budget_max_jpy,
         prefecture=challenge.owner.prefecture if challenge.owner else None,
-        meta={"status": challenge.status, "visibility": challenge.visibility,
-              "owner_org_id": challenge.owner_org_id,
-              "deadline": challenge.application_deadline.isoformat() if challenge.application_deadline else None,
-              **contribution_meta(challenge)},
+        meta={
+            "status": challenge.status,
+            "visibility": challenge.visibility,
+            "owner_org_id": challenge.owner_org_id,
+            "deadline": challenge.application_deadline.isoformat() if challenge.application_deadline else None,
+            **contribution_meta(challenge),
+        },
     )
 
 
 def _challenge_indexable_stmt():
     from ..challenges.models import Challenge
     from ..challenges.policies import VISIBLE_STATUSES
+
     return select(Challenge).where(Challenge.status.in_(VISIBLE_STATUSES)).order_by(Challenge.id)
 
 
 def _challenge_is_indexable(challenge) -> bool:
     from ..challenges.policies import VISIBLE_STATUSES
+
     return challenge.status in VISIBLE_STATUSES
 
 
-def visible_challenge_ids(user, ids: Iterable[int] | None = None, open_only: bool = False,
-                          not_owned_by: Iterable[int] = ()) -> set[int]:
+def visible_challenge_ids(
+    user, ids: Iterable[int] | None = None, open_only: bool = False, not_owned_by: Iterable[int] = ()
+) -> set[int]:
     """Challenges a match or search may show the user: published (never drafts, even to their
     owners) and, when members-only, only to logged-in users. ``not_owned_by``: leave out the
     challenges these organisations own or co-own (accepted)."""
     from ..challenges.models import Challenge
     from ..challenges.policies import VISIBLE_STATUSES
     from ..challenges.queries import owning_clause
+
     stmt = select(Challenge.id).where(Challenge.status.in_(VISIBLE_STATUSES))
     not_owned_by = set(not_owned_by)
     if not_owned_by:
@@ -131,34 +161,50 @@ def visible_challenge_ids(user, ids: Iterable[int] | None = None, open_only: boo
     if user is None:
         stmt = stmt.where(Challenge.visibility == "public")
     if open_only:
-        stmt = stmt.where(Challenge.status == "published",
-                          or_(Challenge.application_deadline.is_(None), Challenge.application_deadline > utcnow()))
+        stmt = stmt.where(
+            Challenge.status == "published",
+            or_(Challenge.application_deadline.is_(None), Challenge.application_deadline > utcnow()),
+        )
     return set(db.session.scalars(stmt).all())
 
 
 # --------------------------------------------------------------------------- solutions
 def solution_document(solution) -> Document:
-    track = [f"{t.get('municipality', '')} {t.get('outcome', '')}" for t in (solution.track_record or [])
-             if isinstance(t, dict)]
+    track = [
+        f"{t.get('municipality', '')} {t.get('outcome', '')}"
+        for t in (solution.track_record or [])
+        if isinstance(t, dict)
+    ]
     return Document(
-        id=doc_id("solution", solution.id), kind="solution", title=solution.title,
+        id=doc_id("solution", solution.id),
+        kind="solution",
+        title=solution.title,
         text=_join(solution.summary, solution.features, track),
-        language=solution.language, category=solution.category, tags=list(solution.tags or []),
-        environments=solution.environments, price_jpy_per_year=solution.price_jpy_per_year,
+        language=solution.language,
+        category=solution.category,
+        tags=list(solution.tags or []),
+        environments=solution.environments,
+        price_jpy_per_year=solution.price_jpy_per_year,
         prefectures_served=list(solution.regions_served or []),
-        meta={"status": solution.status, "org_id": solution.org_id,
-              "certifications": list(solution.certifications or []), **contribution_meta(solution)},
+        meta={
+            "status": solution.status,
+            "org_id": solution.org_id,
+            "certifications": list(solution.certifications or []),
+            **contribution_meta(solution),
+        },
     )
 
 
 def _solution_indexable_stmt():
     from ..solutions.models import Solution
+
     return select(Solution).where(Solution.status == "published").order_by(Solution.id)
 
 
 def visible_solution_ids(user, ids: Iterable[int] | None = None) -> set[int]:
     """Published solutions only (a draft is never matched or found)."""
     from ..solutions.models import Solution
+
     stmt = select(Solution.id).where(Solution.status == "published")
     if ids is not None:
         ids = list(ids)
@@ -171,12 +217,25 @@ def visible_solution_ids(user, ids: Iterable[int] | None = None) -> set[int]:
 def register_default_kinds() -> None:
     from ..challenges.models import Challenge
     from ..solutions.models import Solution
-    register_kind("challenge", model=Challenge, to_document=challenge_document, load_visible=_challenge_indexable_stmt,
-                  is_indexable=_challenge_is_indexable, visible_ids=lambda user, ids: visible_challenge_ids(user, ids),
-                  url=lambda i: f"/challenges/{i}")
-    register_kind("solution", model=Solution, to_document=solution_document, load_visible=_solution_indexable_stmt,
-                  is_indexable=lambda s: s.status == "published",
-                  visible_ids=lambda user, ids: visible_solution_ids(user, ids), url=lambda i: f"/solutions/{i}")
+
+    register_kind(
+        "challenge",
+        model=Challenge,
+        to_document=challenge_document,
+        load_visible=_challenge_indexable_stmt,
+        is_indexable=_challenge_is_indexable,
+        visible_ids=lambda user, ids: visible_challenge_ids(user, ids),
+        url=lambda i: f"/challenges/{i}",
+    )
+    register_kind(
+        "solution",
+        model=Solution,
+        to_document=solution_document,
+        load_visible=_solution_indexable_stmt,
+        is_indexable=lambda s: s.status == "published",
+        visible_ids=lambda user, ids: visible_solution_ids(user, ids),
+        url=lambda i: f"/solutions/{i}",
+    )
 
 
 def all_documents() -> Iterable[Document]:
@@ -188,6 +247,7 @@ def all_documents() -> Iterable[Document]:
 
 def count_indexable() -> int:
     from sqlalchemy import func
+
     total = 0
     for kind in KINDS.values():
         total += db.session.scalar(select(func.count()).select_from(kind.indexable().order_by(None).subquery())) or 0

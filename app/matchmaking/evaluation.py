@@ -13,6 +13,7 @@ even trailing number of the id, or of its CRC32 when it has none). A ranking cha
 helps only one half is probably fitted to a few queries. Challenges without any
 judged-relevant solution are left out of the averages of the metrics they cannot define.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,11 +48,17 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 def to_document(row: dict, kind: str) -> Document:
     return Document(
-        id=str(row["id"]), kind=kind, title=row.get("title") or "",
-        text=row.get("description") or row.get("text") or "", language=row.get("language"),
-        category=row.get("category"), tags=row.get("tags") or [],
-        environments=row.get("environments") or [], budget_max_jpy=row.get("budget_max_jpy"),
-        price_jpy_per_year=row.get("price_jpy_per_year"), prefecture=row.get("prefecture"),
+        id=str(row["id"]),
+        kind=kind,
+        title=row.get("title") or "",
+        text=row.get("description") or row.get("text") or "",
+        language=row.get("language"),
+        category=row.get("category"),
+        tags=row.get("tags") or [],
+        environments=row.get("environments") or [],
+        budget_max_jpy=row.get("budget_max_jpy"),
+        price_jpy_per_year=row.get("price_jpy_per_year"),
+        prefecture=row.get("prefecture"),
         prefectures_served=row.get("prefectures_served") or [],
     )
 
@@ -88,7 +95,7 @@ def ndcg_at(ranked: list[str], grades: dict[str, int], k: int = 10) -> float | N
     ideal = sorted((g for g in grades.values() if g > 0), reverse=True)[:k]
     if not ideal:
         return None
-    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
     dcg = sum((2 ** grades.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
     return dcg / idcg
 
@@ -110,8 +117,11 @@ def reciprocal_rank(ranked: list[str], grades: dict[str, int], grade: int = 2) -
 
 
 def query_metrics(ranked: list[str], grades: dict[str, int]) -> dict[str, float | None]:
-    return {"ndcg@10": ndcg_at(ranked, grades, 10), "recall@20": recall_at(ranked, grades, 20),
-            "mrr": reciprocal_rank(ranked, grades, 2)}
+    return {
+        "ndcg@10": ndcg_at(ranked, grades, 10),
+        "recall@20": recall_at(ranked, grades, 20),
+        "mrr": reciprocal_rank(ranked, grades, 2),
+    }
 
 
 def aggregate(per_query: Iterable[dict[str, float | None]]) -> dict:
@@ -129,7 +139,7 @@ _TRAILING_NUMBER = re.compile(r"(\d+)\D*$")
 
 
 def half_of(challenge_id: str) -> str:
-    """"odd" or "even": the parity of the id's trailing number (c017 -> odd), else of its CRC32."""
+    """ "odd" or "even": the parity of the id's trailing number (c017 -> odd), else of its CRC32."""
     m = _TRAILING_NUMBER.search(str(challenge_id))
     n = int(m.group(1)) if m else zlib.crc32(str(challenge_id).encode("utf-8"))
     return HALVES[n % 2 == 0]
@@ -142,9 +152,15 @@ def rank(engine: MatchingEngine, challenge: Document, k: int = RANK_DEPTH, mode:
     return [m.id for m in engine.search(challenge, kinds=("solution",), k=k, mode=mode, apply_constraints=True)]
 
 
-def evaluate(challenges: list[Document], solutions: list[Document], qrels: dict[str, dict[str, int]],
-             configs: Iterable[str] = CONFIGS, engine: MatchingEngine | None = None,
-             config: EngineConfig | None = None, semantic=None) -> dict:
+def evaluate(
+    challenges: list[Document],
+    solutions: list[Document],
+    qrels: dict[str, dict[str, int]],
+    configs: Iterable[str] = CONFIGS,
+    engine: MatchingEngine | None = None,
+    config: EngineConfig | None = None,
+    semantic=None,
+) -> dict:
     """Index everything in memory and score each configuration (constraints always on)."""
     configs = tuple(configs)
     t0 = time.perf_counter()
@@ -155,12 +171,16 @@ def evaluate(challenges: list[Document], solutions: list[Document], qrels: dict[
     status = engine.status()
     langs = sorted({c.language or "unknown" for c in challenges})
     result = {
-        "dataset": {"challenges": len(challenges), "solutions": len(solutions),
-                    "judgements": sum(len(v) for v in qrels.values()),
-                    "by_language": {lang: sum(1 for c in challenges if (c.language or "unknown") == lang)
-                                    for lang in langs}},
-        "semantic": status["semantic"], "build_seconds": round(build_s, 3),
-        "configs": {}, "per_query": {},
+        "dataset": {
+            "challenges": len(challenges),
+            "solutions": len(solutions),
+            "judgements": sum(len(v) for v in qrels.values()),
+            "by_language": {lang: sum(1 for c in challenges if (c.language or "unknown") == lang) for lang in langs},
+        },
+        "semantic": status["semantic"],
+        "build_seconds": round(build_s, 3),
+        "configs": {},
+        "per_query": {},
     }
     for cfg in configs:
         effective = cfg if (cfg == "lexical" or engine.semantic_active) else "lexical"
@@ -169,8 +189,12 @@ def evaluate(challenges: list[Document], solutions: list[Document], qrels: dict[
             t = time.perf_counter()
             ranked = rank(engine, ch, RANK_DEPTH, cfg)
             latencies.append(time.perf_counter() - t)
-            per_query[ch.id] = {**query_metrics(ranked, qrels.get(ch.id, {})),
-                                "language": ch.language or "unknown", "half": half_of(ch.id), "top": ranked[:10]}
+            per_query[ch.id] = {
+                **query_metrics(ranked, qrels.get(ch.id, {})),
+                "language": ch.language or "unknown",
+                "half": half_of(ch.id),
+                "top": ranked[:10],
+            }
         summary = {"all": aggregate(per_query.values())}
         for lang in langs:
             summary[lang] = aggregate(m for m in per_query.values() if m["language"] == lang)
@@ -184,8 +208,7 @@ def evaluate(challenges: list[Document], solutions: list[Document], qrels: dict[
     return result
 
 
-def evaluate_dir(path, configs: Iterable[str] = CONFIGS, config: EngineConfig | None = None,
-                 semantic=None) -> dict:
+def evaluate_dir(path, configs: Iterable[str] = CONFIGS, config: EngineConfig | None = None, semantic=None) -> dict:
     """Evaluate the files in ``path`` (see module docstring) for each configuration."""
     challenges, solutions, qrels = load_dir(path)
     result = evaluate(challenges, solutions, qrels, configs=configs, config=config, semantic=semantic)

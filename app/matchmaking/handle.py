@@ -1,6 +1,7 @@
 """The per-process handle on the shared index (one SharedEngine per app, directory and
 semantic setting). Below index.py (maintenance) and similar.py (the stored similar lists),
 which both read the index through it."""
+
 from __future__ import annotations
 
 import os
@@ -30,7 +31,8 @@ def shared_engine() -> SharedEngine:
     handle = state.get("engine")
     if handle is None or state.get("key") != (root, semantic):
         os.makedirs(root, exist_ok=True)
-        handle = SharedEngine(root, config=EngineConfig.from_dict(app.config.get("MATCHMAKING_ENGINE", {})),
-                              semantic=semantic)
+        handle = SharedEngine(
+            root, config=EngineConfig.from_dict(app.config.get("MATCHMAKING_ENGINE", {})), semantic=semantic
+        )
         state.update(engine=handle, key=(root, semantic))
     return handle

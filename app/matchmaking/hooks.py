@@ -5,6 +5,7 @@ kinds) were created, changed or deleted; each is enqueued once, after the commit
 `reindex_document` job on the "matchmaking" queue. A challenge that becomes published
 also queues the alert matching for the daily digest.
 """
+
 from __future__ import annotations
 
 from flask import has_app_context

@@ -1,5 +1,6 @@
 """Index maintenance: the current engine for a request, build requests, rebuild, one document,
 failures and reindex runs. The per-process handle on the index is handle.py."""
+
 from __future__ import annotations
 
 import logging
@@ -71,8 +72,12 @@ def request_build() -> bool:
             limit = app.config.get("MATCHMAKING_INLINE_BUILD_MAX", 5_000)
             if total > limit:
                 state[key] = now
-                log.warning("No matchmaking index and %s documents (> MATCHMAKING_INLINE_BUILD_MAX=%s) "
-                            "without a job worker: run `flask matchmaking reindex`.", total, limit)
+                log.warning(
+                    "No matchmaking index and %s documents (> MATCHMAKING_INLINE_BUILD_MAX=%s) "
+                    "without a job worker: run `flask matchmaking reindex`.",
+                    total,
+                    limit,
+                )
                 return False
             try:
                 rebuild()  # a page's request writes nothing: the sections search live until a job refreshes
@@ -82,15 +87,24 @@ def request_build() -> bool:
             return True
         state[key] = now
         from ..jobs import enqueue_now
+
         with db.engine.begin() as conn:
-            recent = conn.execute(select(ReindexRun.id).where(
-                ReindexRun.status.in_(("queued", "running")),
-                ReindexRun.created_at > utcnow() - STALE_RUN).limit(1)).first()
+            recent = conn.execute(
+                select(ReindexRun.id)
+                .where(ReindexRun.status.in_(("queued", "running")), ReindexRun.created_at > utcnow() - STALE_RUN)
+                .limit(1)
+            ).first()
             if recent:
                 return False
-            run_id = conn.execute(ReindexRun.__table__.insert().values(
-                status="queued", done=0, total=0, created_at=utcnow(),
-                details={"reason": "no index yet (requested by a page)"})).inserted_primary_key[0]
+            run_id = conn.execute(
+                ReindexRun.__table__.insert().values(
+                    status="queued",
+                    done=0,
+                    total=0,
+                    created_at=utcnow(),
+                    details={"reason": "no index yet (requested by a page)"},
+                )
+            ).inserted_primary_key[0]
         enqueue_now("matchmaking", "app.matchmaking.jobs:reindex_all", run_id)
         log.info("No matchmaking index yet: build enqueued (run %s)", run_id)
         return True
@@ -144,15 +158,25 @@ def record_failure(kind: str, object_id: int | None, exc: BaseException) -> None
     message = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
     now = utcnow()
     with db.engine.begin() as conn:
-        row = conn.execute(select(IndexingFailure.id).where(
-            IndexingFailure.kind == kind, IndexingFailure.object_id == object_id,
-            IndexingFailure.resolved_at.is_(None))).first()
+        row = conn.execute(
+            select(IndexingFailure.id).where(
+                IndexingFailure.kind == kind,
+                IndexingFailure.object_id == object_id,
+                IndexingFailure.resolved_at.is_(None),
+            )
+        ).first()
         if row:
-            conn.execute(update(IndexingFailure).where(IndexingFailure.id == row[0]).values(
-                error=message, attempts=IndexingFailure.attempts + 1, last_failed_at=now))
+            conn.execute(
+                update(IndexingFailure)
+                .where(IndexingFailure.id == row[0])
+                .values(error=message, attempts=IndexingFailure.attempts + 1, last_failed_at=now)
+            )
         else:
-            conn.execute(IndexingFailure.__table__.insert().values(
-                kind=kind, object_id=object_id, error=message, attempts=1, created_at=now, last_failed_at=now))
+            conn.execute(
+                IndexingFailure.__table__.insert().values(
+                    kind=kind, object_id=object_id, error=message, attempts=1, created_at=now, last_failed_at=now
+                )
+            )
     log.error("Matchmaking index update failed for %s %s: %s", kind, object_id, message)
 
 
@@ -164,8 +188,12 @@ def resolve_failures(kind: str | None = None, object_id: int | None = None) -> N
 
 
 def open_failures(limit: int = 50) -> list[IndexingFailure]:
-    return db.session.scalars(select(IndexingFailure).where(IndexingFailure.resolved_at.is_(None))
-                              .order_by(IndexingFailure.last_failed_at.desc()).limit(limit)).all()
+    return db.session.scalars(
+        select(IndexingFailure)
+        .where(IndexingFailure.resolved_at.is_(None))
+        .order_by(IndexingFailure.last_failed_at.desc())
+        .limit(limit)
+    ).all()
 
 
 def set_run_progress(run_id: int, **values) -> None:
@@ -193,8 +221,9 @@ def run_reindex(run_id: int) -> None:
         record_failure("reindex", None, exc)
         raise
     # in the job's own transaction, with the similar lists: "done" once they are committed
-    db.session.execute(update(ReindexRun).where(ReindexRun.id == run_id).values(
-        status="done", generation=name, finished_at=utcnow()))
+    db.session.execute(
+        update(ReindexRun).where(ReindexRun.id == run_id).values(status="done", generation=name, finished_at=utcnow())
+    )
     resolve_failures("reindex", None)
 
 
@@ -202,12 +231,23 @@ def status() -> dict:
     handle = shared_engine()
     st = handle.status()
     st["built"] = handle.store.current() is not None
-    st["indexable"] = {name: db.session.scalar(
-        select(db.func.count()).select_from(k.indexable().order_by(None).subquery())) for name, k in documents.KINDS.items()}
+    st["indexable"] = {
+        name: db.session.scalar(select(db.func.count()).select_from(k.indexable().order_by(None).subquery()))
+        for name, k in documents.KINDS.items()
+    }
     last = db.session.scalars(select(ReindexRun).order_by(ReindexRun.id.desc()).limit(1)).first()
-    st["last_build"] = None if last is None else {
-        "id": last.id, "status": last.status, "done": last.done, "total": last.total,
-        "generation": last.generation, "created_at": last.created_at.isoformat(),
-        "finished_at": last.finished_at.isoformat() if last.finished_at else None}
+    st["last_build"] = (
+        None
+        if last is None
+        else {
+            "id": last.id,
+            "status": last.status,
+            "done": last.done,
+            "total": last.total,
+            "generation": last.generation,
+            "created_at": last.created_at.isoformat(),
+            "finished_at": last.finished_at.isoformat() if last.finished_at else None,
+        }
+    )
     st["failures"] = len(open_failures(1000))
     return st

@@ -1,4 +1,5 @@
 """RQ jobs of the "matchmaking" queue (they take ids; app.jobs.run_job commits)."""
+
 from __future__ import annotations
 
 from . import alerts, index

@@ -1,4 +1,5 @@
 """Matchmaking state: invitations, Dejima referrals, pending alerts and digests, index health."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -55,8 +56,9 @@ class Referral(TimestampMixin, db.Model):
     application = relationship("Application", lazy="joined")
     from_challenge = relationship("Challenge", foreign_keys=[from_challenge_id])
     startup = relationship("Organization", foreign_keys=[startup_org_id])
-    targets: Mapped[list["ReferralTarget"]] = relationship(back_populates="referral", cascade="all, delete-orphan",
-                                                           lazy="selectin", order_by="ReferralTarget.id")
+    targets: Mapped[list["ReferralTarget"]] = relationship(
+        back_populates="referral", cascade="all, delete-orphan", lazy="selectin", order_by="ReferralTarget.id"
+    )
 
     def audit_org_id(self) -> int:
         return self.startup_org_id

@@ -1,6 +1,7 @@
 """Matchmaking rules. Matches of a challenge are for its owners and co-owners; matches of a
 solution for its startup; a Dejima referral is seen by the startup, the municipality that
 proposed it and, only after the startup consented, the owners of the target challenges."""
+
 from ..policies import rule
 
 
@@ -27,8 +28,11 @@ def view_referrals(user, challenge):
 @rule("matchmaking.refer_application")
 def refer(user, application):
     """Pass a not-selected proposal on (出島): the owner municipality's admins."""
-    return user is not None and application.status == "not_selected" and (
-        user.is_platform_admin or user.is_org_admin(application.challenge.owner_org_id))
+    return (
+        user is not None
+        and application.status == "not_selected"
+        and (user.is_platform_admin or user.is_org_admin(application.challenge.owner_org_id))
+    )
 
 
 @rule("referral.view")
@@ -40,7 +44,8 @@ def view_referral(user, referral):
     if user.org_ids() & referral.from_challenge.owning_org_ids():
         return True
     return referral.status == "consented" and any(
-        user.org_ids() & t.challenge.owning_org_ids() for t in referral.targets)
+        user.org_ids() & t.challenge.owning_org_ids() for t in referral.targets
+    )
 
 
 @rule("referral.consent")
@@ -51,8 +56,11 @@ def consent(user, referral):
 @rule("referral.invite")
 def invite_from_referral(user, referral):
     """Target owners invite the referred startup to apply."""
-    return user is not None and referral.status == "consented" and any(
-        user.org_ids() & t.challenge.owning_org_ids() for t in referral.targets)
+    return (
+        user is not None
+        and referral.status == "consented"
+        and any(user.org_ids() & t.challenge.owning_org_ids() for t in referral.targets)
+    )
 
 
 @rule("matchmaking.admin")

@@ -1,4 +1,5 @@
 """Matchmaking pages: a startup's matches, referral consent, invitations, the admin index page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
@@ -25,8 +26,9 @@ bp.add_app_template_filter(tiers.grouped, "match_groups")
 def my_matches():
     """Open challenges matching each of the user's startups' solutions."""
     org_ids = list(current_user.org_ids(kind="startup"))
-    groups = [(s, services.matches_for_solution(s, current_user, 10))
-              for s in services.published_solutions(org_ids, 10)]
+    groups = [
+        (s, services.matches_for_solution(s, current_user, 10)) for s in services.published_solutions(org_ids, 10)
+    ]
     referrals = services.referrals_for_org(org_ids)
     return render_template("matchmaking/my_matches.html", groups=groups, referrals=referrals)
 
@@ -35,6 +37,7 @@ def my_matches():
 @login_required
 def invite(challenge_id):
     from ..challenges.models import Challenge
+
     challenge = get_or_404(Challenge, challenge_id)
     authorize("matchmaking.challenge_matches", challenge)
     data = load_form(MatchInvitationCreateSchema(), request.form)
@@ -53,12 +56,14 @@ def invite(challenge_id):
 @login_required
 def propose_referral(application_id):
     from ..applications.models import Application
+
     application = get_or_404(Application, application_id)
     authorize("matchmaking.refer_application", application)
     try:
         data = load_form(ReferralCreateSchema(), request.form)
-        referral = services.propose_referral(application, current_user, data.get("challenge_ids"),
-                                             data.get("note") or "")
+        referral = services.propose_referral(
+            application, current_user, data.get("challenge_ids"), data.get("note") or ""
+        )
     except (DomainError, Conflict, InvalidInput) as exc:
         db.session.rollback()
         fields = getattr(exc, "fields", None) or {}
@@ -107,8 +112,12 @@ def invite_referred(referral_id):
 @login_required
 def admin():
     authorize("matchmaking.admin")
-    return render_template("matchmaking/admin.html", status=index.status(), failures=index.open_failures(),
-                           runs=db.session.scalars(select(ReindexRun).order_by(ReindexRun.id.desc()).limit(10)).all())
+    return render_template(
+        "matchmaking/admin.html",
+        status=index.status(),
+        failures=index.open_failures(),
+        runs=db.session.scalars(select(ReindexRun).order_by(ReindexRun.id.desc()).limit(10)).all(),
+    )
 
 
 @bp.route("/admin/matchmaking/reindex", methods=["POST"])
@@ -133,8 +142,18 @@ def admin_progress():
     run = db.session.scalars(select(ReindexRun).order_by(ReindexRun.id.desc()).limit(1)).first()
     if run is None:
         return jsonify({"run": None})
-    return jsonify({"run": {"id": run.id, "status": run.status, "done": run.done, "total": run.total,
-                            "generation": run.generation, "error": run.error}})
+    return jsonify(
+        {
+            "run": {
+                "id": run.id,
+                "status": run.status,
+                "done": run.done,
+                "total": run.total,
+                "generation": run.generation,
+                "error": run.error,
+            }
+        }
+    )
 
 
 @bp.route("/admin/matchmaking/failures/resolve", methods=["POST"])
@@ -157,9 +176,13 @@ def challenge_matches_section(challenge, user):
     if not can(user, "matchmaking.challenge_matches", challenge):
         return None
     matches = services.matches_for_challenge(challenge, user, 10)
-    return {"challenge": challenge, "matches": matches, "building": not matches and index.building(),
-            "invited": services.invited_org_ids(challenge),
-            "can_invite": challenge.status == "published"}
+    return {
+        "challenge": challenge,
+        "matches": matches,
+        "building": not matches and index.building(),
+        "invited": services.invited_org_ids(challenge),
+        "can_invite": challenge.status == "published",
+    }
 
 
 def challenge_referrals_section(challenge, user):
@@ -190,6 +213,7 @@ def application_referral_section(application, user):
     if not can(user, "matchmaking.refer_application", application):
         return None
     from .models import Referral
+
     existing = db.session.scalar(select(Referral).where(Referral.application_id == application.id))
     candidates = [] if existing else services.referral_list(application, user)
     return {"application": application, "existing": existing, "candidates": candidates}

@@ -1,4 +1,5 @@
 """Matchmaking schemas: explained matches, invitations, referrals, index status."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -19,22 +20,36 @@ class MatchSchema(Schema):
     title = fields.String()
     url = fields.String()
     rank = Integer()
-    tier = Integer(metadata={"description": "ranking tier: 0 a match meeting every requirement, 1 a match "
-                                                   "failing one (environment or budget), 2 a weaker candidate "
-                                                   "meeting them, 3 a weaker candidate failing one"})
+    tier = Integer(
+        metadata={
+            "description": "ranking tier: 0 a match meeting every requirement, 1 a match "
+            "failing one (environment or budget), 2 a weaker candidate "
+            "meeting them, 3 a weaker candidate failing one"
+        }
+    )
     group = fields.String(metadata={"description": "how lists show the tier: match (0), violation (1), weaker (2-3)"})
     failed_requirements = fields.List(fields.String(), metadata={"description": "hard requirements not met"})
     score = fields.Float(metadata={"description": "platform admins only (diagnostics)"})
     lexical_score = fields.Float(metadata={"description": "platform admins only"})
-    semantic_score = fields.Float(allow_none=True, metadata={"description": "platform admins only: cosine "
-                                                                            "similarity (null: lexical-only)"})
+    semantic_score = fields.Float(
+        allow_none=True, metadata={"description": "platform admins only: cosine similarity (null: lexical-only)"}
+    )
     matched_terms = fields.List(fields.String(), metadata={"description": "whole words both texts share"})
-    meaning = fields.String(allow_none=True, metadata={"description": "one sentence on the meaning match "
-                                                                      "(null: lexical-only)"})
+    meaning = fields.String(
+        allow_none=True, metadata={"description": "one sentence on the meaning match (null: lexical-only)"}
+    )
     passage = fields.String(metadata={"description": "the best matching passage"})
     fit = fields.Nested(FitSchema, metadata={"description": "constraint fit: true ✓, false ✗, null unknown"})
-    hard_violation = fields.Boolean(metadata={"description": "environment or budget does not fit: ranked after every match that meets them, before the weaker candidates"})
-    is_match = fields.Boolean(metadata={"description": "relevant enough to propose: the score reaches the match floor (standard deviations above a typical document)"})
+    hard_violation = fields.Boolean(
+        metadata={
+            "description": "environment or budget does not fit: ranked after every match that meets them, before the weaker candidates"
+        }
+    )
+    is_match = fields.Boolean(
+        metadata={
+            "description": "relevant enough to propose: the score reaches the match floor (standard deviations above a typical document)"
+        }
+    )
     category = fields.String(allow_none=True)
     language = fields.String(allow_none=True)
 

@@ -11,6 +11,7 @@ same hybrid relevance as the matches; hits it has not indexed yet come after, ne
 Registered as "challenge:engine" / "solution:engine" with order 10, before the plain text
 providers of app/challenges and app/solutions, which answer only if this one fails (None).
 """
+
 from __future__ import annotations
 
 import logging
@@ -65,10 +66,14 @@ def _provider(kind: str):
             log.exception("Matchmaking search failed")
             return None
         spec = documents.KINDS[kind]
-        hits = [SearchHit(kind=kind, title=o.title, url=spec.url(o.id), summary=(o.summary or "")[:160],
-                          meta=_meta(o)) for o in objects]
+        hits = [
+            SearchHit(kind=kind, title=o.title, url=spec.url(o.id), summary=(o.summary or "")[:160], meta=_meta(o))
+            for o in objects
+        ]
         from flask import url_for
+
         return SearchHits(hits, total, url_for(f"{kind}s.index", q=q))
+
     return search
 
 
@@ -83,5 +88,6 @@ class SearchHits(list):
 def register() -> None:
     from flask_babel import lazy_gettext as _l
     from ..web.registry import register_search
+
     register_search("challenge:engine", _l("Challenges"), _provider("challenge"), order=ORDER)
     register_search("solution:engine", _l("Solutions"), _provider("solution"), order=ORDER + 1)

@@ -1,4 +1,5 @@
 """Matching, explanations, invitations and Dejima referrals (flush, never commit)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -15,11 +16,14 @@ MATCH_LIMIT = 20
 REFERRAL_TARGETS = 5
 
 message_kind("matchmaking.invited", _l("%(org)s invites you to apply to the challenge “%(challenge)s”."))
-message_kind("matchmaking.referral_consent",
-             _l("%(org)s proposes to pass your not-selected proposal for “%(challenge)s” on to %(count)s other "
-                "challenges. Do you agree?"))
-message_kind("matchmaking.referred",
-             _l("A proposal was referred to your challenge “%(challenge)s” (出島 pass-on)."))
+message_kind(
+    "matchmaking.referral_consent",
+    _l(
+        "%(org)s proposes to pass your not-selected proposal for “%(challenge)s” on to %(count)s other "
+        "challenges. Do you agree?"
+    ),
+)
+message_kind("matchmaking.referred", _l("A proposal was referred to your challenge “%(challenge)s” (出島 pass-on)."))
 message_kind("matchmaking.digest", _l("%(count)s new challenges match your solutions."))
 
 
@@ -30,9 +34,14 @@ def _explain(match, objects: dict) -> dict | None:
     if obj is None and objects is not None:
         return None
     d = match.to_dict()
-    d.update(object_id=object_id, url=documents.KINDS[kind].url(object_id), object=obj,
-             passage=d.get("snippet", ""), group=tiers.group_of(match.tier),
-             failed_requirements=tiers.failed_requirements(match.fit))
+    d.update(
+        object_id=object_id,
+        url=documents.KINDS[kind].url(object_id),
+        object=obj,
+        passage=d.get("snippet", ""),
+        group=tiers.group_of(match.tier),
+        failed_requirements=tiers.failed_requirements(match.fit),
+    )
     d["meaning"] = tiers.meaning(d)
     return d
 
@@ -72,10 +81,13 @@ def _search(query_doc, kinds, user, k=MATCH_LIMIT, check=None, exclude=(), with_
     """
     kinds = tuple(kinds)
     if check is None:
+
         def check(ids):
             return documents.allowed_for(user, kinds, ids)
-    matches = index.engine().search(query_doc, kinds=kinds, k=k, visible_ids=check, exclude_ids=exclude,
-                                    snippets=with_objects)
+
+    matches = index.engine().search(
+        query_doc, kinds=kinds, k=k, visible_ids=check, exclude_ids=exclude, snippets=with_objects
+    )
     if not with_objects:
         return [_explain(m, None) for m in matches]
     objects = _load(matches)
@@ -94,9 +106,13 @@ def matches_for_solution(solution, user, k: int = MATCH_LIMIT) -> list[dict]:
 
 def published_solutions(org_ids, limit: int):
     from ..solutions.models import Solution
-    return db.session.scalars(select(Solution).where(Solution.org_id.in_(list(org_ids) or [-1]),
-                                                     Solution.status == "published")
-                              .order_by(Solution.id).limit(limit)).all()
+
+    return db.session.scalars(
+        select(Solution)
+        .where(Solution.org_id.in_(list(org_ids) or [-1]), Solution.status == "published")
+        .order_by(Solution.id)
+        .limit(limit)
+    ).all()
 
 
 def match_previews(user, org_ids, solutions: int = 3, k: int = 3) -> list[tuple]:
@@ -108,18 +124,28 @@ def match_previews(user, org_ids, solutions: int = 3, k: int = 3) -> list[tuple]
 def _open_challenges(user, not_owned_by=()):
     """Batch check: the open challenges among the candidate ids that ``user`` may see
     (without those that the organisations ``not_owned_by`` own or co-own)."""
+
     def check(ids):
         wanted = [documents.split_id(i)[1] for i in ids]
-        return {documents.doc_id("challenge", i)
-                for i in documents.visible_challenge_ids(user, wanted, open_only=True, not_owned_by=not_owned_by)}
+        return {
+            documents.doc_id("challenge", i)
+            for i in documents.visible_challenge_ids(user, wanted, open_only=True, not_owned_by=not_owned_by)
+        }
+
     return check
 
 
 def similar_to_challenge(challenge, user, k: int = 5) -> list[dict]:
     """Similar published challenges (and pilots etc. once registered), safe for any viewer."""
     kinds = [name for name in documents.KINDS if name != "solution"]
-    return _search(documents.challenge_document(challenge), kinds, user, k,
-                   exclude=[documents.doc_id("challenge", challenge.id)], with_objects=False)
+    return _search(
+        documents.challenge_document(challenge),
+        kinds,
+        user,
+        k,
+        exclude=[documents.doc_id("challenge", challenge.id)],
+        with_objects=False,
+    )
 
 
 def search_kind(kind: str, q: str, user, limit: int = 10) -> list[dict]:
@@ -129,33 +155,48 @@ def search_kind(kind: str, q: str, user, limit: int = 10) -> list[dict]:
 # ------------------------------------------------------------------------- invitations
 def invite(challenge, solution_id: int, user, referral: Referral | None = None) -> MatchInvitation:
     from ..solutions.models import Solution
+
     solution = db.session.get(Solution, solution_id)
     if solution is None or solution.status != "published":
         raise InvalidInput({"solution_id": [str(_l("Choose a published solution."))]})
     if challenge.status != "published":
         raise Conflict(str(_l("Only a published challenge can invite startups to apply.")))
-    exists = db.session.scalar(select(MatchInvitation.id).where(
-        MatchInvitation.challenge_id == challenge.id, MatchInvitation.org_id == solution.org_id))
+    exists = db.session.scalar(
+        select(MatchInvitation.id).where(
+            MatchInvitation.challenge_id == challenge.id, MatchInvitation.org_id == solution.org_id
+        )
+    )
     if exists:
         raise Conflict(str(_l("This startup was already invited to this challenge.")))
-    row = MatchInvitation(challenge_id=challenge.id, solution_id=solution.id, org_id=solution.org_id,
-                          invited_by_id=user.id, referral_id=referral.id if referral else None)
+    row = MatchInvitation(
+        challenge_id=challenge.id,
+        solution_id=solution.id,
+        org_id=solution.org_id,
+        invited_by_id=user.id,
+        referral_id=referral.id if referral else None,
+    )
     row.challenge = challenge
     db.session.add(row)
     db.session.flush()
-    notify_org(solution.org_id, "matchmaking.invited",
-               {"org": challenge.owner.name_ja, "challenge": challenge.title}, link=f"/challenges/{challenge.id}")
+    notify_org(
+        solution.org_id,
+        "matchmaking.invited",
+        {"org": challenge.owner.name_ja, "challenge": challenge.title},
+        link=f"/challenges/{challenge.id}",
+    )
     return row
 
 
 def invitations_for(challenge) -> list[MatchInvitation]:
-    return db.session.scalars(select(MatchInvitation).where(MatchInvitation.challenge_id == challenge.id)
-                              .order_by(MatchInvitation.id)).all()
+    return db.session.scalars(
+        select(MatchInvitation).where(MatchInvitation.challenge_id == challenge.id).order_by(MatchInvitation.id)
+    ).all()
 
 
 def invited_org_ids(challenge) -> set[int]:
-    return set(db.session.scalars(select(MatchInvitation.org_id).where(
-        MatchInvitation.challenge_id == challenge.id)).all())
+    return set(
+        db.session.scalars(select(MatchInvitation.org_id).where(MatchInvitation.challenge_id == challenge.id)).all()
+    )
 
 
 # ------------------------------------------------------------------------- Dejima (出島)
@@ -163,16 +204,30 @@ def application_document(application):
     """The proposal as a query: the application's text plus its solution profile."""
     from ..contributions.documents import contribution_meta
     from .engine import Document
+
     base = documents.solution_document(application.solution) if application.solution else None
-    text = "\n".join(p for p in (application.proposal, application.implementation_plan,
-                                 application.expected_effect, base.text if base else "") if p)
-    return Document(id=f"application:{application.id}", kind="application",
-                    title=base.title if base else application.challenge.title, text=text,
-                    tags=base.tags if base else [], category=base.category if base else None,
-                    environments=base.environments if base else [],
-                    price_jpy_per_year=application.cost_estimate_jpy or (base.price_jpy_per_year if base else None),
-                    prefectures_served=base.prefectures_served if base else [],
-                    meta=contribution_meta(application) or (base.meta if base else {}))
+    text = "\n".join(
+        p
+        for p in (
+            application.proposal,
+            application.implementation_plan,
+            application.expected_effect,
+            base.text if base else "",
+        )
+        if p
+    )
+    return Document(
+        id=f"application:{application.id}",
+        kind="application",
+        title=base.title if base else application.challenge.title,
+        text=text,
+        tags=base.tags if base else [],
+        category=base.category if base else None,
+        environments=base.environments if base else [],
+        price_jpy_per_year=application.cost_estimate_jpy or (base.price_jpy_per_year if base else None),
+        prefectures_served=base.prefectures_served if base else [],
+        meta=contribution_meta(application) or (base.meta if base else {}),
+    )
 
 
 def referral_list(application, user, k: int = REFERRAL_TARGETS * 2) -> list[dict]:
@@ -180,9 +235,14 @@ def referral_list(application, user, k: int = REFERRAL_TARGETS * 2) -> list[dict
     challenge that an owner or co-owner of the proposal's challenge owns or co-owns (that is
     not a pass-on). Each entry's ``suggested``: a match meeting the hard requirements."""
     owners = application.challenge.owning_org_ids()
-    matches = _search(application_document(application), ("challenge",), user, k,
-                      check=_open_challenges(user, not_owned_by=owners),
-                      exclude=[documents.doc_id("challenge", application.challenge_id)])
+    matches = _search(
+        application_document(application),
+        ("challenge",),
+        user,
+        k,
+        check=_open_challenges(user, not_owned_by=owners),
+        exclude=[documents.doc_id("challenge", application.challenge_id)],
+    )
     for m in matches:
         m["suggested"] = m["is_match"] and not m["hard_violation"]
     return matches
@@ -199,8 +259,9 @@ def propose_referral(application, user, challenge_ids: list[int] | None = None, 
     candidates = referral_candidates(application, user, k=REFERRAL_TARGETS if not challenge_ids else 50)
     by_id = {m["object_id"]: m for m in candidates}
     if challenge_ids:
-        open_ids = documents.visible_challenge_ids(user, challenge_ids, open_only=True,
-                                                   not_owned_by=application.challenge.owning_org_ids())
+        open_ids = documents.visible_challenge_ids(
+            user, challenge_ids, open_only=True, not_owned_by=application.challenge.owning_org_ids()
+        )
         bad = [i for i in challenge_ids if i not in open_ids]
         if bad:
             raise InvalidInput({"challenge_ids": [str(_l("Choose open challenges of other municipalities."))]})
@@ -209,14 +270,22 @@ def propose_referral(application, user, challenge_ids: list[int] | None = None, 
         targets = [(m["object_id"], m["score"]) for m in candidates]
     if not targets:
         raise InvalidInput({"challenge_ids": [str(_l("No open challenge matches this proposal."))]})
-    referral = Referral(application_id=application.id, from_challenge_id=application.challenge_id,
-                        startup_org_id=application.applicant_org_id, proposed_by_id=user.id, note=note or "")
+    referral = Referral(
+        application_id=application.id,
+        from_challenge_id=application.challenge_id,
+        startup_org_id=application.applicant_org_id,
+        proposed_by_id=user.id,
+        note=note or "",
+    )
     referral.targets = [ReferralTarget(challenge_id=i, score=float(s)) for i, s in targets]
     db.session.add(referral)
     db.session.flush()
-    notify_org(application.applicant_org_id, "matchmaking.referral_consent",
-               {"org": application.challenge.owner.name_ja, "challenge": application.challenge.title,
-                "count": len(targets)}, link=f"/matchmaking/referrals/{referral.id}")
+    notify_org(
+        application.applicant_org_id,
+        "matchmaking.referral_consent",
+        {"org": application.challenge.owner.name_ja, "challenge": application.challenge.title, "count": len(targets)},
+        link=f"/matchmaking/referrals/{referral.id}",
+    )
     return referral
 
 
@@ -230,24 +299,35 @@ def respond_referral(referral: Referral, user, accept: bool) -> Referral:
     if accept:
         for target in referral.targets:
             for org_id in sorted(target.challenge.owning_org_ids()):
-                notify_org(org_id, "matchmaking.referred", {"challenge": target.challenge.title},
-                           link=f"/matchmaking/referrals/{referral.id}")
+                notify_org(
+                    org_id,
+                    "matchmaking.referred",
+                    {"challenge": target.challenge.title},
+                    link=f"/matchmaking/referrals/{referral.id}",
+                )
     return referral
 
 
 def referrals_for_challenge(challenge) -> list[Referral]:
     """Consented referrals that target this challenge (what its owners see)."""
-    return db.session.scalars(
-        select(Referral).join(ReferralTarget).where(ReferralTarget.challenge_id == challenge.id,
-                                                    Referral.status == "consented").order_by(Referral.id.desc())
-    ).unique().all()
+    return (
+        db.session.scalars(
+            select(Referral)
+            .join(ReferralTarget)
+            .where(ReferralTarget.challenge_id == challenge.id, Referral.status == "consented")
+            .order_by(Referral.id.desc())
+        )
+        .unique()
+        .all()
+    )
 
 
 def referrals_for_org(org_ids) -> list[Referral]:
     if not org_ids:
         return []
-    return db.session.scalars(select(Referral).where(Referral.startup_org_id.in_(list(org_ids)))
-                              .order_by(Referral.id.desc()).limit(20)).all()
+    return db.session.scalars(
+        select(Referral).where(Referral.startup_org_id.in_(list(org_ids))).order_by(Referral.id.desc()).limit(20)
+    ).all()
 
 
 def invite_from_referral(referral: Referral, challenge_id: int, user) -> MatchInvitation:

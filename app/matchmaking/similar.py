@@ -9,6 +9,7 @@ unpublished a second ago is gone from every list at once. The live search is the
 when a list is missing (no build yet) or when too many of its entries are hidden from the
 viewer to fill the section.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -21,9 +22,9 @@ from . import documents
 from .handle import shared_engine
 from .models import SimilarList
 
-DEPTH = 20                   # entries kept per list (a page shows 5; the rest stand in for hidden ones)
+DEPTH = 20  # entries kept per list (a page shows 5; the rest stand in for hidden ones)
 SOURCE_KINDS = ("challenge",)  # pages that show a similar section
-BATCH = 500                  # rows written per flush by a full refresh
+BATCH = 500  # rows written per flush by a full refresh
 
 
 def target_kinds() -> list[str]:
@@ -32,8 +33,10 @@ def target_kinds() -> list[str]:
 
 def _compute(engine, doc) -> list[dict]:
     matches = engine.search(doc, kinds=target_kinds(), k=DEPTH, exclude_ids=[doc.id], snippets=False)
-    return [{"id": m.id, "title": m.title, "terms": list(m.matched_terms[:5]), "score": round(float(m.score), 4)}
-            for m in matches]
+    return [
+        {"id": m.id, "title": m.title, "terms": list(m.matched_terms[:5]), "score": round(float(m.score), 4)}
+        for m in matches
+    ]
 
 
 def _store(rows: dict[str, list[dict]], generation: str | None) -> None:
@@ -98,9 +101,10 @@ def refresh_all(progress: Callable[[int, int], None] | None = None) -> int:
     db.session.execute(delete(SimilarList))
     done = 0
     for start in range(0, len(sources), BATCH):
-        chunk = sources[start:start + BATCH]
-        _insert([{"source_id": sid, "items": _compute(engine, engine.get(sid)), "generation": generation}
-                 for sid in chunk])
+        chunk = sources[start : start + BATCH]
+        _insert(
+            [{"source_id": sid, "items": _compute(engine, engine.get(sid)), "generation": generation} for sid in chunk]
+        )
         done += len(chunk)
         if progress:
             progress(done, len(sources))
@@ -121,7 +125,17 @@ def for_challenge(challenge, user, k: int = 5) -> list[dict] | None:
     out = []
     for rank, it in enumerate(shown, start=1):
         kind, object_id = documents.split_id(it["id"])
-        out.append({"id": it["id"], "kind": kind, "object_id": object_id, "rank": rank, "title": it["title"],
-                    "url": documents.KINDS[kind].url(object_id), "matched_terms": it["terms"],
-                    "score": it["score"], "object": None})
+        out.append(
+            {
+                "id": it["id"],
+                "kind": kind,
+                "object_id": object_id,
+                "rank": rank,
+                "title": it["title"],
+                "url": documents.KINDS[kind].url(object_id),
+                "matched_terms": it["terms"],
+                "score": it["score"],
+                "object": None,
+            }
+        )
     return out

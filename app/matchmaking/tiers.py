@@ -11,6 +11,7 @@ requirements (environment, budget), 1 a match that fails one, 2 and 3 weaker can
 Without a floor (too few documents yet to tell a match from a weak candidate:
 ``floor_active`` false) the tiers are only "meets the requirements" (0) and "fails one" (1).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

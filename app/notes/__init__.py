@@ -1,6 +1,7 @@
 """Practice notes (知恵の共有): municipal staff share how they ran a pilot or what they asked vendors,
 linked to pilots, rounds, specifications or challenges; members-only unless the author makes a note
 public; found by the site search through the matchmaking engine."""
+
 from flask_babel import lazy_gettext as _l
 
 

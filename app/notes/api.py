@@ -1,4 +1,5 @@
 """REST: /api/v1/notes — practice notes (知恵の共有)."""
+
 from __future__ import annotations
 
 from flask.views import MethodView

@@ -1,5 +1,6 @@
 """Practice notes (知恵の共有): short write-ups by municipal staff — how a pilot was run, what to ask
 vendors at a demo — linked to the pilot, round, specification or challenge they are about."""
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, ForeignKey, String, Text
@@ -27,8 +28,9 @@ class PracticeNote(TimestampMixin, db.Model):
     language: Mapped[str] = mapped_column(String(5), default="ja")
     pilot_id: Mapped[int | None] = mapped_column(ForeignKey("pilots.id", ondelete="SET NULL"), index=True)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("procurement_rounds.id", ondelete="SET NULL"), index=True)
-    specification_id: Mapped[int | None] = mapped_column(ForeignKey("specifications.id", ondelete="SET NULL"),
-                                                         index=True)
+    specification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("specifications.id", ondelete="SET NULL"), index=True
+    )
     challenge_id: Mapped[int | None] = mapped_column(ForeignKey("challenges.id", ondelete="SET NULL"), index=True)
 
     author = relationship("User")

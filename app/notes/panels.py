@@ -1,4 +1,5 @@
 """Sections on other pages: the practice notes linked to a challenge, pilot, round or specification."""
+
 from __future__ import annotations
 
 from . import services
@@ -8,6 +9,7 @@ def linked(field: str):
     def context(obj, user):
         notes = services.linked_to(field, obj.id, user)
         return {"notes": notes, "link_field": field, "link_id": obj.id} if notes or user is not None else None
+
     return context
 
 

@@ -1,5 +1,6 @@
 """Practice notes: members-only by default (every logged-in user reads them), public when the author
 says so; staff of a municipality or coordinator write them; the author edits and deletes."""
+
 from ..policies import rule
 
 WRITER_KINDS = ("municipality", "coordinator")
@@ -8,8 +9,7 @@ WRITER_KINDS = ("municipality", "coordinator")
 def writer_orgs(user) -> list:
     if user is None:
         return []
-    return sorted((m.organization for m in user.memberships if m.organization.kind in WRITER_KINDS),
-                  key=lambda o: o.id)
+    return sorted((m.organization for m in user.memberships if m.organization.kind in WRITER_KINDS), key=lambda o: o.id)
 
 
 @rule("note.list")

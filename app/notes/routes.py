@@ -1,5 +1,6 @@
 """Practice note pages: list, read, write (pre-linked from a pilot, round, specification or challenge),
 edit, delete."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -40,8 +41,13 @@ def detail(note_id):
 
 
 def _form(values, errors, note=None, status=200):
-    return render_template("notes/form.html", note=note, values=values, errors=errors,
-                           org_options=[(o.id, o.name_ja) for o in writer_orgs(current_user)]), status
+    return render_template(
+        "notes/form.html",
+        note=note,
+        values=values,
+        errors=errors,
+        org_options=[(o.id, o.name_ja) for o in writer_orgs(current_user)],
+    ), status
 
 
 @bp.route("/notes/new", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
 """Practice note input (StrictSchema) and output schemas; the HTML form loads the same ones."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -16,16 +17,21 @@ def _link(what: str):
 
 
 class NoteInputSchema(StrictSchema):
-    org_id = Integer(allow_none=True,
-                            metadata={"description": "Writing organisation (defaults to yours)."})
-    title = fields.String(required=True, validate=validate.Length(min=3, max=200),
-                          error_messages={"required": _l("Enter a title.")})
-    body = fields.String(required=True, validate=validate.Length(min=1, max=20000),
-                         error_messages={"required": _l("Write the note.")})
-    tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), allow_none=True,
-                       validate=validate.Length(max=10))
-    visibility = fields.String(allow_none=True, validate=validate.OneOf(VISIBILITIES), metadata={
-        "description": "members (default: logged-in users only) or public."})
+    org_id = Integer(allow_none=True, metadata={"description": "Writing organisation (defaults to yours)."})
+    title = fields.String(
+        required=True, validate=validate.Length(min=3, max=200), error_messages={"required": _l("Enter a title.")}
+    )
+    body = fields.String(
+        required=True, validate=validate.Length(min=1, max=20000), error_messages={"required": _l("Write the note.")}
+    )
+    tags = fields.List(
+        fields.String(validate=validate.Length(min=1, max=40)), allow_none=True, validate=validate.Length(max=10)
+    )
+    visibility = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(VISIBILITIES),
+        metadata={"description": "members (default: logged-in users only) or public."},
+    )
     language = fields.String(allow_none=True, validate=validate.OneOf(LANGUAGES))
     pilot_id = _link("pilot")
     round_id = _link("joint procurement round")

@@ -1,5 +1,6 @@
 """Practice notes in the site search: a document kind of the matchmaking engine (the same engine as
 challenges and solutions), with a plain text search while the index catches up."""
+
 from __future__ import annotations
 
 import logging
@@ -18,9 +19,16 @@ log = logging.getLogger(__name__)
 
 def note_document(note):
     from ..matchmaking.engine import Document
-    return Document(id=f"note:{note.id}", kind="note", title=note.title, text=note.body or "",
-                    language=note.language, tags=list(note.tags or []),
-                    meta={"visibility": note.visibility, "org_id": note.org_id})
+
+    return Document(
+        id=f"note:{note.id}",
+        kind="note",
+        title=note.title,
+        text=note.body or "",
+        language=note.language,
+        tags=list(note.tags or []),
+        meta={"visibility": note.visibility, "org_id": note.org_id},
+    )
 
 
 def visible_note_ids(user, ids) -> set[int]:
@@ -37,19 +45,32 @@ def visible_note_ids(user, ids) -> set[int]:
 
 def register_kind() -> None:
     from ..matchmaking.documents import register_kind as register
-    register("note", model=PracticeNote, to_document=note_document,
-             load_visible=lambda: select(PracticeNote).order_by(PracticeNote.id), is_indexable=lambda note: True,
-             visible_ids=visible_note_ids, url=lambda i: f"/notes/{i}")
+
+    register(
+        "note",
+        model=PracticeNote,
+        to_document=note_document,
+        load_visible=lambda: select(PracticeNote).order_by(PracticeNote.id),
+        is_indexable=lambda note: True,
+        visible_ids=visible_note_ids,
+        url=lambda i: f"/notes/{i}",
+    )
 
 
 def _hit(note, score=0.0, passage=None) -> SearchHit:
-    return SearchHit(kind="note", title=note.title, url=url_for("notes.detail", note_id=note.id),
-                     summary=passage or (note.body or "")[:160], meta=localized_name(note.organization) if note.organization else "",
-                     score=score)
+    return SearchHit(
+        kind="note",
+        title=note.title,
+        url=url_for("notes.detail", note_id=note.id),
+        summary=passage or (note.body or "")[:160],
+        meta=localized_name(note.organization) if note.organization else "",
+        score=score,
+    )
 
 
 def engine_search(q: str, user, limit: int):
     from ..matchmaking import services
+
     user = user if user is not None and getattr(user, "is_authenticated", False) else None
     try:
         matches = services.search_kind("note", q, user, limit)
@@ -61,4 +82,5 @@ def engine_search(q: str, user, limit: int):
 
 def text_search(q: str, user, limit: int):
     from .services import notes_query
+
     return [_hit(n) for n in db.session.scalars(notes_query(user, {"q": q}).limit(limit)).unique()]

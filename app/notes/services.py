@@ -1,4 +1,5 @@
 """Practice notes: write, edit, delete, list and find. Services validate fully, flush, never commit."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -11,14 +12,17 @@ from .models import LINKS, PracticeNote
 from .policies import writer_orgs
 
 DEFAULTS = {"tags": [], "visibility": "members", "language": "ja"}
-LINK_MODELS = {"pilot_id": ("pilots.models", "Pilot", "pilot.view"),
-               "round_id": ("procurement.models", "ProcurementRound", "procurement_round.view"),
-               "specification_id": ("specifications.models", "StandardSpecification", "specification.view"),
-               "challenge_id": ("challenges.models", "Challenge", "challenge.view")}
+LINK_MODELS = {
+    "pilot_id": ("pilots.models", "Pilot", "pilot.view"),
+    "round_id": ("procurement.models", "ProcurementRound", "procurement_round.view"),
+    "specification_id": ("specifications.models", "StandardSpecification", "specification.view"),
+    "challenge_id": ("challenges.models", "Challenge", "challenge.view"),
+}
 
 
 def _model(field: str):
     import importlib
+
     module, name, _rule = LINK_MODELS[field]
     return getattr(importlib.import_module(f"app.{module}"), name)
 
@@ -103,8 +107,12 @@ def linked_to(field: str, object_id: int, user, limit: int = 10) -> list[Practic
 def visible_links(note: PracticeNote, user) -> list[tuple[str, object]]:
     """(field, object) for the links the reader may see."""
     out = []
-    for field, attr in (("pilot_id", "pilot"), ("round_id", "round"), ("specification_id", "specification"),
-                        ("challenge_id", "challenge")):
+    for field, attr in (
+        ("pilot_id", "pilot"),
+        ("round_id", "round"),
+        ("specification_id", "specification"),
+        ("challenge_id", "challenge"),
+    ):
         obj = getattr(note, attr)
         if obj is not None and can(user, LINK_MODELS[field][2], obj):
             out.append((field, obj))

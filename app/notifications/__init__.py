@@ -5,6 +5,7 @@ def init_app(app, api):
     from . import models, policies  # noqa: F401
     from .api import blp
     from .routes import bp
+
     app.register_blueprint(bp)
     api.register_blueprint(blp)
     app.context_processor(_unread_notifications)
@@ -18,6 +19,7 @@ def _unread_notifications():
         if not current_user.is_authenticated:
             return 0
         from .services import unread_count
+
         return unread_count(current_user.id)
 
     return {"unread_notifications": unread}

@@ -14,8 +14,7 @@ blp = Blueprint("notifications_api", __name__, url_prefix="/api/v1", description
 @blp.response(200, paged(NotificationSchema))
 def list_notifications(args):
     authorize("notification.view")
-    page = paginate(services.user_notifications_query(current_user.id, args["unread"]),
-                    args["page"], args["per_page"])
+    page = paginate(services.user_notifications_query(current_user.id, args["unread"]), args["page"], args["per_page"])
     return {"items": page.items, "meta": page.meta}
 
 

@@ -1,4 +1,5 @@
 """Notification emails (app/mail.py sends them; with no SMTP_HOST configured the mail is logged)."""
+
 from __future__ import annotations
 
 from flask import current_app

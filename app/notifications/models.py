@@ -1,4 +1,5 @@
 """The in-app inbox. Text is rendered at display time, so it follows the reader's language."""
+
 from __future__ import annotations
 
 from datetime import datetime

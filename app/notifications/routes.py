@@ -12,10 +12,12 @@ bp = Blueprint("notifications", __name__, template_folder="templates")
 @login_required
 def inbox():
     unread_only = request.args.get("unread") == "1"
-    page = paginate(services.user_notifications_query(current_user.id, unread_only),
-                    max(1, request.args.get("page", 1, type=int)), 30)
-    return render_template("notifications/inbox.html", page=page, render=services.render,
-                           unread_only=unread_only)
+    page = paginate(
+        services.user_notifications_query(current_user.id, unread_only),
+        max(1, request.args.get("page", 1, type=int)),
+        30,
+    )
+    return render_template("notifications/inbox.html", page=page, render=services.render, unread_only=unread_only)
 
 
 @bp.route("/notifications/read", methods=["POST"])

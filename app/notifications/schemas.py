@@ -14,6 +14,7 @@ class NotificationSchema(Schema):
 
     def get_message(self, obj):
         from .services import render
+
         return render(obj)
 
 
@@ -24,5 +25,6 @@ class NotificationQuerySchema(StrictSchema):
 
 
 class MarkReadSchema(StrictSchema):
-    ids = fields.List(Integer(), load_default=None, allow_none=True,
-                      metadata={"description": "Omit to mark everything read."})
+    ids = fields.List(
+        Integer(), load_default=None, allow_none=True, metadata={"description": "Omit to mark everything read."}
+    )

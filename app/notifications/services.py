@@ -1,4 +1,5 @@
 """Notify users: an inbox row now (same transaction), an email after the commit."""
+
 from __future__ import annotations
 
 from typing import Iterable
@@ -29,8 +30,9 @@ def render(notification: Notification) -> str:
         return str(template)
 
 
-def notify(user_ids: Iterable[int], kind: str, params: dict | None = None, link: str | None = None,
-           email: bool = True) -> list[Notification]:
+def notify(
+    user_ids: Iterable[int], kind: str, params: dict | None = None, link: str | None = None, email: bool = True
+) -> list[Notification]:
     rows = []
     for user_id in sorted(set(user_ids)):
         row = Notification(user_id=user_id, kind=kind, params=params or {}, link=link)
@@ -43,9 +45,11 @@ def notify(user_ids: Iterable[int], kind: str, params: dict | None = None, link:
     return rows
 
 
-def notify_org(org_id: int, kind: str, params: dict | None = None, link: str | None = None,
-               admins_only: bool = False) -> list[Notification]:
+def notify_org(
+    org_id: int, kind: str, params: dict | None = None, link: str | None = None, admins_only: bool = False
+) -> list[Notification]:
     from ..accounts.models import Membership
+
     stmt = select(Membership.user_id).where(Membership.org_id == org_id)
     if admins_only:
         stmt = stmt.where(Membership.role == "admin")
@@ -54,8 +58,13 @@ def notify_org(org_id: int, kind: str, params: dict | None = None, link: str | N
 
 def unread_count(user_id: int) -> int:
     from sqlalchemy import func
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def mark_read(user_id: int, ids: Iterable[int] | None = None) -> int:

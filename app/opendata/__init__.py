@@ -5,5 +5,6 @@ results as CSV and JSON with a stable schema and a licence (page, downloads and 
 def init_app(app, api):
     from .api import blp
     from .routes import bp
+
     app.register_blueprint(bp)
     api.register_blueprint(blp)

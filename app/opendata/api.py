@@ -1,4 +1,5 @@
 """The open data sets through the API (the same documents as the /open-data downloads)."""
+
 from marshmallow import Schema, fields
 
 from ..api import Blueprint, Integer
@@ -7,9 +8,13 @@ from ..errors import NotFound
 from .datasets import DATASETS, SCHEMA_VERSION, licence
 from .export import document, schema_of
 
-blp = Blueprint("opendata_api", __name__, url_prefix="/api/v1",
-                description="Open data: public challenges, public pilots and KPIs, replications, contest results "
-                            "(licence: CC BY 4.0 unless configured otherwise)")
+blp = Blueprint(
+    "opendata_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Open data: public challenges, public pilots and KPIs, replications, contest results "
+    "(licence: CC BY 4.0 unless configured otherwise)",
+)
 
 
 class LicenceSchema(Schema):
@@ -51,10 +56,21 @@ class DatasetDocumentSchema(Schema):
 @blp.response(200, DatasetIndexSchema)
 def list_datasets():
     """The open data sets, their schemas and the licence. Public: no login needed."""
-    return {"schema_version": SCHEMA_VERSION, "licence": licence(), "datasets": [
-        {"name": d.name, "title": str(d.title), "description": str(d.description), "fields_": schema_of(d),
-         "csv_url": f"/open-data/{d.name}.csv", "json_url": f"/open-data/{d.name}.json"}
-        for d in DATASETS.values()]}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "licence": licence(),
+        "datasets": [
+            {
+                "name": d.name,
+                "title": str(d.title),
+                "description": str(d.description),
+                "fields_": schema_of(d),
+                "csv_url": f"/open-data/{d.name}.csv",
+                "json_url": f"/open-data/{d.name}.json",
+            }
+            for d in DATASETS.values()
+        ],
+    }
 
 
 @blp.route("/open-data/<name>", methods=["GET"])

@@ -1,4 +1,5 @@
 """A data set as a JSON document or CSV rows: the same records, the licence in both."""
+
 from __future__ import annotations
 
 from flask_babel import force_locale
@@ -8,13 +9,19 @@ from .datasets import SCHEMA_VERSION, Dataset, licence
 
 
 def schema_of(dataset: Dataset) -> list[dict]:
-    with force_locale("en"):   # the schema is documented in English, whatever the page's language
+    with force_locale("en"):  # the schema is documented in English, whatever the page's language
         return [{"name": f.name, "type": f.type, "description": str(f.description)} for f in dataset.fields]
 
 
 def document(dataset: Dataset) -> dict:
-    return {"dataset": dataset.name, "schema_version": SCHEMA_VERSION, "licence": licence(),
-            "generated_at": utcnow().isoformat(), "fields": schema_of(dataset), "records": dataset.records()}
+    return {
+        "dataset": dataset.name,
+        "schema_version": SCHEMA_VERSION,
+        "licence": licence(),
+        "generated_at": utcnow().isoformat(),
+        "fields": schema_of(dataset),
+        "records": dataset.records(),
+    }
 
 
 def csv_rows(dataset: Dataset) -> list[list]:

@@ -1,4 +1,5 @@
 """/open-data: what can be downloaded, with each data set's schema and licence."""
+
 from flask import Blueprint, render_template
 from flask import current_app
 
@@ -19,8 +20,13 @@ def _dataset(name: str):
 
 @bp.route("/open-data")
 def index():
-    return render_template("opendata/index.html", datasets=DATASETS.values(), licence=licence(),
-                           schema_version=SCHEMA_VERSION, schema_of=schema_of)
+    return render_template(
+        "opendata/index.html",
+        datasets=DATASETS.values(),
+        licence=licence(),
+        schema_version=SCHEMA_VERSION,
+        schema_of=schema_of,
+    )
 
 
 @bp.route("/open-data/<name>.csv")

@@ -14,4 +14,5 @@ def init_app(app, api):
     api.register_blueprint(blp)
     register(app)
     from .kpis import format_number
+
     app.jinja_env.filters["kpi_number"] = format_number

@@ -1,5 +1,6 @@
 """REST: /api/v1/pilots (+ kpis, measurements, reports, replications), /api/v1/contracts,
 /api/v1/fact-sheets and /api/v1/solutions/{id}/fact-sheet."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -10,10 +11,27 @@ from ..extensions import db
 from ..policies import authorize, can
 from . import contracts, services
 from .models import ContractRecord, Pilot
-from .schemas import (ContractCreateSchema, ContractQuerySchema, ContractSchema, FactSheetInputSchema,
-                      FactSheetSchema, KpiCreateSchema, KpiSchema, MeasurementCreateSchema, MeasurementSchema,
-                      PilotCreateSchema, PilotQuerySchema, PilotSchema, PilotUpdateSchema, ReplicateSchema,
-                      ReportCreateSchema, ReportSchema, StatusChangeSchema, WaiverCreateSchema, WaiverSchema)
+from .schemas import (
+    ContractCreateSchema,
+    ContractQuerySchema,
+    ContractSchema,
+    FactSheetInputSchema,
+    FactSheetSchema,
+    KpiCreateSchema,
+    KpiSchema,
+    MeasurementCreateSchema,
+    MeasurementSchema,
+    PilotCreateSchema,
+    PilotQuerySchema,
+    PilotSchema,
+    PilotUpdateSchema,
+    ReplicateSchema,
+    ReportCreateSchema,
+    ReportSchema,
+    StatusChangeSchema,
+    WaiverCreateSchema,
+    WaiverSchema,
+)
 
 blp = Blueprint("pilots_api", __name__, url_prefix="/api/v1", description="Pilots, replication, contract hub")
 
@@ -80,6 +98,7 @@ def change_status(data, pilot_id):
 def pilot_from_application(application_id):
     """Start a pilot from a selected application (municipality, startup, solution, challenge carried over)."""
     from ..applications.models import Application
+
     application = get_or_404(Application, application_id)
     authorize("pilot.create_from_application", application)
     pilot = services.create_from_application(application, current_user)
@@ -161,6 +180,7 @@ def replicate(data, pilot_id):
 
 # Contract hub ----------------------------------------------------------------------------------
 
+
 @blp.route("/contracts", methods=["GET"])
 @blp.arguments(ContractQuerySchema, location="query")
 @blp.response(200, paged(ContractSchema))
@@ -202,6 +222,7 @@ def create_waiver(data):
 
 # Fact sheets -----------------------------------------------------------------------------------
 
+
 @blp.route("/fact-sheets", methods=["GET"])
 @blp.response(200, FactSheetSchema(many=True))
 def list_fact_sheets():
@@ -212,6 +233,7 @@ def list_fact_sheets():
 
 def _solution(solution_id):
     from ..solutions.models import Solution
+
     solution = get_or_404(Solution, solution_id)
     authorize("fact_sheet.view", solution)
     return solution

@@ -1,4 +1,5 @@
 """Contract hub pages (give to get), the vendor-agreement checklist template, AI fact sheets."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -31,8 +32,13 @@ def index():
         errors = exc.messages
         filters = ContractQuerySchema().load({k: v for k, v in raw.items() if k not in exc.messages})
     page = paginate(contracts.contracts_select(current_user, filters), filters["page"], filters["per_page"])
-    return render_template("pilots/contracts/index.html", page=page, filters=filters, errors=errors,
-                           state=contracts.hub_state(current_user))
+    return render_template(
+        "pilots/contracts/index.html",
+        page=page,
+        filters=filters,
+        errors=errors,
+        state=contracts.hub_state(current_user),
+    )
 
 
 @bp.route("/contracts/template")
@@ -41,8 +47,11 @@ def template():
 
 
 def _checklist_from_form(form) -> dict:
-    return {key: {"answer": form.get(f"check_{key}", "na"), "note": form.get(f"note_{key}", "")}
-            for key in contracts.CHECKLIST if form.get(f"check_{key}") or form.get(f"note_{key}")}
+    return {
+        key: {"answer": form.get(f"check_{key}", "na"), "note": form.get(f"note_{key}", "")}
+        for key in contracts.CHECKLIST
+        if form.get(f"check_{key}") or form.get(f"note_{key}")
+    }
 
 
 @bp.route("/contracts/new", methods=["GET", "POST"])
@@ -50,6 +59,7 @@ def _checklist_from_form(form) -> dict:
 def new():
     authorize("contract.create")
     from ..accounts.models import Organization
+
     errors, values = {}, dict(request.values)
     if request.method == "POST":
         try:
@@ -66,12 +76,25 @@ def new():
         except InvalidInput as exc:
             db.session.rollback()
             errors = exc.fields
-    startups = [(o.id, o.name_ja) for o in db.session.scalars(
-        db.select(Organization).where(Organization.kind == "startup").order_by(Organization.name_ja)).all()]
-    municipalities = [(m.organization.id, m.organization.name_ja) for m in current_user.memberships
-                      if m.organization.kind == "municipality"]
-    return render_template("pilots/contracts/form.html", values=values, errors=errors, startups=startups,
-                           municipalities=municipalities, checklist=contracts.CHECKLIST), 422 if errors else 200
+    startups = [
+        (o.id, o.name_ja)
+        for o in db.session.scalars(
+            db.select(Organization).where(Organization.kind == "startup").order_by(Organization.name_ja)
+        ).all()
+    ]
+    municipalities = [
+        (m.organization.id, m.organization.name_ja)
+        for m in current_user.memberships
+        if m.organization.kind == "municipality"
+    ]
+    return render_template(
+        "pilots/contracts/form.html",
+        values=values,
+        errors=errors,
+        startups=startups,
+        municipalities=municipalities,
+        checklist=contracts.CHECKLIST,
+    ), 422 if errors else 200
 
 
 @bp.route("/contracts/<int:contract_id>")
@@ -82,8 +105,13 @@ def detail(contract_id):
         raise NotFound()
     authorize("contract.view", record)
     from ..attachments.services import attachments_of
-    return render_template("pilots/contracts/detail.html", record=record, checklist=contracts.CHECKLIST,
-                           attachments=attachments_of("contract", record.id))
+
+    return render_template(
+        "pilots/contracts/detail.html",
+        record=record,
+        checklist=contracts.CHECKLIST,
+        attachments=attachments_of("contract", record.id),
+    )
 
 
 @bp.route("/contracts/waivers", methods=["GET", "POST"])
@@ -91,6 +119,7 @@ def detail(contract_id):
 def waivers():
     authorize("contract.waive")
     from ..accounts.models import Organization
+
     errors = {}
     if request.method == "POST":
         try:
@@ -104,10 +133,12 @@ def waivers():
         except (InvalidInput, Conflict) as exc:
             db.session.rollback()
             errors = getattr(exc, "fields", None) or {"org_id": [exc.description]}
-    orgs = db.session.scalars(db.select(Organization).where(Organization.kind == "municipality")
-                              .order_by(Organization.name_ja)).all()
-    return render_template("pilots/contracts/waivers.html", waivers=contracts.waivers(), orgs=orgs,
-                           errors=errors), 422 if errors else 200
+    orgs = db.session.scalars(
+        db.select(Organization).where(Organization.kind == "municipality").order_by(Organization.name_ja)
+    ).all()
+    return render_template(
+        "pilots/contracts/waivers.html", waivers=contracts.waivers(), orgs=orgs, errors=errors
+    ), 422 if errors else 200
 
 
 @bp.route("/contracts/waivers/<int:org_id>/delete", methods=["POST"])
@@ -122,8 +153,10 @@ def revoke_waiver(org_id):
 
 # Fact sheets -------------------------------------------------------------------------------------
 
+
 def _solution(solution_id):
     from ..solutions.models import Solution
+
     solution = db.session.get(Solution, solution_id)
     if solution is None:
         raise NotFound()
@@ -136,11 +169,19 @@ def fact_sheet(solution_id):
     solution = _solution(solution_id)
     versions = contracts.fact_sheet_versions(solution.id)
     version = request.args.get("version", type=int)
-    sheet = next((v for v in versions if v.version == version), None) if version else (versions[0] if versions else None)
+    sheet = (
+        next((v for v in versions if v.version == version), None) if version else (versions[0] if versions else None)
+    )
     if version and sheet is None:
         raise NotFound()
-    return render_template("pilots/fact_sheet.html", solution=solution, sheet=sheet, versions=versions,
-                           fields=FACT_SHEET_FIELDS, labels=FACT_SHEET_LABELS)
+    return render_template(
+        "pilots/fact_sheet.html",
+        solution=solution,
+        sheet=sheet,
+        versions=versions,
+        fields=FACT_SHEET_FIELDS,
+        labels=FACT_SHEET_LABELS,
+    )
 
 
 @bp.route("/solutions/<int:solution_id>/fact-sheet/edit", methods=["GET", "POST"])
@@ -163,5 +204,12 @@ def edit_fact_sheet(solution_id):
         except InvalidInput as exc:
             db.session.rollback()
             errors = exc.fields
-    return render_template("pilots/fact_sheet_form.html", solution=solution, values=values, errors=errors,
-                           fields=FACT_SHEET_FIELDS, labels=FACT_SHEET_LABELS, latest=latest), 422 if errors else 200
+    return render_template(
+        "pilots/fact_sheet_form.html",
+        solution=solution,
+        values=values,
+        errors=errors,
+        fields=FACT_SHEET_FIELDS,
+        labels=FACT_SHEET_LABELS,
+        latest=latest,
+    ), 422 if errors else 200

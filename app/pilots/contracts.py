@@ -1,5 +1,6 @@
 """The shared contract hub (give to get), the vendor-agreement checklist and versioned AI fact sheets.
 Services flush, never commit."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -58,14 +59,23 @@ def contracts_select(user, filters: dict):
     state = hub_state(user)
     if state != "full":
         orgs = list(user.org_ids()) if user is not None else []
-        stmt = stmt.where(or_(ContractRecord.municipality_id.in_(orgs or [0]),
-                              ContractRecord.vendor_org_id.in_(orgs or [0])))
+        stmt = stmt.where(
+            or_(ContractRecord.municipality_id.in_(orgs or [0]), ContractRecord.vendor_org_id.in_(orgs or [0]))
+        )
     if filters.get("q"):
         like = f"%{filters['q']}%"
-        stmt = stmt.where(or_(ContractRecord.title.ilike(like), ContractRecord.vendor_name.ilike(like),
-                              ContractRecord.scope.ilike(like)))
-    for key, column in (("solution_id", ContractRecord.solution_id), ("vendor_org_id", ContractRecord.vendor_org_id),
-                        ("category", ContractRecord.category)):
+        stmt = stmt.where(
+            or_(
+                ContractRecord.title.ilike(like),
+                ContractRecord.vendor_name.ilike(like),
+                ContractRecord.scope.ilike(like),
+            )
+        )
+    for key, column in (
+        ("solution_id", ContractRecord.solution_id),
+        ("vendor_org_id", ContractRecord.vendor_org_id),
+        ("category", ContractRecord.category),
+    ):
         if filters.get(key) not in (None, ""):
             stmt = stmt.where(column == filters[key])
     if filters.get("price_min") is not None:
@@ -80,6 +90,7 @@ def create_contract(user, data: dict) -> ContractRecord:
     from ..solutions.models import Solution
     from .models import Pilot
     from .services import acting_municipality
+
     data = dict(data)
     municipality = acting_municipality(user, data.pop("municipality_id", None))
     errors = {}
@@ -95,8 +106,10 @@ def create_contract(user, data: dict) -> ContractRecord:
             errors["pilot_id"] = [_l("Choose one of your municipality's pilots.")]
     if errors:
         raise InvalidInput(errors)
-    data = {k: ("" if k in ("scope", "data_ownership", "security", "exit_terms") and v is None else v)
-            for k, v in data.items()}
+    data = {
+        k: ("" if k in ("scope", "data_ownership", "security", "exit_terms") and v is None else v)
+        for k, v in data.items()
+    }
     data["checklist"] = clean_checklist(data.get("checklist"))
     data["vendor_name"] = (data.get("vendor_name") or "").strip()
     record = ContractRecord(municipality_id=municipality.id, created_by_id=user.id, **data)
@@ -107,6 +120,7 @@ def create_contract(user, data: dict) -> ContractRecord:
 
 def grant_waiver(org_id: int, user, reason: str = "") -> ContractHubWaiver:
     from ..accounts.models import Organization
+
     org = db.session.get(Organization, org_id)
     if org is None:
         raise InvalidInput({"org_id": [_l("This organisation does not exist.")]})
@@ -131,14 +145,17 @@ def waivers() -> list[ContractHubWaiver]:
 
 # Fact sheets -----------------------------------------------------------------------------------
 
+
 def latest_fact_sheet(solution_id: int) -> FactSheet | None:
-    return db.session.scalar(select(FactSheet).where(FactSheet.solution_id == solution_id)
-                             .order_by(FactSheet.version.desc()).limit(1))
+    return db.session.scalar(
+        select(FactSheet).where(FactSheet.solution_id == solution_id).order_by(FactSheet.version.desc()).limit(1)
+    )
 
 
 def fact_sheet_versions(solution_id: int) -> list[FactSheet]:
-    return db.session.scalars(select(FactSheet).where(FactSheet.solution_id == solution_id)
-                              .order_by(FactSheet.version.desc())).all()
+    return db.session.scalars(
+        select(FactSheet).where(FactSheet.solution_id == solution_id).order_by(FactSheet.version.desc())
+    ).all()
 
 
 def save_fact_sheet(solution, data: dict, user) -> FactSheet:
@@ -151,7 +168,11 @@ def save_fact_sheet(solution, data: dict, user) -> FactSheet:
 
 
 def latest_fact_sheets_select():
-    latest = (select(FactSheet.solution_id, func.max(FactSheet.version).label("v"))
-              .group_by(FactSheet.solution_id).subquery())
-    return (select(FactSheet).join(latest, (FactSheet.solution_id == latest.c.solution_id)
-                                   & (FactSheet.version == latest.c.v)).order_by(FactSheet.solution_id))
+    latest = (
+        select(FactSheet.solution_id, func.max(FactSheet.version).label("v")).group_by(FactSheet.solution_id).subquery()
+    )
+    return (
+        select(FactSheet)
+        .join(latest, (FactSheet.solution_id == latest.c.solution_id) & (FactSheet.version == latest.c.v))
+        .order_by(FactSheet.solution_id)
+    )

@@ -1,5 +1,6 @@
 """Give to get: has a user's municipality unlocked the shared contract hub? Asked by the hub's rules
 (policies.py) and its listings (contracts.py), so it sits below both."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -21,5 +22,3 @@ def hub_unlocked(user) -> bool:
     if user.is_platform_admin:
         return True
     return bool(user.org_ids(kind="municipality") & unlocked_org_ids())
-
-

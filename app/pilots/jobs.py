@@ -1,4 +1,5 @@
 """Scheduled: remind the municipality (and startup) of overdue progress reports, once per interval."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,13 +1,41 @@
 """Pure KPI maths: achieved change against the baseline, sign-aware, and cost per resident."""
+
 from __future__ import annotations
 
 import math
 
 # Midpoints of the population bands (docs/vocabulary.md), used when a pilot has no explicit population.
-BAND_MIDPOINTS = {"lt10k": 5_000, "10k_50k": 30_000, "50k_100k": 75_000, "100k_300k": 200_000,
-                  "300k_1m": 650_000, "gt1m": 1_500_000}
-UNITS = ("%", "件", "人", "時間", "分", "日", "円", "千円", "万円", "回", "kWh", "t", "km", "点",
-         "hours", "minutes", "days", "cases", "people", "JPY", "points")
+BAND_MIDPOINTS = {
+    "lt10k": 5_000,
+    "10k_50k": 30_000,
+    "50k_100k": 75_000,
+    "100k_300k": 200_000,
+    "300k_1m": 650_000,
+    "gt1m": 1_500_000,
+}
+UNITS = (
+    "%",
+    "件",
+    "人",
+    "時間",
+    "分",
+    "日",
+    "円",
+    "千円",
+    "万円",
+    "回",
+    "kWh",
+    "t",
+    "km",
+    "点",
+    "hours",
+    "minutes",
+    "days",
+    "cases",
+    "people",
+    "JPY",
+    "points",
+)
 
 
 def percent_change(baseline: float | None, value: float | None) -> float | None:

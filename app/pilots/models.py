@@ -1,11 +1,11 @@
 """Pilots (実証実験) with KPIs, progress reports and replication lineage; the shared contract hub
 (contract records, give-to-get waivers) and versioned AI fact sheets."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin, UTCDateTime, utcnow
@@ -19,7 +19,9 @@ TRANSITIONS = {
     "planned": ("running", "discontinued"),
     "running": ("completed", "discontinued"),
     "completed": ("adopted", "not_adopted"),
-    "adopted": (), "not_adopted": (), "discontinued": (),
+    "adopted": (),
+    "not_adopted": (),
+    "discontinued": (),
 }
 DIRECTIONS = ("higher_is_better", "lower_is_better")
 PRICE_UNITS = ("per_year", "per_seat", "one_off")
@@ -35,8 +37,7 @@ class Pilot(TimestampMixin, db.Model):
     startup_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
     solution_id: Mapped[int | None] = mapped_column(ForeignKey("solutions.id", ondelete="SET NULL"), index=True)
     challenge_id: Mapped[int | None] = mapped_column(ForeignKey("challenges.id", ondelete="SET NULL"), index=True)
-    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id", ondelete="SET NULL"),
-                                                       unique=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id", ondelete="SET NULL"), unique=True)
     origin_id: Mapped[int | None] = mapped_column(ForeignKey("pilots.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -74,10 +75,12 @@ class Pilot(TimestampMixin, db.Model):
     solution = relationship("Solution")
     challenge = relationship("Challenge")
     origin: Mapped["Pilot | None"] = relationship(remote_side=[id], foreign_keys=[origin_id])
-    kpis: Mapped[list["PilotKpi"]] = relationship(back_populates="pilot", cascade="all, delete-orphan",
-                                                  order_by="PilotKpi.position, PilotKpi.id", lazy="selectin")
-    reports: Mapped[list["PilotReport"]] = relationship(back_populates="pilot", cascade="all, delete-orphan",
-                                                        order_by="PilotReport.period_end.desc()")
+    kpis: Mapped[list["PilotKpi"]] = relationship(
+        back_populates="pilot", cascade="all, delete-orphan", order_by="PilotKpi.position, PilotKpi.id", lazy="selectin"
+    )
+    reports: Mapped[list["PilotReport"]] = relationship(
+        back_populates="pilot", cascade="all, delete-orphan", order_by="PilotReport.period_end.desc()"
+    )
 
     def audit_org_id(self) -> int:
         return self.municipality_id
@@ -114,9 +117,13 @@ class PilotKpi(TimestampMixin, db.Model):
 
     def audit_org_id(self) -> int | None:
         return _pilot_org(self.pilot_id)
+
     measurements: Mapped[list["KpiMeasurement"]] = relationship(
-        back_populates="kpi", cascade="all, delete-orphan",
-        order_by="KpiMeasurement.measured_on, KpiMeasurement.id", lazy="selectin")
+        back_populates="kpi",
+        cascade="all, delete-orphan",
+        order_by="KpiMeasurement.measured_on, KpiMeasurement.id",
+        lazy="selectin",
+    )
 
 
 class KpiMeasurement(db.Model):
@@ -187,6 +194,7 @@ class FactSheet(db.Model):
 
     def audit_org_id(self) -> int | None:
         from ..solutions.models import Solution
+
         with db.session.no_autoflush:
             solution = db.session.get(Solution, self.solution_id)
         return solution.org_id if solution is not None else None
@@ -201,8 +209,7 @@ class ContractRecord(TimestampMixin, db.Model):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     pilot_id: Mapped[int | None] = mapped_column(ForeignKey("pilots.id", ondelete="SET NULL"), index=True)
     solution_id: Mapped[int | None] = mapped_column(ForeignKey("solutions.id", ondelete="SET NULL"), index=True)
-    vendor_org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"),
-                                                      index=True)
+    vendor_org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
     vendor_name: Mapped[str] = mapped_column(String(200), default="")
     title: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(40), index=True)
@@ -214,7 +221,7 @@ class ContractRecord(TimestampMixin, db.Model):
     data_ownership: Mapped[str] = mapped_column(Text, default="")
     security: Mapped[str] = mapped_column(Text, default="")
     exit_terms: Mapped[str] = mapped_column(Text, default="")
-    checklist: Mapped[dict] = mapped_column(JSON, default=dict)   # item -> {"answer": yes|no|na, "note": str}
+    checklist: Mapped[dict] = mapped_column(JSON, default=dict)  # item -> {"answer": yes|no|na, "note": str}
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     municipality = relationship("Organization", foreign_keys=[municipality_id], lazy="joined")

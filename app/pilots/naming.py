@@ -4,6 +4,7 @@ A source title carries its municipality's name in brackets (「審議会議事�
 "Minutes by AI (Kaga City)") or as a prefix (「加賀市の…」, "Kaga City: …"). The copy gets the replicating
 municipality's name in the same place, in the same language; a title without the source's name is kept.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,14 +23,14 @@ def local_name_ja(org) -> str:
     """「長野県下伊那郡阿智村」→「阿智村」: without the prefecture and the district."""
     name = (org.name_ja or "").strip()
     if org.prefecture and name.startswith(org.prefecture) and len(name) > len(org.prefecture):
-        name = name[len(org.prefecture):]
+        name = name[len(org.prefecture) :]
     elif _PREFECTURE.match(name) and len(name) > len(_PREFECTURE.match(name).group(0)) + 1:
-        name = name[len(_PREFECTURE.match(name).group(0)):]
+        name = name[len(_PREFECTURE.match(name).group(0)) :]
     return _DISTRICT.sub("", name)
 
 
 def local_name_en(org) -> str | None:
-    """"Achi Village, Nagano" → "Achi Village"."""
+    """ "Achi Village, Nagano" → "Achi Village"."""
     return (org.name_en or "").split(",")[0].strip() or None
 
 
@@ -37,10 +38,10 @@ def place_names(org) -> list[str]:
     """The forms of an organisation's name a title may carry, longest first (the longest match wins)."""
     full = (org.name_ja or "").strip()
     prefecture = _PREFECTURE.match(full)
-    names = {full, local_name_ja(org), full[len(prefecture.group(0)):] if prefecture else full}  # 「下伊那郡阿智村」
+    names = {full, local_name_ja(org), full[len(prefecture.group(0)) :] if prefecture else full}  # 「下伊那郡阿智村」
     english = local_name_en(org)
     if english:
-        names |= {(org.name_en or "").strip(), english, _EN_KIND.sub("", english)}   # "Kaga City", "Kaga"
+        names |= {(org.name_en or "").strip(), english, _EN_KIND.sub("", english)}  # "Kaga City", "Kaga"
     return sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
 
 
@@ -60,10 +61,12 @@ def rename_for(title: str, source, target) -> str:
         prefix = re.compile(rf"^{escaped}(?=$|[\sのでにおける・:：\-–—,、])", flags)
         if prefix.search(title):
             return prefix.sub(lambda m: _target_for(name, target), title, count=1)
-    for name in place_names(source):   # the full name anywhere else, never a bare word such as "Kaga"
+    for name in place_names(source):  # the full name anywhere else, never a bare word such as "Kaga"
         if _EN_KIND.search(name) or _is_japanese(name):
-            pattern = re.compile(re.escape(name) if _is_japanese(name) else rf"\b{re.escape(name)}\b",
-                                 0 if _is_japanese(name) else re.IGNORECASE)
+            pattern = re.compile(
+                re.escape(name) if _is_japanese(name) else rf"\b{re.escape(name)}\b",
+                0 if _is_japanese(name) else re.IGNORECASE,
+            )
             if pattern.search(title):
                 return pattern.sub(lambda m: _target_for(name, target), title, count=1)
     return title

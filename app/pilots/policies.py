@@ -7,6 +7,7 @@
 - Contract hub, give to get: a municipality sees other members' contract records only after it has
   contributed one (or the platform admin waived this). Startups see only records naming them as vendor.
 """
+
 from ..policies import rule
 from .hub import hub_unlocked
 
@@ -69,8 +70,9 @@ def decide(user, pilot):
 @rule("pilot.replicate")
 def replicate(user, pilot):
     """Another municipality's member (the same municipality is refused with 422 by the service)."""
-    return user is not None and bool(user.org_ids(kind="municipality")) and view(user, pilot) \
-        and pilot.status != "draft"
+    return (
+        user is not None and bool(user.org_ids(kind="municipality")) and view(user, pilot) and pilot.status != "draft"
+    )
 
 
 @rule("pilot.create_from_application")
@@ -80,6 +82,7 @@ def create_from_application(user, application):
 
 
 # Contract hub -----------------------------------------------------------------------------------
+
 
 @rule("contract.list")
 def list_contracts(user, _):
@@ -114,9 +117,11 @@ def waive(user, _):
 
 # Fact sheets ------------------------------------------------------------------------------------
 
+
 @rule("fact_sheet.view")
 def view_fact_sheet(user, solution):
     from ..policies import can
+
     return can(user, "solution.view", solution)
 
 

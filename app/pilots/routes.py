@@ -1,5 +1,6 @@
 """Pilot pages: the library, a pilot (KPIs with charts, reports, final report, lineage), creation,
 replication, comparison, the printable report and CSV exports."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -17,8 +18,16 @@ from . import contracts, exports, services
 from .charts import change_chart, kpi_chart, lineage_svg
 from .kpis import best_improvement, cost_per_resident, kpi_improvement, residents, target_consistent
 from .models import TRANSITIONS, Pilot
-from .schemas import (KpiCreateSchema, MeasurementCreateSchema, PilotCreateSchema, PilotQuerySchema,
-                      PilotUpdateSchema, ReplicateSchema, ReportCreateSchema, StatusChangeSchema)
+from .schemas import (
+    KpiCreateSchema,
+    MeasurementCreateSchema,
+    PilotCreateSchema,
+    PilotQuerySchema,
+    PilotUpdateSchema,
+    ReplicateSchema,
+    ReportCreateSchema,
+    StatusChangeSchema,
+)
 from .ui import status_labels
 
 bp = Blueprint("pilots", __name__, template_folder="templates")
@@ -50,50 +59,77 @@ def index():
     filters, errors = _filters()
     page = services.library_page(filters, _user())
     from ..solutions.models import Solution
-    solutions = db.session.scalars(db.select(Solution).where(
-        Solution.id.in_(db.select(Pilot.solution_id).distinct())).order_by(Solution.title)).all()
-    return render_template("pilots/index.html", page=page, filters=filters, errors=errors, solutions=solutions,
-                           improvement=best_improvement, statuses=status_labels(),
-                           status_options=[(k, v) for k, v in status_labels().items() if k != "hidden"])
+
+    solutions = db.session.scalars(
+        db.select(Solution).where(Solution.id.in_(db.select(Pilot.solution_id).distinct())).order_by(Solution.title)
+    ).all()
+    return render_template(
+        "pilots/index.html",
+        page=page,
+        filters=filters,
+        errors=errors,
+        solutions=solutions,
+        improvement=best_improvement,
+        statuses=status_labels(),
+        status_options=[(k, v) for k, v in status_labels().items() if k != "hidden"],
+    )
 
 
 @bp.route("/pilots.csv")
 def library_csv():
     filters, _errors = _filters()
     rows = services.library_select(filters, _user())
-    return exports.csv_response(exports.library_rows(db.session.scalars(rows.limit(5000)).unique().all()),
-                                "pilots.csv")
+    return exports.csv_response(exports.library_rows(db.session.scalars(rows.limit(5000)).unique().all()), "pilots.csv")
 
 
 def _detail_context(pilot: Pilot) -> dict:
     labels = {"baseline": _("Baseline"), "target": _("Target")}
-    charts = {k.id: kpi_chart(k, pilot.start_date, pilot.end_date, f"{k.name} ({kpi_unit(k.unit)})", labels, f"kpi-{k.id}")
-              for k in pilot.kpis}
+    charts = {
+        k.id: kpi_chart(k, pilot.start_date, pilot.end_date, f"{k.name} ({kpi_unit(k.unit)})", labels, f"kpi-{k.id}")
+        for k in pilot.kpis
+    }
     from ..attachments.services import attachments_of
+
     user = _user()
     fact_sheet = contracts.latest_fact_sheet(pilot.solution_id) if pilot.solution_id else None
     if fact_sheet is not None and not can(user, "fact_sheet.view", fact_sheet.solution):
         fact_sheet = None
     root = services.root_of(pilot)
     tree = services.lineage_tree(root, lambda p: can(user, "pilot.view", p))
-    return dict(pilot=pilot, charts=charts, improvement=kpi_improvement, best=best_improvement(pilot),
-                consistent=target_consistent, attachments=attachments_of("pilot", pilot.id),
-                fact_sheet=fact_sheet, tree=tree, overdue=services.is_overdue(pilot),
-                next_due=services.next_report_due(pilot), statuses=status_labels(),
-                next_statuses=TRANSITIONS.get(pilot.status, ()),
-                status_options=[(s, status_labels()[s]) for s in TRANSITIONS.get(pilot.status, ())],
-                replications=[p for p in services.replications(pilot) if can(user, "pilot.view", p)],
-                similar=services.similar_pilots(pilot.category, user, exclude_org_id=pilot.municipality_id,
-                                                exclude_id=pilot.id),
-                cost_per_resident=cost_per_resident(pilot), residents=residents(pilot),
-                replicate_options=[(m.organization.id, m.organization.name_ja) for m in current_user.memberships
-                                   if m.organization.kind == "municipality"
-                                   and m.organization.id != pilot.municipality_id] if user else [])
+    return dict(
+        pilot=pilot,
+        charts=charts,
+        improvement=kpi_improvement,
+        best=best_improvement(pilot),
+        consistent=target_consistent,
+        attachments=attachments_of("pilot", pilot.id),
+        fact_sheet=fact_sheet,
+        tree=tree,
+        overdue=services.is_overdue(pilot),
+        next_due=services.next_report_due(pilot),
+        statuses=status_labels(),
+        next_statuses=TRANSITIONS.get(pilot.status, ()),
+        status_options=[(s, status_labels()[s]) for s in TRANSITIONS.get(pilot.status, ())],
+        replications=[p for p in services.replications(pilot) if can(user, "pilot.view", p)],
+        similar=services.similar_pilots(
+            pilot.category, user, exclude_org_id=pilot.municipality_id, exclude_id=pilot.id
+        ),
+        cost_per_resident=cost_per_resident(pilot),
+        residents=residents(pilot),
+        replicate_options=[
+            (m.organization.id, m.organization.name_ja)
+            for m in current_user.memberships
+            if m.organization.kind == "municipality" and m.organization.id != pilot.municipality_id
+        ]
+        if user
+        else [],
+    )
 
 
 def _render_detail(pilot, errors=None, form=None, values=None, status=200):
-    return render_template("pilots/detail.html", errors=errors or {}, form=form, values=values or {},
-                           **_detail_context(pilot)), status
+    return render_template(
+        "pilots/detail.html", errors=errors or {}, form=form, values=values or {}, **_detail_context(pilot)
+    ), status
 
 
 @bp.route("/pilots/<int:pilot_id>")
@@ -114,14 +150,22 @@ def measurements_csv(pilot_id):
 
 
 def _municipality_choices():
-    return [(m.organization.id, m.organization.name_ja) for m in current_user.memberships
-            if m.organization.kind == "municipality"]
+    return [
+        (m.organization.id, m.organization.name_ja)
+        for m in current_user.memberships
+        if m.organization.kind == "municipality"
+    ]
 
 
 def _startup_choices():
     from ..accounts.models import Organization
-    return [(o.id, o.name_ja) for o in db.session.scalars(db.select(Organization).where(
-        Organization.kind == "startup").order_by(Organization.name_ja)).all()]
+
+    return [
+        (o.id, o.name_ja)
+        for o in db.session.scalars(
+            db.select(Organization).where(Organization.kind == "startup").order_by(Organization.name_ja)
+        ).all()
+    ]
 
 
 @bp.route("/pilots/new", methods=["GET", "POST"])
@@ -139,9 +183,14 @@ def new():
         except InvalidInput as exc:
             db.session.rollback()
             errors = exc.fields
-    return render_template("pilots/form.html", pilot=None, values=values, errors=errors,
-                           municipalities=_municipality_choices(), startups=_startup_choices()), \
-        422 if errors else 200
+    return render_template(
+        "pilots/form.html",
+        pilot=None,
+        values=values,
+        errors=errors,
+        municipalities=_municipality_choices(),
+        startups=_startup_choices(),
+    ), 422 if errors else 200
 
 
 @bp.route("/pilots/<int:pilot_id>/edit", methods=["GET", "POST"])
@@ -164,14 +213,16 @@ def edit(pilot_id):
             pilot = _pilot(pilot_id)
     else:
         values = {k: getattr(pilot, k) for k in services.UPDATABLE}
-    return render_template("pilots/form.html", pilot=pilot, values=values, errors=errors,
-                           municipalities=[], startups=[]), 422 if errors else 200
+    return render_template(
+        "pilots/form.html", pilot=pilot, values=values, errors=errors, municipalities=[], startups=[]
+    ), 422 if errors else 200
 
 
 @bp.route("/pilots/from-application/<int:application_id>", methods=["POST"])
 @login_required
 def from_application(application_id):
     from ..applications.models import Application
+
     application = db.session.get(Application, application_id)
     if application is None:
         raise NotFound()
@@ -192,8 +243,9 @@ def _post_on_detail(pilot, form_name, fn):
         result = fn()
     except InvalidInput as exc:
         db.session.rollback()
-        return _render_detail(_pilot(pilot.id), errors=exc.fields, form=form_name, values=dict(request.form),
-                              status=422)
+        return _render_detail(
+            _pilot(pilot.id), errors=exc.fields, form=form_name, values=dict(request.form), status=422
+        )
     except Conflict as exc:
         db.session.rollback()
         flash(exc.description, "error")
@@ -212,6 +264,7 @@ def change_status(pilot_id):
         data = load_form(StatusChangeSchema(), request.form)
         services.change_status(pilot, data["status"], data.get("reason"))
         return None
+
     result = _post_on_detail(pilot, "status", run)
     if result is not None:
         return result
@@ -231,6 +284,7 @@ def add_kpi(pilot_id):
         _kpi, found = services.add_kpi(pilot, data)
         warnings.extend(found)
         return None
+
     result = _post_on_detail(pilot, "kpi", run)
     if result is not None:
         return result
@@ -251,6 +305,7 @@ def add_measurement(pilot_id, kpi_id):
         data = load_form(MeasurementCreateSchema(), request.form)
         services.add_measurement(kpi, data, current_user)
         return None
+
     result = _post_on_detail(pilot, f"measurement-{kpi_id}", run)
     if result is not None:
         return result
@@ -268,6 +323,7 @@ def add_report(pilot_id):
         data = load_form(ReportCreateSchema(), request.form)
         services.add_report(pilot, data, current_user)
         return None
+
     result = _post_on_detail(pilot, "report", run)
     if result is not None:
         return result
@@ -284,9 +340,11 @@ def replicate(pilot_id):
 
     def run():
         data = load_form(ReplicateSchema(), request.form)
-        holder["copy"] = services.replicate(pilot, current_user, data.get("municipality_id"),
-                                            data.get("with_challenge"))
+        holder["copy"] = services.replicate(
+            pilot, current_user, data.get("municipality_id"), data.get("with_challenge")
+        )
         return None
+
     result = _post_on_detail(pilot, "replicate", run)
     if result is not None:
         return result
@@ -297,6 +355,7 @@ def replicate(pilot_id):
 @bp.route("/pilots/compare")
 def compare():
     from ..solutions.models import Solution
+
     solution_id = request.args.get("solution", type=int)
     solution = db.session.get(Solution, solution_id) if solution_id else None
     if solution is None or not can(_user(), "solution.view", solution):
@@ -307,14 +366,28 @@ def compare():
         for name in row["kpis"]:
             if name not in kpi_names:
                 kpi_names.append(name)
-    trees = [services.lineage_tree(r, lambda p: can(_user(), "pilot.view", p))
-             for r in services.lineage_roots_for_solution(solution.id)]
+    trees = [
+        services.lineage_tree(r, lambda p: can(_user(), "pilot.view", p))
+        for r in services.lineage_roots_for_solution(solution.id)
+    ]
     svgs = [lineage_svg(t, _("Where %(s)s has spread", s=solution.title), status_labels()) for t in trees]
     change_charts = []
     for i, name in enumerate(kpi_names):
-        bars = [(localized_name(r["pilot"].municipality), r["kpis"][name][0]) for r in rows
-                if name in r["kpis"] and r["kpis"][name][0] is not None]
-        change_charts.append(change_chart(_("%(kpi)s: change against baseline per municipality (%%)", kpi=name),
-                                          bars, f"change-{i}"))
-    return render_template("pilots/compare.html", solution=solution, rows=rows, kpi_names=kpi_names,
-                           svgs=svgs, trees=trees, statuses=status_labels(), change_charts=change_charts)
+        bars = [
+            (localized_name(r["pilot"].municipality), r["kpis"][name][0])
+            for r in rows
+            if name in r["kpis"] and r["kpis"][name][0] is not None
+        ]
+        change_charts.append(
+            change_chart(_("%(kpi)s: change against baseline per municipality (%%)", kpi=name), bars, f"change-{i}")
+        )
+    return render_template(
+        "pilots/compare.html",
+        solution=solution,
+        rows=rows,
+        kpi_names=kpi_names,
+        svgs=svgs,
+        trees=trees,
+        statuses=status_labels(),
+        change_charts=change_charts,
+    )

@@ -1,4 +1,5 @@
 """Input (Strict) and output schemas for pilots, KPIs, reports, replication, contracts, fact sheets."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -136,11 +137,13 @@ class KpiSchema(Schema):
 
     def get_improvement(self, kpi):
         from .kpis import kpi_improvement
+
         value = kpi_improvement(kpi)
         return None if value is None else round(value, 1)
 
     def get_warning(self, kpi):
         from .kpis import target_consistent
+
         return not target_consistent(kpi.direction, kpi.baseline, kpi.target)
 
 
@@ -200,6 +203,7 @@ class PilotSchema(Schema):
 
     def get_best(self, pilot):
         from .kpis import best_improvement
+
         value = best_improvement(pilot)
         return None if value is None else round(value, 1)
 
@@ -214,6 +218,7 @@ class ReportSchema(Schema):
 
 
 # Contracts and fact sheets -------------------------------------------------------------------
+
 
 class ContractCreateSchema(StrictSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -284,8 +289,17 @@ class WaiverSchema(Schema):
     created_at = fields.DateTime()
 
 
-FACT_SHEET_FIELDS = ("system_purpose", "model_provider", "training_data", "test_data", "performance",
-                     "known_limits", "privacy", "human_oversight", "responsible_ai_policy")
+FACT_SHEET_FIELDS = (
+    "system_purpose",
+    "model_provider",
+    "training_data",
+    "test_data",
+    "performance",
+    "known_limits",
+    "privacy",
+    "human_oversight",
+    "responsible_ai_policy",
+)
 
 
 class FactSheetInputSchema(StrictSchema):

@@ -1,6 +1,7 @@
 """Pilot business logic: creation (direct or from a selected application), status, KPIs, reports,
 replication with lineage, the library query and the document the matchmaking engine indexes.
 Services flush, never commit."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -15,14 +16,43 @@ from . import kpis as kpi_math
 from .naming import rename_for
 from .models import FINAL_STATUSES, TRANSITIONS, KpiMeasurement, Pilot, PilotKpi, PilotReport
 
-UPDATABLE = ("title", "category", "objectives", "scope", "sites", "environment", "start_date", "end_date",
-             "budget_jpy", "actual_cost_jpy", "population", "team_municipality", "team_startup", "public",
-             "costs_public", "report_interval_days", "results", "lessons", "replication_prerequisites",
-             "replication_effort", "replication_pitfalls")
+UPDATABLE = (
+    "title",
+    "category",
+    "objectives",
+    "scope",
+    "sites",
+    "environment",
+    "start_date",
+    "end_date",
+    "budget_jpy",
+    "actual_cost_jpy",
+    "population",
+    "team_municipality",
+    "team_startup",
+    "public",
+    "costs_public",
+    "report_interval_days",
+    "results",
+    "lessons",
+    "replication_prerequisites",
+    "replication_effort",
+    "replication_pitfalls",
+)
 
 
-TEXT_KEYS = ("objectives", "scope", "sites", "team_municipality", "team_startup", "results", "lessons",
-             "replication_prerequisites", "replication_effort", "replication_pitfalls")
+TEXT_KEYS = (
+    "objectives",
+    "scope",
+    "sites",
+    "team_municipality",
+    "team_startup",
+    "results",
+    "lessons",
+    "replication_prerequisites",
+    "replication_effort",
+    "replication_pitfalls",
+)
 
 
 def blank_text(data: dict, keys=TEXT_KEYS) -> dict:
@@ -32,6 +62,7 @@ def blank_text(data: dict, keys=TEXT_KEYS) -> dict:
 
 def _org(org_id, kind=None):
     from ..accounts.models import Organization
+
     org = db.session.get(Organization, org_id) if org_id else None
     if org is None or (kind and org.kind != kind):
         return None
@@ -55,6 +86,7 @@ def _check_refs(data: dict, user) -> None:
     from ..challenges.models import Challenge
     from ..policies import can
     from ..solutions.models import Solution
+
     errors = {}
     if data.get("startup_id") is not None and not _org(data["startup_id"], "startup"):
         errors["startup_id"] = [_l("Choose a startup.")]
@@ -81,6 +113,7 @@ def create_pilot(user, data: dict) -> Pilot:
     _check_refs(data, user)
     if data.get("solution_id") and not data.get("startup_id"):
         from ..solutions.models import Solution
+
         data["startup_id"] = db.session.get(Solution, data["solution_id"]).org_id
     pilot = Pilot(municipality_id=municipality.id, created_by_id=user.id, status="planned", **data)
     db.session.add(pilot)
@@ -96,13 +129,24 @@ def create_from_application(application, user) -> Pilot:
     if existing is not None:
         raise Conflict(_l("A pilot already exists for this application."))
     challenge = application.challenge
-    pilot = Pilot(municipality_id=challenge.owner_org_id, startup_id=application.applicant_org_id,
-                  solution_id=application.solution_id, challenge_id=challenge.id, application_id=application.id,
-                  created_by_id=user.id, title=challenge.title, category=challenge.category,
-                  objectives=challenge.desired_outcome or "", scope=application.implementation_plan or "",
-                  environment=(challenge.environments or [None])[0], start_date=challenge.pilot_start,
-                  end_date=challenge.pilot_end, budget_jpy=application.cost_estimate_jpy, status="planned",
-                  language=challenge.language or "ja")
+    pilot = Pilot(
+        municipality_id=challenge.owner_org_id,
+        startup_id=application.applicant_org_id,
+        solution_id=application.solution_id,
+        challenge_id=challenge.id,
+        application_id=application.id,
+        created_by_id=user.id,
+        title=challenge.title,
+        category=challenge.category,
+        objectives=challenge.desired_outcome or "",
+        scope=application.implementation_plan or "",
+        environment=(challenge.environments or [None])[0],
+        start_date=challenge.pilot_start,
+        end_date=challenge.pilot_end,
+        budget_jpy=application.cost_estimate_jpy,
+        status="planned",
+        language=challenge.language or "ja",
+    )
     db.session.add(pilot)
     db.session.flush()
     return pilot
@@ -121,8 +165,12 @@ def update_pilot(pilot: Pilot, data: dict) -> Pilot:
     if start and end and start > end:
         raise InvalidInput({"end_date": [_l("The end date must not be before the start date.")]})
     if (start or end) and ("start_date" in data or "end_date" in data):
-        outside = [m for k in pilot.kpis for m in k.measurements
-                   if (start and m.measured_on < start) or (end and m.measured_on > end)]
+        outside = [
+            m
+            for k in pilot.kpis
+            for m in k.measurements
+            if (start and m.measured_on < start) or (end and m.measured_on > end)
+        ]
         if outside:
             raise InvalidInput({"end_date": [_l("Some measurements would fall outside the pilot period.")]})
     if "origin_id" in data:
@@ -156,6 +204,7 @@ def change_status(pilot: Pilot, status: str, reason: str | None) -> Pilot:
 
 # KPIs ------------------------------------------------------------------------------------------
 
+
 def add_kpi(pilot: Pilot, data: dict) -> tuple[PilotKpi, list[str]]:
     """Returns the KPI and warnings (a target that contradicts the direction is a warning)."""
     kpi = PilotKpi(pilot_id=pilot.id, position=len(pilot.kpis), **data)
@@ -174,12 +223,22 @@ def add_measurement(kpi: PilotKpi, data: dict, user) -> KpiMeasurement:
     pilot = kpi.pilot
     day = data["measured_on"]
     if (pilot.start_date and day < pilot.start_date) or (pilot.end_date and day > pilot.end_date):
-        raise InvalidInput({"measured_on": [_l("The date must be inside the pilot period (%(a)s – %(b)s).",
-                                                a=pilot.start_date or "…", b=pilot.end_date or "…")]})
+        raise InvalidInput(
+            {
+                "measured_on": [
+                    _l(
+                        "The date must be inside the pilot period (%(a)s – %(b)s).",
+                        a=pilot.start_date or "…",
+                        b=pilot.end_date or "…",
+                    )
+                ]
+            }
+        )
     if day > date.today() + timedelta(days=1):
         raise InvalidInput({"measured_on": [_l("The date cannot be in the future.")]})
-    row = KpiMeasurement(kpi_id=kpi.id, measured_on=day, value=data["value"], note=data.get("note") or "",
-                         created_by_id=user.id)
+    row = KpiMeasurement(
+        kpi_id=kpi.id, measured_on=day, value=data["value"], note=data.get("note") or "", created_by_id=user.id
+    )
     db.session.add(row)
     db.session.flush()
     db.session.refresh(kpi)
@@ -194,6 +253,7 @@ def get_kpi(pilot: Pilot, kpi_id: int) -> PilotKpi:
 
 
 # Reports ---------------------------------------------------------------------------------------
+
 
 def add_report(pilot: Pilot, data: dict, user) -> PilotReport:
     if pilot.status in ("draft",):
@@ -227,6 +287,7 @@ def overdue_pilots(org_ids=None, today: date | None = None) -> list[Pilot]:
 
 # Replication and lineage -----------------------------------------------------------------------
 
+
 def ancestors(pilot: Pilot) -> list[Pilot]:
     chain, seen, node = [], {pilot.id}, pilot.origin
     while node is not None and node.id not in seen:
@@ -248,25 +309,53 @@ def replicate(origin: Pilot, user, municipality_id: int | None = None, with_chal
     municipality = acting_municipality(user, municipality_id)
     if municipality.id == origin.municipality_id:
         raise InvalidInput({"municipality_id": [_l("You cannot replicate a pilot into its own municipality.")]})
-    pilot = Pilot(municipality_id=municipality.id, startup_id=origin.startup_id, solution_id=origin.solution_id,
-                  origin_id=origin.id, created_by_id=user.id, status="draft",
-                  title=rename_for(origin.title, origin.municipality, municipality),
-                  category=origin.category, objectives=origin.objectives, scope=origin.scope,
-                  environment=origin.environment, language=origin.language,
-                  report_interval_days=origin.report_interval_days)
+    pilot = Pilot(
+        municipality_id=municipality.id,
+        startup_id=origin.startup_id,
+        solution_id=origin.solution_id,
+        origin_id=origin.id,
+        created_by_id=user.id,
+        status="draft",
+        title=rename_for(origin.title, origin.municipality, municipality),
+        category=origin.category,
+        objectives=origin.objectives,
+        scope=origin.scope,
+        environment=origin.environment,
+        language=origin.language,
+        report_interval_days=origin.report_interval_days,
+    )
     db.session.add(pilot)
     db.session.flush()
     check_lineage(pilot, origin)
     for i, k in enumerate(origin.kpis):
-        db.session.add(PilotKpi(pilot_id=pilot.id, name=k.name, unit=k.unit, direction=k.direction,
-                                baseline=k.baseline, target=k.target, reference_baseline=k.baseline,
-                                reference_target=k.target, position=i))
+        db.session.add(
+            PilotKpi(
+                pilot_id=pilot.id,
+                name=k.name,
+                unit=k.unit,
+                direction=k.direction,
+                baseline=k.baseline,
+                target=k.target,
+                reference_baseline=k.baseline,
+                reference_target=k.target,
+                position=i,
+            )
+        )
     if with_challenge:
         from ..challenges.models import Challenge
-        challenge = Challenge(owner_org_id=municipality.id, created_by_id=user.id, title=pilot.title,
-                              summary=origin.objectives, desired_outcome=origin.objectives,
-                              kpis=[k.name for k in origin.kpis], category=origin.category, status="draft",
-                              visibility="public", language=origin.language)
+
+        challenge = Challenge(
+            owner_org_id=municipality.id,
+            created_by_id=user.id,
+            title=pilot.title,
+            summary=origin.objectives,
+            desired_outcome=origin.objectives,
+            kpis=[k.name for k in origin.kpis],
+            category=origin.category,
+            status="draft",
+            visibility="public",
+            language=origin.language,
+        )
         if origin.environment:
             challenge.environments = [origin.environment]
         db.session.add(challenge)
@@ -277,9 +366,13 @@ def replicate(origin: Pilot, user, municipality_id: int | None = None, with_chal
     if pilot.startup_id:
         from flask import url_for
         from ..notifications.services import notify_org
-        notify_org(pilot.startup_id, "pilots.replication_invited",
-                   {"municipality": municipality.name_ja, "title": pilot.title},
-                   link=url_for("pilots.detail", pilot_id=pilot.id))
+
+        notify_org(
+            pilot.startup_id,
+            "pilots.replication_invited",
+            {"municipality": municipality.name_ja, "title": pilot.title},
+            link=url_for("pilots.detail", pilot_id=pilot.id),
+        )
     return pilot
 
 
@@ -290,19 +383,27 @@ def root_of(pilot: Pilot) -> Pilot:
 
 def lineage_tree(root: Pilot, visible=lambda p: True) -> dict:
     """{id, title, municipality, status, improvement, children: [...]} from the root down."""
+
     def node(p, seen):
         children = db.session.scalars(select(Pilot).where(Pilot.origin_id == p.id).order_by(Pilot.id)).all()
         shown = visible(p)  # a pilot the reader may not see is drawn as an anonymous node
-        return {"id": p.id, "title": p.title if shown else "", "municipality": p.municipality.name_ja if shown
-                else "—", "status": p.status if shown else "hidden", "visible": shown,
-                "improvement": kpi_math.best_improvement(p) if shown else None,
-                "children": [node(c, seen | {c.id}) for c in children if c.id not in seen]}
+        return {
+            "id": p.id,
+            "title": p.title if shown else "",
+            "municipality": p.municipality.name_ja if shown else "—",
+            "status": p.status if shown else "hidden",
+            "visible": shown,
+            "improvement": kpi_math.best_improvement(p) if shown else None,
+            "children": [node(c, seen | {c.id}) for c in children if c.id not in seen],
+        }
+
     return node(root, {root.id})
 
 
 def lineage_roots_for_solution(solution_id: int) -> list[Pilot]:
-    return db.session.scalars(select(Pilot).where(Pilot.solution_id == solution_id, Pilot.origin_id.is_(None))
-                              .order_by(Pilot.id)).all()
+    return db.session.scalars(
+        select(Pilot).where(Pilot.solution_id == solution_id, Pilot.origin_id.is_(None)).order_by(Pilot.id)
+    ).all()
 
 
 def replications(pilot: Pilot) -> list[Pilot]:
@@ -310,6 +411,7 @@ def replications(pilot: Pilot) -> list[Pilot]:
 
 
 # Library ---------------------------------------------------------------------------------------
+
 
 def visible_clause(user):
     if user is not None and user.is_platform_admin:
@@ -323,18 +425,30 @@ def visible_clause(user):
 
 def library_select(filters: dict, user):
     from ..accounts.models import Organization
+
     stmt = select(Pilot).join(Organization, Organization.id == Pilot.municipality_id)
     clause = visible_clause(user)
     if clause is not None:
         stmt = stmt.where(clause)
     if filters.get("q"):
         like = f"%{filters['q']}%"
-        stmt = stmt.where(or_(Pilot.title.ilike(like), Pilot.objectives.ilike(like), Pilot.results.ilike(like),
-                              Pilot.lessons.ilike(like), Organization.name_ja.ilike(like)))
-    for key, column in (("category", Pilot.category), ("environment", Pilot.environment),
-                        ("status", Pilot.status), ("solution_id", Pilot.solution_id),
-                        ("prefecture", Organization.prefecture),
-                        ("population_band", Organization.population_band)):
+        stmt = stmt.where(
+            or_(
+                Pilot.title.ilike(like),
+                Pilot.objectives.ilike(like),
+                Pilot.results.ilike(like),
+                Pilot.lessons.ilike(like),
+                Organization.name_ja.ilike(like),
+            )
+        )
+    for key, column in (
+        ("category", Pilot.category),
+        ("environment", Pilot.environment),
+        ("status", Pilot.status),
+        ("solution_id", Pilot.solution_id),
+        ("prefecture", Organization.prefecture),
+        ("population_band", Organization.population_band),
+    ):
         if filters.get(key) not in (None, ""):
             stmt = stmt.where(column == filters[key])
     if filters.get("sort") == "date":
@@ -344,17 +458,24 @@ def library_select(filters: dict, user):
 
 def library_page(filters: dict, user):
     from ..api import Page, paginate
+
     page, per_page = filters.get("page", 1), filters.get("per_page", 20)
     stmt = library_select(filters, user)
     if filters.get("sort") != "improvement":
         return paginate(stmt, page, per_page)
     rows = db.session.scalars(stmt.limit(2000)).unique().all()
     rows.sort(key=lambda p: (kpi_math.best_improvement(p) is None, -(kpi_math.best_improvement(p) or 0), p.id))
-    return Page(rows[(page - 1) * per_page: page * per_page], page, per_page, len(rows))
+    return Page(rows[(page - 1) * per_page : page * per_page], page, per_page, len(rows))
 
 
-def similar_pilots(category: str, user, exclude_org_id: int | None = None, exclude_id: int | None = None,
-                   q: str | None = None, limit: int = 5) -> list[Pilot]:
+def similar_pilots(
+    category: str,
+    user,
+    exclude_org_id: int | None = None,
+    exclude_id: int | None = None,
+    q: str | None = None,
+    limit: int = 5,
+) -> list[Pilot]:
     """Plain text / same-category search for now (the matchmaking engine will index `pilot_document`)."""
     stmt = library_select({"category": category, "q": q}, user)
     if exclude_org_id:
@@ -366,13 +487,28 @@ def similar_pilots(category: str, user, exclude_org_id: int | None = None, exclu
 
 def pilot_document(pilot: Pilot) -> dict:
     """What the matchmaking engine indexes for a pilot."""
-    text = "\n".join(part for part in (pilot.title, pilot.objectives, pilot.scope, pilot.results, pilot.lessons,
-                                       pilot.replication_prerequisites, " ".join(k.name for k in pilot.kpis))
-                     if part)
-    return {"id": pilot.id, "title": pilot.title, "text": text, "category": pilot.category,
-            "environments": [pilot.environment] if pilot.environment else [],
-            "prefecture": pilot.municipality.prefecture if pilot.municipality else None,
-            "language": pilot.language or "ja"}
+    text = "\n".join(
+        part
+        for part in (
+            pilot.title,
+            pilot.objectives,
+            pilot.scope,
+            pilot.results,
+            pilot.lessons,
+            pilot.replication_prerequisites,
+            " ".join(k.name for k in pilot.kpis),
+        )
+        if part
+    )
+    return {
+        "id": pilot.id,
+        "title": pilot.title,
+        "text": text,
+        "category": pilot.category,
+        "environments": [pilot.environment] if pilot.environment else [],
+        "prefecture": pilot.municipality.prefecture if pilot.municipality else None,
+        "language": pilot.language or "ja",
+    }
 
 
 def comparison(solution_id: int, user) -> list[dict]:
@@ -381,14 +517,18 @@ def comparison(solution_id: int, user) -> list[dict]:
     stmt = library_select({"solution_id": solution_id, "sort": "date"}, user)
     for p in db.session.scalars(stmt).unique().all():
         people, source = kpi_math.residents(p)
-        rows.append({"pilot": p, "kpis": {k.name: (kpi_math.kpi_improvement(k), k) for k in p.kpis},
-                     "residents": people, "residents_source": source,
-                     "cost_per_resident": kpi_math.cost_per_resident(p)})
+        rows.append(
+            {
+                "pilot": p,
+                "kpis": {k.name: (kpi_math.kpi_improvement(k), k) for k in p.kpis},
+                "residents": people,
+                "residents_source": source,
+                "cost_per_resident": kpi_math.cost_per_resident(p),
+            }
+        )
     return rows
 
 
 def pilots_of_org(org_id: int, user, limit: int = 20) -> list[Pilot]:
     stmt = library_select({}, user).where(or_(Pilot.municipality_id == org_id, Pilot.startup_id == org_id))
     return db.session.scalars(stmt.limit(limit)).unique().all()
-
-

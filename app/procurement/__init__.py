@@ -1,5 +1,6 @@
 """Joint procurement rounds (共同調達): a coordinator gathers municipalities' requirements, consolidates
 them into one matrix, invites vendors to demo and publishes the joint specification as a joint challenge."""
+
 from flask_babel import lazy_gettext as _l
 
 
@@ -17,6 +18,7 @@ def init_app(app, api):
     _register_messages()
     _register_pages()
     from .constants import SERVICE_TYPES, STATUS_LABELS
+
     app.jinja_env.globals.update(PROCUREMENT_SERVICES=SERVICE_TYPES, PROCUREMENT_STATUSES=STATUS_LABELS)
 
 
@@ -25,21 +27,25 @@ def _register_messages():
 
     message_kind("procurement.opted_in", _l("%(org)s joined the joint procurement round “%(round)s”."))
     message_kind("procurement.opted_out", _l("%(org)s left the joint procurement round “%(round)s”."))
-    message_kind("procurement.vendor_invited",
-                 _l("%(coordinator)s invited you to the joint procurement round “%(round)s”."))
+    message_kind(
+        "procurement.vendor_invited", _l("%(coordinator)s invited you to the joint procurement round “%(round)s”.")
+    )
     message_kind("procurement.demo_scheduled", _l("A demo day “%(event)s” was scheduled for “%(round)s”."))
-    message_kind("procurement.requirements_closed",
-                 _l("The requirement sheets of “%(round)s” are closed; the coordinator is consolidating them."))
-    message_kind("procurement.specification_published",
-                 _l("The joint specification of “%(round)s” was drafted as a joint challenge you co-own."))
+    message_kind(
+        "procurement.requirements_closed",
+        _l("The requirement sheets of “%(round)s” are closed; the coordinator is consolidating them."),
+    )
+    message_kind(
+        "procurement.specification_published",
+        _l("The joint specification of “%(round)s” was drafted as a joint challenge you co-own."),
+    )
     message_kind("procurement.awarded", _l("A vendor was chosen for “%(round)s”. Record your own contract."))
     message_kind("procurement.awarded_vendor", _l("You were chosen as the vendor for “%(round)s”."))
     message_kind("procurement.cancelled", _l("The joint procurement round “%(round)s” was cancelled."))
 
 
 def _register_pages():
-    from ..web.registry import (register_nav, register_org_section, register_panel, register_search,
-                                register_section)
+    from ..web.registry import register_nav, register_org_section, register_panel, register_search, register_section
     from . import panels
 
     register_nav(_l("Joint procurement"), "procurement.index", order=60)

@@ -1,4 +1,5 @@
 """REST: /api/v1/procurement-rounds — joint procurement rounds, opt-in, requirement sheets, matrix."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -8,9 +9,22 @@ from ..api import Blueprint, paged, paginate
 from ..db import commit
 from ..policies import authorize
 from . import services
-from .schemas import (ChallengeRefSchema, DemoCreateSchema, DemoSchema, OptInSchema, ParticipantSchema,
-                      RoundCreateSchema, RoundQuerySchema, RoundSchema, RoundUpdateSchema, SheetInputSchema,
-                      SheetSchema, StatusChangeSchema, VendorInviteResultSchema, VendorInviteSchema)
+from .schemas import (
+    ChallengeRefSchema,
+    DemoCreateSchema,
+    DemoSchema,
+    OptInSchema,
+    ParticipantSchema,
+    RoundCreateSchema,
+    RoundQuerySchema,
+    RoundSchema,
+    RoundUpdateSchema,
+    SheetInputSchema,
+    SheetSchema,
+    StatusChangeSchema,
+    VendorInviteResultSchema,
+    VendorInviteSchema,
+)
 
 blp = Blueprint("procurement_api", __name__, url_prefix="/api/v1", description="Joint procurement rounds (共同調達)")
 
@@ -22,8 +36,13 @@ class Rounds(MethodView):
     def get(self, args):
         """Rounds you may see (logged-in users), newest deadline first; filter by status and service type."""
         authorize("procurement_round.list")
-        page = paginate(services.rounds_query(current_user, args.get("status"), args.get("service_type"),
-                                              args.get("q"), args.get("mine")), args["page"], args["per_page"])
+        page = paginate(
+            services.rounds_query(
+                current_user, args.get("status"), args.get("service_type"), args.get("q"), args.get("mine")
+            ),
+            args["page"],
+            args["per_page"],
+        )
         return {"items": page.items, "meta": page.meta}
 
     @blp.arguments(RoundCreateSchema)

@@ -1,4 +1,5 @@
 """REST: /api/v1/procurement-rounds/{id}/comparison — the tool comparison (機能比較) and vendor replies."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -10,8 +11,12 @@ from . import comparison_services as comparison
 from .comparison_schemas import CellSchema, ComparisonSchema, ReplyInputSchema, RowInputSchema, RowSchema
 from .services import get_round
 
-blp = Blueprint("procurement_comparison_api", __name__, url_prefix="/api/v1",
-                description="Tool comparisons of joint procurement rounds (機能比較)")
+blp = Blueprint(
+    "procurement_comparison_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Tool comparisons of joint procurement rounds (機能比較)",
+)
 C = "/procurement-rounds/<int:round_id>/comparison"
 
 

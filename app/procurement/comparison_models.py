@@ -1,6 +1,7 @@
 """Tool comparisons (機能比較): after the demos, the coordinator records, per vendor solution, whether it
 meets each of the round's requirements, with the quoted price and the demo date. The vendor may reply
 to any cell (a right of reply)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -31,8 +32,9 @@ class ComparisonRow(TimestampMixin, db.Model):
     round = relationship("ProcurementRound")
     solution = relationship("Solution", lazy="joined")
     vendor = relationship("Organization", lazy="joined")
-    cells: Mapped[list["ComparisonCell"]] = relationship(back_populates="row", cascade="all, delete-orphan",
-                                                         lazy="selectin", order_by="ComparisonCell.id")
+    cells: Mapped[list["ComparisonCell"]] = relationship(
+        back_populates="row", cascade="all, delete-orphan", lazy="selectin", order_by="ComparisonCell.id"
+    )
 
     def audit_org_id(self) -> int | None:
         return self.round.coordinator_org_id if self.round is not None else None

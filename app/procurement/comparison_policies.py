@@ -1,5 +1,6 @@
 """Who sees a round's tool comparison: the coordinator and the participating municipalities see it
 whole; a vendor sees only its own rows and may reply to their cells; everyone else sees nothing (404)."""
+
 from sqlalchemy import select
 
 from ..extensions import db

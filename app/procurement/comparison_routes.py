@@ -1,5 +1,6 @@
 """Tool comparison pages: the table (members whole, a vendor its own row), the coordinator's row form,
 the vendor's reply form."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -22,8 +23,10 @@ R = "/procurement/<int:round_id>/comparison"
 
 def _vendor_solutions(rnd):
     from ..solutions.models import Solution
-    return db.session.scalars(select(Solution).where(Solution.org_id.in_(rnd.vendor_org_ids() or {0}))
-                              .order_by(Solution.org_id, Solution.id)).all()
+
+    return db.session.scalars(
+        select(Solution).where(Solution.org_id.in_(rnd.vendor_org_ids() or {0})).order_by(Solution.org_id, Solution.id)
+    ).all()
 
 
 @bp.route(R)
@@ -32,15 +35,19 @@ def page(round_id):
     rnd = get_round(round_id)
     comparison.authorize_comparison("procurement_round.view_comparison", rnd, current_user)
     data = comparison.comparison_for(rnd, current_user)
-    return render_template("procurement/comparison.html", rnd=rnd, data=data,
-                           solutions=_vendor_solutions(rnd) if data["whole"] else [])
+    return render_template(
+        "procurement/comparison.html", rnd=rnd, data=data, solutions=_vendor_solutions(rnd) if data["whole"] else []
+    )
 
 
 def row_form_data(form) -> dict:
     """The row form: solution, price, demo date, note, and per requirement i: requirement_i, result_i, note_i
     (a blank result means not assessed)."""
-    data = {k: v for k, v in form_to_dict(form, RowInputSchema()).items()
-            if k in ("solution_id", "quoted_price_jpy", "demo_date", "note")}
+    data = {
+        k: v
+        for k, v in form_to_dict(form, RowInputSchema()).items()
+        if k in ("solution_id", "quoted_price_jpy", "demo_date", "note")
+    }
     cells = []
     for key in form:
         if key.startswith("requirement_"):
@@ -68,8 +75,9 @@ def save_row(round_id):
         rnd = get_round(round_id)
         flash(" ".join(_messages(exc)), "error")
         data = comparison.comparison_for(rnd, current_user)
-        return render_template("procurement/comparison.html", rnd=rnd, data=data, solutions=_vendor_solutions(rnd),
-                               errors=exc.fields or {}), 422
+        return render_template(
+            "procurement/comparison.html", rnd=rnd, data=data, solutions=_vendor_solutions(rnd), errors=exc.fields or {}
+        ), 422
     commit()
     flash(_("The comparison was saved."), "success")
     return redirect(url_for("procurement_comparison.page", round_id=round_id))
@@ -82,6 +90,7 @@ def _messages(exc) -> list[str]:
         if isinstance(value, (list, tuple)):
             return [m for v in value for m in flat(v)]
         return [str(value)]
+
     return flat(exc.fields) if exc.fields else [exc.description]
 
 

@@ -1,5 +1,6 @@
 """Tool comparisons: the requirements compared, recording a vendor's row, the vendor's replies, and what
 each viewer may see. Services validate fully, then change, then flush; never commit."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -22,8 +23,11 @@ def authorize_comparison(action: str, rnd, user) -> None:
 
 
 def rows_of(rnd) -> list[ComparisonRow]:
-    return db.session.scalars(select(ComparisonRow).where(ComparisonRow.round_id == rnd.id)
-                              .order_by(ComparisonRow.id)).unique().all()
+    return (
+        db.session.scalars(select(ComparisonRow).where(ComparisonRow.round_id == rnd.id).order_by(ComparisonRow.id))
+        .unique()
+        .all()
+    )
 
 
 def requirements_of(rnd) -> list[str]:
@@ -46,8 +50,12 @@ def comparison_for(rnd, user) -> dict:
         mine = user.org_ids()
         rows = [r for r in rows if r.vendor_org_id in mine]
     must = {f.feature.casefold() for f in consolidated(rnd).must_have}
-    return {"round_id": rnd.id, "whole": whole, "requirements": [
-        {"requirement": r, "must": r.casefold() in must} for r in requirements_of(rnd)], "rows": rows}
+    return {
+        "round_id": rnd.id,
+        "whole": whole,
+        "requirements": [{"requirement": r, "must": r.casefold() in must} for r in requirements_of(rnd)],
+        "rows": rows,
+    }
 
 
 def record_row(rnd, user, data: dict) -> ComparisonRow:
@@ -70,8 +78,9 @@ def record_row(rnd, user, data: dict) -> ComparisonRow:
             cells[key] = cell
     if errors:
         raise InvalidInput({"cells": errors})
-    row = db.session.scalar(select(ComparisonRow).where(ComparisonRow.round_id == rnd.id,
-                                                        ComparisonRow.solution_id == solution.id))
+    row = db.session.scalar(
+        select(ComparisonRow).where(ComparisonRow.round_id == rnd.id, ComparisonRow.solution_id == solution.id)
+    )
     if row is None:
         row = ComparisonRow(round_id=rnd.id, solution_id=solution.id, vendor_org_id=solution.org_id)
         db.session.add(row)
@@ -89,8 +98,9 @@ def record_row(rnd, user, data: dict) -> ComparisonRow:
 
 
 def reply(rnd, user, solution_id: int, requirement: str, text: str) -> ComparisonCell:
-    row = db.session.scalar(select(ComparisonRow).where(ComparisonRow.round_id == rnd.id,
-                                                        ComparisonRow.solution_id == solution_id))
+    row = db.session.scalar(
+        select(ComparisonRow).where(ComparisonRow.round_id == rnd.id, ComparisonRow.solution_id == solution_id)
+    )
     if row is None or not user.is_member(row.vendor_org_id):
         raise NotFound()
     cell = next((c for c in row.cells if c.requirement.casefold() == requirement.strip().casefold()), None)
@@ -104,6 +114,7 @@ def reply(rnd, user, solution_id: int, requirement: str, text: str) -> Compariso
 def comparisons_of_solution(solution, user) -> list[dict]:
     """For a solution page: the rounds whose comparison lists it and that `user` sees whole."""
     from .models import ProcurementRound
+
     rows = db.session.scalars(select(ComparisonRow).where(ComparisonRow.solution_id == solution.id)).unique().all()
     out = []
     for row in rows:

@@ -4,6 +4,7 @@ No database, no Flask: `consolidate(sheets)` takes plain `Sheet`s and returns a 
 the common minimum (environments acceptable to all, the highest security level, must-haves with
 their counts, budgets) and the conflicts, each naming the participants involved.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -46,7 +47,7 @@ class EnvironmentGroup:
 
 @dataclass
 class Conflict:
-    kind: str                      # "environment" | "budget_spread" | "security_level"
+    kind: str  # "environment" | "budget_spread" | "security_level"
     groups: list[dict] = field(default_factory=list)
     ratio: float | None = None
 
@@ -101,8 +102,9 @@ def environment_groups(sheets) -> list[EnvironmentGroup]:
         if sheet.submitted:
             key = tuple(e for e in ENVIRONMENT_ORDER if e in sheet.environments)
             groups.setdefault(key, []).append(sheet.name)
-    ordered = sorted(groups.items(), key=lambda kv: (len(kv[0]) > 1, -len(kv[1]),
-                                                     [ENVIRONMENT_ORDER.index(e) for e in kv[0]]))
+    ordered = sorted(
+        groups.items(), key=lambda kv: (len(kv[0]) > 1, -len(kv[1]), [ENVIRONMENT_ORDER.index(e) for e in kv[0]])
+    )
     return [EnvironmentGroup(list(envs), names) for envs, names in ordered]
 
 
@@ -126,8 +128,9 @@ def _security_conflict(submitted) -> Conflict | None:
             levels.setdefault(sheet.security_level, []).append(sheet.name)
     if len(levels) < 2:
         return None
-    return Conflict("security_level", [{"level": lvl, "participants": names}
-                                       for lvl, names in sorted(levels.items(), reverse=True)])
+    return Conflict(
+        "security_level", [{"level": lvl, "participants": names} for lvl, names in sorted(levels.items(), reverse=True)]
+    )
 
 
 def _budget_conflict(submitted, limit: float) -> Conflict | None:
@@ -141,9 +144,11 @@ def _budget_conflict(submitted, limit: float) -> Conflict | None:
         ratio = high[0] / low[0]
     if ratio <= limit:
         return None
-    return Conflict("budget_spread", [{"participant": low[1], "budget_per_seat": low[0]},
-                                      {"participant": high[1], "budget_per_seat": high[0]}],
-                    ratio=None if ratio == float("inf") else round(ratio, 1))
+    return Conflict(
+        "budget_spread",
+        [{"participant": low[1], "budget_per_seat": low[0]}, {"participant": high[1], "budget_per_seat": high[0]}],
+        ratio=None if ratio == float("inf") else round(ratio, 1),
+    )
 
 
 def consolidate(sheets, budget_spread_limit: float = BUDGET_SPREAD_LIMIT) -> Matrix:
@@ -163,14 +168,21 @@ def consolidate(sheets, budget_spread_limit: float = BUDGET_SPREAD_LIMIT) -> Mat
     per_seat = [(s.budget_per_seat, s.name) for s in submitted if s.budget_per_seat is not None]
     lowest = min(per_seat) if per_seat else (None, None)
     levels = [s.security_level for s in submitted if s.security_level is not None]
-    rows = [{"org_id": s.org_id, "name": s.name, "submitted": s.submitted,
-             "environments": [e for e in ENVIRONMENT_ORDER if e in s.environments] if s.submitted else [],
-             "seats": s.seats if s.submitted else None,
-             "security_level": s.security_level if s.submitted else None,
-             "budget_max_jpy": s.budget_max_jpy if s.submitted else None,
-             "budget_per_seat": s.budget_per_seat,
-             "must_have": normalise_features(s.must_have) if s.submitted else [],
-             "nice_to_have": normalise_features(s.nice_to_have) if s.submitted else []} for s in sheets]
+    rows = [
+        {
+            "org_id": s.org_id,
+            "name": s.name,
+            "submitted": s.submitted,
+            "environments": [e for e in ENVIRONMENT_ORDER if e in s.environments] if s.submitted else [],
+            "seats": s.seats if s.submitted else None,
+            "security_level": s.security_level if s.submitted else None,
+            "budget_max_jpy": s.budget_max_jpy if s.submitted else None,
+            "budget_per_seat": s.budget_per_seat,
+            "must_have": normalise_features(s.must_have) if s.submitted else [],
+            "nice_to_have": normalise_features(s.nice_to_have) if s.submitted else [],
+        }
+        for s in sheets
+    ]
     return Matrix(
         participants=rows,
         submitted_count=len(submitted),

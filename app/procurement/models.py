@@ -1,4 +1,5 @@
 """Joint procurement rounds (共同調達): participants with their requirement sheets, vendors, demo events."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -35,11 +36,14 @@ class ProcurementRound(TimestampMixin, db.Model):
     awarded_vendor = relationship("Organization", foreign_keys=[awarded_vendor_org_id])
     challenge = relationship("Challenge")
     participants: Mapped[list["RoundParticipant"]] = relationship(
-        back_populates="round", cascade="all, delete-orphan", lazy="selectin", order_by="RoundParticipant.id")
+        back_populates="round", cascade="all, delete-orphan", lazy="selectin", order_by="RoundParticipant.id"
+    )
     vendors: Mapped[list["RoundVendor"]] = relationship(
-        back_populates="round", cascade="all, delete-orphan", lazy="selectin", order_by="RoundVendor.id")
+        back_populates="round", cascade="all, delete-orphan", lazy="selectin", order_by="RoundVendor.id"
+    )
     demo_links: Mapped[list["RoundEvent"]] = relationship(
-        back_populates="round", cascade="all, delete-orphan", lazy="selectin", order_by="RoundEvent.id")
+        back_populates="round", cascade="all, delete-orphan", lazy="selectin", order_by="RoundEvent.id"
+    )
 
     def audit_org_id(self) -> int:
         return self.coordinator_org_id

@@ -1,5 +1,6 @@
 """Joint procurement rules. Coordinator members run a round; municipality admins opt in; members of a
 participating municipality keep its requirement sheet; invited vendors see the round."""
+
 from ..policies import rule
 
 

@@ -1,4 +1,5 @@
 """Procurement schemas: input (StrictSchema) and output. HTML forms load the same input schemas."""
+
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -17,15 +18,19 @@ def Deadline(**kw):  # noqa: N802 - a field factory
 
 
 def Features():  # noqa: N802
-    return fields.List(fields.String(validate=validate.Length(min=1, max=FEATURE_MAX_LENGTH)),
-                       load_default=list, validate=validate.Length(max=FEATURES_MAX))
+    return fields.List(
+        fields.String(validate=validate.Length(min=1, max=FEATURE_MAX_LENGTH)),
+        load_default=list,
+        validate=validate.Length(max=FEATURES_MAX),
+    )
 
 
 def _check_deadlines(data):
     opt, req = data.get("optin_deadline"), data.get("requirements_deadline")
     if opt and req and req < opt:
-        raise ValidationError(str(_l("The requirement deadline cannot be before the opt-in deadline.")),
-                              "requirements_deadline")
+        raise ValidationError(
+            str(_l("The requirement deadline cannot be before the opt-in deadline.")), "requirements_deadline"
+        )
 
 
 class RoundCreateSchema(StrictSchema):
@@ -33,8 +38,11 @@ class RoundCreateSchema(StrictSchema):
     service_type = fields.String(required=True, validate=validate.OneOf(list(SERVICE_TYPES)))
     title = fields.String(required=True, validate=validate.Length(min=3, max=200))
     description = fields.String(load_default="", allow_none=True, validate=validate.Length(max=10000))
-    feature_catalogue = fields.List(fields.String(validate=validate.Length(min=1, max=FEATURE_MAX_LENGTH)),
-                                    load_default=None, validate=validate.Length(max=FEATURES_MAX))
+    feature_catalogue = fields.List(
+        fields.String(validate=validate.Length(min=1, max=FEATURE_MAX_LENGTH)),
+        load_default=None,
+        validate=validate.Length(max=FEATURES_MAX),
+    )
     optin_deadline = Deadline(required=True)
     requirements_deadline = Deadline(required=True)
     expected_start = fields.Date(load_default=None, allow_none=True)
@@ -48,8 +56,10 @@ class RoundUpdateSchema(StrictSchema):
     service_type = fields.String(validate=validate.OneOf(list(SERVICE_TYPES)))
     title = fields.String(validate=validate.Length(min=3, max=200))
     description = fields.String(allow_none=True, validate=validate.Length(max=10000))
-    feature_catalogue = fields.List(fields.String(validate=validate.Length(min=1, max=FEATURE_MAX_LENGTH)),
-                                    validate=validate.Length(max=FEATURES_MAX))
+    feature_catalogue = fields.List(
+        fields.String(validate=validate.Length(min=1, max=FEATURE_MAX_LENGTH)),
+        validate=validate.Length(max=FEATURES_MAX),
+    )
     optin_deadline = Deadline()
     requirements_deadline = Deadline()
     expected_start = fields.Date(allow_none=True)
@@ -74,8 +84,11 @@ class OptInSchema(StrictSchema):
 
 class SheetInputSchema(StrictSchema):
     org_id = Integer(load_default=None, allow_none=True)
-    environments = fields.List(fields.String(validate=validate.OneOf(ENVIRONMENTS)), required=True,
-                               validate=validate.Length(min=1, error=_l("Choose at least one environment.")))
+    environments = fields.List(
+        fields.String(validate=validate.OneOf(ENVIRONMENTS)),
+        required=True,
+        validate=validate.Length(min=1, error=_l("Choose at least one environment.")),
+    )
     seats = Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
     security_level = Integer(required=True, validate=validate.Range(min=1, max=3))
     budget_max_jpy = Integer(big=True, required=True, validate=validate.Range(min=0, max=100_000_000_000))

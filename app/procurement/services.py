@@ -2,6 +2,7 @@
 
 Services validate fully before changing anything, flush, and never commit.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -28,8 +29,9 @@ def rounds_query(user, status=None, service_type=None, q=None, mine=False):
     """Rounds `user` may see: non-draft ones, plus drafts of the user's coordinator organisations."""
     stmt = select(ProcurementRound).order_by(ProcurementRound.optin_deadline.desc(), ProcurementRound.id.desc())
     if not user.is_platform_admin:
-        stmt = stmt.where(or_(ProcurementRound.status != "draft",
-                              ProcurementRound.coordinator_org_id.in_(user.org_ids() or {0})))
+        stmt = stmt.where(
+            or_(ProcurementRound.status != "draft", ProcurementRound.coordinator_org_id.in_(user.org_ids() or {0}))
+        )
     if status:
         stmt = stmt.where(ProcurementRound.status == status)
     if service_type:
@@ -38,11 +40,13 @@ def rounds_query(user, status=None, service_type=None, q=None, mine=False):
         stmt = stmt.where(ProcurementRound.title.ilike(f"%{q}%"))
     if mine:
         orgs = user.org_ids() or {0}
-        stmt = stmt.where(or_(ProcurementRound.coordinator_org_id.in_(orgs),
-                              ProcurementRound.id.in_(select(RoundParticipant.round_id)
-                                                      .where(RoundParticipant.org_id.in_(orgs))),
-                              ProcurementRound.id.in_(select(RoundVendor.round_id)
-                                                      .where(RoundVendor.org_id.in_(orgs)))))
+        stmt = stmt.where(
+            or_(
+                ProcurementRound.coordinator_org_id.in_(orgs),
+                ProcurementRound.id.in_(select(RoundParticipant.round_id).where(RoundParticipant.org_id.in_(orgs))),
+                ProcurementRound.id.in_(select(RoundVendor.round_id).where(RoundVendor.org_id.in_(orgs))),
+            )
+        )
     return stmt
 
 
@@ -52,15 +56,19 @@ def get_round(round_id: int) -> ProcurementRound:
 
 def coordinator_orgs(user) -> list[Organization]:
     if user.is_platform_admin:
-        return db.session.scalars(select(Organization).where(Organization.kind == "coordinator")
-                                  .order_by(Organization.name_ja)).all()
-    return sorted((m.organization for m in user.memberships if m.organization.kind == "coordinator"),
-                  key=lambda o: o.name_ja)
+        return db.session.scalars(
+            select(Organization).where(Organization.kind == "coordinator").order_by(Organization.name_ja)
+        ).all()
+    return sorted(
+        (m.organization for m in user.memberships if m.organization.kind == "coordinator"), key=lambda o: o.name_ja
+    )
 
 
 def admin_municipalities(user) -> list[Organization]:
-    return sorted((m.organization for m in user.memberships
-                   if m.role == "admin" and m.organization.kind == "municipality"), key=lambda o: o.name_ja)
+    return sorted(
+        (m.organization for m in user.memberships if m.role == "admin" and m.organization.kind == "municipality"),
+        key=lambda o: o.name_ja,
+    )
 
 
 # Rounds -----------------------------------------------------------------------------------------
@@ -80,12 +88,17 @@ def create_round(user, data: dict) -> ProcurementRound:
     coordinator = _resolve_coordinator(user, data.get("coordinator_org_id"))
     catalogue = data.get("feature_catalogue")
     rnd = ProcurementRound(
-        coordinator_org_id=coordinator.id, created_by_id=user.id, service_type=data["service_type"],
-        title=data["title"].strip(), description=data.get("description") or "",
-        feature_catalogue=matrix_mod.normalise_features(
-            catalogue or FEATURE_CATALOGUES.get(data["service_type"], [])),
-        optin_deadline=data["optin_deadline"], requirements_deadline=data["requirements_deadline"],
-        expected_start=data.get("expected_start"), status="draft")
+        coordinator_org_id=coordinator.id,
+        created_by_id=user.id,
+        service_type=data["service_type"],
+        title=data["title"].strip(),
+        description=data.get("description") or "",
+        feature_catalogue=matrix_mod.normalise_features(catalogue or FEATURE_CATALOGUES.get(data["service_type"], [])),
+        optin_deadline=data["optin_deadline"],
+        requirements_deadline=data["requirements_deadline"],
+        expected_start=data.get("expected_start"),
+        status="draft",
+    )
     db.session.add(rnd)
     db.session.flush()
     return rnd
@@ -97,8 +110,9 @@ def update_round(rnd: ProcurementRound, data: dict) -> ProcurementRound:
     opt = data.get("optin_deadline", rnd.optin_deadline)
     req = data.get("requirements_deadline", rnd.requirements_deadline)
     if req < opt:
-        raise InvalidInput({"requirements_deadline": [
-            _("The requirement deadline cannot be before the opt-in deadline.")]})
+        raise InvalidInput(
+            {"requirements_deadline": [_("The requirement deadline cannot be before the opt-in deadline.")]}
+        )
     for key, value in data.items():
         if key == "feature_catalogue":
             value = matrix_mod.normalise_features(value)
@@ -115,8 +129,10 @@ def change_status(rnd: ProcurementRound, user, status: str, vendor_org_id: int |
     if status == rnd.status:
         return rnd
     if status not in TRANSITIONS.get(rnd.status, set()):
-        raise Conflict(_("A round cannot go from this status to the one requested."),
-                       fields={"status": [_("Not allowed from the current status.")]})
+        raise Conflict(
+            _("A round cannot go from this status to the one requested."),
+            fields={"status": [_("Not allowed from the current status.")]},
+        )
     if status == "open" and rnd.optin_deadline <= utcnow():
         raise InvalidInput({"optin_deadline": [_("Move the opt-in deadline into the future before opening.")]})
     if status == "awarded":
@@ -170,8 +186,9 @@ def opt_in(rnd: ProcurementRound, user, org_id: int | None = None) -> RoundParti
     participant = RoundParticipant(org_id=org.id, opted_in_by_id=user.id)
     rnd.participants.append(participant)
     db.session.flush()
-    notify_org(rnd.coordinator_org_id, "procurement.opted_in", {"round": rnd.title, "org": org.name_ja},
-               round_link(rnd))
+    notify_org(
+        rnd.coordinator_org_id, "procurement.opted_in", {"round": rnd.title, "org": org.name_ja}, round_link(rnd)
+    )
     return participant
 
 
@@ -184,8 +201,9 @@ def opt_out(rnd: ProcurementRound, user, org_id: int | None = None) -> None:
         raise Conflict(_("The opt-in deadline has passed; please contact the coordinator."))
     rnd.participants.remove(participant)
     db.session.flush()
-    notify_org(rnd.coordinator_org_id, "procurement.opted_out", {"round": rnd.title, "org": org.name_ja},
-               round_link(rnd))
+    notify_org(
+        rnd.coordinator_org_id, "procurement.opted_out", {"round": rnd.title, "org": org.name_ja}, round_link(rnd)
+    )
 
 
 # Requirement sheets -----------------------------------------------------------------------------
@@ -220,11 +238,20 @@ def save_sheet(rnd: ProcurementRound, participant: RoundParticipant, user, data:
 
 
 def sheets_for_matrix(rnd: ProcurementRound) -> list[matrix_mod.Sheet]:
-    return [matrix_mod.Sheet(org_id=p.org_id, name=p.organization.name_ja, environments=tuple(p.environments),
-                             seats=p.seats, security_level=p.security_level, budget_max_jpy=p.budget_max_jpy,
-                             must_have=tuple(p.must_have or ()), nice_to_have=tuple(p.nice_to_have or ()),
-                             submitted=p.has_sheet)
-            for p in rnd.participants]
+    return [
+        matrix_mod.Sheet(
+            org_id=p.org_id,
+            name=p.organization.name_ja,
+            environments=tuple(p.environments),
+            seats=p.seats,
+            security_level=p.security_level,
+            budget_max_jpy=p.budget_max_jpy,
+            must_have=tuple(p.must_have or ()),
+            nice_to_have=tuple(p.nice_to_have or ()),
+            submitted=p.has_sheet,
+        )
+        for p in rnd.participants
+    ]
 
 
 def consolidated(rnd: ProcurementRound) -> matrix_mod.Matrix:
@@ -255,8 +282,12 @@ def invite_vendors(rnd: ProcurementRound, user, org_ids: list[int]) -> tuple[lis
         invited.append(org)
     db.session.flush()
     for org in invited:
-        notify_org(org.id, "procurement.vendor_invited",
-                   {"round": rnd.title, "coordinator": rnd.coordinator.name_ja}, round_link(rnd))
+        notify_org(
+            org.id,
+            "procurement.vendor_invited",
+            {"round": rnd.title, "coordinator": rnd.coordinator.name_ja},
+            round_link(rnd),
+        )
     return invited, already
 
 
@@ -267,11 +298,21 @@ def schedule_demo(rnd: ProcurementRound, user, data: dict) -> RoundEvent:
     vendor_id = data.get("vendor_org_id")
     if vendor_id is not None and vendor_id not in rnd.vendor_org_ids():
         raise InvalidInput({"vendor_org_id": [_("Choose one of the invited vendors.")]})
-    event = Event(host_org_id=rnd.coordinator_org_id, created_by_id=user.id, title=data["title"].strip(),
-                  description=data.get("description") or "", kind=data.get("kind") or "workshop",
-                  format=data.get("format") or "online", venue=data.get("venue"), online_url=data.get("online_url"),
-                  starts_at=data["starts_at"], ends_at=data["ends_at"], visibility="public", status="published",
-                  registration_open=True)
+    event = Event(
+        host_org_id=rnd.coordinator_org_id,
+        created_by_id=user.id,
+        title=data["title"].strip(),
+        description=data.get("description") or "",
+        kind=data.get("kind") or "workshop",
+        format=data.get("format") or "online",
+        venue=data.get("venue"),
+        online_url=data.get("online_url"),
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+        visibility="public",
+        status="published",
+        registration_open=True,
+    )
     db.session.add(event)
     db.session.flush()
     link = RoundEvent(event_id=event.id, vendor_org_id=vendor_id)
@@ -289,20 +330,27 @@ def challenge_draft_fields(rnd: ProcurementRound, result: matrix_mod.Matrix) -> 
     names = "、".join(p["name"] for p in result.participants if p["submitted"])
     musts = [f"{f.feature}（{f.count}/{result.submitted_count}団体）" for f in result.must_have]
     nice = "、".join(f.feature for f in result.nice_to_have)
-    outcome = ["共同調達の参加団体（" + names + "）が共通仕様で導入できること。",
-               f"利用者数の合計: {result.seats_total:,}名。"]
+    outcome = [
+        "共同調達の参加団体（" + names + "）が共通仕様で導入できること。",
+        f"利用者数の合計: {result.seats_total:,}名。",
+    ]
     if musts:
         outcome.append("必須機能: " + "、".join(musts))
     if nice:
         outcome.append("あれば望ましい機能: " + nice)
     background = rnd.description or ""
     return {
-        "title": rnd.title[:200], "summary": (rnd.description or rnd.title)[:5000], "background": background,
-        "desired_outcome": "\n".join(outcome), "kpis": [f"必須機能「{f.feature}」を満たす" for f in result.must_have][:20],
+        "title": rnd.title[:200],
+        "summary": (rnd.description or rnd.title)[:5000],
+        "background": background,
+        "desired_outcome": "\n".join(outcome),
+        "kpis": [f"必須機能「{f.feature}」を満たす" for f in result.must_have][:20],
         "category": SERVICE_CATEGORIES.get(rnd.service_type, "backoffice_dx"),
         "tags": ["共同調達", str(SERVICE_TYPES.get(rnd.service_type, rnd.service_type))],
-        "environments": result.common_environments, "security_level": result.security_level or 2,
-        "budget_max_jpy": result.budget_total_jpy or None, "pilot_start": rnd.expected_start,
+        "environments": result.common_environments,
+        "security_level": result.security_level or 2,
+        "budget_max_jpy": result.budget_total_jpy or None,
+        "pilot_start": rnd.expected_start,
     }
 
 
@@ -320,21 +368,34 @@ def publish_challenge(rnd: ProcurementRound, user):
         raise Conflict(_("No environment is acceptable to every participant: resolve the conflict first."))
     fields = challenge_draft_fields(rnd, result)
     environments = fields.pop("environments")
-    challenge = Challenge(owner_org_id=rnd.coordinator_org_id, created_by_id=user.id, status="draft",
-                          visibility="public", language="ja", **fields)
+    challenge = Challenge(
+        owner_org_id=rnd.coordinator_org_id,
+        created_by_id=user.id,
+        status="draft",
+        visibility="public",
+        language="ja",
+        **fields,
+    )
     challenge.environments = environments
     db.session.add(challenge)
     db.session.flush()
     for participant in rnd.participants:
         if participant.has_sheet:
-            db.session.add(ChallengeCoOwner(challenge_id=challenge.id, org_id=participant.org_id,
-                                            status="accepted", invited_by_id=user.id))
+            db.session.add(
+                ChallengeCoOwner(
+                    challenge_id=challenge.id, org_id=participant.org_id, status="accepted", invited_by_id=user.id
+                )
+            )
     rnd.challenge_id = challenge.id
     rnd.status = "specification_published"
     db.session.flush()
     for participant in rnd.participants:
-        notify_org(participant.org_id, "procurement.specification_published", {"round": rnd.title},
-                   f"/challenges/{challenge.id}")
+        notify_org(
+            participant.org_id,
+            "procurement.specification_published",
+            {"round": rnd.title},
+            f"/challenges/{challenge.id}",
+        )
     return challenge
 
 

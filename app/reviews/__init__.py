@@ -6,11 +6,17 @@ def init_app(app, api):
     from .api import blp
     from .routes import bp
     from .sections import register_sections
+
     api.register_blueprint(blp)
     app.register_blueprint(bp)
     register_sections()
     from ..applications import reviewing
     from . import services
-    reviewing.register(committee_for_challenge=services.committee_for_challenge, assignment=services.assignment,
-                       criteria_of=services.criteria_of, visible_reviews=services.visible_reviews,
-                       ranking=services.ranking)   # what applications' rules and pages ask of the reviews
+
+    reviewing.register(
+        committee_for_challenge=services.committee_for_challenge,
+        assignment=services.assignment,
+        criteria_of=services.criteria_of,
+        visible_reviews=services.visible_reviews,
+        ranking=services.ranking,
+    )  # what applications' rules and pages ask of the reviews

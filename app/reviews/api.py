@@ -1,4 +1,5 @@
 """REST: rubric, committee, assignments, conflicts of interest, reviews, closing and ranking."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -11,8 +12,18 @@ from ..db import commit
 from ..errors import NotFound
 from ..policies import authorize
 from . import services
-from .schemas import (AssignmentInSchema, CommitteeInSchema, CommitteeSchema, ConflictInSchema, ConflictSchema,
-                      RankingSchema, ReviewInSchema, ReviewSchema, RubricInSchema, RubricSchema)
+from .schemas import (
+    AssignmentInSchema,
+    CommitteeInSchema,
+    CommitteeSchema,
+    ConflictInSchema,
+    ConflictSchema,
+    RankingSchema,
+    ReviewInSchema,
+    ReviewSchema,
+    RubricInSchema,
+    RubricSchema,
+)
 
 blp = Blueprint("reviews_api", __name__, url_prefix="/api/v1", description="Committee scoring")
 
@@ -98,8 +109,11 @@ def ranking(challenge_id):
     challenge = _challenge(challenge_id)
     authorize("ranking.view", challenge)
     committee = services.committee_for_challenge(challenge.id)
-    return {"challenge_id": challenge.id, "committee_status": committee.status if committee else "open",
-            "items": services.ranking(challenge)}
+    return {
+        "challenge_id": challenge.id,
+        "committee_status": committee.status if committee else "open",
+        "items": services.ranking(challenge),
+    }
 
 
 @blp.route("/applications/<int:application_id>/conflict", methods=["POST"])

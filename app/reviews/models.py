@@ -2,6 +2,7 @@
 
 `Rubric` and `Criterion` are shared with pitch contests (app/events).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,6 +19,7 @@ COMMITTEE_STATUSES = ("open", "closed")
 def _owner_org_of_application(application_id: int) -> int | None:
     """The owning municipality of an application's challenge (audit events go to its log)."""
     from ..applications.models import Application
+
     application = db.session.get(Application, application_id)
     return application.challenge.owner_org_id if application is not None else None
 
@@ -28,15 +30,18 @@ class Rubric(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200), default="")
-    criteria: Mapped[list["Criterion"]] = relationship(back_populates="rubric", cascade="all, delete-orphan",
-                                                       order_by="Criterion.position", lazy="selectin")
+    criteria: Mapped[list["Criterion"]] = relationship(
+        back_populates="rubric", cascade="all, delete-orphan", order_by="Criterion.position", lazy="selectin"
+    )
 
 
 class Criterion(db.Model):
     __tablename__ = "rubric_criteria"
-    __table_args__ = (UniqueConstraint("rubric_id", "key"),
-                      CheckConstraint("scale_min < scale_max", name="scale_order"),
-                      CheckConstraint("weight > 0", name="weight_positive"))
+    __table_args__ = (
+        UniqueConstraint("rubric_id", "key"),
+        CheckConstraint("scale_min < scale_max", name="scale_order"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id", ondelete="CASCADE"), index=True)
@@ -67,8 +72,9 @@ class Committee(TimestampMixin, db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     challenge = relationship("Challenge", lazy="joined")
-    members: Mapped[list["CommitteeMember"]] = relationship(back_populates="committee",
-                                                            cascade="all, delete-orphan", lazy="selectin")
+    members: Mapped[list["CommitteeMember"]] = relationship(
+        back_populates="committee", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     def audit_org_id(self) -> int:
         return self.challenge.owner_org_id
@@ -91,6 +97,7 @@ class CommitteeMember(db.Model):
 
 class ReviewAssignment(db.Model):
     """A judge is asked to score an application."""
+
     __tablename__ = "review_assignments"
     __table_args__ = (UniqueConstraint("application_id", "judge_id"),)
     __audited__ = True
@@ -111,6 +118,7 @@ class ReviewAssignment(db.Model):
 
 class ConflictDeclaration(db.Model):
     """Declared before scoring. `has_conflict` recuses the judge from the application (logged)."""
+
     __tablename__ = "conflict_declarations"
     __table_args__ = (UniqueConstraint("application_id", "judge_id"),)
     __audited__ = True
@@ -139,8 +147,9 @@ class Review(TimestampMixin, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     judge = relationship("User", lazy="joined")
-    scores: Mapped[list["ReviewScore"]] = relationship(back_populates="review", cascade="all, delete-orphan",
-                                                       lazy="selectin")
+    scores: Mapped[list["ReviewScore"]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     def audit_org_id(self) -> int | None:
         return _owner_org_of_application(self.application_id)

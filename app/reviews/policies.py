@@ -3,8 +3,11 @@ from ..policies import rule
 
 @rule("committee.view")
 def view(user, committee):
-    return user is not None and (user.is_platform_admin or user.id in committee.judge_ids()
-                                 or bool(user.org_ids() & committee.challenge.owning_org_ids()))
+    return user is not None and (
+        user.is_platform_admin
+        or user.id in committee.judge_ids()
+        or bool(user.org_ids() & committee.challenge.owning_org_ids())
+    )
 
 
 @rule("committee.close")
@@ -27,6 +30,7 @@ def view_rubric(user, challenge):
     if user is None:
         return False
     from .services import committee_for_challenge
+
     committee = committee_for_challenge(challenge.id)
     return _owning(user, challenge) or (committee is not None and user.id in committee.judge_ids())
 
@@ -39,5 +43,6 @@ def view_ranking(user, challenge):
     if _owning(user, challenge):
         return True
     from .services import committee_for_challenge
+
     committee = committee_for_challenge(challenge.id)
     return committee is not None and committee.status == "closed" and user.id in committee.judge_ids()

@@ -1,4 +1,5 @@
 """Committee pages: rubric and committee set-up, the judge's review page, closing, the ranking."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -34,15 +35,26 @@ def _challenge(challenge_id):
 
 def _committee_page(challenge, errors=None, rubric_rows=None, code=200):
     view = services.rubric_view(challenge)
-    rows = rubric_rows or [{k: getattr(c, k) for k in CRITERION_FIELDS} for c in view["criteria"]] \
+    rows = (
+        rubric_rows
+        or [{k: getattr(c, k) for k in CRITERION_FIELDS} for c in view["criteria"]]
         or services.DEFAULT_CRITERIA
+    )
     applications = db.session.scalars(applications_for_challenge(challenge.id)).all()
     committee = services.committee_view(challenge)
     assigned = {(a.application_id, a.judge_id) for a in committee["assignments"]}
-    return render_template("reviews/committee.html", challenge=challenge, rubric=view, rows=rows,
-                           uses_defaults=not view["criteria"], committee=committee, assigned=assigned,
-                           applications=[a for a in applications if a.status in services.SCORABLE],
-                           errors=errors or {}, labels=STATUS_LABELS), code
+    return render_template(
+        "reviews/committee.html",
+        challenge=challenge,
+        rubric=view,
+        rows=rows,
+        uses_defaults=not view["criteria"],
+        committee=committee,
+        assigned=assigned,
+        applications=[a for a in applications if a.status in services.SCORABLE],
+        errors=errors or {},
+        labels=STATUS_LABELS,
+    ), code
 
 
 @bp.route("/challenges/<int:challenge_id>/committee")
@@ -82,8 +94,9 @@ def save_rubric(challenge_id):
     authorize("challenge.manage_committee", challenge)
     rows = _rubric_from_form(request.form)
     try:
-        data = RubricInSchema().load({"title": request.form.get("title", "").strip(),
-                                      "criteria": [_clean_row(r) for r in rows]})
+        data = RubricInSchema().load(
+            {"title": request.form.get("title", "").strip(), "criteria": [_clean_row(r) for r in rows]}
+        )
         services.set_rubric(challenge, data)
     except ValidationError as exc:
         db.session.rollback()
@@ -102,7 +115,7 @@ def _flatten(messages: dict) -> dict:
     for key, value in messages.items():
         if key == "criteria" and isinstance(value, dict):
             for index, fields in value.items():
-                for name, msgs in (fields.items() if isinstance(fields, dict) else [("_", fields)]):
+                for name, msgs in fields.items() if isinstance(fields, dict) else [("_", fields)]:
                     flat[f"criteria.{int(index) + 1}.{name}"] = msgs
         else:
             flat[key] = value if isinstance(value, list) else [value]
@@ -144,6 +157,7 @@ def save_assignment(challenge_id):
 def _with_judges(form):
     """Unticking every judge sends no judge_ids at all: that means "nobody"."""
     from werkzeug.datastructures import MultiDict
+
     data = MultiDict(form)
     data.setlist("judge_ids", form.getlist("judge_ids"))
     return data
@@ -178,26 +192,41 @@ def ranking(challenge_id):
     committee_row = services.committee_for_challenge(challenge.id)
     from ..accounts.models import User
     from ..applications.models import Application
+
     recusals = services.recusals(challenge.id)
     people = {r.judge_id: db.session.get(User, r.judge_id) for r in recusals}
     applicants = {r.application_id: db.session.get(Application, r.application_id) for r in recusals}
-    return render_template("reviews/ranking.html", challenge=challenge, committee=committee_row,
-                           people=people, applicants=applicants,
-                           items=services.ranking(challenge), labels=STATUS_LABELS, early_labels=EARLY_LABELS,
-                           recusals=services.recusals(challenge.id))
+    return render_template(
+        "reviews/ranking.html",
+        challenge=challenge,
+        committee=committee_row,
+        people=people,
+        applicants=applicants,
+        items=services.ranking(challenge),
+        labels=STATUS_LABELS,
+        early_labels=EARLY_LABELS,
+        recusals=services.recusals(challenge.id),
+    )
 
 
 def _review_page(application, errors=None, values=None, code=200):
     criteria = services.criteria_of(application.challenge)
     own = services.my_review(application, current_user)
     return render_template(
-        "reviews/review.html", application=application, challenge=application.challenge, criteria=criteria,
-        declaration=services.declaration(application, current_user), own=own,
+        "reviews/review.html",
+        application=application,
+        challenge=application.challenge,
+        criteria=criteria,
+        declaration=services.declaration(application, current_user),
+        own=own,
         own_scores=services.review_dict(own, criteria)["scores"] if own else {},
         others=[r for r in services.visible_reviews(application, current_user) if r["judge"].id != current_user.id],
         committee=services.committee_for_challenge(application.challenge_id),
         assigned=services.assignment(application, current_user) is not None,
-        errors=errors or {}, values=values or {}, labels=STATUS_LABELS), code
+        errors=errors or {},
+        values=values or {},
+        labels=STATUS_LABELS,
+    ), code
 
 
 @bp.route("/applications/<int:application_id>/review")

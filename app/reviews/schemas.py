@@ -1,4 +1,5 @@
 """Rubric, committee, conflict and review schemas (inputs strict)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -8,27 +9,38 @@ from ..api import Integer, StrictSchema
 
 
 class CriterionInSchema(StrictSchema):
-    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,49}$", error=_l(
-        "Use lowercase letters, digits and underscores (start with a letter).")))
+    key = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[a-z][a-z0-9_]{0,49}$", error=_l("Use lowercase letters, digits and underscores (start with a letter).")
+        ),
+    )
     name_ja = fields.String(required=True, validate=validate.Length(min=1, max=200))
     name_en = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
     description = fields.String(load_default="", validate=validate.Length(max=2000))
-    weight = Integer(required=True, validate=validate.Range(min=1, max=1000, error=_l(
-        "The weight must be a whole number above 0.")))
+    weight = Integer(
+        required=True, validate=validate.Range(min=1, max=1000, error=_l("The weight must be a whole number above 0."))
+    )
     scale_min = Integer(load_default=1, validate=validate.Range(min=0, max=100))
     scale_max = Integer(load_default=5, validate=validate.Range(min=1, max=100))
 
     @validates_schema
     def _scale(self, data, **kwargs):
-        if data.get("scale_min") is not None and data.get("scale_max") is not None \
-                and data["scale_min"] >= data["scale_max"]:
+        if (
+            data.get("scale_min") is not None
+            and data.get("scale_max") is not None
+            and data["scale_min"] >= data["scale_max"]
+        ):
             raise ValidationError(_l("The scale minimum must be below the maximum."), "scale_max")
 
 
 class RubricInSchema(StrictSchema):
     title = fields.String(load_default="", validate=validate.Length(max=200))
-    criteria = fields.List(fields.Nested(CriterionInSchema), required=True,
-                           validate=validate.Length(min=1, max=20, error=_l("Give between 1 and 20 criteria.")))
+    criteria = fields.List(
+        fields.Nested(CriterionInSchema),
+        required=True,
+        validate=validate.Length(min=1, max=20, error=_l("Give between 1 and 20 criteria.")),
+    )
 
     @validates_schema
     def _unique(self, data, **kwargs):
@@ -97,7 +109,9 @@ class AssignmentInSchema(StrictSchema):
 
 class ConflictInSchema(StrictSchema):
     has_conflict = fields.Boolean(required=True)
-    reason = fields.String(load_default="", allow_none=True, validate=validate.Length(max=2000))  # a form sends it empty
+    reason = fields.String(
+        load_default="", allow_none=True, validate=validate.Length(max=2000)
+    )  # a form sends it empty
 
 
 class ConflictSchema(Schema):
@@ -136,8 +150,13 @@ class RankingItemSchema(Schema):
     spread = fields.Float(allow_none=True)
     stdev = fields.Float(allow_none=True)
     recusals = Integer()
-    early_decision = fields.List(fields.String(), allow_none=True, metadata={
-        "description": "Selected early, with the decider's confirmation: committee_open and/or before_deadline."})
+    early_decision = fields.List(
+        fields.String(),
+        allow_none=True,
+        metadata={
+            "description": "Selected early, with the decider's confirmation: committee_open and/or before_deadline."
+        },
+    )
 
 
 class RankingSchema(Schema):

@@ -4,6 +4,7 @@ A judge's weighted score is Σ(weight × score) / Σ(weight), in the rubric's ow
 A candidate's result is the mean of its judges' weighted scores, with the spread between
 judges (min, max, range, population standard deviation) so a committee sees disagreement.
 """
+
 from __future__ import annotations
 
 import math
@@ -58,8 +59,8 @@ class Result:
     judges: int
     minimum: float | None
     maximum: float | None
-    spread: float | None     # max - min
-    stdev: float | None      # population standard deviation
+    spread: float | None  # max - min
+    stdev: float | None  # population standard deviation
     rank: int | None = None
 
 

@@ -1,4 +1,5 @@
 """What the committee adds to other pages: the judge's dashboard panel and a challenge-page section."""
+
 from __future__ import annotations
 
 from ..web.registry import register_panel, register_section
@@ -31,9 +32,11 @@ def challenge_section(challenge, user):
     committee = services.committee_for_challenge(challenge.id)
     if committee is None or user.id not in committee.judge_ids():
         return None
-    return {"challenge": challenge, "committee": committee,
-            "assignments": [a for a in services.assignments_for_judge(user)
-                            if a.application.challenge_id == challenge.id]}
+    return {
+        "challenge": challenge,
+        "committee": committee,
+        "assignments": [a for a in services.assignments_for_judge(user) if a.application.challenge_id == challenge.id],
+    }
 
 
 def register_sections() -> None:

@@ -2,6 +2,7 @@
 
 Services flush, never commit. Helpers used by policies live here too.
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext, lazy_gettext as _l
@@ -12,21 +13,64 @@ from ..db import utcnow
 from ..errors import Conflict, InvalidInput, PermissionDenied
 from ..extensions import db
 from . import scoring
-from .models import (Committee, CommitteeMember, ConflictDeclaration, Criterion, Review, ReviewAssignment,
-                     ReviewScore, Rubric)
+from .models import (
+    Committee,
+    CommitteeMember,
+    ConflictDeclaration,
+    Criterion,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+    Rubric,
+)
 
 # The standard set offered in the UI (like the MIC / Urban Innovation criteria).
 DEFAULT_CRITERIA = [
-    {"key": "understanding", "name_ja": "課題理解", "name_en": "Understanding of the problem", "weight": 25,
-     "description": "課題の背景と現場の業務を正しく理解しているか", "scale_min": 1, "scale_max": 5},
-    {"key": "feasibility", "name_ja": "実現可能性", "name_en": "Feasibility", "weight": 25,
-     "description": "体制・スケジュール・技術面で確実に実施できるか", "scale_min": 1, "scale_max": 5},
-    {"key": "novelty", "name_ja": "新規性", "name_en": "Novelty", "weight": 15,
-     "description": "新しい技術や発想を取り入れているか", "scale_min": 1, "scale_max": 5},
-    {"key": "cost_effectiveness", "name_ja": "費用対効果", "name_en": "Cost-effectiveness", "weight": 20,
-     "description": "費用に見合う定量的な効果が見込めるか", "scale_min": 1, "scale_max": 5},
-    {"key": "continuity", "name_ja": "継続性・横展開可能性", "name_en": "Continuity and replicability", "weight": 15,
-     "description": "実証後も継続でき、他の自治体へ展開できるか", "scale_min": 1, "scale_max": 5},
+    {
+        "key": "understanding",
+        "name_ja": "課題理解",
+        "name_en": "Understanding of the problem",
+        "weight": 25,
+        "description": "課題の背景と現場の業務を正しく理解しているか",
+        "scale_min": 1,
+        "scale_max": 5,
+    },
+    {
+        "key": "feasibility",
+        "name_ja": "実現可能性",
+        "name_en": "Feasibility",
+        "weight": 25,
+        "description": "体制・スケジュール・技術面で確実に実施できるか",
+        "scale_min": 1,
+        "scale_max": 5,
+    },
+    {
+        "key": "novelty",
+        "name_ja": "新規性",
+        "name_en": "Novelty",
+        "weight": 15,
+        "description": "新しい技術や発想を取り入れているか",
+        "scale_min": 1,
+        "scale_max": 5,
+    },
+    {
+        "key": "cost_effectiveness",
+        "name_ja": "費用対効果",
+        "name_en": "Cost-effectiveness",
+        "weight": 20,
+        "description": "費用に見合う定量的な効果が見込めるか",
+        "scale_min": 1,
+        "scale_max": 5,
+    },
+    {
+        "key": "continuity",
+        "name_ja": "継続性・横展開可能性",
+        "name_en": "Continuity and replicability",
+        "weight": 15,
+        "description": "実証後も継続でき、他の自治体へ展開できるか",
+        "scale_min": 1,
+        "scale_max": 5,
+    },
 ]
 SCORABLE = ("submitted", "under_review", "shortlisted", "selected", "not_selected")
 
@@ -42,20 +86,30 @@ def _open(committee: Committee | None) -> None:
 
 def _application_ids(challenge_id: int):
     from ..applications.models import Application
+
     return select(Application.id).where(Application.challenge_id == challenge_id)
 
 
 # Rubric ----------------------------------------------------------------------------------------
 def rubric_locked(challenge) -> bool:
-    return bool(db.session.scalar(select(func.count(Review.id)).where(
-        Review.application_id.in_(_application_ids(challenge.id)), Review.submitted_at.is_not(None))))
+    return bool(
+        db.session.scalar(
+            select(func.count(Review.id)).where(
+                Review.application_id.in_(_application_ids(challenge.id)), Review.submitted_at.is_not(None)
+            )
+        )
+    )
 
 
 def rubric_view(challenge) -> dict:
     rubric = challenge.rubric
-    return {"id": rubric.id if rubric else None, "title": rubric.title if rubric else "",
-            "criteria": list(rubric.criteria) if rubric else [], "locked": rubric_locked(challenge),
-            "defaults": DEFAULT_CRITERIA}
+    return {
+        "id": rubric.id if rubric else None,
+        "title": rubric.title if rubric else "",
+        "criteria": list(rubric.criteria) if rubric else [],
+        "locked": rubric_locked(challenge),
+        "defaults": DEFAULT_CRITERIA,
+    }
 
 
 def set_rubric(challenge, data: dict) -> Rubric:
@@ -94,21 +148,42 @@ def set_rubric(challenge, data: dict) -> Rubric:
 def committee_view(challenge) -> dict:
     committee = committee_for_challenge(challenge.id)
     if committee is None:
-        return {"id": None, "challenge_id": challenge.id, "status": "open", "closed_at": None, "chair": None,
-                "judges": [], "assignments": [], "recusals": []}
-    assignments = db.session.scalars(select(ReviewAssignment).where(ReviewAssignment.committee_id == committee.id)
-                                     .order_by(ReviewAssignment.application_id, ReviewAssignment.judge_id)).all()
-    return {"id": committee.id, "challenge_id": challenge.id, "status": committee.status,
-            "closed_at": committee.closed_at, "chair": db.session.get(User, committee.chair_id)
-            if committee.chair_id else None,
-            "judges": sorted((m.user for m in committee.members), key=lambda u: u.id),
-            "assignments": assignments, "recusals": recusals(challenge.id)}
+        return {
+            "id": None,
+            "challenge_id": challenge.id,
+            "status": "open",
+            "closed_at": None,
+            "chair": None,
+            "judges": [],
+            "assignments": [],
+            "recusals": [],
+        }
+    assignments = db.session.scalars(
+        select(ReviewAssignment)
+        .where(ReviewAssignment.committee_id == committee.id)
+        .order_by(ReviewAssignment.application_id, ReviewAssignment.judge_id)
+    ).all()
+    return {
+        "id": committee.id,
+        "challenge_id": challenge.id,
+        "status": committee.status,
+        "closed_at": committee.closed_at,
+        "chair": db.session.get(User, committee.chair_id) if committee.chair_id else None,
+        "judges": sorted((m.user for m in committee.members), key=lambda u: u.id),
+        "assignments": assignments,
+        "recusals": recusals(challenge.id),
+    }
 
 
 def recusals(challenge_id: int) -> list[ConflictDeclaration]:
-    return db.session.scalars(select(ConflictDeclaration).where(
-        ConflictDeclaration.application_id.in_(_application_ids(challenge_id)),
-        ConflictDeclaration.has_conflict.is_(True)).order_by(ConflictDeclaration.id)).all()
+    return db.session.scalars(
+        select(ConflictDeclaration)
+        .where(
+            ConflictDeclaration.application_id.in_(_application_ids(challenge_id)),
+            ConflictDeclaration.has_conflict.is_(True),
+        )
+        .order_by(ConflictDeclaration.id)
+    ).all()
 
 
 def _users_by_email(emails: list[str], field: str) -> list[User]:
@@ -137,12 +212,22 @@ def set_committee(challenge, judges: list[str], chair: str | None) -> Committee:
     for member in list(committee.members):
         if member.user_id in wanted:
             continue
-        if db.session.scalar(select(func.count(Review.id)).where(
-                Review.judge_id == member.user_id, Review.application_id.in_(_application_ids(challenge.id)))):
-            raise Conflict(_l("%(name)s has already scored and cannot be removed from the committee.",
-                              name=member.user.display_name))
-        db.session.execute(db.delete(ReviewAssignment).where(ReviewAssignment.committee_id == committee.id,
-                                                             ReviewAssignment.judge_id == member.user_id))
+        if db.session.scalar(
+            select(func.count(Review.id)).where(
+                Review.judge_id == member.user_id, Review.application_id.in_(_application_ids(challenge.id))
+            )
+        ):
+            raise Conflict(
+                _l(
+                    "%(name)s has already scored and cannot be removed from the committee.",
+                    name=member.user.display_name,
+                )
+            )
+        db.session.execute(
+            db.delete(ReviewAssignment).where(
+                ReviewAssignment.committee_id == committee.id, ReviewAssignment.judge_id == member.user_id
+            )
+        )
         committee.members.remove(member)
     have = committee.judge_ids()
     for user in members:
@@ -155,6 +240,7 @@ def set_committee(challenge, judges: list[str], chair: str | None) -> Committee:
 
 def assign(challenge, application_id: int, judge_ids: list[int]) -> Committee:
     from ..applications.models import Application
+
     committee = committee_for_challenge(challenge.id)
     if committee is None:
         raise Conflict(_l("Form the committee before assigning applications."))
@@ -165,18 +251,26 @@ def assign(challenge, application_id: int, judge_ids: list[int]) -> Committee:
     unknown = [str(j) for j in judge_ids if j not in committee.judge_ids()]
     if unknown:
         raise InvalidInput({"judge_ids": [_l("Not a member of the committee: %(ids)s.", ids=", ".join(unknown))]})
-    current = {a.judge_id: a for a in db.session.scalars(select(ReviewAssignment).where(
-        ReviewAssignment.application_id == application.id))}
+    current = {
+        a.judge_id: a
+        for a in db.session.scalars(select(ReviewAssignment).where(ReviewAssignment.application_id == application.id))
+    }
     for judge_id, row in current.items():
         if judge_id not in judge_ids:
-            if db.session.scalar(select(func.count(Review.id)).where(Review.application_id == application.id,
-                                                                     Review.judge_id == judge_id)):
+            if db.session.scalar(
+                select(func.count(Review.id)).where(
+                    Review.application_id == application.id, Review.judge_id == judge_id
+                )
+            ):
                 raise Conflict(_l("A judge who has already scored this application cannot be unassigned."))
             db.session.delete(row)
     for judge_id in dict.fromkeys(judge_ids):
         if judge_id not in current:
-            db.session.add(ReviewAssignment(committee_id=committee.id, committee=committee, application_id=application.id,
-                                            judge_id=judge_id))
+            db.session.add(
+                ReviewAssignment(
+                    committee_id=committee.id, committee=committee, application_id=application.id, judge_id=judge_id
+                )
+            )
     db.session.flush()
     return committee
 
@@ -191,13 +285,19 @@ def close(committee: Committee) -> Committee:
 
 # Conflicts of interest -------------------------------------------------------------------------
 def assignment(application, user) -> ReviewAssignment | None:
-    return db.session.scalar(select(ReviewAssignment).where(ReviewAssignment.application_id == application.id,
-                                                            ReviewAssignment.judge_id == user.id))
+    return db.session.scalar(
+        select(ReviewAssignment).where(
+            ReviewAssignment.application_id == application.id, ReviewAssignment.judge_id == user.id
+        )
+    )
 
 
 def declaration(application, user) -> ConflictDeclaration | None:
-    return db.session.scalar(select(ConflictDeclaration).where(
-        ConflictDeclaration.application_id == application.id, ConflictDeclaration.judge_id == user.id))
+    return db.session.scalar(
+        select(ConflictDeclaration).where(
+            ConflictDeclaration.application_id == application.id, ConflictDeclaration.judge_id == user.id
+        )
+    )
 
 
 def _require_assignment(application, user) -> None:
@@ -234,8 +334,7 @@ def is_recused(application, user) -> bool:
 
 # Reviews ---------------------------------------------------------------------------------------
 def _review(application, user) -> Review | None:
-    return db.session.scalar(select(Review).where(Review.application_id == application.id,
-                                                  Review.judge_id == user.id))
+    return db.session.scalar(select(Review).where(Review.application_id == application.id, Review.judge_id == user.id))
 
 
 def criteria_of(challenge) -> list[Criterion]:
@@ -264,11 +363,15 @@ def save_review(application, user, scores: dict, comment: str = "", submit: bool
     _require_assignment(application, user)
     row = declaration(application, user)
     if row is None:
-        raise Conflict(_l("Declare whether you have a conflict of interest before scoring."),
-                       {"conflict": [_l("Declare whether you have a conflict of interest before scoring.")]})
+        raise Conflict(
+            _l("Declare whether you have a conflict of interest before scoring."),
+            {"conflict": [_l("Declare whether you have a conflict of interest before scoring.")]},
+        )
     if row.has_conflict:
-        raise Conflict(_l("You are recused from this application because of a declared conflict of interest."),
-                       {"conflict": [_l("You are recused from this application.")]})
+        raise Conflict(
+            _l("You are recused from this application because of a declared conflict of interest."),
+            {"conflict": [_l("You are recused from this application.")]},
+        )
     criteria = criteria_of(application.challenge)
     if not criteria:
         raise Conflict(_l("The evaluation criteria have not been defined yet."))
@@ -305,15 +408,23 @@ def review_dict(review: Review, criteria) -> dict:
     keys = {c.id: c.key for c in criteria}
     scores = {keys[s.criterion_id]: s.value for s in review.scores if s.criterion_id in keys}
     weighted = scoring.weighted_score(criteria, scores) if criteria and len(scores) == len(criteria) else None
-    return {"id": review.id, "application_id": review.application_id, "judge": review.judge, "scores": scores,
-            "weighted": weighted, "comment": review.comment, "submitted_at": review.submitted_at}
+    return {
+        "id": review.id,
+        "application_id": review.application_id,
+        "judge": review.judge,
+        "scores": scores,
+        "weighted": weighted,
+        "comment": review.comment,
+        "submitted_at": review.submitted_at,
+    }
 
 
 def visible_reviews(application, user) -> list[dict]:
     """Owners see every review; a judge sees only their own until they have submitted it; recused: none."""
     criteria = criteria_of(application.challenge)
-    reviews = db.session.scalars(select(Review).where(Review.application_id == application.id)
-                                 .order_by(Review.id)).all()
+    reviews = db.session.scalars(
+        select(Review).where(Review.application_id == application.id).order_by(Review.id)
+    ).all()
     owning = user.is_platform_admin or bool(user.org_ids() & application.challenge.owning_org_ids())
     if not owning:
         if is_recused(application, user):
@@ -329,12 +440,15 @@ def visible_reviews(application, user) -> list[dict]:
 # Ranking ---------------------------------------------------------------------------------------
 def ranking(challenge) -> list[dict]:
     from ..applications.models import Application
+
     criteria = criteria_of(challenge)
-    applications = db.session.scalars(select(Application).where(
-        Application.challenge_id == challenge.id, Application.status.in_(SCORABLE))).all()
+    applications = db.session.scalars(
+        select(Application).where(Application.challenge_id == challenge.id, Application.status.in_(SCORABLE))
+    ).all()
     by_id = {a.id: a for a in applications}
-    reviews = db.session.scalars(select(Review).where(Review.application_id.in_(list(by_id) or [-1]),
-                                                      Review.submitted_at.is_not(None))).all()
+    reviews = db.session.scalars(
+        select(Review).where(Review.application_id.in_(list(by_id) or [-1]), Review.submitted_at.is_not(None))
+    ).all()
     recused = {}
     for row in recusals(challenge.id):
         recused[row.application_id] = recused.get(row.application_id, 0) + 1
@@ -344,19 +458,36 @@ def ranking(challenge) -> list[dict]:
         if data["weighted"] is not None:
             per_app[review.application_id].append(data["weighted"])
     results = scoring.rank(scoring.summarise(app_id, values) for app_id, values in per_app.items())
-    return [{"application_id": r.candidate_id, "application": by_id[r.candidate_id],
-             "applicant": by_id[r.candidate_id].applicant.name_ja, "status": by_id[r.candidate_id].status,
-             "rank": r.rank, "mean": r.mean, "judges": r.judges, "minimum": r.minimum, "maximum": r.maximum,
-             "spread": r.spread, "stdev": r.stdev, "recusals": recused.get(r.candidate_id, 0),
-             "early_decision": by_id[r.candidate_id].early_decision} for r in results]
+    return [
+        {
+            "application_id": r.candidate_id,
+            "application": by_id[r.candidate_id],
+            "applicant": by_id[r.candidate_id].applicant.name_ja,
+            "status": by_id[r.candidate_id].status,
+            "rank": r.rank,
+            "mean": r.mean,
+            "judges": r.judges,
+            "minimum": r.minimum,
+            "maximum": r.maximum,
+            "spread": r.spread,
+            "stdev": r.stdev,
+            "recusals": recused.get(r.candidate_id, 0),
+            "early_decision": by_id[r.candidate_id].early_decision,
+        }
+        for r in results
+    ]
 
 
 def assignments_for_judge(user) -> list[ReviewAssignment]:
     from ..applications.models import Application
-    return db.session.scalars(select(ReviewAssignment).join(Application, Application.id ==
-                                                            ReviewAssignment.application_id)
-                              .where(ReviewAssignment.judge_id == user.id, Application.status.in_(SCORABLE))
-                              .order_by(ReviewAssignment.id.desc()).limit(50)).all()
+
+    return db.session.scalars(
+        select(ReviewAssignment)
+        .join(Application, Application.id == ReviewAssignment.application_id)
+        .where(ReviewAssignment.judge_id == user.id, Application.status.in_(SCORABLE))
+        .order_by(ReviewAssignment.id.desc())
+        .limit(50)
+    ).all()
 
 
 def my_review(application, user) -> Review | None:

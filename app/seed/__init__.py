@@ -4,6 +4,7 @@
 The steps report their progress (`report(message)`); the matchmaking index is not updated document by
 document while loading (hundreds of inline jobs after the commit) but built once afterwards by the
 command, with a progress bar."""
+
 from __future__ import annotations
 
 import importlib
@@ -19,6 +20,7 @@ from ..extensions import db
 def _steps() -> list[tuple[str, Callable[[dict], None]]]:
     from ..domains import DOMAINS
     from .core import seed as seed_core
+
     steps = [("core", seed_core)]
     for name in DOMAINS:
         try:

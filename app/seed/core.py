@@ -19,6 +19,7 @@ Keys `seed(context)` leaves for the domain seeders that run afterwards:
     context["committees"]   {challenge key: Committee}
     context["today"]        date in Asia/Tokyo; context["now"] aware UTC datetime
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,16 @@ from ..applications.models import Application, ApplicationPartner, ApplicationSt
 from ..auth import hash_password
 from ..challenges.models import Challenge, ChallengeCoOwner
 from ..extensions import db
-from ..reviews.models import (Committee, CommitteeMember, ConflictDeclaration, Criterion, Review,
-                              ReviewAssignment, ReviewScore, Rubric)
+from ..reviews.models import (
+    Committee,
+    CommitteeMember,
+    ConflictDeclaration,
+    Criterion,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+    Rubric,
+)
 from ..solutions.models import Solution
 
 DATA_FILE = Path(__file__).parent / "data" / "core.json"
@@ -66,8 +75,10 @@ def seed(context: dict) -> None:
     data = load_data()
     first = data["organizations"][0]["slug"]
     if accounts.get_org_by_slug(first):
-        raise AlreadySeeded(f"The demo data is already loaded (organisation {first!r} exists). "
-                            "Use `flask seed-demo --if-empty`, or start from an empty database.")
+        raise AlreadySeeded(
+            f"The demo data is already loaded (organisation {first!r} exists). "
+            "Use `flask seed-demo --if-empty`, or start from an empty database."
+        )
     today = datetime.now(TOKYO).date()
     context.update(today=today, now=datetime.now(timezone.utc))
     seed_organizations(context, data["organizations"])
@@ -92,8 +103,9 @@ def days_from_today(context: dict, days: int | None) -> date | None:
 # Organisations and people ----------------------------------------------------------
 def seed_organizations(context: dict, rows: list[dict]) -> None:
     fields = ("slug", "kind", "name_ja", "name_en", "prefecture", "population_band", "description", "website")
-    context["orgs"] = {row["slug"]: accounts.create_organization(**{f: row.get(f) for f in fields if f in row})
-                       for row in rows}
+    context["orgs"] = {
+        row["slug"]: accounts.create_organization(**{f: row.get(f) for f in fields if f in row}) for row in rows
+    }
 
 
 def seed_users(context: dict, rows: list[dict], password: str) -> None:
@@ -101,9 +113,13 @@ def seed_users(context: dict, rows: list[dict], password: str) -> None:
     context["password_hash"] = password_hash  # other domains' demo users share the demo password
     users, admins, titles, judges = {}, {}, {}, []
     for row in rows:
-        user = User(email=accounts.normalise_email(row["email"]), password_hash=password_hash,
-                    display_name=row["display_name"], locale=row.get("locale"),
-                    is_platform_admin=bool(row.get("platform_admin")))
+        user = User(
+            email=accounts.normalise_email(row["email"]),
+            password_hash=password_hash,
+            display_name=row["display_name"],
+            locale=row.get("locale"),
+            is_platform_admin=bool(row.get("platform_admin")),
+        )
         db.session.add(user)
         db.session.flush()
         for membership in row["memberships"]:
@@ -119,8 +135,21 @@ def seed_users(context: dict, rows: list[dict], password: str) -> None:
 
 # Solutions -----------------------------------------------------------------------------
 def seed_solutions(context: dict, rows: list[dict]) -> None:
-    fields = ("title", "summary", "features", "category", "tags", "security_level", "price_jpy_per_year",
-              "track_record", "certifications", "languages", "regions_served", "status", "language")
+    fields = (
+        "title",
+        "summary",
+        "features",
+        "category",
+        "tags",
+        "security_level",
+        "price_jpy_per_year",
+        "track_record",
+        "certifications",
+        "languages",
+        "regions_served",
+        "status",
+        "language",
+    )
     solutions = {}
     for row in rows:
         solution = Solution(org_id=context["orgs"][row["owner"]].id, **{f: row[f] for f in fields if f in row})
@@ -145,15 +174,25 @@ def build_challenge(context: dict, row: dict) -> Challenge:
     owner = context["orgs"][row["owner"]]
     deadline_day = days_from_today(context, row.get("deadline_in_days"))
     challenge = Challenge(
-        owner_org_id=owner.id, created_by_id=context["admins"][row["owner"]].id,
-        title=row["title"], summary=row["summary"], background=row["background"],
-        current_workflow=row["current_workflow"], desired_outcome=row["desired_outcome"],
-        kpis=row["kpis"], category=row["category"], tags=row["tags"], security_level=row["security_level"],
-        budget_min_jpy=row.get("budget_min_jpy"), budget_max_jpy=row.get("budget_max_jpy"),
+        owner_org_id=owner.id,
+        created_by_id=context["admins"][row["owner"]].id,
+        title=row["title"],
+        summary=row["summary"],
+        background=row["background"],
+        current_workflow=row["current_workflow"],
+        desired_outcome=row["desired_outcome"],
+        kpis=row["kpis"],
+        category=row["category"],
+        tags=row["tags"],
+        security_level=row["security_level"],
+        budget_min_jpy=row.get("budget_min_jpy"),
+        budget_max_jpy=row.get("budget_max_jpy"),
         application_deadline=tokyo_at(deadline_day) if deadline_day else None,
         pilot_start=days_from_today(context, row.get("pilot_start_in_days")),
         pilot_end=days_from_today(context, row.get("pilot_end_in_days")),
-        status=row["status"], visibility=row["visibility"], language=row.get("language", "ja"),
+        status=row["status"],
+        visibility=row["visibility"],
+        language=row.get("language", "ja"),
     )
     challenge.environments = row["environments"]
     if row["status"] in VISIBLE:
@@ -178,8 +217,9 @@ def add_co_owners(context: dict, challenge: Challenge, row: dict) -> None:
         context["coordinators"][row["key"]] = context["orgs"][row["coordinator"]]
         slugs.append(row["coordinator"])
     for slug in slugs:
-        challenge.co_owners.append(ChallengeCoOwner(org_id=context["orgs"][slug].id, status="accepted",
-                                                    invited_by_id=invited_by.id))
+        challenge.co_owners.append(
+            ChallengeCoOwner(org_id=context["orgs"][slug].id, status="accepted", invited_by_id=invited_by.id)
+        )
 
 
 # Applications ----------------------------------------------------------------------------
@@ -200,7 +240,8 @@ def build_application(context: dict, row: dict) -> Application:
         solution_id=context["solutions"][row["solution"]].id if row.get("solution") else None,
         applicant_org_id=context["orgs"][row["applicant"]].id,
         created_by_id=context["admins"][row["applicant"]].id,
-        status=row["status"], decision_reason=row.get("decision_reason"),
+        status=row["status"],
+        decision_reason=row.get("decision_reason"),
         **{f: row[f] for f in fields if f in row},
     )
     db.session.add(application)
@@ -223,14 +264,20 @@ def add_history(context: dict, application: Application, row: dict, index: int) 
     steps = STATUS_PATHS[row["status"]]
     created = submitted - timedelta(days=3)
     application.created_at = created
-    application.history.append(ApplicationStatusChange(from_status=None, to_status="draft",
-                                                       actor_id=applicant_admin.id, created_at=created))
+    application.history.append(
+        ApplicationStatusChange(from_status=None, to_status="draft", actor_id=applicant_admin.id, created_at=created)
+    )
     previous, moment = "draft", submitted
     for step in steps:
         by_applicant = step in ("submitted", "withdrawn")
-        application.history.append(ApplicationStatusChange(
-            from_status=previous, to_status=step, created_at=moment,
-            actor_id=(applicant_admin if by_applicant else owner_admin).id))
+        application.history.append(
+            ApplicationStatusChange(
+                from_status=previous,
+                to_status=step,
+                created_at=moment,
+                actor_id=(applicant_admin if by_applicant else owner_admin).id,
+            )
+        )
         if step == "submitted":
             application.submitted_at = moment
         if step in ("selected", "not_selected"):
@@ -276,10 +323,18 @@ def seed_committees(context: dict, rows: list[dict], rubric_rows: list[dict]) ->
 def build_rubric(challenge: Challenge, rubric_rows: list[dict]) -> Rubric:
     rubric = Rubric(title=f"{challenge.title} 審査基準")
     for position, row in enumerate(rubric_rows):
-        rubric.criteria.append(Criterion(key=row["key"], name_ja=row["name_ja"], name_en=row.get("name_en"),
-                                         description=row.get("description_ja", ""), weight=row["weight"],
-                                         scale_min=row["scale_min"], scale_max=row["scale_max"],
-                                         position=position))
+        rubric.criteria.append(
+            Criterion(
+                key=row["key"],
+                name_ja=row["name_ja"],
+                name_en=row.get("name_en"),
+                description=row.get("description_ja", ""),
+                weight=row["weight"],
+                scale_min=row["scale_min"],
+                scale_max=row["scale_max"],
+                position=position,
+            )
+        )
     db.session.add(rubric)
     return rubric
 
@@ -300,27 +355,46 @@ def assign_and_declare(context: dict, committee: Committee, row: dict) -> None:
     """Every judge is assigned every application under review and declares conflicts before scoring:
     the recusals from the file, "no conflict" for everyone else."""
     recused = {(c["judge"], _application(context, c["application"]).id): c["reason"] for c in row["conflicts"]}
-    reviewed = [a for (key, _), a in context["applications"].items()
-                if key == row["challenge"] and a.status not in ("draft", "withdrawn")]
+    reviewed = [
+        a
+        for (key, _), a in context["applications"].items()
+        if key == row["challenge"] and a.status not in ("draft", "withdrawn")
+    ]
     for application in reviewed:
         for email in row["judges"]:
             judge = context["users"][email]
             reason = recused.get((email, application.id))
-            db.session.add(ReviewAssignment(committee=committee, application_id=application.id,
-                                            judge_id=judge.id, created_at=application.submitted_at))
-            db.session.add(ConflictDeclaration(application_id=application.id, judge_id=judge.id,
-                                               has_conflict=reason is not None, reason=reason or "",
-                                               declared_at=application.submitted_at + timedelta(days=1)))
+            db.session.add(
+                ReviewAssignment(
+                    committee=committee,
+                    application_id=application.id,
+                    judge_id=judge.id,
+                    created_at=application.submitted_at,
+                )
+            )
+            db.session.add(
+                ConflictDeclaration(
+                    application_id=application.id,
+                    judge_id=judge.id,
+                    has_conflict=reason is not None,
+                    reason=reason or "",
+                    declared_at=application.submitted_at + timedelta(days=1),
+                )
+            )
 
 
 def add_reviews(context: dict, rubric: Rubric, row: dict) -> None:
     criteria = {c.key: c for c in rubric.criteria}
     for index, entry in enumerate(row["scores"]):
         application = _application(context, entry["application"])
-        review = Review(application_id=application.id, judge_id=context["users"][entry["judge"]].id,
-                        comment=entry.get("comment", ""),
-                        submitted_at=min(application.submitted_at + timedelta(days=2, hours=index),
-                                         context["now"] - timedelta(hours=2)))
+        review = Review(
+            application_id=application.id,
+            judge_id=context["users"][entry["judge"]].id,
+            comment=entry.get("comment", ""),
+            submitted_at=min(
+                application.submitted_at + timedelta(days=2, hours=index), context["now"] - timedelta(hours=2)
+            ),
+        )
         for key, value in entry["scores"].items():
             review.scores.append(ReviewScore(criterion_id=criteria[key].id, value=value))
         db.session.add(review)

@@ -1,4 +1,5 @@
 """REST: /api/v1/solutions — search, create, read, edit, publish, archive."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -9,8 +10,7 @@ from ..db import commit, get_or_404
 from ..policies import authorize
 from . import queries, services
 from .models import Solution
-from .schemas import (SolutionActionSchema, SolutionInputSchema, SolutionPatchSchema, SolutionQuerySchema,
-                      SolutionSchema)
+from .schemas import SolutionActionSchema, SolutionInputSchema, SolutionPatchSchema, SolutionQuerySchema, SolutionSchema
 
 blp = Blueprint("solutions_api", __name__, url_prefix="/api/v1", description="Solutions offered by startups")
 
@@ -62,10 +62,12 @@ def _lifecycle(action: str):
         services.transition(solution, action)
         commit()
         return solution
+
     view.__name__ = f"solution_{action}"
     view.__doc__ = {"publish": "Publish (searchable by everyone).", "archive": "Archive (hidden from search)."}[action]
     blp.route(f"/solutions/<int:solution_id>/{action}", methods=["POST"])(
-        blp.arguments(SolutionActionSchema, required=False)(blp.response(200, SolutionSchema)(view)))
+        blp.arguments(SolutionActionSchema, required=False)(blp.response(200, SolutionSchema)(view))
+    )
 
 
 for _action in services.TRANSITIONS:

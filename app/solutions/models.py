@@ -1,4 +1,5 @@
 """Solution profiles kept by startups."""
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, event
@@ -20,8 +21,12 @@ class Solution(EnvironmentsMixin, TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_solutions_status_id", "status", "id"),
         # Substring search on PostgreSQL (pg_trgm; see app/challenges/search.py).
-        Index("ix_solutions_search_text_trgm", "search_text", postgresql_using="gin",
-              postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_solutions_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
         # One- and two-character terms (tsvector of character bigrams; see app/challenges/search.py).
         Index("ix_solutions_search_grams", "search_grams", postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
@@ -37,10 +42,10 @@ class Solution(EnvironmentsMixin, TimestampMixin, db.Model):
     price_jpy_per_year: Mapped[int | None] = mapped_column(BigInteger, index=True)
     # A free pilot period offered to any municipality (app/contributions): fits a zero-budget challenge.
     free_pilot_months: Mapped[int | None] = mapped_column(Integer)
-    track_record: Mapped[list] = mapped_column(JSON, default=list)      # [{"municipality", "outcome"}]
+    track_record: Mapped[list] = mapped_column(JSON, default=list)  # [{"municipality", "outcome"}]
     certifications: Mapped[list] = mapped_column(JSON, default=list)
     languages: Mapped[list] = mapped_column(JSON, default=list)
-    regions_served: Mapped[list] = mapped_column(JSON, default=list)    # prefectures or ["全国"]
+    regions_served: Mapped[list] = mapped_column(JSON, default=list)  # prefectures or ["全国"]
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     language: Mapped[str] = mapped_column(String(5), default="ja")
 
@@ -63,8 +68,10 @@ def facet_token(kind: str, value: str) -> str:
 
 def refresh_search_columns(solution: Solution) -> None:
     from ..challenges.search import build_search_text, grams
-    solution.search_text = build_search_text(solution.title, solution.summary,
-                                             lists=(solution.features or (), solution.tags or ()))
+
+    solution.search_text = build_search_text(
+        solution.title, solution.summary, lists=(solution.features or (), solution.tags or ())
+    )
     solution.search_grams = grams(solution.search_text)
     tokens = [facet_token("cert", c) for c in solution.certifications or ()]
     tokens += [facet_token("region", r) for r in solution.regions_served or ()]

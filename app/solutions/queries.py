@@ -3,6 +3,7 @@
 Text: `search_text LIKE '%term%'` for every term of q (see app/challenges/search.py), served by a
 pg_trgm GIN index on PostgreSQL. Newest first is `ORDER BY id DESC`, so a LIMIT stops early.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import or_, select
@@ -47,8 +48,14 @@ def search(filters: dict, user):
 
 def of_orgs(org_ids: set[int], limit: int = 20) -> list[Solution]:
     from ..extensions import db
-    return db.session.scalars(select(Solution).where(Solution.org_id.in_(org_ids))
-                              .order_by(Solution.updated_at.desc()).limit(limit)).unique().all()
+
+    return (
+        db.session.scalars(
+            select(Solution).where(Solution.org_id.in_(org_ids)).order_by(Solution.updated_at.desc()).limit(limit)
+        )
+        .unique()
+        .all()
+    )
 
 
 TEXT_COUNT_CAP = 200
@@ -61,8 +68,10 @@ def paginate_search(stmt, filters: dict, page: int, per_page: int):
 
     from ..api import Page
     from ..extensions import db
+
     if not filters.get("q"):
         from ..api import paginate
+
         result = paginate(stmt, page, per_page)
         result.capped = False
         return result

@@ -1,4 +1,5 @@
 """What solutions add to shared pages: dashboard panel, org page section, site search."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -26,9 +27,16 @@ def org_section(org, user):
 
 def site_search(q, user, limit):
     stmt = queries.search({"q": q}, user).limit(limit)
-    return [SearchHit(kind="solution", title=s.title, url=url_for("solutions.detail", solution_id=s.id),
-                      summary=s.summary or "", meta=localized_name(s.organization) if s.organization else "")
-            for s in db.session.scalars(stmt).unique()]
+    return [
+        SearchHit(
+            kind="solution",
+            title=s.title,
+            url=url_for("solutions.detail", solution_id=s.id),
+            summary=s.summary or "",
+            meta=localized_name(s.organization) if s.organization else "",
+        )
+        for s in db.session.scalars(stmt).unique()
+    ]
 
 
 def register() -> None:

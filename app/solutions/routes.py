@@ -1,4 +1,5 @@
 """Solution pages: search, detail, create/edit forms, publish/archive."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -38,16 +39,23 @@ def load_filters(args) -> tuple[dict, dict]:
 def index():
     filters, errors = load_filters(request.args)
     page = queries.paginate_search(queries.search(filters, _user()), filters, filters["page"], 20)
-    return render_template("solutions/index.html", page=page, filters=filters, errors=errors,
-                           certifications=CERTIFICATIONS, regions=REGIONS)
+    return render_template(
+        "solutions/index.html",
+        page=page,
+        filters=filters,
+        errors=errors,
+        certifications=CERTIFICATIONS,
+        regions=REGIONS,
+    )
 
 
 @bp.route("/solutions/<int:solution_id>")
 def detail(solution_id):
     solution = get_or_404(Solution, solution_id)
     authorize("solution.view", solution)
-    return render_template("solutions/detail.html", solution=solution,
-                           attachments=attachments_of("solution", solution.id))
+    return render_template(
+        "solutions/detail.html", solution=solution, attachments=attachments_of("solution", solution.id)
+    )
 
 
 def parse_track_record(text: str) -> list[dict]:
@@ -84,18 +92,28 @@ def form_values(solution: Solution) -> dict:
     values = services.values_of(solution)
     values["features"] = "\n".join(solution.features or [])
     values["tags"] = ", ".join(solution.tags or [])
-    values["track_record"] = "\n".join(f"{r.get('municipality', '')}: {r.get('outcome', '')}".rstrip(": ")
-                                       for r in solution.track_record or [])
+    values["track_record"] = "\n".join(
+        f"{r.get('municipality', '')}: {r.get('outcome', '')}".rstrip(": ") for r in solution.track_record or []
+    )
     return values
 
 
 def _form(values, errors: dict, solution=None, status=200):
     posted = request.method == "POST"
-    lists = {k: (request.form.getlist(k) if posted else values.get(k) or [])
-             for k in ("environments", "certifications", "languages", "regions_served")}
-    return render_template("solutions/form.html", solution=solution, values=values, errors=errors, lists=lists,
-                           certifications=CERTIFICATIONS, regions=REGIONS,
-                           org_options=[(o.id, localized_name(o)) for o in services.startups_of(_user())]), status
+    lists = {
+        k: (request.form.getlist(k) if posted else values.get(k) or [])
+        for k in ("environments", "certifications", "languages", "regions_served")
+    }
+    return render_template(
+        "solutions/form.html",
+        solution=solution,
+        values=values,
+        errors=errors,
+        lists=lists,
+        certifications=CERTIFICATIONS,
+        regions=REGIONS,
+        org_options=[(o.id, localized_name(o)) for o in services.startups_of(_user())],
+    ), status
 
 
 @bp.route("/solutions/new", methods=["GET", "POST"])

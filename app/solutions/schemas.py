@@ -1,4 +1,5 @@
 """Solution input (StrictSchema: unknown fields rejected) and output schemas."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -11,7 +12,7 @@ from ..constants import CATEGORIES, ENVIRONMENTS, LANGUAGES, NATIONWIDE, PREFECT
 from .models import CERTIFICATIONS, SOLUTION_STATUSES
 
 REGIONS = (NATIONWIDE, *PREFECTURES)
-MAX_YEN = 10 ** 12
+MAX_YEN = 10**12
 
 
 class TrackRecordSchema(StrictSchema):
@@ -24,28 +25,39 @@ def _list(inner, max_len=20, **kw):
 
 
 class SolutionInputSchema(StrictSchema):
-    org_id = Integer(allow_none=True, metadata={"description": "Startup that offers it "
-                                                        "(defaults to the user's startup)."})
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                          error_messages={"required": _l("Enter a title.")})
+    org_id = Integer(
+        allow_none=True, metadata={"description": "Startup that offers it (defaults to the user's startup)."}
+    )
+    title = fields.String(
+        required=True, validate=validate.Length(min=1, max=200), error_messages={"required": _l("Enter a title.")}
+    )
     summary = fields.String(allow_none=True, validate=validate.Length(max=5000))
     features = _list(fields.String(validate=validate.Length(min=1, max=200)))
-    category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES), error=_l("Choose a category.")),
-                             error_messages={"required": _l("Choose a category.")})
+    category = fields.String(
+        required=True,
+        validate=validate.OneOf(list(CATEGORIES), error=_l("Choose a category.")),
+        error_messages={"required": _l("Choose a category.")},
+    )
     tags = _list(fields.String(validate=validate.Length(min=1, max=40)))
     environments = fields.List(
-        fields.String(validate=validate.OneOf(ENVIRONMENTS)), required=True,
+        fields.String(validate=validate.OneOf(ENVIRONMENTS)),
+        required=True,
         validate=validate.Length(min=1, error=_l("Choose at least one network environment.")),
-        error_messages={"required": _l("Choose at least one network environment.")})
+        error_messages={"required": _l("Choose at least one network environment.")},
+    )
     security_level = Integer(allow_none=True, validate=validate.Range(min=1, max=3))
-    price_jpy_per_year = Integer(big=True, allow_none=True, validate=validate.Range(
-        min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
+    price_jpy_per_year = Integer(
+        big=True,
+        allow_none=True,
+        validate=validate.Range(min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")),
+    )
     free_pilot_months = free_pilot_months_field("the startup")
     track_record = _list(fields.Nested(TrackRecordSchema), max_len=50)
     certifications = _list(fields.String(validate=validate.OneOf(CERTIFICATIONS)))
     languages = _list(fields.String(validate=validate.OneOf(LANGUAGES)))
-    regions_served = _list(fields.String(validate=validate.OneOf(REGIONS, error=_l("Choose prefectures or “Nationwide”."))),
-                           max_len=48)
+    regions_served = _list(
+        fields.String(validate=validate.OneOf(REGIONS, error=_l("Choose prefectures or “Nationwide”."))), max_len=48
+    )
     language = fields.String(allow_none=True, validate=validate.OneOf(LANGUAGES))
 
 

@@ -1,4 +1,5 @@
 """Solution profiles: create, edit, publish, archive. Services flush, never commit."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -8,8 +9,17 @@ from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from .models import Solution
 
-DEFAULTS = {"summary": "", "features": [], "tags": [], "security_level": 2, "track_record": [],
-            "certifications": [], "languages": ["ja"], "regions_served": [], "language": "ja"}
+DEFAULTS = {
+    "summary": "",
+    "features": [],
+    "tags": [],
+    "security_level": 2,
+    "track_record": [],
+    "certifications": [],
+    "languages": ["ja"],
+    "regions_served": [],
+    "language": "ja",
+}
 PUBLISH_REQUIRED = ("title", "summary", "category")
 TRANSITIONS = {"publish": (("draft", "archived"), "published"), "archive": (("draft", "published"), "archived")}
 
@@ -17,8 +27,7 @@ TRANSITIONS = {"publish": (("draft", "archived"), "published"), "archive": (("dr
 def startups_of(user) -> list[Organization]:
     if user is None:
         return []
-    return sorted((m.organization for m in user.memberships if m.organization.kind == "startup"),
-                  key=lambda o: o.id)
+    return sorted((m.organization for m in user.memberships if m.organization.kind == "startup"), key=lambda o: o.id)
 
 
 def _clean(data: dict) -> dict:
@@ -30,8 +39,21 @@ def _clean(data: dict) -> dict:
 
 
 def values_of(solution: Solution) -> dict:
-    keys = ("title", "summary", "features", "category", "tags", "security_level", "price_jpy_per_year",
-            "free_pilot_months", "track_record", "certifications", "languages", "regions_served", "language")
+    keys = (
+        "title",
+        "summary",
+        "features",
+        "category",
+        "tags",
+        "security_level",
+        "price_jpy_per_year",
+        "free_pilot_months",
+        "track_record",
+        "certifications",
+        "languages",
+        "regions_served",
+        "language",
+    )
     data = {k: getattr(solution, k) for k in keys}
     data["environments"] = solution.environments
     return data
@@ -78,8 +100,13 @@ def _check_publishable(data: dict) -> None:
 def transition(solution: Solution, action: str) -> Solution:
     allowed_from, target = TRANSITIONS[action]
     if solution.status not in allowed_from:
-        raise Conflict(_l("A solution that is “%(status)s” cannot be changed with “%(action)s”.",
-                          status=solution.status, action=action))
+        raise Conflict(
+            _l(
+                "A solution that is “%(status)s” cannot be changed with “%(action)s”.",
+                status=solution.status,
+                action=action,
+            )
+        )
     if action == "publish":
         _check_publishable(values_of(solution))
     solution.status = target

@@ -1,6 +1,7 @@
 """Standard specifications (標準仕様書, GovTech Tokyo's 道具の共通化): a coordinator publishes a joint
 procurement round's agreed specification for its service type; it is versioned, adopted by
 municipalities, and the next challenge or round starts from it with one click."""
+
 from flask_babel import lazy_gettext as _l
 
 

@@ -1,4 +1,5 @@
 """REST: /api/v1/specifications — standard specifications (標準仕様書), versions, diff, uses."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -12,12 +13,24 @@ from ..procurement.schemas import RoundSchema
 from ..procurement.services import get_round
 from . import services
 from .exports import requirements_json
-from .schemas import (AdoptSchema, DiffQuerySchema, DiffSchema, SpecificationCreateSchema, SpecificationSchema,
-                      SpecQuerySchema, StartChallengeSchema, StartRoundSchema, UsageSchema, UseSchema, VersionInputSchema,
-                      VersionSchema)
+from .schemas import (
+    AdoptSchema,
+    DiffQuerySchema,
+    DiffSchema,
+    SpecificationCreateSchema,
+    SpecificationSchema,
+    SpecQuerySchema,
+    StartChallengeSchema,
+    StartRoundSchema,
+    UsageSchema,
+    UseSchema,
+    VersionInputSchema,
+    VersionSchema,
+)
 
-blp = Blueprint("specifications_api", __name__, url_prefix="/api/v1",
-                description="Standard specifications (標準仕様書)")
+blp = Blueprint(
+    "specifications_api", __name__, url_prefix="/api/v1", description="Standard specifications (標準仕様書)"
+)
 
 
 @blp.route("/specifications")
@@ -27,8 +40,7 @@ class Specifications(MethodView):
     def get(self, args):
         """Standard specifications (logged-in users), newest first; filter by service type."""
         authorize("specification.list")
-        page = paginate(services.specs_query(args.get("service_type"), args.get("q")), args["page"],
-                        args["per_page"])
+        page = paginate(services.specs_query(args.get("service_type"), args.get("q")), args["page"], args["per_page"])
         return {"items": page.items, "meta": page.meta}
 
     @blp.arguments(SpecificationCreateSchema)
@@ -97,8 +109,10 @@ def uses(spec_id):
     authorize("specification.view", spec)
     found = services.usage(spec, current_user)
     ref = lambda o: {"id": o.id, "title": o.title}  # noqa: E731
-    return {"adoptions": found["adoptions"],
-            **{k: [ref(o) for o in found[k]] for k in ("challenges", "rounds", "pilots", "contracts")}}
+    return {
+        "adoptions": found["adoptions"],
+        **{k: [ref(o) for o in found[k]] for k in ("challenges", "rounds", "pilots", "contracts")},
+    }
 
 
 @blp.route("/specifications/<int:spec_id>/adopt", methods=["POST"])

@@ -1,4 +1,5 @@
 """What changed between two versions of a specification: pure functions over plain dicts."""
+
 from __future__ import annotations
 
 LISTS = ("must_have", "nice_to_have", "environments")
@@ -16,17 +17,27 @@ def diff_versions(old: dict, new: dict) -> dict:
     lists = {}
     for name in LISTS:
         before, after = list(old.get(name) or []), list(new.get(name) or [])
-        lists[name] = {"added": [x for x in after if x not in before],
-                       "removed": [x for x in before if x not in after],
-                       "kept": [x for x in after if x in before]}
+        lists[name] = {
+            "added": [x for x in after if x not in before],
+            "removed": [x for x in before if x not in after],
+            "kept": [x for x in after if x in before],
+        }
     changed = {name: (old.get(name), new.get(name)) for name in SCALARS if old.get(name) != new.get(name)}
     old_bands = [band_label(b) for b in old.get("seat_bands") or []]
     new_bands = [band_label(b) for b in new.get("seat_bands") or []]
-    bands = {"added": [b for b in new_bands if b not in old_bands],
-             "removed": [b for b in old_bands if b not in new_bands]}
-    return {"lists": lists, "changed": changed, "seat_bands": bands,
-            "empty": not changed and not bands["added"] and not bands["removed"]
-            and not any(v["added"] or v["removed"] for v in lists.values())}
+    bands = {
+        "added": [b for b in new_bands if b not in old_bands],
+        "removed": [b for b in old_bands if b not in new_bands],
+    }
+    return {
+        "lists": lists,
+        "changed": changed,
+        "seat_bands": bands,
+        "empty": not changed
+        and not bands["added"]
+        and not bands["removed"]
+        and not any(v["added"] or v["removed"] for v in lists.values()),
+    }
 
 
 def seat_bands_for(seats: list[int], edges=(100, 500, 2000)) -> list[dict]:
@@ -36,5 +47,8 @@ def seat_bands_for(seats: list[int], edges=(100, 500, 2000)) -> list[dict]:
         bounds.append((low, edge))
         low = edge + 1
     bounds.append((low, None))
-    return [{"min_seats": lo, "max_seats": hi} for lo, hi in bounds
-            if any(s >= lo and (hi is None or s <= hi) for s in seats if s)]
+    return [
+        {"min_seats": lo, "max_seats": hi}
+        for lo, hi in bounds
+        if any(s >= lo and (hi is None or s <= hi) for s in seats if s)
+    ]

@@ -1,4 +1,5 @@
 """The requirements of a specification version as CSV (Excel-friendly UTF-8 with BOM) or JSON."""
+
 from __future__ import annotations
 
 import csv
@@ -16,11 +17,18 @@ def requirement_rows(spec, version) -> list[dict]:
 
 
 def requirements_json(spec, version) -> dict:
-    return {"specification_id": spec.id, "title": spec.title, "service_type": spec.service_type,
-            "version": version.number, "requirements": requirement_rows(spec, version),
-            "environments": list(version.environments), "security_level": version.security_level,
-            "seat_bands": [dict(b, label=band_label(b)) for b in version.seat_bands or []],
-            "price_min_jpy": version.price_min_jpy, "price_max_jpy": version.price_max_jpy}
+    return {
+        "specification_id": spec.id,
+        "title": spec.title,
+        "service_type": spec.service_type,
+        "version": version.number,
+        "requirements": requirement_rows(spec, version),
+        "environments": list(version.environments),
+        "security_level": version.security_level,
+        "seat_bands": [dict(b, label=band_label(b)) for b in version.seat_bands or []],
+        "price_min_jpy": version.price_min_jpy,
+        "price_max_jpy": version.price_max_jpy,
+    }
 
 
 def requirements_csv(spec, version) -> str:

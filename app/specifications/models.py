@@ -1,5 +1,6 @@
 """Standard specifications (標準仕様書): a round's agreed specification for a service type, versioned,
 with the uses that record who adopted it and which challenges and rounds started from it."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -23,16 +24,21 @@ class StandardSpecification(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     coordinator_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     origin_round_id: Mapped[int | None] = mapped_column(
-        ForeignKey("procurement_rounds.id", ondelete="SET NULL"), index=True)
+        ForeignKey("procurement_rounds.id", ondelete="SET NULL"), index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     coordinator = relationship("Organization", lazy="joined")
     origin_round = relationship("ProcurementRound")
     versions: Mapped[list["SpecificationVersion"]] = relationship(
-        back_populates="specification", cascade="all, delete-orphan", lazy="selectin",
-        order_by="SpecificationVersion.number")
+        back_populates="specification",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="SpecificationVersion.number",
+    )
     uses: Mapped[list["SpecificationUse"]] = relationship(
-        back_populates="specification", cascade="all, delete-orphan", order_by="SpecificationUse.id")
+        back_populates="specification", cascade="all, delete-orphan", order_by="SpecificationUse.id"
+    )
 
     def audit_org_id(self) -> int:
         return self.coordinator_org_id
@@ -53,14 +59,13 @@ class SpecificationVersion(db.Model):
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    specification_id: Mapped[int] = mapped_column(
-        ForeignKey("specifications.id", ondelete="CASCADE"), index=True)
+    specification_id: Mapped[int] = mapped_column(ForeignKey("specifications.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     must_have: Mapped[list] = mapped_column(JSON, default=list)
     nice_to_have: Mapped[list] = mapped_column(JSON, default=list)
     environments: Mapped[list] = mapped_column(JSON, default=list)
     security_level: Mapped[int] = mapped_column(Integer, default=2)
-    seat_bands: Mapped[list] = mapped_column(JSON, default=list)       # [{"min_seats", "max_seats"}]
+    seat_bands: Mapped[list] = mapped_column(JSON, default=list)  # [{"min_seats", "max_seats"}]
     price_min_jpy: Mapped[int | None] = mapped_column(BigInteger)
     price_max_jpy: Mapped[int | None] = mapped_column(BigInteger)
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -82,10 +87,9 @@ class SpecificationUse(db.Model):
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    specification_id: Mapped[int] = mapped_column(
-        ForeignKey("specifications.id", ondelete="CASCADE"), index=True)
+    specification_id: Mapped[int] = mapped_column(ForeignKey("specifications.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)
-    object_id: Mapped[int] = mapped_column(Integer, index=True)   # the org (adoption), challenge or round
+    object_id: Mapped[int] = mapped_column(Integer, index=True)  # the org (adoption), challenge or round
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
     version_number: Mapped[int] = mapped_column(Integer)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

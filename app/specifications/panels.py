@@ -1,4 +1,5 @@
 """Sections on other pages: the specification a challenge or round started from; site search."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -26,6 +27,13 @@ def search(q: str, user, limit: int = 5) -> list[SearchHit]:
     if user is None or not q:
         return []
     rows = db.session.scalars(services.specs_query(q=q).limit(limit)).unique().all()
-    return [SearchHit(kind="specification", title=s.title, url=url_for("specifications.detail", spec_id=s.id),
-                      summary=(s.current.summary if s.current else "")[:160],
-                      meta=f"v{s.current.number}" if s.current else "") for s in rows]
+    return [
+        SearchHit(
+            kind="specification",
+            title=s.title,
+            url=url_for("specifications.detail", spec_id=s.id),
+            summary=(s.current.summary if s.current else "")[:160],
+            meta=f"v{s.current.number}" if s.current else "",
+        )
+        for s in rows
+    ]

@@ -1,6 +1,7 @@
 """Standard specifications are shared knowledge among members: every logged-in user reads them; the
 publishing coordinator's members add versions; municipality admins adopt; those who may publish a
 challenge or open a round start one from a specification."""
+
 from ..challenges.services import owner_orgs_of
 from ..policies import rule
 

@@ -1,5 +1,6 @@
 """Standard specification pages: list, page (versions, uses, actions), print, diff, publish from a
 round, next version, adopt, start a challenge or a round, CSV/JSON of the requirements."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
@@ -33,10 +34,12 @@ def form_values(values: dict) -> dict:
 
 
 def _form(template_values, errors, spec=None, rnd=None, status=200):
-    selected = (request.form.getlist("environments") if request.method == "POST"
-                else template_values.get("environments", []))
-    return render_template("specifications/form.html", spec=spec, rnd=rnd, values=template_values, errors=errors,
-                           selected_envs=selected), status
+    selected = (
+        request.form.getlist("environments") if request.method == "POST" else template_values.get("environments", [])
+    )
+    return render_template(
+        "specifications/form.html", spec=spec, rnd=rnd, values=template_values, errors=errors, selected_envs=selected
+    ), status
 
 
 @bp.route("/specifications")
@@ -44,10 +47,12 @@ def _form(template_values, errors, spec=None, rnd=None, status=200):
 def index():
     authorize("specification.list")
     service = request.args.get("service_type") if request.args.get("service_type") in SERVICE_TYPES else None
-    page = paginate(services.specs_query(service, (request.args.get("q") or "").strip()[:200] or None),
-                    max(1, request.args.get("page", 1, type=int)), 20)
-    return render_template("specifications/index.html", page=page, service_type=service,
-                           q=request.args.get("q", ""))
+    page = paginate(
+        services.specs_query(service, (request.args.get("q") or "").strip()[:200] or None),
+        max(1, request.args.get("page", 1, type=int)),
+        20,
+    )
+    return render_template("specifications/index.html", page=page, service_type=service, q=request.args.get("q", ""))
 
 
 @bp.route("/procurement/<int:round_id>/specification/new", methods=["GET", "POST"])
@@ -81,10 +86,15 @@ def detail(spec_id):
     version = spec.version(number) if number else spec.current
     if version is None:
         version = spec.current
-    return render_template("specifications/detail.html", spec=spec, version=version,
-                           usage=services.usage(spec, current_user),
-                           adopt_orgs=admin_municipalities(current_user), owner_orgs=owner_orgs_of(current_user),
-                           coordinator_orgs=coordinator_orgs(current_user))
+    return render_template(
+        "specifications/detail.html",
+        spec=spec,
+        version=version,
+        usage=services.usage(spec, current_user),
+        adopt_orgs=admin_municipalities(current_user),
+        owner_orgs=owner_orgs_of(current_user),
+        coordinator_orgs=coordinator_orgs(current_user),
+    )
 
 
 @bp.route("/specifications/<int:spec_id>/print")
@@ -144,8 +154,14 @@ def adopt(spec_id):
     def done(_use):
         flash(_("Your municipality is listed as adopting this specification."), "success")
         return redirect(url_for("specifications.detail", spec_id=spec_id))
-    return _action(spec_id, "specification.adopt", AdoptSchema(),
-                   lambda spec, data: services.adopt(spec, current_user, data.get("org_id")), done)
+
+    return _action(
+        spec_id,
+        "specification.adopt",
+        AdoptSchema(),
+        lambda spec, data: services.adopt(spec, current_user, data.get("org_id")),
+        done,
+    )
 
 
 @bp.route("/specifications/<int:spec_id>/start-challenge", methods=["POST"])
@@ -154,8 +170,14 @@ def start_challenge(spec_id):
     def done(challenge):
         flash(_("A draft challenge was created from the specification. Check it and publish it."), "success")
         return redirect(url_for("challenges.edit", challenge_id=challenge.id))
-    return _action(spec_id, "specification.start_challenge", StartChallengeSchema(),
-                   lambda spec, data: services.start_challenge(spec, current_user, data.get("owner_org_id")), done)
+
+    return _action(
+        spec_id,
+        "specification.start_challenge",
+        StartChallengeSchema(),
+        lambda spec, data: services.start_challenge(spec, current_user, data.get("owner_org_id")),
+        done,
+    )
 
 
 @bp.route("/specifications/<int:spec_id>/start-round", methods=["POST"])
@@ -164,9 +186,14 @@ def start_round(spec_id):
     def done(rnd):
         flash(_("A draft procurement round was created from the specification."), "success")
         return redirect(url_for("procurement.detail", round_id=rnd.id))
-    return _action(spec_id, "specification.start_round", StartRoundSchema(),
-                   lambda spec, data: services.start_round(spec, current_user, data.get("coordinator_org_id")),
-                   done)
+
+    return _action(
+        spec_id,
+        "specification.start_round",
+        StartRoundSchema(),
+        lambda spec, data: services.start_round(spec, current_user, data.get("coordinator_org_id")),
+        done,
+    )
 
 
 def _readable_version(spec_id):
@@ -180,8 +207,11 @@ def _readable_version(spec_id):
 @login_required
 def requirements_download_csv(spec_id):
     spec, version = _readable_version(spec_id)
-    return Response(requirements_csv(spec, version), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f"attachment; filename=specification-{spec.id}-v{version.number}.csv"})
+    return Response(
+        requirements_csv(spec, version),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename=specification-{spec.id}-v{version.number}.csv"},
+    )
 
 
 @bp.route("/specifications/<int:spec_id>/requirements.json")

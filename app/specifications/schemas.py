@@ -1,4 +1,5 @@
 """Standard specification input (StrictSchema) and output schemas; HTML forms load the same ones."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,8 @@ from ..challenges.schemas import OrgRefSchema
 from ..constants import ENVIRONMENTS
 from ..procurement.constants import FEATURE_MAX_LENGTH, FEATURES_MAX, SERVICE_TYPES
 
-MAX_YEN = 10 ** 12
-SEATS_MAX = 10 ** 6
+MAX_YEN = 10**12
+SEATS_MAX = 10**6
 BANDS_MAX = 10
 _BAND_TEXT = re.compile(r"^\s*(\d+)\s*[-–〜~]\s*(\d*)\s*$")
 
@@ -44,8 +45,7 @@ class SeatBands(fields.Field):
                 match = _BAND_TEXT.match(item)
                 if not match:
                     raise ValidationError(_l("Give seat bands such as 1-100, 101-500, 501-."))
-                item = {"min_seats": int(match.group(1)),
-                        "max_seats": int(match.group(2)) if match.group(2) else None}
+                item = {"min_seats": int(match.group(1)), "max_seats": int(match.group(2)) if match.group(2) else None}
             if not isinstance(item, dict):
                 raise ValidationError(_l("Give seat bands such as 1-100, 101-500, 501-."))
             bands.append(SeatBandSchema().load(item))
@@ -53,13 +53,20 @@ class SeatBands(fields.Field):
 
 
 def _features():
-    return fields.List(fields.String(validate=validate.Length(min=1, max=FEATURE_MAX_LENGTH)),
-                       load_default=list, validate=validate.Length(max=FEATURES_MAX))
+    return fields.List(
+        fields.String(validate=validate.Length(min=1, max=FEATURE_MAX_LENGTH)),
+        load_default=list,
+        validate=validate.Length(max=FEATURES_MAX),
+    )
 
 
 def _yen():
-    return Integer(big=True, load_default=None, allow_none=True, validate=validate.Range(
-        min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")))
+    return Integer(
+        big=True,
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=0, max=MAX_YEN, error=_l("Enter an amount of 0 yen or more.")),
+    )
 
 
 class VersionInputSchema(StrictSchema):
@@ -67,16 +74,23 @@ class VersionInputSchema(StrictSchema):
 
     must_have = _features()
     nice_to_have = _features()
-    environments = fields.List(fields.String(validate=validate.OneOf(ENVIRONMENTS)), required=True,
-                               validate=validate.Length(min=1, error=_l("Choose at least one network environment.")),
-                               error_messages={"required": _l("Choose at least one network environment.")})
+    environments = fields.List(
+        fields.String(validate=validate.OneOf(ENVIRONMENTS)),
+        required=True,
+        validate=validate.Length(min=1, error=_l("Choose at least one network environment.")),
+        error_messages={"required": _l("Choose at least one network environment.")},
+    )
     security_level = Integer(load_default=2, validate=validate.Range(min=1, max=3))
     seat_bands = SeatBands(load_default=list, metadata={"description": "[{min_seats, max_seats|null}]"})
     price_min_jpy = _yen()
     price_max_jpy = _yen()
     summary = fields.String(load_default="", allow_none=True, validate=validate.Length(max=5000))
-    change_note = fields.String(load_default="", allow_none=True, validate=validate.Length(max=2000),
-                                metadata={"description": "What changed from the previous version."})
+    change_note = fields.String(
+        load_default="",
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "What changed from the previous version."},
+    )
 
     @validates_schema
     def _consistent(self, data, **_kw):
@@ -88,15 +102,22 @@ class VersionInputSchema(StrictSchema):
 
 
 class SpecificationCreateSchema(VersionInputSchema):
-    round_id = Integer(required=True, metadata={"description": "The round it comes from."},
-                              error_messages={"required": _l("Choose the procurement round.")})
-    title = fields.String(required=True, validate=validate.Length(min=3, max=200),
-                          error_messages={"required": _l("Enter a title.")})
+    round_id = Integer(
+        required=True,
+        metadata={"description": "The round it comes from."},
+        error_messages={"required": _l("Choose the procurement round.")},
+    )
+    title = fields.String(
+        required=True, validate=validate.Length(min=3, max=200), error_messages={"required": _l("Enter a title.")}
+    )
 
 
 class AdoptSchema(StrictSchema):
-    org_id = Integer(load_default=None, allow_none=True,
-                            metadata={"description": "The adopting municipality (if you administer several)."})
+    org_id = Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The adopting municipality (if you administer several)."},
+    )
 
 
 class StartChallengeSchema(StrictSchema):
@@ -176,6 +197,7 @@ class DiffSchema(Schema):
 
 class UsageSchema(Schema):
     """Everything that used the specification and that the caller may see."""
+
     adoptions = fields.List(fields.Nested(UseSchema))
     challenges = fields.List(fields.Dict())
     rounds = fields.List(fields.Dict())

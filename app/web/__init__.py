@@ -3,4 +3,5 @@
 
 def init_app(app, api):
     from .routes import bp
+
     app.register_blueprint(bp)

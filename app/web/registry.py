@@ -11,6 +11,7 @@
                     e.g. applications and committee on a challenge page, matches, similar pilots.
                     Pages render them with `{% for template, ctx in sections_for("challenge", challenge) %}`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

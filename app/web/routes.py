@@ -1,4 +1,5 @@
 """Home, dashboard, organisation pages and the site-wide search box."""
+
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ bp = Blueprint("web", __name__, template_folder="templates")
 def nav_links():
     def links(bucket):
         return [{"label": e.payload, "url": url_for(e.name), "endpoint": e.name} for e in bucket]
+
     return {"nav_extra": links(registry.NAV), "library_links": links(registry.LIBRARY)}
 
 
@@ -22,20 +24,25 @@ def nav_links():
 def home():
     from ..challenges.models import Challenge
     from ..solutions.models import Solution
+
     stats = {
-        "municipalities": db.session.scalar(select(func.count(Organization.id))
-                                            .where(Organization.kind == "municipality")) or 0,
-        "startups": db.session.scalar(select(func.count(Organization.id))
-                                      .where(Organization.kind == "startup")) or 0,
-        "challenges": db.session.scalar(select(func.count(Challenge.id))
-                                        .where(Challenge.status == "published",
-                                               Challenge.visibility == "public")) or 0,
-        "solutions": db.session.scalar(select(func.count(Solution.id))
-                                       .where(Solution.status == "published")) or 0,
+        "municipalities": db.session.scalar(
+            select(func.count(Organization.id)).where(Organization.kind == "municipality")
+        )
+        or 0,
+        "startups": db.session.scalar(select(func.count(Organization.id)).where(Organization.kind == "startup")) or 0,
+        "challenges": db.session.scalar(
+            select(func.count(Challenge.id)).where(Challenge.status == "published", Challenge.visibility == "public")
+        )
+        or 0,
+        "solutions": db.session.scalar(select(func.count(Solution.id)).where(Solution.status == "published")) or 0,
     }
-    latest = db.session.scalars(select(Challenge).where(Challenge.status == "published",
-                                                        Challenge.visibility == "public")
-                                .order_by(Challenge.published_at.desc()).limit(6)).all()
+    latest = db.session.scalars(
+        select(Challenge)
+        .where(Challenge.status == "published", Challenge.visibility == "public")
+        .order_by(Challenge.published_at.desc())
+        .limit(6)
+    ).all()
     return render_template("web/home.html", stats=stats, latest=latest)
 
 
@@ -54,8 +61,11 @@ def _is_judge(user_id: int) -> bool:
     """An external judge (committee or contest) needs no organisation: the dashboard says so."""
     from ..events.contests.models import ContestJudge
     from ..reviews.models import CommitteeMember
-    return any(db.session.scalar(select(m.id).where(m.user_id == user_id).limit(1)) is not None
-               for m in (CommitteeMember, ContestJudge))
+
+    return any(
+        db.session.scalar(select(m.id).where(m.user_id == user_id).limit(1)) is not None
+        for m in (CommitteeMember, ContestJudge)
+    )
 
 
 @bp.route("/orgs/<slug>")
@@ -76,9 +86,13 @@ def organization(slug):
 def organizations():
     from ..accounts.services import search_organizations
     from ..api import paginate
+
     kind = request.args.get("kind") if request.args.get("kind") in ("municipality", "startup", "coordinator") else None
-    page = paginate(search_organizations(kind, (request.args.get("q") or "").strip()[:100] or None),
-                    max(1, request.args.get("page", 1, type=int)), 30)
+    page = paginate(
+        search_organizations(kind, (request.args.get("q") or "").strip()[:100] or None),
+        max(1, request.args.get("page", 1, type=int)),
+        30,
+    )
     return render_template("web/organizations.html", page=page, kind=kind)
 
 

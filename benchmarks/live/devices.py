@@ -1,6 +1,7 @@
 """A load-generator process holding many devices (phones or screens) on one asyncio loop. The
 parent sends commands over a pipe; every schedule is open loop: each device acts at its own
 scheduled time (from a shared monotonic clock), whatever happened to the others."""
+
 from __future__ import annotations
 
 import asyncio
@@ -27,8 +28,10 @@ def device_process(conn, kind: str, indices: list[int], ports: list[int], data: 
 async def _serve(conn, kind, indices, ports, data, cookies):
     counters = Counters()
     make = Phone if kind == "phone" else Screen
-    devices = [make(i, ports[i % len(ports)], ports[(i + 1) % len(ports)], data["contest_id"], cookies, counters)
-               for i in indices]
+    devices = [
+        make(i, ports[i % len(ports)], ports[(i + 1) % len(ports)], data["contest_id"], cookies, counters)
+        for i in indices
+    ]
     loop = asyncio.get_running_loop()
     conn.send({"ready": len(devices)})
     while True:
@@ -39,7 +42,7 @@ async def _serve(conn, kind, indices, ports, data, cookies):
             return
         try:
             answer = await COMMANDS[command["cmd"]](devices, command, data)
-        except Exception as exc:          # reported to the parent, which stops the run
+        except Exception as exc:  # reported to the parent, which stops the run
             answer = {"crash": f"{command['cmd']}: {exc!r}"}
         answer["overloaded"] = counters.overloaded
         answer["requests"] = counters.requests
@@ -80,9 +83,14 @@ async def go_live(devices, command, data) -> dict:
                 durations.append(await d.open(ws_url(d.port)))
         except Exception as exc:
             errors.append(f"{type(d).__name__} {d.index}: {exc!r}"[:300])
+
     await asyncio.gather(*(one(d) for d in devices))
-    return {"durations": durations, "errors": len(errors), "error_samples": errors[:5],
-            "fetches": sum(d.fetches for d in devices)}
+    return {
+        "durations": durations,
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "fetches": sum(d.fetches for d in devices),
+    }
 
 
 async def shown(devices, command, data) -> dict:
@@ -90,8 +98,12 @@ async def shown(devices, command, data) -> dict:
     key, deadline = (command["round_id"], command["status"]), time.monotonic() + command["timeout"]
     live = _live(devices)
     await _until(live, lambda d: key in d.shown, deadline)
-    return {"times": [d.shown.get(key) for d in live], "fetches": sum(d.fetches for d in devices),
-            "state_errors": sum(len(d.errors) for d in devices), "error_samples": [e for d in devices for e in d.errors][:3]}
+    return {
+        "times": [d.shown.get(key) for d in live],
+        "fetches": sum(d.fetches for d in devices),
+        "state_errors": sum(len(d.errors) for d in devices),
+        "error_samples": [e for d in devices for e in d.errors][:3],
+    }
 
 
 async def final(devices, command, data) -> dict:
@@ -100,9 +112,12 @@ async def final(devices, command, data) -> dict:
     live = _live(devices)
     await _until(live, lambda d: d.final_tally(rid, total), deadline)
     hits = [d.final_tally(rid, total) for d in live]
-    return {"times": [h[0] for h in hits if h], "missing": sum(h is None for h in hits),
-            "totals": sorted({d.last_total(rid) for d in live}, key=lambda x: (x is None, x)),
-            "messages": sum(len(d.tallies) for d in live)}
+    return {
+        "times": [h[0] for h in hits if h],
+        "missing": sum(h is None for h in hits),
+        "totals": sorted({d.last_total(rid) for d in live}, key=lambda x: (x is None, x)),
+        "messages": sum(len(d.tallies) for d in live),
+    }
 
 
 async def vote(devices, command, data) -> dict:
@@ -132,18 +147,26 @@ async def vote(devices, command, data) -> dict:
     await asyncio.gather(*tasks)
     answers = [r for rs in results.values() for r in rs]
     created = [r for r in answers if r[3].get("ok") and not r[3].get("replayed")]
-    return {"socket_ms": [(a - s) * 1000 for path, s, a, ans in answers if path != "duplicate" and ans.get("ok")],
-            "duplicate_ms": [(a - s) * 1000 for path, s, a, ans in answers if path == "duplicate" and ans.get("ok")],
-            "fallbacks": sum(1 for r in answers if r[0] == "fallback"),
-            "duplicates": sum(1 for r in answers if r[0] == "duplicate"),
-            "accepted": len(created), "replayed": sum(1 for r in answers if r[3].get("ok") and r[3].get("replayed")),
-            "failed": sum(1 for r in answers if not r[3].get("ok")),
-            "failures": [r[3] for r in answers if not r[3].get("ok")][:3],
-            "one_created_each": sum(1 for rs in results.values() if sum(1 for r in rs if r in created) == 1),
-            "same_receipt": sum(1 for rs in results.values() if len(rs) == 2 and rs[0][3].get("receipt")
-                                and rs[0][3].get("receipt") == rs[1][3].get("receipt")),
-            "voters": len(results), "voters_with_receipt": sum(1 for rs in results.values() if any(r[3].get("ok") for r in rs)),
-            "first_send": start, "last_ack": max((r[2] for r in created), default=start)}
+    return {
+        "socket_ms": [(a - s) * 1000 for path, s, a, ans in answers if path != "duplicate" and ans.get("ok")],
+        "duplicate_ms": [(a - s) * 1000 for path, s, a, ans in answers if path == "duplicate" and ans.get("ok")],
+        "fallbacks": sum(1 for r in answers if r[0] == "fallback"),
+        "duplicates": sum(1 for r in answers if r[0] == "duplicate"),
+        "accepted": len(created),
+        "replayed": sum(1 for r in answers if r[3].get("ok") and r[3].get("replayed")),
+        "failed": sum(1 for r in answers if not r[3].get("ok")),
+        "failures": [r[3] for r in answers if not r[3].get("ok")][:3],
+        "one_created_each": sum(1 for rs in results.values() if sum(1 for r in rs if r in created) == 1),
+        "same_receipt": sum(
+            1
+            for rs in results.values()
+            if len(rs) == 2 and rs[0][3].get("receipt") and rs[0][3].get("receipt") == rs[1][3].get("receipt")
+        ),
+        "voters": len(results),
+        "voters_with_receipt": sum(1 for rs in results.values() if any(r[3].get("ok") for r in rs)),
+        "first_send": start,
+        "last_ack": max((r[2] for r in created), default=start),
+    }
 
 
 async def path(devices, command, data) -> dict:
@@ -166,9 +189,15 @@ async def path(devices, command, data) -> dict:
         except Exception as exc:
             acked, answer = time.monotonic(), {"ok": False, "error": repr(exc)}
         (latencies if answer.get("ok") else failed).append((acked - at) * 1000 if answer.get("ok") else answer)
+
     await asyncio.gather(*(one(p) for p in chosen))
-    return {"sent": len(chosen), "ok": len(latencies), "failed": len(failed), "failures": failed[:3],
-            "latencies": latencies}
+    return {
+        "sent": len(chosen),
+        "ok": len(latencies),
+        "failed": len(failed),
+        "failures": failed[:3],
+        "latencies": latencies,
+    }
 
 
 async def counters(devices, command, data) -> dict:
@@ -176,4 +205,12 @@ async def counters(devices, command, data) -> dict:
     return {}
 
 
-COMMANDS = {"counters": counters, "join": go_live, "open": go_live, "shown": shown, "final": final, "vote": vote, "path": path}
+COMMANDS = {
+    "counters": counters,
+    "join": go_live,
+    "open": go_live,
+    "shown": shown,
+    "final": final,
+    "vote": vote,
+    "path": path,
+}

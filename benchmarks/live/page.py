@@ -4,6 +4,7 @@ the join ack (fetch GET .../state only when the ack has none), then apply the pu
 `tally` (heartbeats too) when its version is not older, `round` carrying the shared state (the
 new shape: applied as is) or only the round (the old shape: fetch the state after a random
 0-1 s delay)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,20 +14,27 @@ import time
 from .protocol import SioClient
 from .web import Counters, Http
 
-FETCH_DELAY = 1.0     # the page's random delay before a fetch prompted by a `round` event
+FETCH_DELAY = 1.0  # the page's random delay before a fetch prompted by a `round` event
 OVERLOADED = ("overloaded", "unavailable", "service_unavailable")
-CONNECT_TIMEOUT, CONNECT_TRIES = 20.0, 3   # socket.io-client's `timeout`; then it reconnects
+CONNECT_TIMEOUT, CONNECT_TRIES = 20.0, 3  # socket.io-client's `timeout`; then it reconnects
 
 
 class LivePage:
-    def __init__(self, index: int, port: int, other_port: int, contest_id: int, cookies: dict | None = None,
-                 counters: Counters | None = None):
+    def __init__(
+        self,
+        index: int,
+        port: int,
+        other_port: int,
+        contest_id: int,
+        cookies: dict | None = None,
+        counters: Counters | None = None,
+    ):
         self.index, self.port, self.other_port, self.contest_id = index, port, other_port, contest_id
         self.http = Http(cookies, counters)
         self.sock: SioClient | None = None
         self.csrf = ""
-        self.tallies: list[tuple[float, int, int, int]] = []    # (time, round id, version, total)
-        self.shown: dict[tuple[int, str], float] = {}           # (round id, status) -> first time on screen
+        self.tallies: list[tuple[float, int, int, int]] = []  # (time, round id, version, total)
+        self.shown: dict[tuple[int, str], float] = {}  # (round id, status) -> first time on screen
         self.last_version = -1
         self.fetches = 0
         self.errors: list[str] = []
@@ -41,6 +49,7 @@ class LivePage:
         overloaded server (503 on the upgrade, or a join answered `overloaded`) is retried after
         its Retry-After plus a random jitter, and counted apart from errors."""
         from websockets.exceptions import InvalidStatus
+
         for attempt in range(attempts):
             self.sock = SioClient(ws_url, f"http://127.0.0.1:{self.port}", self.http.cookie_header(), self.on_event)
             try:
@@ -50,7 +59,7 @@ class LivePage:
                     raise
                 await self._overloaded(exc.response.headers.get("Retry-After"))
                 continue
-            except TimeoutError:            # socket.io-client: connect_error, then it reconnects
+            except TimeoutError:  # socket.io-client: connect_error, then it reconnects
                 self.http.counters.socket_retries += 1
                 if attempt >= CONNECT_TRIES - 1:
                     raise
@@ -88,7 +97,7 @@ class LivePage:
 
     def apply_tally(self, t: dict, at: float) -> None:
         if t["version"] < self.last_version and t.get("status") == "open":
-            return                                       # an older update arrived late
+            return  # an older update arrived late
         self.last_version = t["version"]
         self.tallies.append((at, t["round_id"], t["version"], t["total"]))
 
@@ -97,7 +106,7 @@ class LivePage:
             self.apply_tally(payload, at)
         elif name == "round" and isinstance(payload, dict):
             if isinstance(payload.get("round"), dict) or "entries" in payload:
-                self.apply_state(payload, at)             # the shared state: nothing to fetch
+                self.apply_state(payload, at)  # the shared state: nothing to fetch
             else:
                 self.spawn(self.fetch_state(random.random() * FETCH_DELAY))
         elif name == "reveal":

@@ -2,6 +2,7 @@
 it with its CSRF token, follow the redirect to the voter page, load the page's stylesheets and
 scripts once), go live on the socket (page.py), then vote over the socket it holds, falling back
 to POST .../ballots with the same Idempotency-Key when the ack does not come in time."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,9 @@ class Phone(LivePage):
         page = await self.http.get(self.port, f"/join/{code}")
         if page.status != 200:
             raise RuntimeError(f"GET /join: {page.status}")
-        posted = await self.http.post_form(self.port, f"/join/{code}",
-                                           {"csrf_token": form_csrf(page.text), "display_name": f"phone {self.index}"})
+        posted = await self.http.post_form(
+            self.port, f"/join/{code}", {"csrf_token": form_csrf(page.text), "display_name": f"phone {self.index}"}
+        )
         if posted.status != 302 or "contest_guest" not in self.http.cookies:
             raise RuntimeError(f"POST /join: {posted.status} {posted.text[:200]}")
         self.csrf = await open_page(self.http, self.port, posted.location_path() or f"/contests/{self.contest_id}/vote")
@@ -44,8 +46,9 @@ class Phone(LivePage):
 
     async def vote_http(self, round_id: int, entry_id: int, key: str, port: int) -> tuple[float, dict]:
         """POST .../ballots as postJSON sends it: 201 new, 200 the same receipt again."""
-        response = await self.http.post_json(port, self.ballot_path(round_id), {"choices": [entry_id]}, self.csrf,
-                                             {"Idempotency-Key": key})
+        response = await self.http.post_json(
+            port, self.ballot_path(round_id), {"choices": [entry_id]}, self.csrf, {"Idempotency-Key": key}
+        )
         at = time.monotonic()
         answer = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
         if response.status in (200, 201) and answer.get("receipt"):

@@ -1,6 +1,7 @@
 """Socket.IO v5 over Engine.IO v4, raw frames over `websockets`: exactly what socket.io-client
 sends with `transports: ["websocket"]` (open packet, namespace connect, events with ack ids,
 ping/pong)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -29,17 +30,25 @@ class SioClient:
 
     async def connect(self, timeout: float = 60) -> None:
         from websockets.asyncio.client import connect
+
         headers = {"Cookie": self.cookie} if self.cookie else {}
-        self.ws = await connect(self.url, origin=self.origin, additional_headers=headers, max_size=2 ** 20,
-                                open_timeout=timeout, ping_interval=None, compression=None)
-        opened = await asyncio.wait_for(self.ws.recv(), timeout)       # 0{"sid":..,"pingInterval":..}
+        self.ws = await connect(
+            self.url,
+            origin=self.origin,
+            additional_headers=headers,
+            max_size=2**20,
+            open_timeout=timeout,
+            ping_interval=None,
+            compression=None,
+        )
+        opened = await asyncio.wait_for(self.ws.recv(), timeout)  # 0{"sid":..,"pingInterval":..}
         if not opened.startswith("0"):
             raise RuntimeError(f"no engine.io open packet: {opened[:80]}")
         await self.ws.send(f"40{NS},")
-        deadline = time.monotonic() + timeout      # pings do not extend the wait for the answer
-        while True:                                                    # 40/contests,{"sid":..}
+        deadline = time.monotonic() + timeout  # pings do not extend the wait for the answer
+        while True:  # 40/contests,{"sid":..}
             answer = await asyncio.wait_for(self.ws.recv(), max(0.001, deadline - time.monotonic()))
-            if answer == "2":                                          # a ping before the answer (slow server)
+            if answer == "2":  # a ping before the answer (slow server)
                 await self.ws.send("3")
                 continue
             if not answer.startswith(f"40{NS},"):
@@ -54,14 +63,14 @@ class SioClient:
                 if message == "2":
                     await self.ws.send("3")
                 elif message.startswith(prefix_ack):
-                    body = message[len(prefix_ack):]
+                    body = message[len(prefix_ack) :]
                     digits = len(body) - len(body.lstrip("0123456789"))
                     future = self.acks.pop(int(body[:digits]), None)
                     if future and not future.done():
                         future.set_result((time.monotonic(), json.loads(body[digits:])[0]))
                 elif message.startswith(prefix_event) and self.on_event is not None:
                     at = time.monotonic()
-                    name, *payload = json.loads(message[len(prefix_event):])
+                    name, *payload = json.loads(message[len(prefix_event) :])
                     self.on_event(name, payload[0] if payload else None, at)
         except Exception:
             pass

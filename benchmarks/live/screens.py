@@ -1,5 +1,6 @@
 """A big screen: the organiser's presenter page (GET /contests/<id>/present and its assets, with
 the organiser's session cookie), then the same live socket as a phone (page.py)."""
+
 from __future__ import annotations
 
 import time

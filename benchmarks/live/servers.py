@@ -1,6 +1,7 @@
 """The servers under test (gunicorn + gevent with deploy/gunicorn-socketio.conf.py, as deployed),
 their CPU and memory from /proc, and the plain `websockets` broadcast server of the fan-out
 baseline."""
+
 from __future__ import annotations
 
 import asyncio
@@ -59,8 +60,24 @@ def wait_port(port: int, timeout: float = 30) -> None:
 
 def start_servers(cpus: str, env: dict, ports: list[int]) -> list[subprocess.Popen]:
     conf = os.environ.get("BENCH_GUNICORN_CONF") or os.path.join(ROOT, "deploy/gunicorn-socketio.conf.py")
-    procs = [subprocess.Popen(["taskset", "-c", cpus, os.path.join(ROOT, ".venv/bin/gunicorn"), "-c", conf,
-                               "-b", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env) for port in ports]
+    procs = [
+        subprocess.Popen(
+            [
+                "taskset",
+                "-c",
+                cpus,
+                os.path.join(ROOT, ".venv/bin/gunicorn"),
+                "-c",
+                conf,
+                "-b",
+                f"127.0.0.1:{port}",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        for port in ports
+    ]
     for port in ports:
         wait_port(port, 60)
     return procs
@@ -127,6 +144,7 @@ asyncio.run(main())
 def baseline_process(conn, port, n_viewers):
     async def main():
         from websockets.asyncio.client import connect
+
         sockets = []
         for _ in range(n_viewers):
             sockets.append(await connect(f"ws://127.0.0.1:{port}/", ping_interval=None, compression=None))
@@ -138,6 +156,7 @@ def baseline_process(conn, port, n_viewers):
                     got[i] += 1
             except Exception:
                 pass
+
         readers = [asyncio.create_task(read(i, ws)) for i, ws in enumerate(sockets)]
         conn.send({"connected": len(sockets)})
         loop = asyncio.get_running_loop()
@@ -150,6 +169,7 @@ def baseline_process(conn, port, n_viewers):
         for r in readers:
             r.cancel()
         await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+
     asyncio.run(main())
 
 
@@ -166,8 +186,11 @@ def run_baseline(cpus: str, n_viewers, count, interval, size) -> dict:
         answer = ask(parent, {"cmd": "go", "count": count, "interval": interval, "size": size})
         cpu1, _ = proc_stats([server.pid])
         client.join(30)
-        return {"messages": answer["messages"], "cpu_ms_per_message": (cpu1 - cpu0) * 1000 / max(1, answer["messages"]),
-                "rss_mb": rss1 / 2 ** 20}
+        return {
+            "messages": answer["messages"],
+            "cpu_ms_per_message": (cpu1 - cpu0) * 1000 / max(1, answer["messages"]),
+            "rss_mb": rss1 / 2**20,
+        }
     finally:
         server.terminate()
         server.wait(10)
@@ -181,6 +204,7 @@ def launch(args, env: dict, origins: str | None = None):
     if args.processes == 2:
         env["REDIS_URL"] = args.redis_url
         from redis import Redis
+
         Redis.from_url(args.redis_url).flushdb()
     procs = start_servers(args.cpus, env, ports)
     return procs, ports, worker_pids(procs)

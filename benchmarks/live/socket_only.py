@@ -10,6 +10,7 @@ baseline (CPU per delivered tally message).
     200 ms coalescing emits 5 tallies/s to every viewer; server CPU per delivered message against
     a plain `websockets` broadcast server sending as many messages of the same size.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,7 +32,7 @@ class Client(SioClient):
 
     def __init__(self, url, origin, token):
         super().__init__(url, origin, f"contest_guest={token}", self._event)
-        self.tallies: list[tuple[float, int, int, int]] = []    # (time, round, version, total)
+        self.tallies: list[tuple[float, int, int, int]] = []  # (time, round, version, total)
 
     def _event(self, name, payload, at):
         if name == "tally":
@@ -48,23 +49,27 @@ async def connect_all(clients, concurrency=64):
                 await c.connect()
             except Exception as exc:
                 errors.append(repr(exc))
+
     await asyncio.gather(*(one(c) for c in clients))
     return errors
 
 
 def viewer_process(conn, urls, origin, tokens, contest_id):
     """Viewers: connect, join the room, record every tally; answer the parent's questions."""
+
     async def main():
         clients = [Client(urls[i % len(urls)], origin, t) for i, t in enumerate(tokens)]
         errors = await connect_all(clients)
-        joined = await asyncio.gather(*(c.call("join", {"contest_id": contest_id, "role": "viewer"})
-                                        for c in clients if c.reader), return_exceptions=True)
+        joined = await asyncio.gather(
+            *(c.call("join", {"contest_id": contest_id, "role": "viewer"}) for c in clients if c.reader),
+            return_exceptions=True,
+        )
         bad = [j for j in joined if isinstance(j, Exception) or not j[1].get("ok")]
         conn.send({"connected": sum(1 for c in clients if c.reader), "errors": errors[:3] + [repr(b) for b in bad[:3]]})
         loop = asyncio.get_running_loop()
         while True:
             command = await loop.run_in_executor(None, conn.recv)
-            if command["cmd"] == "final":          # wait until every viewer holds the final version
+            if command["cmd"] == "final":  # wait until every viewer holds the final version
                 rid, version, deadline = command["round_id"], command["version"], time.monotonic() + command["timeout"]
                 while time.monotonic() < deadline:
                     if all(any(r == rid and v >= version for _t, r, v, _n in c.tallies) for c in clients if c.reader):
@@ -76,22 +81,33 @@ def viewer_process(conn, urls, origin, tokens, contest_id):
                     firsts.append(hit[0] if hit else None)
                     if hit:
                         totals.add(hit[1])
-                conn.send({"missing": sum(f is None for f in firsts),
-                           "last": max((f for f in firsts if f is not None), default=None),
-                           "totals": sorted(totals), "messages": sum(len(c.tallies) for c in clients)})
-            elif command["cmd"] == "count":         # tally messages received in [since, until]
+                conn.send(
+                    {
+                        "missing": sum(f is None for f in firsts),
+                        "last": max((f for f in firsts if f is not None), default=None),
+                        "totals": sorted(totals),
+                        "messages": sum(len(c.tallies) for c in clients),
+                    }
+                )
+            elif command["cmd"] == "count":  # tally messages received in [since, until]
                 since, until = command["since"], command["until"]
-                conn.send({"messages": sum(1 for c in clients for t, *_r in c.tallies if since <= t <= until),
-                           "sample": next((c.tallies[-1] for c in clients if c.tallies), None)})
+                conn.send(
+                    {
+                        "messages": sum(1 for c in clients for t, *_r in c.tallies if since <= t <= until),
+                        "sample": next((c.tallies[-1] for c in clients if c.tallies), None),
+                    }
+                )
             elif command["cmd"] == "stop":
                 await asyncio.gather(*(c.close() for c in clients if c.reader), return_exceptions=True)
                 conn.send({"ok": True})
                 return
+
     asyncio.run(main())
 
 
 def voter_process(conn, urls, origin, tokens, data):
     """Voters: connect (before the window), then vote on schedule; also the fan-out ticker."""
+
     async def main():
         clients = [Client(urls[i % len(urls)], origin, t) for i, t in enumerate(tokens)]
         errors = await connect_all(clients)
@@ -112,7 +128,7 @@ def voter_process(conn, urls, origin, tokens, data):
         window, dup_share, start = command["window"], command["duplicates"], command["start"]
         rng = random.Random(42)
         n = len(clients)
-        results = [[] for _ in range(n)]     # per voter: (kind, scheduled, acked, answer)
+        results = [[] for _ in range(n)]  # per voter: (kind, scheduled, acked, answer)
         tasks = []
 
         async def send(i, body, at, kind):
@@ -126,8 +142,12 @@ def voter_process(conn, urls, origin, tokens, data):
         retry = set(rng.sample(range(n), int(n * dup_share)))
         for i in range(n):
             at = start + i * window / n
-            body = {"contest_id": data["contest_id"], "round_id": command["round_id"],
-                    "choices": [rng.choice(data["entries"])], "idempotency_key": uuid.uuid4().hex}
+            body = {
+                "contest_id": data["contest_id"],
+                "round_id": command["round_id"],
+                "choices": [rng.choice(data["entries"])],
+                "idempotency_key": uuid.uuid4().hex,
+            }
             tasks.append(send(i, body, at, "first"))
             if i in retry:
                 tasks.append(send(i, body, at + rng.uniform(0.05, 0.5), "retry"))
@@ -135,14 +155,25 @@ def voter_process(conn, urls, origin, tokens, data):
         latencies = [acked - at for rs in results for _k, at, acked, _a in rs]
         accepted = sum(1 for rs in results for *_x, a in rs if a.get("ok") and not a.get("replayed"))
         replayed = sum(1 for rs in results for *_x, a in rs if a.get("ok") and a.get("replayed"))
-        same_receipt = sum(1 for rs in results if len(rs) == 2 and rs[0][3].get("receipt")
-                           and rs[0][3].get("receipt") == rs[1][3].get("receipt"))
+        same_receipt = sum(
+            1
+            for rs in results
+            if len(rs) == 2 and rs[0][3].get("receipt") and rs[0][3].get("receipt") == rs[1][3].get("receipt")
+        )
         failed = [a for rs in results for *_x, a in rs if not a.get("ok")]
         acks = [acked for rs in results for _k, _at, acked, a in rs if a.get("ok") and not a.get("replayed")]
-        return {"latencies": latencies, "accepted": accepted, "replayed": replayed, "retries": len(retry),
-                "same_receipt": same_receipt, "failed": len(failed), "failures": failed[:3],
-                "voters_with_receipt": sum(1 for rs in results if any(a.get("ok") for *_x, a in rs)),
-                "first_send": start, "last_ack": max(acks, default=start)}
+        return {
+            "latencies": latencies,
+            "accepted": accepted,
+            "replayed": replayed,
+            "retries": len(retry),
+            "same_receipt": same_receipt,
+            "failed": len(failed),
+            "failures": failed[:3],
+            "voters_with_receipt": sum(1 for rs in results if any(a.get("ok") for *_x, a in rs)),
+            "first_send": start,
+            "last_ack": max(acks, default=start),
+        }
 
     async def tick(clients, command):
         """`rate` ballot changes per second by a handful of voters, for `seconds`: keeps the round dirty."""
@@ -153,15 +184,18 @@ def voter_process(conn, urls, origin, tokens, data):
             if at > start + seconds:
                 break
             await asyncio.sleep(max(0.0, at - time.monotonic()))
-            body = {"contest_id": data["contest_id"], "round_id": command["round_id"],
-                    "choices": [data["entries"][i % len(data["entries"])]], "idempotency_key": uuid.uuid4().hex}
+            body = {
+                "contest_id": data["contest_id"],
+                "round_id": command["round_id"],
+                "choices": [data["entries"][i % len(data["entries"])]],
+                "idempotency_key": uuid.uuid4().hex,
+            }
             pending.append(await clients[i % n].send_call("vote", body))
             i += 1
         answers = await asyncio.gather(*(asyncio.wait_for(f, 30) for f in pending), return_exceptions=True)
         return {"sent": len(pending), "ok": sum(1 for a in answers if not isinstance(a, Exception) and a[1].get("ok"))}
+
     asyncio.run(main())
-
-
 
 
 def run(args, server_env: dict) -> dict:
@@ -178,16 +212,19 @@ def run(args, server_env: dict) -> dict:
         time.sleep(1.0)
         cpu_idle, rss_idle = proc_stats(pids)
         v_parent, v_child = mp.Pipe()
-        viewers = mp.Process(target=viewer_process, args=(v_child, urls, origin, data["tokens"][:args.viewers],
-                                                          data["contest_id"]))
+        viewers = mp.Process(
+            target=viewer_process, args=(v_child, urls, origin, data["tokens"][: args.viewers], data["contest_id"])
+        )
         t0 = time.monotonic()
         viewers.start()
         vc = v_parent.recv()
         _cpu, rss_viewers = proc_stats(pids)
-        print(f"viewers: {vc['connected']} connected and joined in {time.monotonic() - t0:.1f} s {vc['errors']}",
-              flush=True)
+        print(
+            f"viewers: {vc['connected']} connected and joined in {time.monotonic() - t0:.1f} s {vc['errors']}",
+            flush=True,
+        )
         m_parent, m_child = mp.Pipe()
-        voters = mp.Process(target=voter_process, args=(m_child, urls, origin, data["tokens"][args.viewers:], data))
+        voters = mp.Process(target=voter_process, args=(m_child, urls, origin, data["tokens"][args.viewers :], data))
         t0 = time.monotonic()
         voters.start()
         mc = m_parent.recv()
@@ -195,25 +232,40 @@ def run(args, server_env: dict) -> dict:
         print(f"voters: {mc['connected']} connected in {time.monotonic() - t0:.1f} s {mc['errors']}", flush=True)
         out["mem_kib_per_viewer"] = (rss_viewers - rss_idle) / 1024 / max(1, vc["connected"])
         out["mem_kib_per_voter"] = (rss_all - rss_viewers) / 1024 / max(1, mc["connected"])
-        out["rss_mb_idle"], out["rss_mb_loaded"] = rss_idle / 2 ** 20, rss_all / 2 ** 20
+        out["rss_mb_idle"], out["rss_mb_loaded"] = rss_idle / 2**20, rss_all / 2**20
 
         # 1. voting
         time.sleep(1.0)
         cpu0, _ = proc_stats(pids)
         start = time.monotonic() + 0.5
-        result = ask(m_parent, {"cmd": "vote", "round_id": data["round_id"], "window": args.window,
-                                "duplicates": args.duplicates, "start": start})
-        final = ask(v_parent, {"cmd": "final", "round_id": data["round_id"], "version": result["accepted"],
-                               "timeout": 30})
+        result = ask(
+            m_parent,
+            {
+                "cmd": "vote",
+                "round_id": data["round_id"],
+                "window": args.window,
+                "duplicates": args.duplicates,
+                "start": start,
+            },
+        )
+        final = ask(
+            v_parent, {"cmd": "final", "round_id": data["round_id"], "version": result["accepted"], "timeout": 30}
+        )
         cpu1, _ = proc_stats(pids)
         lat = result.pop("latencies")
         out["voting"] = {
-            **{k: v for k, v in result.items()}, "ballots_sent": len(lat),
-            "ack_p50_ms": pct(lat, 0.50) * 1000, "ack_p99_ms": pct(lat, 0.99) * 1000, "ack_max_ms": max(lat) * 1000,
+            **{k: v for k, v in result.items()},
+            "ballots_sent": len(lat),
+            "ack_p50_ms": pct(lat, 0.50) * 1000,
+            "ack_p99_ms": pct(lat, 0.99) * 1000,
+            "ack_max_ms": max(lat) * 1000,
             "accepted_per_s": result["accepted"] / max(1e-9, result["last_ack"] - result["first_send"]),
             "final_ms": (final["last"] - result["last_ack"]) * 1000 if final["last"] else float("nan"),
-            "viewers_missing_final": final["missing"], "viewer_final_totals": final["totals"],
-            "tally_messages": final["messages"], "server_cpu_s": cpu1 - cpu0}
+            "viewers_missing_final": final["missing"],
+            "viewer_final_totals": final["totals"],
+            "tally_messages": final["messages"],
+            "server_cpu_s": cpu1 - cpu0,
+        }
         check = close_and_recount(data["round_id"])
         out["check"] = check
         print(f"voting: {json.dumps(out['voting'], default=str)[:600]}", flush=True)
@@ -223,8 +275,15 @@ def run(args, server_env: dict) -> dict:
         time.sleep(1.0)
         start = time.monotonic() + 0.5
         cpu0, _ = proc_stats(pids)
-        m_parent.send({"cmd": "tick", "round_id": fan_round, "start": start, "seconds": args.fanout_seconds,
-                       "rate": args.fanout_rate})
+        m_parent.send(
+            {
+                "cmd": "tick",
+                "round_id": fan_round,
+                "start": start,
+                "seconds": args.fanout_seconds,
+                "rate": args.fanout_rate,
+            }
+        )
         if not m_parent.poll(args.fanout_seconds + 60):
             raise RuntimeError("fan-out ticker did not finish")
         ticks = m_parent.recv()
@@ -232,14 +291,30 @@ def run(args, server_env: dict) -> dict:
         time.sleep(0.5)
         cpu1, _ = proc_stats(pids)
         counted = ask(v_parent, {"cmd": "count", "since": start, "until": end + 0.5})
-        out["fanout"] = {"seconds": end - start, "ballot_changes": ticks, "messages": counted["messages"],
-                         "messages_per_s": counted["messages"] / (end - start + 0.5),
-                         "server_cpu_s": cpu1 - cpu0,
-                         "cpu_ms_per_message": (cpu1 - cpu0) * 1000 / max(1, counted["messages"])}
+        out["fanout"] = {
+            "seconds": end - start,
+            "ballot_changes": ticks,
+            "messages": counted["messages"],
+            "messages_per_s": counted["messages"] / (end - start + 0.5),
+            "server_cpu_s": cpu1 - cpu0,
+            "cpu_ms_per_message": (cpu1 - cpu0) * 1000 / max(1, counted["messages"]),
+        }
         print(f"fan-out: {out['fanout']}", flush=True)
-        size = len(f'42{NS},["tally",' + json.dumps({"round_id": fan_round, "contest_id": data["contest_id"],
-                                                     "status": "open", "version": 100, "counts": {str(e): 20 for e in data["entries"]},
-                                                     "total": 100, "sha256": None}) + "]")
+        size = len(
+            f'42{NS},["tally",'
+            + json.dumps(
+                {
+                    "round_id": fan_round,
+                    "contest_id": data["contest_id"],
+                    "status": "open",
+                    "version": 100,
+                    "counts": {str(e): 20 for e in data["entries"]},
+                    "total": 100,
+                    "sha256": None,
+                }
+            )
+            + "]"
+        )
         ask(m_parent, {"cmd": "stop"})
         ask(v_parent, {"cmd": "stop"})
     finally:
@@ -253,7 +328,9 @@ def run(args, server_env: dict) -> dict:
     # Baseline, on the same cores, same viewers, same message size and rate, same duration.
     count = max(1, int(args.fanout_seconds / 0.2))
     out["baseline"] = run_baseline(args.cpus, args.viewers, count, 0.2, size)
-    out["fanout"]["ratio_to_baseline"] = out["fanout"]["cpu_ms_per_message"] / max(1e-9, out["baseline"]["cpu_ms_per_message"])
+    out["fanout"]["ratio_to_baseline"] = out["fanout"]["cpu_ms_per_message"] / max(
+        1e-9, out["baseline"]["cpu_ms_per_message"]
+    )
     return out
 
 
@@ -265,24 +342,45 @@ def report(args, out) -> list[str]:
         ("server", f"gunicorn gevent, {mode}, cores {args.cpus}", ""),
         ("viewers / distinct voters / retries", f"{args.viewers} / {args.voters} / {v['retries']}", ""),
         ("ballots sent in the window", f"{v['ballots_sent']} in {args.window:.0f} s", ""),
-        ("accepted / replayed (same receipt) / failed", f"{v['accepted']} / {v['replayed']} ({v['same_receipt']}) / {v['failed']}",
-         ok(v["failed"] == 0 and v["same_receipt"] == v["retries"])),
-        ("ack p50 / p99 / max (ms)", f"{v['ack_p50_ms']:.1f} / {v['ack_p99_ms']:.1f} / {v['ack_max_ms']:.0f}",
-         ok(v["ack_p99_ms"] <= TARGETS["ack_p99_ms"])),
+        (
+            "accepted / replayed (same receipt) / failed",
+            f"{v['accepted']} / {v['replayed']} ({v['same_receipt']}) / {v['failed']}",
+            ok(v["failed"] == 0 and v["same_receipt"] == v["retries"]),
+        ),
+        (
+            "ack p50 / p99 / max (ms)",
+            f"{v['ack_p50_ms']:.1f} / {v['ack_p99_ms']:.1f} / {v['ack_max_ms']:.0f}",
+            ok(v["ack_p99_ms"] <= TARGETS["ack_p99_ms"]),
+        ),
         ("accepted ballots/s", f"{v['accepted_per_s']:.0f}", ""),
-        ("last accepted ballot's ack → every viewer has the final tally (ms)", f"{v['final_ms']:.0f} (missing: {v['viewers_missing_final']})",
-         ok(v["final_ms"] <= TARGETS["final_ms"] and v["viewers_missing_final"] == 0)),
-        ("accepted == distinct voters == viewers' final total == snapshot == recount",
-         f"{v['accepted']} == {args.voters} == {v['viewer_final_totals']} == {c['snapshot']} == {c['recount']}",
-         ok(v["accepted"] == args.voters == c["snapshot"] == c["recount"] == c["snapshot_ballots"]
-            and v["viewer_final_totals"] == [args.voters] and c["verified"])),
+        (
+            "last accepted ballot's ack → every viewer has the final tally (ms)",
+            f"{v['final_ms']:.0f} (missing: {v['viewers_missing_final']})",
+            ok(v["final_ms"] <= TARGETS["final_ms"] and v["viewers_missing_final"] == 0),
+        ),
+        (
+            "accepted == distinct voters == viewers' final total == snapshot == recount",
+            f"{v['accepted']} == {args.voters} == {v['viewer_final_totals']} == {c['snapshot']} == {c['recount']}",
+            ok(
+                v["accepted"] == args.voters == c["snapshot"] == c["recount"] == c["snapshot_ballots"]
+                and v["viewer_final_totals"] == [args.voters]
+                and c["verified"]
+            ),
+        ),
         ("server CPU during the voting window (s)", f"{v['server_cpu_s']:.2f}", ""),
         ("fan-out: tally messages delivered (per s)", f"{f['messages']} ({f['messages_per_s']:.0f}/s)", ""),
         ("fan-out: server CPU per delivered message (µs)", f"{f['cpu_ms_per_message'] * 1000:.1f}", ""),
         ("baseline `websockets` broadcast: CPU per message (µs)", f"{b['cpu_ms_per_message'] * 1000:.1f}", ""),
-        ("fan-out cost / baseline", f"{f['ratio_to_baseline']:.2f}×", ok(f["ratio_to_baseline"] <= TARGETS["fanout_ratio"])),
-        ("server memory per viewer / per voter connection (KiB)",
-         f"{out['mem_kib_per_viewer']:.0f} / {out['mem_kib_per_voter']:.0f}", ""),
+        (
+            "fan-out cost / baseline",
+            f"{f['ratio_to_baseline']:.2f}×",
+            ok(f["ratio_to_baseline"] <= TARGETS["fanout_ratio"]),
+        ),
+        (
+            "server memory per viewer / per voter connection (KiB)",
+            f"{out['mem_kib_per_viewer']:.0f} / {out['mem_kib_per_voter']:.0f}",
+            "",
+        ),
     ]
     print(f"\n### socket-only row (join passes made in the database, ballots over `vote`), {mode}")
     print("\n| measure | value | target |\n|---|---|---|")

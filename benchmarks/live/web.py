@@ -3,6 +3,7 @@ is reused, another one opened while one is busy, a new one when the server close
 a cookie jar (sent back whatever the Secure flag: the benchmark speaks plain HTTP to a server
 configured for HTTPS), and the pages' answer to 503: wait Retry-After seconds plus a random
 jitter, then retry."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 HOST = "127.0.0.1"
-READ_TIMEOUT = 120.0      # a request unanswered this long is an error (raised as TimeoutError)
+READ_TIMEOUT = 120.0  # a request unanswered this long is an error (raised as TimeoutError)
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]*)"')
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]*)"')
 ASSETS = re.compile(r'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"')
@@ -40,9 +41,9 @@ class Response:
 @dataclass
 class Counters:
     requests: int = 0
-    overloaded: int = 0          # 503 answers (each retried after Retry-After + jitter)
+    overloaded: int = 0  # 503 answers (each retried after Retry-After + jitter)
     reconnects: int = 0
-    socket_retries: int = 0      # socket connects that timed out and were tried again
+    socket_retries: int = 0  # socket connects that timed out and were tried again
 
 
 class Http:
@@ -56,8 +57,9 @@ class Http:
     def cookie_header(self) -> str:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
-    async def request(self, method: str, port: int, path: str, body: bytes = b"", headers: dict | None = None,
-                      max_503: int = 20) -> Response:
+    async def request(
+        self, method: str, port: int, path: str, body: bytes = b"", headers: dict | None = None, max_503: int = 20
+    ) -> Response:
         """The request, retried after each 503 (Retry-After + jitter 0-1 s) as the pages do."""
         for _attempt in range(max_503 + 1):
             response = await self._once(method, port, path, body, headers or {})
@@ -75,19 +77,33 @@ class Http:
         return await self.request("GET", port, path, headers={"Accept": accept})
 
     async def post_form(self, port: int, path: str, form: dict) -> Response:
-        return await self.request("POST", port, path, urlencode(form).encode(),
-                                  {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"})
+        return await self.request(
+            "POST",
+            port,
+            path,
+            urlencode(form).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
+        )
 
     async def post_json(self, port: int, path: str, data, csrf: str, extra: dict | None = None) -> Response:
         """window.postJSON: Content-Type, X-CSRFToken from the page's meta tag, Accept, the cookies.
         `data` None sends no body (contest-moderator.js's call() without a body)."""
-        headers = {"Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json",
-                   **(extra or {})}
+        headers = {
+            "Content-Type": "application/json",
+            "X-CSRFToken": csrf,
+            "Accept": "application/json",
+            **(extra or {}),
+        }
         return await self.request("POST", port, path, b"" if data is None else json.dumps(data).encode(), headers)
 
     async def _once(self, method, port, path, body, headers) -> Response:
-        head = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}", "Connection: keep-alive",
-                "User-Agent: bench-phone", *(f"{k}: {v}" for k, v in headers.items())]
+        head = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {HOST}:{port}",
+            "Connection: keep-alive",
+            "User-Agent: bench-phone",
+            *(f"{k}: {v}" for k, v in headers.items()),
+        ]
         if self.cookies:
             head.append(f"Cookie: {self.cookie_header()}")
         if body or method in ("POST", "PUT", "PATCH"):
@@ -102,7 +118,7 @@ class Http:
                 response = await asyncio.wait_for(self._read(reader), READ_TIMEOUT)
             except (ConnectionError, asyncio.IncompleteReadError, OSError):
                 writer.close()
-                if reused and attempt == 0:       # the server closed the idle keep-alive connections
+                if reused and attempt == 0:  # the server closed the idle keep-alive connections
                     self.counters.reconnects += 1
                     for _reader, stale in self.idle.pop(port, []):
                         stale.close()

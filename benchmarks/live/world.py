@@ -1,5 +1,6 @@
 """The benchmark's data, written straight to the database before anything is timed, and the
 checks read back afterwards (snapshot, recount, verification)."""
+
 from __future__ import annotations
 
 import uuid
@@ -9,6 +10,7 @@ PASSWORD = "bench-organiser-password"
 
 def _app():
     from app import create_app
+
     return create_app("development", DEBUG=False)
 
 
@@ -18,6 +20,7 @@ def ensure_database(url: str) -> None:
         return
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
+
     target = make_url(url)
     engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
@@ -33,11 +36,19 @@ def _contest(db, status="live"):
     from app.events.contests.models import Contest, Entry
     from app.events.contests.services import new_join_code
     from app.events.models import Event
+
     city = Organization(slug=f"bench-{uuid.uuid4().hex[:8]}", kind="municipality", name_ja="ベンチ市")
     db.session.add(city)
     db.session.flush()
-    event = Event(host_org_id=city.id, title="bench", kind="contest", starts_at=utcnow(), ends_at=utcnow(),
-                  status="published", visibility="public")
+    event = Event(
+        host_org_id=city.id,
+        title="bench",
+        kind="contest",
+        starts_at=utcnow(),
+        ends_at=utcnow(),
+        status="published",
+        visibility="public",
+    )
     db.session.add(event)
     db.session.flush()
     contest = Contest(event_id=event.id, title="bench", join_code=new_join_code(), status=status)
@@ -61,6 +72,7 @@ def setup_pages() -> dict:
     from app.db import commit
     from app.events.contests.models import VotingRound
     from app.extensions import db
+
     app = _app()
     with app.app_context(), app.test_request_context():
         db.create_all()
@@ -70,14 +82,23 @@ def setup_pages() -> dict:
         db.session.add(user)
         db.session.flush()
         db.session.add(Membership(user_id=user.id, org_id=city.id, role="admin"))
-        burst = VotingRound(contest_id=contest.id, title="burst", status="draft", eligibility=["join_code"],
-                            allow_change=False)
-        paths = VotingRound(contest_id=contest.id, title="paths", status="draft", eligibility=["join_code"],
-                            allow_change=True)
+        burst = VotingRound(
+            contest_id=contest.id, title="burst", status="draft", eligibility=["join_code"], allow_change=False
+        )
+        paths = VotingRound(
+            contest_id=contest.id, title="paths", status="draft", eligibility=["join_code"], allow_change=True
+        )
         db.session.add_all([burst, paths])
         db.session.flush()
-        data = {"contest_id": contest.id, "join_code": contest.join_code, "entries": [e.id for e in entries],
-                "burst_round": burst.id, "paths_round": paths.id, "email": email, "password": PASSWORD}
+        data = {
+            "contest_id": contest.id,
+            "join_code": contest.join_code,
+            "entries": [e.id for e in entries],
+            "burst_round": burst.id,
+            "paths_round": paths.id,
+            "email": email,
+            "password": PASSWORD,
+        }
         commit()
         return data
 
@@ -88,18 +109,23 @@ def setup_passes(n_passes: int) -> dict:
     from app.events.contests.identity import sign_pass
     from app.events.contests.models import JoinPass, VotingRound
     from app.extensions import db
+
     app = _app()
     with app.app_context(), app.test_request_context():
         db.create_all()
         _city, contest, entries = _contest(db)
-        rnd = VotingRound(contest_id=contest.id, title="bench", status="open", eligibility=["join_code"],
-                          opened_at=utcnow())
+        rnd = VotingRound(
+            contest_id=contest.id, title="bench", status="open", eligibility=["join_code"], opened_at=utcnow()
+        )
         db.session.add(rnd)
         db.session.flush()
-        db.session.execute(JoinPass.__table__.insert(), [{"contest_id": contest.id, "display_name": f"g{i}",
-                                                          "created_at": utcnow()} for i in range(n_passes)])
-        passes = db.session.scalars(db.select(JoinPass).where(JoinPass.contest_id == contest.id)
-                                    .order_by(JoinPass.id)).all()
+        db.session.execute(
+            JoinPass.__table__.insert(),
+            [{"contest_id": contest.id, "display_name": f"g{i}", "created_at": utcnow()} for i in range(n_passes)],
+        )
+        passes = db.session.scalars(
+            db.select(JoinPass).where(JoinPass.contest_id == contest.id).order_by(JoinPass.id)
+        ).all()
         tokens = [sign_pass(p) for p in passes]
         commit()
         return {"contest_id": contest.id, "round_id": rnd.id, "entries": [e.id for e in entries], "tokens": tokens}
@@ -109,10 +135,17 @@ def open_fanout_round(contest_id: int) -> int:
     from app.db import commit, utcnow
     from app.events.contests.models import VotingRound
     from app.extensions import db
+
     app = _app()
     with app.app_context(), app.test_request_context():
-        rnd = VotingRound(contest_id=contest_id, title="fan-out", status="open", eligibility=["join_code"],
-                          allow_change=True, opened_at=utcnow())
+        rnd = VotingRound(
+            contest_id=contest_id,
+            title="fan-out",
+            status="open",
+            eligibility=["join_code"],
+            allow_change=True,
+            opened_at=utcnow(),
+        )
         db.session.add(rnd)
         commit()
         return rnd.id
@@ -123,6 +156,7 @@ def close_and_recount(round_id: int) -> dict:
     from app.events.contests import rounds
     from app.events.contests.models import VotingRound
     from app.extensions import db
+
     app = _app()
     with app.app_context(), app.test_request_context():
         rounds.close_round(db.session.get(VotingRound, round_id))
@@ -135,9 +169,14 @@ def recount(round_id: int) -> dict:
     from app.events.contests import tally
     from app.events.contests.models import VotingRound
     from app.extensions import db
+
     app = _app()
     with app.app_context(), app.test_request_context():
         rnd = db.session.get(VotingRound, round_id)
-        return {"snapshot": sum(rnd.snapshot.counts.values()), "snapshot_ballots": len(rnd.snapshot.ballot_ids),
-                "recount": sum(tally.recount(round_id)["counts"].values()), "verified": tally.verify(rnd)["verified"],
-                "version": rnd.version}
+        return {
+            "snapshot": sum(rnd.snapshot.counts.values()),
+            "snapshot_ballots": len(rnd.snapshot.ballot_ids),
+            "recount": sum(tally.recount(round_id)["counts"].values()),
+            "verified": tally.verify(rnd)["verified"],
+            "version": rnd.version,
+        }

@@ -5,6 +5,7 @@ axe-core is a test-only npm package (tests/a11y/package.json, installed by `make
 `make test` runs); it is injected by Playwright and never served by the app.
 Set A11Y_REPORT=path to write every violation (any impact) as JSON.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,16 +20,27 @@ from app.extensions import db
 from tests.events.contests.test_browser import CHROMIUM, live_server  # noqa: F401  (fixture)
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
 PASSWORD = "demo-pass-2026"
-USERS = {"platform": "admin@platform.example.jp", "city": "admin@matsumoto.example.jp",
-         "startup": "admin@gijiroku-lab.example.jp"}
+USERS = {
+    "platform": "admin@platform.example.jp",
+    "city": "admin@matsumoto.example.jp",
+    "startup": "admin@gijiroku-lab.example.jp",
+}
 
-pytestmark = [pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
-              pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run `make a11y`")]
+pytestmark = [
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
+    pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run `make a11y`"),
+]
 
 
 def demo_pages() -> list[tuple[str, str, str]]:
@@ -44,13 +56,18 @@ def demo_pages() -> list[tuple[str, str, str]]:
     def first(stmt):
         return db.session.scalars(stmt.limit(1)).first()
 
-    challenge = first(select(Challenge).where(Challenge.status == "published", Challenge.visibility == "public")
-                      .order_by(Challenge.id))
+    challenge = first(
+        select(Challenge)
+        .where(Challenge.status == "published", Challenge.visibility == "public")
+        .order_by(Challenge.id)
+    )
     committee = first(select(Committee).order_by(Committee.id))
     contest = first(select(Contest).where(Contest.status == "live").order_by(Contest.id))
     from app.procurement.comparison_models import ComparisonRow
-    comparison_round = db.session.get(ProcurementRound,
-                                      first(select(ComparisonRow.round_id).order_by(ComparisonRow.id)))
+
+    comparison_round = db.session.get(
+        ProcurementRound, first(select(ComparisonRow.round_id).order_by(ComparisonRow.id))
+    )
     return [
         ("home", "platform", "/"),
         ("challenge list", "platform", "/challenges"),
@@ -62,16 +79,26 @@ def demo_pages() -> list[tuple[str, str, str]]:
         ("event page", "platform", f"/events/{first(select(Event).order_by(Event.id)).id}"),
         ("voter page", "platform", f"/contests/{contest.id}/vote"),
         ("presenter screen", "platform", f"/contests/{contest.id}/present"),
-        ("pilot detail", "platform", f"/pilots/{first(select(Pilot).where(Pilot.public.is_(True)).order_by(Pilot.id)).id}"),
+        (
+            "pilot detail",
+            "platform",
+            f"/pilots/{first(select(Pilot).where(Pilot.public.is_(True)).order_by(Pilot.id)).id}",
+        ),
         ("pilot library", "platform", "/pilots"),
         ("contract hub", "city", "/contracts"),
-        ("procurement matrix", "platform",
-         f"/procurement/{first(select(ProcurementRound).order_by(ProcurementRound.id)).id}/matrix"),
+        (
+            "procurement matrix",
+            "platform",
+            f"/procurement/{first(select(ProcurementRound).order_by(ProcurementRound.id)).id}/matrix",
+        ),
         ("audit log", "platform", "/audit"),
         ("open data", "platform", "/open-data"),
         # pages changed since the issue's list (#13/#15 leftovers)
-        ("contest setup with a solution search", "platform",
-         f"/contests/{contest.id}/setup?solution_q=%E8%AD%B0%E4%BA%8B%E9%8C%B2"),
+        (
+            "contest setup with a solution search",
+            "platform",
+            f"/contests/{contest.id}/setup?solution_q=%E8%AD%B0%E4%BA%8B%E9%8C%B2",
+        ),
         ("organisation settings", "city", "/orgs/matsumoto/settings"),
         ("tool comparison", "city", f"/procurement/{comparison_round.id}/comparison"),
         ("tool comparison, a vendor's row", "startup", f"/procurement/{comparison_round.id}/comparison"),
@@ -93,9 +120,16 @@ def _login(browser, base, email):
 def run_axe(page) -> list[dict]:
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "targets": [n["target"] for n in v["nodes"]][:5], "count": len(v["nodes"])}
-            for v in result["violations"]]
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [n["target"] for n in v["nodes"]][:5],
+            "count": len(v["nodes"]),
+        }
+        for v in result["violations"]
+    ]
 
 
 @pytest.fixture
@@ -107,6 +141,7 @@ def demo(app, db):
 
 def test_main_pages_have_no_serious_or_critical_violations(live_server, demo):  # noqa: F811
     from playwright.sync_api import sync_playwright
+
     report, blocking = [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -123,8 +158,9 @@ def test_main_pages_have_no_serious_or_critical_violations(live_server, demo):  
                     for v in run_axe(page):
                         report.append({"page": name, "lang": lang, "path": path, **v})
                         if v["impact"] in BLOCKING:
-                            blocking.append(f"{lang} {name}: {v['impact']} {v['id']} ({v['count']}) "
-                                            f"{v['help']} {v['targets'][:2]}")
+                            blocking.append(
+                                f"{lang} {name}: {v['impact']} {v['id']} ({v['count']}) {v['help']} {v['targets'][:2]}"
+                            )
                 for page in pages.values():
                     page.context.close()
         finally:

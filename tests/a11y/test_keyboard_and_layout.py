@@ -1,5 +1,6 @@
 """Beyond axe (issue #13): the voter page works by keyboard alone; the logged-in header fits on one
 line at 1366 px; the footer reaches the bottom of a short page; the live chart reads as text."""
+
 from __future__ import annotations
 
 import os
@@ -20,6 +21,7 @@ def _browser(p):
 
 def test_voter_page_works_by_keyboard_alone(live_server, db):  # noqa: F811
     from playwright.sync_api import expect, sync_playwright
+
     contest, _organiser, _staff = make_contest(entries=2)
     add_round(contest, title="決勝")
     (voter,) = staff_of(contest, 1)
@@ -29,7 +31,7 @@ def test_voter_page_works_by_keyboard_alone(live_server, db):  # noqa: F811
             page = _login(browser, live_server, voter)
             page.goto(f"{live_server}/contests/{contest.id}/vote")
             expect(page.locator("button.vote-button").first).to_be_visible()
-            for _ in range(60):                      # Tab through the page until a vote button has focus
+            for _ in range(60):  # Tab through the page until a vote button has focus
                 page.keyboard.press("Tab")
                 if page.evaluate("document.activeElement.classList.contains('vote-button')"):
                     break
@@ -46,6 +48,7 @@ def test_voter_page_works_by_keyboard_alone(live_server, db):  # noqa: F811
 def test_logged_in_header_is_one_line_at_1366_and_footer_reaches_the_bottom(live_server, db):  # noqa: F811
     from playwright.sync_api import sync_playwright
     from tests.factories import MunicipalityFactory, member_of
+
     user = member_of(MunicipalityFactory(), "admin", display_name="山田花子", is_platform_admin=True)
     with sync_playwright() as p:
         browser = _browser(p)
@@ -73,6 +76,7 @@ def test_a_long_english_display_name_does_not_wrap_the_header(live_server, db): 
     second line at 1366 px. A long name is cut with an ellipsis; the link keeps the full name."""
     from playwright.sync_api import sync_playwright
     from tests.factories import StartupFactory, member_of
+
     user = member_of(StartupFactory(), "admin", display_name="Emily Carter-Robinson", locale="en")
     with sync_playwright() as p:
         browser = _browser(p)

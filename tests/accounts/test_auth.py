@@ -1,4 +1,5 @@
 """Login, logout everywhere, password change, tokens, CSRF and rate limiting through HTTP."""
+
 from app.accounts.models import User
 from app.extensions import db
 from tests.conftest import PASSWORD
@@ -23,8 +24,9 @@ def test_wrong_password_and_unknown_email_get_the_same_generic_message(client):
 
 def test_login_is_rate_limited(client):
     user = UserFactory()
-    codes = [client.post("/login", data={"email": user.email, "password": "bad-password-x"}).status_code
-             for _ in range(6)]
+    codes = [
+        client.post("/login", data={"email": user.email, "password": "bad-password-x"}).status_code for _ in range(6)
+    ]
     assert codes[:5] == [401] * 5
     assert codes[5] == 429
 
@@ -49,7 +51,9 @@ def test_password_change_ends_other_sessions_and_requires_the_current_password(l
     login = login_form
     user = UserFactory()
     client, other = login(user), login(user)
-    bad = client.post("/account/password", data={"current_password": "wrong-one-x", "new_password": "new-password-2026"})
+    bad = client.post(
+        "/account/password", data={"current_password": "wrong-one-x", "new_password": "new-password-2026"}
+    )
     assert bad.status_code == 302 and other.get("/api/v1/users/me").status_code == 200
     client.post("/account/password", data={"current_password": PASSWORD, "new_password": "new-password-2026"})
     assert other.get("/api/v1/users/me").status_code == 401
@@ -96,12 +100,15 @@ def test_invitation_link_adds_the_invited_user_to_the_organisation(client, login
     city = MunicipalityFactory()
     admin = member_of(city, "admin")
     admin_client = login(admin)
-    response = admin_client.post(f"/api/v1/organizations/{city.id}/invitations",
-                                 json={"email": "staff@example.jp", "role": "member"})
+    response = admin_client.post(
+        f"/api/v1/organizations/{city.id}/invitations", json={"email": "staff@example.jp", "role": "member"}
+    )
     assert response.status_code == 201
     token = response.get_json()["url"].rsplit("/", 1)[1]
-    signup = client.post("/signup", data={"email": "staff@example.jp", "display_name": "職員",
-                                          "password": "long-enough-pw", "invitation": token})
+    signup = client.post(
+        "/signup",
+        data={"email": "staff@example.jp", "display_name": "職員", "password": "long-enough-pw", "invitation": token},
+    )
     assert signup.status_code == 302
     me = client.get("/api/v1/users/me").get_json()
     assert [m["organization"]["id"] for m in me["memberships"]] == [city.id]
@@ -141,8 +148,10 @@ def test_open_redirect_after_login_is_refused(client):
 def test_failed_logins_are_limited_per_account_not_per_shared_address(client):
     """An office behind one NAT address: one person's failures lock out their own account only."""
     careless, colleague = UserFactory(), UserFactory()
-    codes = [client.post("/login", data={"email": careless.email, "password": "bad-password-x"}).status_code
-             for _ in range(6)]
+    codes = [
+        client.post("/login", data={"email": careless.email, "password": "bad-password-x"}).status_code
+        for _ in range(6)
+    ]
     assert codes == [401] * 5 + [429]
     assert client.post("/api/v1/auth/token", json={"email": careless.email, "password": PASSWORD}).status_code == 429
     assert client.post("/login", data={"email": colleague.email, "password": PASSWORD}).status_code == 302
@@ -160,7 +169,10 @@ def test_password_change_revokes_personal_api_tokens_and_says_so(login_form, api
     script = api(user)
     assert script.get("/api/v1/users/me").status_code == 200
     browser = login_form(user)
-    response = browser.post("/account/password", follow_redirects=True,
-                            data={"current_password": PASSWORD, "new_password": "new-password-2026"})
+    response = browser.post(
+        "/account/password",
+        follow_redirects=True,
+        data={"current_password": PASSWORD, "new_password": "new-password-2026"},
+    )
     assert "APIトークン" in response.get_data(as_text=True)
     assert script.get("/api/v1/users/me").status_code == 401

@@ -1,5 +1,6 @@
 """A municipality records its real population (organisation settings, its admins only); the per-resident
 cost of its pilots uses it, and the population band's midpoint only as a fallback. Page and API."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,7 +20,7 @@ def test_an_admin_records_the_population_and_the_cost_per_resident_uses_it(login
     assert f'href="/orgs/{city.slug}/settings"' in client.get(f"/orgs/{city.slug}").text
     page = client.get(f"/orgs/{city.slug}/settings")
     assert page.status_code == 200 and "組織の設定" in page.text and 'name="population"' in page.text
-    r = client.post(f"/orgs/{city.slug}/settings", data={"population": "２４１,０００人"})   # as people type it
+    r = client.post(f"/orgs/{city.slug}/settings", data={"population": "２４１,０００人"})  # as people type it
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/orgs/{city.slug}/settings")
     assert reload(city).population == 241_000
     pilot = reload(pilot)
@@ -37,10 +38,17 @@ def test_an_admin_records_the_population_and_the_cost_per_resident_uses_it(login
     assert reload(city).population is None
 
 
-@pytest.mark.parametrize("value, message", [
-    ("0", "1から50,000,000の間"), ("-5", "1から50,000,000の間"), ("60000000", "1から50,000,000の間"),
-    ("24万", "整数"), ("12.5", "整数"), ("abc", "整数"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("0", "1から50,000,000の間"),
+        ("-5", "1から50,000,000の間"),
+        ("60000000", "1から50,000,000の間"),
+        ("24万", "整数"),
+        ("12.5", "整数"),
+        ("abc", "整数"),
+    ],
+)
 def test_a_population_that_is_not_a_positive_whole_number_is_refused(login, db, value, message):
     city = MunicipalityFactory()
     city.population = 50_000
@@ -58,7 +66,7 @@ def test_only_the_municipalitys_admins_change_it(login, anon, db):
         assert login(user).post(f"/orgs/{city.slug}/settings", data={"population": "5"}).status_code == 403
     assert anon.get(f"/orgs/{city.slug}/settings").status_code == 302
     assert reload(city).population is None
-    startup = StartupFactory()   # only municipalities record a population
+    startup = StartupFactory()  # only municipalities record a population
     assert login(member_of(startup, "admin")).get(f"/orgs/{startup.slug}/settings").status_code == 404
     assert login(UserFactory()).get("/orgs/no-such-org/settings").status_code == 404
 
@@ -87,8 +95,14 @@ def test_population_through_the_api(api, anon, db):
     assert reload(city).population == 241000
     assert client.patch(f"/api/v1/organizations/{city.id}", json={"population": None}).status_code == 200
     assert reload(city).population is None
-    assert api(member_of(city, "member")).patch(f"/api/v1/organizations/{city.id}",
-                                                json={"population": 5}).status_code == 403
+    assert (
+        api(member_of(city, "member")).patch(f"/api/v1/organizations/{city.id}", json={"population": 5}).status_code
+        == 403
+    )
     startup = StartupFactory()
-    assert api(member_of(startup, "admin")).patch(f"/api/v1/organizations/{startup.id}",
-                                                  json={"population": 5}).status_code == 404
+    assert (
+        api(member_of(startup, "admin"))
+        .patch(f"/api/v1/organizations/{startup.id}", json={"population": 5})
+        .status_code
+        == 404
+    )

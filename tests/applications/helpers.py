@@ -1,12 +1,19 @@
 """A small world for application and committee tests."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from app.challenges.models import ChallengeCoOwner
 from app.extensions import db
-from tests.factories import (ChallengeFactory, MunicipalityFactory, SolutionFactory, StartupFactory, UserFactory,
-                             member_of)
+from tests.factories import (
+    ChallengeFactory,
+    MunicipalityFactory,
+    SolutionFactory,
+    StartupFactory,
+    UserFactory,
+    member_of,
+)
 
 PROPOSAL = {
     "proposal": "番号発券と来庁予約を3か月で導入します。",
@@ -48,7 +55,11 @@ def scene() -> Scene:
     db.session.add(ChallengeCoOwner(challenge_id=challenge.id, org_id=co_city.id, status="accepted"))
     db.session.commit()
     s = Scene(
-        city=city, co_city=co_city, partner_city=partner_city, startup=startup, other_startup=other,
+        city=city,
+        co_city=co_city,
+        partner_city=partner_city,
+        startup=startup,
+        other_startup=other,
         owner_admin=member_of(city, "admin", email="admin@matsumoto.jp"),
         owner_member=member_of(city, "member", email="staff@matsumoto.jp"),
         co_owner=member_of(co_city, "admin", email="admin@shiojiri.jp"),
@@ -68,5 +79,6 @@ def scene() -> Scene:
 
 def counts(*models) -> tuple:
     from sqlalchemy import func, select
+
     db.session.expire_all()
     return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in models)

@@ -1,4 +1,5 @@
 """Bad input to the applications API: a clear 4xx with field messages, and the database unchanged."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,8 +15,9 @@ TABLES = (Application, ApplicationPartner, ApplicationStatusChange)
 
 
 def _create(client, s, **body):
-    return client.post(f"/api/v1/challenges/{s.challenge.id}/applications",
-                       json={"solution_id": s.solution.id, **PROPOSAL, **body})
+    return client.post(
+        f"/api/v1/challenges/{s.challenge.id}/applications", json={"solution_id": s.solution.id, **PROPOSAL, **body}
+    )
 
 
 def test_unknown_fields_and_wrong_types_are_rejected(api):
@@ -65,9 +67,16 @@ def test_applying_after_the_deadline_is_refused(api):
 
 def test_editing_or_submitting_after_the_deadline_is_refused(api):
     s = scene()
-    draft = ApplicationFactory(challenge=s.challenge, challenge_id=s.challenge.id, solution=s.solution,
-                               solution_id=s.solution.id, applicant=s.startup, applicant_org_id=s.startup.id,
-                               status="draft", submitted_at=None)
+    draft = ApplicationFactory(
+        challenge=s.challenge,
+        challenge_id=s.challenge.id,
+        solution=s.solution,
+        solution_id=s.solution.id,
+        applicant=s.startup,
+        applicant_org_id=s.startup.id,
+        status="draft",
+        submitted_at=None,
+    )
     s.challenge.application_deadline = utcnow() - timedelta(minutes=1)
     db.session.commit()
     founder = api(s.founder)
@@ -80,8 +89,14 @@ def test_editing_or_submitting_after_the_deadline_is_refused(api):
 
 def test_editing_a_submitted_application_is_a_conflict(api):
     s = scene()
-    submitted = ApplicationFactory(challenge=s.challenge, challenge_id=s.challenge.id, solution=s.solution,
-                                   solution_id=s.solution.id, applicant=s.startup, applicant_org_id=s.startup.id)
+    submitted = ApplicationFactory(
+        challenge=s.challenge,
+        challenge_id=s.challenge.id,
+        solution=s.solution,
+        solution_id=s.solution.id,
+        applicant=s.startup,
+        applicant_org_id=s.startup.id,
+    )
     r = api(s.founder).patch(f"/api/v1/applications/{submitted.id}", json={"proposal": "直接の変更"})
     assert r.status_code == 409 and "下書き" in r.get_json()["error"]["message"]
     assert reload(submitted).proposal == PROPOSAL["proposal"]
@@ -89,8 +104,14 @@ def test_editing_a_submitted_application_is_a_conflict(api):
 
 def test_owner_transitions_are_checked(api):
     s = scene()
-    submitted = ApplicationFactory(challenge=s.challenge, challenge_id=s.challenge.id, solution=s.solution,
-                                   solution_id=s.solution.id, applicant=s.startup, applicant_org_id=s.startup.id)
+    submitted = ApplicationFactory(
+        challenge=s.challenge,
+        challenge_id=s.challenge.id,
+        solution=s.solution,
+        solution_id=s.solution.id,
+        applicant=s.startup,
+        applicant_org_id=s.startup.id,
+    )
     owner = api(s.owner_admin)
     r = owner.post(f"/api/v1/applications/{submitted.id}/status", json={"status": "shortlisted"})
     assert r.status_code == 409 and "status" in r.get_json()["error"]["fields"]
@@ -99,8 +120,12 @@ def test_owner_transitions_are_checked(api):
     r = owner.post(f"/api/v1/applications/{submitted.id}/status", json={"status": "not_selected", "reason": "  "})
     assert r.status_code == 422 and "reason" in r.get_json()["error"]["fields"]
     # A member who is not an admin of the owning municipality cannot decide.
-    assert api(s.owner_member).post(f"/api/v1/applications/{submitted.id}/status",
-                                    json={"status": "under_review"}).status_code == 403
+    assert (
+        api(s.owner_member)
+        .post(f"/api/v1/applications/{submitted.id}/status", json={"status": "under_review"})
+        .status_code
+        == 403
+    )
     assert reload(submitted).status == "submitted" and counts(ApplicationStatusChange) == (0,)
 
 
@@ -118,15 +143,20 @@ def test_visibility_between_startups_partners_and_owners(api):
     assert api(s.co_owner).get(f"/api/v1/applications/{app_id}").status_code == 200
     listing = api(s.owner_member).get(f"/api/v1/challenges/{s.challenge.id}/applications?status=submitted")
     assert listing.get_json()["meta"]["total"] == 1
-    assert api(s.owner_member).get(f"/api/v1/challenges/{s.challenge.id}/applications?status=bogus").status_code \
-        == 422
+    assert api(s.owner_member).get(f"/api/v1/challenges/{s.challenge.id}/applications?status=bogus").status_code == 422
 
 
 def test_messages_follow_the_users_language(api):
     s = scene()
     s.founder.locale = "en"
     db.session.commit()
-    submitted = ApplicationFactory(challenge=s.challenge, challenge_id=s.challenge.id, solution=s.solution,
-                                   solution_id=s.solution.id, applicant=s.startup, applicant_org_id=s.startup.id)
+    submitted = ApplicationFactory(
+        challenge=s.challenge,
+        challenge_id=s.challenge.id,
+        solution=s.solution,
+        solution_id=s.solution.id,
+        applicant=s.startup,
+        applicant_org_id=s.startup.id,
+    )
     r = api(s.founder).patch(f"/api/v1/applications/{submitted.id}", json={"proposal": "change"})
     assert r.status_code == 409 and "Recall it to draft" in r.get_json()["error"]["message"]

@@ -1,5 +1,6 @@
 """A draft application is saved half-filled (only the solution chosen), in the page and the API; everything
 is checked when it is submitted, with a message next to each missing field."""
+
 from __future__ import annotations
 
 import re
@@ -25,15 +26,19 @@ def test_the_form_only_requires_the_solution_in_html(login, db):
 def test_a_half_filled_draft_is_saved_and_submission_lists_each_missing_field(login, db):
     s = scene()
     founder = login(s.founder)
-    r = founder.post(f"/challenges/{s.challenge.id}/apply",
-                     data={**BLANK, "solution_id": str(s.solution.id), "proposal": "来庁予約の導入"})
+    r = founder.post(
+        f"/challenges/{s.challenge.id}/apply",
+        data={**BLANK, "solution_id": str(s.solution.id), "proposal": "来庁予約の導入"},
+    )
     assert r.status_code == 302
     application = db.session.query(Application).one()
     assert application.status == "draft" and application.proposal == "来庁予約の導入"
     assert application.cost_estimate_jpy is None
     # Editing keeps it half-filled
-    r = founder.post(f"/applications/{application.id}/edit", data={**BLANK, "solution_id": str(s.solution.id),
-                                                                    "proposal": "来庁予約の導入", "schedule": "4月〜"})
+    r = founder.post(
+        f"/applications/{application.id}/edit",
+        data={**BLANK, "solution_id": str(s.solution.id), "proposal": "来庁予約の導入", "schedule": "4月〜"},
+    )
     assert r.status_code == 302 and reload(application).schedule == "4月〜"
     # Submitting checks everything: the form comes back with a message next to each missing field
     r = founder.post(f"/applications/{application.id}/submit")
@@ -42,7 +47,7 @@ def test_a_half_filled_draft_is_saved_and_submission_lists_each_missing_field(lo
     for name in ("implementation_plan", "cost_estimate_jpy", "expected_effect"):
         assert f'id="{name}-errors"' in text, name
     assert 'id="proposal-errors"' not in text and 'id="schedule-errors"' not in text
-    assert f'action="/applications/{application.id}/edit"' in text   # saving again goes to the edit page
+    assert f'action="/applications/{application.id}/edit"' in text  # saving again goes to the edit page
     assert "来庁予約の導入" in text
 
 

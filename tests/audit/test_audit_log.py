@@ -1,5 +1,6 @@
 """The audit log as people read it (issue #13): sentences with the object linked, labelled readable
 changes, JST times, filters, CSV, both languages, and who may read which entries."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,14 @@ from tests.factories import ChallengeFactory, MunicipalityFactory, UserFactory, 
 def town(db):
     city = MunicipalityFactory(name_ja="松本市", name_en="Matsumoto City, Nagano")
     admin = member_of(city, "admin", display_name="山田花子", email="hanako@example.jp", locale=None)
-    challenge = ChallengeFactory(owner=city, owner_org_id=city.id, title="窓口の待ち時間を短縮したい",
-                                 status="draft", published_at=None, budget_max_jpy=1_000_000)
+    challenge = ChallengeFactory(
+        owner=city,
+        owner_org_id=city.id,
+        title="窓口の待ち時間を短縮したい",
+        status="draft",
+        published_at=None,
+        budget_max_jpy=1_000_000,
+    )
     return city, admin, challenge
 
 
@@ -34,7 +41,7 @@ def test_sentences_in_japanese_with_the_title_linked(api, login, town):
     link = f'<a href="/challenges/{challenge.id}">「窓口の待ち時間を短縮したい」</a>'
     assert f"<strong>山田花子</strong> が 課題{link}を公開しました" in html
     assert f"<strong>山田花子</strong> が 課題{link}を変更しました" in html
-    assert "<th scope=\"row\">予算の上限</th><td>¥1,000,000</td><td>¥2,000,000</td>" in html
+    assert '<th scope="row">予算の上限</th><td>¥1,000,000</td><td>¥2,000,000</td>' in html
     entries = html.split('class="audit-list"')[1]
     assert "challenges #" not in entries and "budget_max_jpy" not in entries and "update" not in entries
 
@@ -45,10 +52,12 @@ def test_sentences_in_english(api, login, town, db):
     db.session.commit()
     _act(api, admin, challenge)
     html = login(admin).get("/audit").get_data(as_text=True)
-    assert (f'<strong>山田花子</strong> published the challenge <a href="/challenges/{challenge.id}">'
-            "“窓口の待ち時間を短縮したい”</a>") in html
-    assert "<th scope=\"row\">Maximum budget</th><td>¥1,000,000</td><td>¥2,000,000</td>" in html
-    assert "<th scope=\"row\">Status</th><td>Draft</td><td>Published</td>" in html
+    assert (
+        f'<strong>山田花子</strong> published the challenge <a href="/challenges/{challenge.id}">'
+        "“窓口の待ち時間を短縮したい”</a>"
+    ) in html
+    assert '<th scope="row">Maximum budget</th><td>¥1,000,000</td><td>¥2,000,000</td>' in html
+    assert '<th scope="row">Status</th><td>Draft</td><td>Published</td>' in html
 
 
 def test_times_are_japan_time(api, login, town, db):
@@ -67,9 +76,11 @@ def test_filters_find_who_changed_the_budget_last_week(api, login, town, db):
     r = api(other).patch(f"/api/v1/challenges/{challenge.id}", json={"title": "窓口の待ち時間を半分にしたい"})
     assert r.status_code == 200, r.json
     client = login(admin)
-    today = dt.datetime.now(JST).date().isoformat()   # the filter's days are Japanese calendar days
-    html = client.get(f"/audit?actor_id={other.id}&object_type=challenges&since={today}&until={today}",
-                      headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    today = dt.datetime.now(JST).date().isoformat()  # the filter's days are Japanese calendar days
+    html = client.get(
+        f"/audit?actor_id={other.id}&object_type=challenges&since={today}&until={today}",
+        headers={"Accept-Language": "ja"},
+    ).get_data(as_text=True)
     assert "<strong>佐藤次郎</strong>" in html and "<strong>山田花子</strong>" not in html
     html = client.get(f"/audit?org_id={city.id}&actor_id={admin.id}").get_data(as_text=True)
     assert "<strong>山田花子</strong>" in html and "<strong>佐藤次郎</strong>" not in html
@@ -80,8 +91,7 @@ def test_filters_find_who_changed_the_budget_last_week(api, login, town, db):
 
 def test_bad_filters_are_reported_not_a_500(login, town):
     city, admin, challenge = town
-    r = login(admin).get("/audit?since=yesterday&object_type=nope&until=2026-01-01",
-                         headers={"Accept-Language": "en"})
+    r = login(admin).get("/audit?since=yesterday&object_type=nope&until=2026-01-01", headers={"Accept-Language": "en"})
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert "Some filters were not understood" in html and "Not a valid date." in html

@@ -1,4 +1,5 @@
 """Challenges through the REST API: CRUD, lifecycle, visibility, bad input."""
+
 from datetime import timedelta
 
 from app.challenges.models import Challenge
@@ -9,10 +10,20 @@ from tests.factories import ChallengeFactory, MunicipalityFactory, StartupFactor
 
 
 def _payload(**overrides):
-    data = {"title": "窓口の待ち時間を短縮したい", "summary": "待ち時間が長い。", "background": "繁忙期は90分待ち。",
-            "desired_outcome": "待ち時間を半減。", "kpis": ["平均待ち時間 60分→30分"], "category": "counter_services",
-            "tags": ["窓口"], "environments": ["lgwan"], "security_level": 2, "budget_min_jpy": 1000000,
-            "budget_max_jpy": 3000000, "application_deadline": (utcnow() + timedelta(days=20)).isoformat()}
+    data = {
+        "title": "窓口の待ち時間を短縮したい",
+        "summary": "待ち時間が長い。",
+        "background": "繁忙期は90分待ち。",
+        "desired_outcome": "待ち時間を半減。",
+        "kpis": ["平均待ち時間 60分→30分"],
+        "category": "counter_services",
+        "tags": ["窓口"],
+        "environments": ["lgwan"],
+        "security_level": 2,
+        "budget_min_jpy": 1000000,
+        "budget_max_jpy": 3000000,
+        "application_deadline": (utcnow() + timedelta(days=20)).isoformat(),
+    }
     data.update(overrides)
     return data
 
@@ -44,8 +55,9 @@ def test_create_edit_publish_close_award(api):
 def test_publish_requires_fields_and_future_deadline(api):
     city = MunicipalityFactory()
     client = api(member_of(city, "admin"))
-    cid = client.post("/api/v1/challenges", json={"title": "草案", "category": "community",
-                                                   "environments": ["internet"]}).get_json()["id"]
+    cid = client.post(
+        "/api/v1/challenges", json={"title": "草案", "category": "community", "environments": ["internet"]}
+    ).get_json()["id"]
     response = client.post(f"/api/v1/challenges/{cid}/publish")
     assert response.status_code == 422
     fields = response.get_json()["error"]["fields"]
@@ -105,8 +117,9 @@ def test_bad_input_gets_field_messages_and_writes_nothing(api):
 def test_patch_keeps_budget_consistent_with_stored_values(api):
     city = MunicipalityFactory()
     challenge = ChallengeFactory(owner=city, budget_min_jpy=1_000_000, budget_max_jpy=2_000_000)
-    response = api(member_of(city, "member")).patch(f"/api/v1/challenges/{challenge.id}",
-                                                    json={"budget_min_jpy": 9_000_000})
+    response = api(member_of(city, "member")).patch(
+        f"/api/v1/challenges/{challenge.id}", json={"budget_min_jpy": 9_000_000}
+    )
     assert response.status_code == 422 and "budget_max_jpy" in response.get_json()["error"]["fields"]
     assert reload(challenge).budget_min_jpy == 1_000_000
 
@@ -128,4 +141,3 @@ def test_drafts_and_members_only_visibility(api, client):
     assert client.get("/api/v1/challenges?status=all").get_json()["meta"]["total"] == 0
     assert startup.get("/api/v1/challenges?status=all").get_json()["meta"]["total"] == 1
     assert owner.get("/api/v1/challenges?status=all").get_json()["meta"]["total"] == 3
-

@@ -1,4 +1,5 @@
 """Challenge pages: search filters, sort, pagination, forms, lifecycle buttons, uploads."""
+
 import io
 import re
 from datetime import timedelta
@@ -19,11 +20,24 @@ def _titles(html: str) -> list[str]:
 
 
 def _form(**overrides):
-    data = {"title": "獣害の通報を楽にしたい", "summary": "通報が電話のみ。", "background": "農家の高齢化。",
-            "desired_outcome": "通報から出動まで30分以内。", "kpis": "通報件数\n出動時間", "category": "agriculture_wildlife",
-            "tags": "鳥獣害, 通報", "environments": ["internet", "lgwan"], "security_level": "2",
-            "budget_min_jpy": "500000", "budget_max_jpy": "2000000", "application_deadline": "2099-01-31T17:00",
-            "pilot_start": "2099-04-01", "pilot_end": "2099-09-30", "visibility": "public", "language": "ja"}
+    data = {
+        "title": "獣害の通報を楽にしたい",
+        "summary": "通報が電話のみ。",
+        "background": "農家の高齢化。",
+        "desired_outcome": "通報から出動まで30分以内。",
+        "kpis": "通報件数\n出動時間",
+        "category": "agriculture_wildlife",
+        "tags": "鳥獣害, 通報",
+        "environments": ["internet", "lgwan"],
+        "security_level": "2",
+        "budget_min_jpy": "500000",
+        "budget_max_jpy": "2000000",
+        "application_deadline": "2099-01-31T17:00",
+        "pilot_start": "2099-04-01",
+        "pilot_end": "2099-09-30",
+        "visibility": "public",
+        "language": "ja",
+    }
     data.update(overrides)
     return data
 
@@ -32,10 +46,17 @@ def test_search_filters_sort_and_empty_state(client):
     nagano = MunicipalityFactory(prefecture="長野県")
     osaka = MunicipalityFactory(prefecture="大阪府")
     soon = utcnow() + timedelta(days=3)
-    ChallengeFactory(owner=nagano, title="窓口の混雑", application_deadline=soon + timedelta(days=20),
-                     budget_max_jpy=9_000_000)
-    ChallengeFactory(owner=osaka, title="ＡＩで窓口案内", application_deadline=soon, env_lgwan=False, env_internet=True,
-                     budget_max_jpy=1_000_000)
+    ChallengeFactory(
+        owner=nagano, title="窓口の混雑", application_deadline=soon + timedelta(days=20), budget_max_jpy=9_000_000
+    )
+    ChallengeFactory(
+        owner=osaka,
+        title="ＡＩで窓口案内",
+        application_deadline=soon,
+        env_lgwan=False,
+        env_internet=True,
+        budget_max_jpy=1_000_000,
+    )
     ChallengeFactory(owner=nagano, title="サルの被害", category="agriculture_wildlife", tags=["獣害"])
     ChallengeFactory(owner=nagano, title="終わった課題", status="closed")
     ChallengeFactory(owner=nagano, title="下書き", status="draft", published_at=None)
@@ -48,10 +69,14 @@ def test_search_filters_sort_and_empty_state(client):
     assert _titles(client.get("/challenges?category=agriculture_wildlife").get_data(as_text=True)) == ["サルの被害"]
     assert _titles(client.get("/challenges?budget_min=6000000").get_data(as_text=True)) == ["窓口の混雑"]
     assert _titles(client.get("/challenges?budget_max=2000000").get_data(as_text=True)) == ["ＡＩで窓口案内"]
-    assert _titles(client.get("/challenges?sort=deadline&category=counter_services").get_data(as_text=True)) == \
-        ["ＡＩで窓口案内", "窓口の混雑"]
-    assert _titles(client.get("/challenges?sort=budget_high&category=counter_services").get_data(as_text=True)) == \
-        ["窓口の混雑", "ＡＩで窓口案内"]
+    assert _titles(client.get("/challenges?sort=deadline&category=counter_services").get_data(as_text=True)) == [
+        "ＡＩで窓口案内",
+        "窓口の混雑",
+    ]
+    assert _titles(client.get("/challenges?sort=budget_high&category=counter_services").get_data(as_text=True)) == [
+        "窓口の混雑",
+        "ＡＩで窓口案内",
+    ]
     assert _titles(client.get("/challenges?status=past").get_data(as_text=True)) == ["終わった課題"]
     before = (soon + timedelta(days=1)).strftime("%Y-%m-%d")
     assert _titles(client.get(f"/challenges?deadline_before={before}").get_data(as_text=True)) == ["ＡＩで窓口案内"]
@@ -108,8 +133,9 @@ def test_create_edit_publish_through_the_pages(login):
 
 def test_form_errors_rerender_with_messages_and_write_nothing(login):
     client = login(member_of(MunicipalityFactory(), "member"))
-    response = client.post("/challenges/new", data=_form(environments=[], budget_min_jpy="9000000",
-                                                         budget_max_jpy="1000"))
+    response = client.post(
+        "/challenges/new", data=_form(environments=[], budget_min_jpy="9000000", budget_max_jpy="1000")
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "field-errors" in html
     assert "獣害の通報を楽にしたい" in html  # the user's text is kept
@@ -121,8 +147,9 @@ def test_form_errors_rerender_with_messages_and_write_nothing(login):
 
 def test_publish_with_past_deadline_shows_the_form_with_messages(login):
     city = MunicipalityFactory()
-    challenge = ChallengeFactory(owner=city, status="draft", published_at=None,
-                                 application_deadline=utcnow() - timedelta(hours=1))
+    challenge = ChallengeFactory(
+        owner=city, status="draft", published_at=None, application_deadline=utcnow() - timedelta(hours=1)
+    )
     response = login(member_of(city, "admin")).post(f"/challenges/{challenge.id}/status", data={"action": "publish"})
     assert response.status_code == 422 and 'id="application_deadline-errors"' in response.get_data(as_text=True)
     assert reload(challenge).status == "draft"
@@ -134,10 +161,12 @@ def test_attachment_upload_checks_content_and_cleans_names(login):
     client = login(member_of(city, "member"))
 
     def upload(content, name):
-        return client.post(f"/attachments/challenge/{challenge.id}",
-                           data={"file": (io.BytesIO(content), name), "next": f"/challenges/{challenge.id}"})
+        return client.post(
+            f"/attachments/challenge/{challenge.id}",
+            data={"file": (io.BytesIO(content), name), "next": f"/challenges/{challenge.id}"},
+        )
 
-    assert upload(EXE, "仕様書.pdf").status_code == 302           # disguised executable
+    assert upload(EXE, "仕様書.pdf").status_code == 302  # disguised executable
     assert upload(b"x" * (300 * 1024), "big.pdf").status_code == 302  # over UPLOAD_MAX_BYTES (tests: 200 KB)
     db.session.expire_all()
     assert db.session.query(Attachment).count() == 0
@@ -153,8 +182,10 @@ def test_api_upload_rejects_disguised_and_oversize_files(api):
     challenge = ChallengeFactory(owner=city)
     client = api(member_of(city, "member"))
     for content, name in ((EXE, "report.pdf"), (b"x" * (300 * 1024), "big.pdf"), (PDF, "tool.exe")):
-        response = client.post("/api/v1/attachments", data={"owner_type": "challenge", "owner_id": challenge.id,
-                                                            "file": (io.BytesIO(content), name)})
+        response = client.post(
+            "/api/v1/attachments",
+            data={"owner_type": "challenge", "owner_id": challenge.id, "file": (io.BytesIO(content), name)},
+        )
         assert response.status_code in (413, 422) and response.get_json()["error"]["fields"].get("file"), name
     db.session.expire_all()
     assert db.session.query(Attachment).count() == 0

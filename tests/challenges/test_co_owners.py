@@ -1,4 +1,5 @@
 """Joint challenges (共同調達): invite, accept, decline, notifications, what co-owners see."""
+
 from app.challenges.models import ChallengeCoOwner
 from app.extensions import db
 from app.notifications.models import Notification
@@ -50,8 +51,9 @@ def test_decline_through_the_page(login):
     challenge = ChallengeFactory(owner=city)
     owner = login(owner_admin)
     assert owner.post(f"/challenges/{challenge.id}/co-owners", data={"org_id": partner.id}).status_code == 302
-    response = login(partner_admin).post(f"/challenges/{challenge.id}/co-owners/{partner.id}/respond",
-                                         data={"decision": "decline"})
+    response = login(partner_admin).post(
+        f"/challenges/{challenge.id}/co-owners/{partner.id}/respond", data={"decision": "decline"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     row = db.session.scalar(db.select(ChallengeCoOwner))
@@ -66,9 +68,14 @@ def test_invalid_invitations_are_refused_without_changes(api):
     admin = api(member_of(city, "admin"))
     challenge = ChallengeFactory(owner=city)
     startup = StartupFactory()
-    for body, field in (({"org_id": startup.id}, "org_id"), ({"org_id": city.id}, "org_id"),
-                        ({"org_id": 999999}, "org_id"), ({}, "org_id"), ({"org_id": "x"}, "org_id"),
-                        ({"org_id": city.id, "role": "x"}, "role")):
+    for body, field in (
+        ({"org_id": startup.id}, "org_id"),
+        ({"org_id": city.id}, "org_id"),
+        ({"org_id": 999999}, "org_id"),
+        ({}, "org_id"),
+        ({"org_id": "x"}, "org_id"),
+        ({"org_id": city.id, "role": "x"}, "role"),
+    ):
         response = admin.post(f"/api/v1/challenges/{challenge.id}/co-owners", json=body)
         assert response.status_code == 422 and field in response.get_json()["error"]["fields"], body
     db.session.expire_all()

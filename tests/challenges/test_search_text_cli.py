@@ -1,4 +1,5 @@
 """Rows written without the ORM get their search columns from `flask search-text rebuild`."""
+
 from sqlalchemy import update
 
 from app.challenges.models import Challenge

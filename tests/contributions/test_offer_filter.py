@@ -1,5 +1,6 @@
 """Find challenges by what the municipality offers besides money (issue #15): a filter on the challenge
 list and on GET /api/v1/challenges, next to the zero-budget co-development filter, in ja and en."""
+
 from tests.factories import ChallengeFactory, MunicipalityFactory, member_of
 
 FIELD = {"kind": "test_field", "description": "市役所本庁舎の窓口3か所で実証できます。"}
@@ -9,8 +10,14 @@ TRICKY = {"kind": "staff_time", "description": 'データ担当の職員が週2�
 
 
 def _challenges(city):
-    ChallengeFactory(owner=city, title="共同開発の防災アプリ", co_development=True, budget_min_jpy=0,
-                     budget_max_jpy=0, offers=[FIELD, DATA])
+    ChallengeFactory(
+        owner=city,
+        title="共同開発の防災アプリ",
+        co_development=True,
+        budget_min_jpy=0,
+        budget_max_jpy=0,
+        offers=[FIELD, DATA],
+    )
     ChallengeFactory(owner=city, title="予算のある窓口改善", offers=[DATA])
     ChallengeFactory(owner=city, title="職員が手伝う課題", offers=[TRICKY])
     ChallengeFactory(owner=city, title="何も提供しない課題", offers=[])

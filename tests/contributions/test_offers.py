@@ -1,5 +1,6 @@
 """What each side brings besides money: offers and co-development on challenges, free pilots and in-kind
 work on applications and solutions; the zero-budget filter; free pilots are not "over budget"."""
+
 from datetime import date, timedelta
 
 from app.db import utcnow
@@ -8,14 +9,22 @@ from app.matchmaking.engine.constraints import budget_fit, fitter
 from tests.conftest import reload
 from tests.factories import ChallengeFactory, MunicipalityFactory, SolutionFactory, StartupFactory, member_of
 
-OFFERS = [{"kind": "test_field", "description": "市役所本庁舎の窓口3か所で実証できます。"},
-          {"kind": "data", "description": "過去3年分の来庁者数データ（匿名化済み）を提供します。"}]
+OFFERS = [
+    {"kind": "test_field", "description": "市役所本庁舎の窓口3か所で実証できます。"},
+    {"kind": "data", "description": "過去3年分の来庁者数データ（匿名化済み）を提供します。"},
+]
 
 
 def _payload(**overrides):
-    data = {"title": "窓口の共同開発", "summary": "待ち時間が長い。", "background": "繁忙期は90分待ち。",
-            "desired_outcome": "待ち時間を半減。", "category": "counter_services", "environments": ["lgwan"],
-            "application_deadline": (utcnow() + timedelta(days=20)).isoformat()}
+    data = {
+        "title": "窓口の共同開発",
+        "summary": "待ち時間が長い。",
+        "background": "繁忙期は90分待ち。",
+        "desired_outcome": "待ち時間を半減。",
+        "category": "counter_services",
+        "environments": ["lgwan"],
+        "application_deadline": (utcnow() + timedelta(days=20)).isoformat(),
+    }
     data.update(overrides)
     return data
 
@@ -50,8 +59,9 @@ def test_bad_offers_and_a_budget_on_co_development_are_field_errors(api):
 
 def test_zero_budget_filter_on_the_api_and_the_page(api, client):
     city = MunicipalityFactory()
-    ChallengeFactory(owner=city, title="共同開発の防災アプリ", co_development=True, budget_min_jpy=0,
-                     budget_max_jpy=0, offers=OFFERS)
+    ChallengeFactory(
+        owner=city, title="共同開発の防災アプリ", co_development=True, budget_min_jpy=0, budget_max_jpy=0, offers=OFFERS
+    )
     ChallengeFactory(owner=city, title="予算のある窓口改善")
     titles = [c["title"] for c in client.get("/api/v1/challenges?co_development=true").get_json()["items"]]
     assert titles == ["共同開発の防災アプリ"]
@@ -64,10 +74,18 @@ def test_zero_budget_filter_on_the_api_and_the_page(api, client):
 def test_the_challenge_form_takes_one_box_per_offer_and_the_page_shows_them(login):
     city = MunicipalityFactory()
     browser = login(member_of(city, "admin"))
-    form = {"title": "共同開発したい", "category": "community", "environments": "internet",
-            "security_level": "2", "visibility": "public", "language": "ja", "co_development": "1",
-            "offer_staff_time": "担当職員が週2時間、検証に参加します。", "offer_residents": "",
-            "offer_reference_letter": "成功時には市長名の推薦状を出します。"}
+    form = {
+        "title": "共同開発したい",
+        "category": "community",
+        "environments": "internet",
+        "security_level": "2",
+        "visibility": "public",
+        "language": "ja",
+        "co_development": "1",
+        "offer_staff_time": "担当職員が週2時間、検証に参加します。",
+        "offer_residents": "",
+        "offer_reference_letter": "成功時には市長名の推薦状を出します。",
+    }
     r = browser.post("/challenges/new", data=form)
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
     page = browser.get(r.headers["Location"]).get_data(as_text=True)
@@ -86,9 +104,16 @@ def test_an_application_states_what_the_startup_brings(api):
     solution = SolutionFactory(organization=startup)
     challenge = ChallengeFactory(co_development=True, budget_min_jpy=0, budget_max_jpy=0)
     client = api(founder)
-    r = client.post(f"/api/v1/challenges/{challenge.id}/applications",
-                    json={"solution_id": solution.id, "proposal": "共同で開発します。", "cost_estimate_jpy": 0,
-                          "free_pilot_months": 6, "in_kind": "初期設定と職員研修を無償で行います。"})
+    r = client.post(
+        f"/api/v1/challenges/{challenge.id}/applications",
+        json={
+            "solution_id": solution.id,
+            "proposal": "共同で開発します。",
+            "cost_estimate_jpy": 0,
+            "free_pilot_months": 6,
+            "in_kind": "初期設定と職員研修を無償で行います。",
+        },
+    )
     assert r.status_code == 201, r.get_json()
     assert r.get_json()["free_pilot_months"] == 6 and r.get_json()["in_kind"].startswith("初期設定")
     bad = client.patch(f"/api/v1/applications/{r.get_json()['id']}", json={"free_pilot_months": 99})
@@ -109,25 +134,32 @@ def _challenge_doc(months=None, co=True):
 
 
 def _solution_doc(free=None, price=1_200_000):
-    return Document(id="solution:1", kind="solution", price_jpy_per_year=price,
-                    meta={"free_pilot_months": free} if free else {})
+    return Document(
+        id="solution:1", kind="solution", price_jpy_per_year=price, meta={"free_pilot_months": free} if free else {}
+    )
 
 
 def test_a_free_pilot_that_covers_the_pilot_is_not_over_a_zero_budget():
     for query, candidate in ((_challenge_doc(3), _solution_doc(6)), (_solution_doc(6), _challenge_doc(3))):
         assert budget_fit(query, candidate) is True
         assert fitter(query)(candidate)["budget"] is True
-    assert budget_fit(_challenge_doc(None), _solution_doc(1)) is True         # no pilot dates: any free pilot
-    assert budget_fit(_challenge_doc(12), _solution_doc(6)) is False          # too short a free pilot
+    assert budget_fit(_challenge_doc(None), _solution_doc(1)) is True  # no pilot dates: any free pilot
+    assert budget_fit(_challenge_doc(12), _solution_doc(6)) is False  # too short a free pilot
     assert fitter(_challenge_doc(12))(_solution_doc(6))["budget"] is False
-    assert budget_fit(_challenge_doc(3), _solution_doc(None)) is False        # no free pilot: over budget
+    assert budget_fit(_challenge_doc(3), _solution_doc(None)) is False  # no free pilot: over budget
     assert budget_fit(_challenge_doc(3, co=False), _solution_doc(6)) is False  # a plain 0-yen budget
 
 
 def test_the_challenge_document_carries_the_pilot_length():
     from app.matchmaking.documents import challenge_document, solution_document
-    challenge = ChallengeFactory(co_development=True, budget_min_jpy=0, budget_max_jpy=0,
-                                 pilot_start=date(2027, 4, 1), pilot_end=date(2027, 6, 30))
+
+    challenge = ChallengeFactory(
+        co_development=True,
+        budget_min_jpy=0,
+        budget_max_jpy=0,
+        pilot_start=date(2027, 4, 1),
+        pilot_end=date(2027, 6, 30),
+    )
     doc = challenge_document(challenge)
     assert doc.meta["co_development"] is True and doc.meta["pilot_months"] == 3
     solution = SolutionFactory(free_pilot_months=3)

@@ -1,4 +1,5 @@
 """Factories for events tests (meetups, workshops, RSVPs, cards)."""
+
 from __future__ import annotations
 
 import secrets
@@ -35,16 +36,29 @@ class EventFactory(Base):
 
 def rsvp(event: Event, user, status: str = "confirmed", **kwargs) -> Rsvp:
     now = utcnow()
-    row = Rsvp(event_id=event.id, user_id=user.id, status=status, requested_at=kwargs.pop("requested_at", now),
-               confirmed_at=now if status == "confirmed" else None, ticket_nonce=secrets.token_hex(16), **kwargs)
+    row = Rsvp(
+        event_id=event.id,
+        user_id=user.id,
+        status=status,
+        requested_at=kwargs.pop("requested_at", now),
+        confirmed_at=now if status == "confirmed" else None,
+        ticket_nonce=secrets.token_hex(16),
+        **kwargs,
+    )
     db.session.add(row)
     db.session.commit()
     return row
 
 
 def card(event: Event, author, org, title="窓口の問い合わせ対応に時間がかかる", **kwargs) -> ProblemCard:
-    row = ProblemCard(event_id=event.id, author_id=author.id, org_id=org.id, title=title,
-                      body=kwargs.pop("body", "電話の問い合わせが1日80件。"), **kwargs)
+    row = ProblemCard(
+        event_id=event.id,
+        author_id=author.id,
+        org_id=org.id,
+        title=title,
+        body=kwargs.pop("body", "電話の問い合わせが1日80件。"),
+        **kwargs,
+    )
     db.session.add(row)
     db.session.commit()
     return row

@@ -1,4 +1,5 @@
 """The workshop problem board: cards by municipal staff, likes (toggle), card -> draft challenge."""
+
 from sqlalchemy import func, select
 
 from app.challenges.models import Challenge
@@ -22,8 +23,10 @@ def _workshop():
 
 def test_staff_post_cards_startups_cannot(api):
     event, city, staff, startup_user = _workshop()
-    response = api(staff).post(f"/api/v1/events/{event.id}/cards",
-                               json={"title": "紙の申請書の転記に時間がかかる", "body": "月40時間", "category": "counter_services"})
+    response = api(staff).post(
+        f"/api/v1/events/{event.id}/cards",
+        json={"title": "紙の申請書の転記に時間がかかる", "body": "月40時間", "category": "counter_services"},
+    )
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["org"]["id"] == city.id
     assert api(startup_user).post(f"/api/v1/events/{event.id}/cards", json={"title": "x"}).status_code == 403
@@ -32,8 +35,13 @@ def test_staff_post_cards_startups_cannot(api):
 
 def test_card_bad_input_is_422_and_nothing_saved(api):
     event, city, staff, _ = _workshop()
-    for payload in ({"title": ""}, {"title": "x" * 121}, {"title": "ok", "category": "nope"},
-                    {"title": "ok", "org_id": 999999}, {"title": "ok", "extra": 1}):
+    for payload in (
+        {"title": ""},
+        {"title": "x" * 121},
+        {"title": "ok", "category": "nope"},
+        {"title": "ok", "org_id": 999999},
+        {"title": "ok", "extra": 1},
+    ):
         response = api(staff).post(f"/api/v1/events/{event.id}/cards", json=payload)
         assert response.status_code == 422, payload
     assert db.session.scalar(select(func.count(ProblemCard.id))) == 0
@@ -82,8 +90,14 @@ def test_organiser_turns_a_card_into_a_draft_challenge_once(api, login):
     db.session.expire_all()
     assert db.session.get(ProblemCard, item.id).challenge_id == challenge.id
     assert challenge.id in [c.id for c in db.session.get(type(event), event.id).challenges]
-    assert db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == staff.id, Notification.kind == "events.card_to_challenge")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == staff.id, Notification.kind == "events.card_to_challenge"
+            )
+        )
+        == 1
+    )
     assert api(organiser).post(f"/api/v1/cards/{item.id}/to-challenge").status_code == 409
     assert db.session.scalar(select(func.count(Challenge.id))) == 1
     html = login(staff).get(f"/events/{event.id}/board").get_data(as_text=True)
@@ -95,6 +109,10 @@ def test_board_page_post_and_validation(login):
     client = login(staff)
     assert client.get(f"/events/{event.id}/board").status_code == 200
     assert client.post(f"/events/{event.id}/board", data={"title": ""}).status_code == 422
-    assert client.post(f"/events/{event.id}/board", data={"title": "除雪の問い合わせ", "body": "",
-                                                          "category": "infrastructure"}).status_code == 302
+    assert (
+        client.post(
+            f"/events/{event.id}/board", data={"title": "除雪の問い合わせ", "body": "", "category": "infrastructure"}
+        ).status_code
+        == 302
+    )
     assert db.session.scalar(select(func.count(ProblemCard.id))) == 1

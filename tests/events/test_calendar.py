@@ -1,4 +1,5 @@
 """iCal files parse back with the right UID, times (time-zone aware), location and URL."""
+
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,8 +47,9 @@ def test_org_feed_lists_visible_events_only(client):
 
 
 def test_online_event_location_is_the_event_page(client):
-    event = EventFactory(format="online", venue=None, online_url="https://meet.example.jp/secret",
-                         timezone="Europe/London")
+    event = EventFactory(
+        format="online", venue=None, online_url="https://meet.example.jp/secret", timezone="Europe/London"
+    )
     (item,) = _events(client.get(f"/events/{event.id}/event.ics").data)
     assert "secret" not in item["LOCATION"] and str(item["LOCATION"]).endswith(f"/events/{event.id}")
     assert item.decoded("DTSTART").tzinfo.key == ZoneInfo("Europe/London").key

@@ -1,4 +1,5 @@
 """Tickets (QR code with a signed token), check-in by token or name, and the attendance CSV."""
+
 import csv
 import io
 
@@ -36,6 +37,7 @@ def test_ticket_page_and_qr_svg_for_confirmed_attendees_only(login):
 
 def test_qr_svg_is_a_self_contained_vector_image():
     from app.events.tickets import qr_svg
+
     svg = qr_svg("T1.2.abcdefghijklmnopqrstuvwxyz")
     assert svg.startswith(b"<svg") and b"viewBox" in svg
     assert b"style=" not in svg and b"<script" not in svg and b"http://www.w3.org/2000/svg" in svg
@@ -62,8 +64,13 @@ def test_forged_and_other_event_tokens_are_rejected(api):
     other_row = rsvp(other, UserFactory())
     organiser = api(member_of(event.host))
     good = ticket_token(row)
-    forged = [good[:-3] + ("AAA" if not good.endswith("AAA") else "BBB"), f"T{row.id}.{event.id}.{'x' * 32}",
-              "hello", "", f"T{other_row.id}.{event.id}.{ticket_token(other_row).split('.')[-1]}"]
+    forged = [
+        good[:-3] + ("AAA" if not good.endswith("AAA") else "BBB"),
+        f"T{row.id}.{event.id}.{'x' * 32}",
+        "hello",
+        "",
+        f"T{other_row.id}.{event.id}.{ticket_token(other_row).split('.')[-1]}",
+    ]
     for token in forged:
         response = organiser.post(f"/api/v1/events/{event.id}/checkins", json={"token": token})
         assert response.status_code == 422, token
@@ -84,8 +91,10 @@ def test_a_cancelled_registration_cannot_check_in_and_a_new_one_gets_a_new_token
     assert organiser.post(f"/api/v1/events/{event.id}/checkins", json={"token": old}).status_code == 409
     api(guest).post(f"/api/v1/events/{event.id}/rsvp")
     assert organiser.post(f"/api/v1/events/{event.id}/checkins", json={"token": old}).status_code == 422
-    assert organiser.post(f"/api/v1/events/{event.id}/checkins",
-                          json={"token": ticket_token(_reload(row))}).status_code == 201
+    assert (
+        organiser.post(f"/api/v1/events/{event.id}/checkins", json={"token": ticket_token(_reload(row))}).status_code
+        == 201
+    )
 
 
 def test_only_organisers_check_in(api):
@@ -118,7 +127,7 @@ def test_attendance_csv_is_utf8_with_bom_for_excel(login):
     event = EventFactory()
     guest = UserFactory(display_name="山田 花子")
     rsvp(event, guest)
-    rsvp(event, UserFactory(display_name="=HYPERLINK(\"x\")"), "waitlisted")
+    rsvp(event, UserFactory(display_name='=HYPERLINK("x")'), "waitlisted")
     client = login(member_of(event.host))
     response = client.get(f"/events/{event.id}/attendees.csv")
     assert response.status_code == 200
@@ -133,6 +142,7 @@ def test_attendance_csv_is_utf8_with_bom_for_excel(login):
 
 def test_has_checked_in_for_contest_voter_eligibility(api):
     from app.events.services import has_checked_in
+
     event = EventFactory(kind="contest")
     guest, absent = UserFactory(), UserFactory()
     row = rsvp(event, guest)

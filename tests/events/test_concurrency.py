@@ -2,6 +2,7 @@
 
 Each thread has its own app context (so its own database session), as concurrent requests do.
 """
+
 import threading
 from datetime import timedelta
 
@@ -55,12 +56,14 @@ def _run_all(app, fns):
 def _register(event_id, user_id):
     def fn():
         registration.register(db.session.get(Event, event_id), db.session.get(User, user_id))
+
     return fn
 
 
 def _cancel(event_id, user_id):
     def fn():
         registration.cancel(db.session.get(Event, event_id), user_id)
+
     return fn
 
 

@@ -1,4 +1,5 @@
 """Creating, editing, listing and seeing events through HTTP."""
+
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -17,9 +18,16 @@ def _count():
 
 
 def _payload(org, **kw):
-    data = {"host_org_id": org.id, "title": "官民共創ナイト 松本", "kind": "meetup", "format": "venue",
-            "venue": "松本市中央1-1-1", "starts_at": "2030-12-01T18:30", "ends_at": "2030-12-01T20:30",
-            "capacity": 40}
+    data = {
+        "host_org_id": org.id,
+        "title": "官民共創ナイト 松本",
+        "kind": "meetup",
+        "format": "venue",
+        "venue": "松本市中央1-1-1",
+        "starts_at": "2030-12-01T18:30",
+        "ends_at": "2030-12-01T20:30",
+        "capacity": 40,
+    }
     data.update(kw)
     return data
 
@@ -40,9 +48,16 @@ def test_host_member_creates_a_draft_in_tokyo_time(api):
 def test_other_time_zone_is_kept_and_shown(api, login):
     org = CoordinatorFactory()
     user = member_of(org)
-    body = api(user).post("/api/v1/events", json=_payload(org, timezone="America/Los_Angeles",
-                                                          format="online", venue=None,
-                                                          online_url="https://meet.example.jp/x")).get_json()
+    body = (
+        api(user)
+        .post(
+            "/api/v1/events",
+            json=_payload(
+                org, timezone="America/Los_Angeles", format="online", venue=None, online_url="https://meet.example.jp/x"
+            ),
+        )
+        .get_json()
+    )
     assert body["starts_at"].endswith("-08:00")
     page = login(user).get(f"/events/{body['id']}").get_data(as_text=True)
     assert "America/Los_Angeles" in page
@@ -89,8 +104,10 @@ def test_create_through_the_form_then_publish(login):
     user = member_of(org)
     client = login(user)
     assert client.get("/events/new").status_code == 200
-    response = client.post("/events/new", data={**_payload(org), "co_host_org_ids": [str(challenge.owner_org_id)],
-                                                "challenge_ids": [str(challenge.id)]})
+    response = client.post(
+        "/events/new",
+        data={**_payload(org), "co_host_org_ids": [str(challenge.owner_org_id)], "challenge_ids": [str(challenge.id)]},
+    )
     assert response.status_code == 302
     event = db.session.scalar(select(Event))
     assert [c.org_id for c in event.co_hosts] == [challenge.owner_org_id]
@@ -165,6 +182,7 @@ def test_list_upcoming_past_filters_pagination_and_empty_state(client):
 def test_cancel_notifies_registered_people(api):
     from app.notifications.models import Notification
     from .factories import rsvp
+
     event = EventFactory()
     guest = UserFactory()
     rsvp(event, guest)
@@ -177,6 +195,7 @@ def test_cancel_notifies_registered_people(api):
 
 def test_online_url_is_only_shown_to_attendees(api, client):
     from .factories import rsvp
+
     event = EventFactory(format="online", venue=None, online_url="https://meet.example.jp/secret")
     assert client.get(f"/api/v1/events/{event.id}").get_json()["online_url"] is None
     assert "meet.example.jp/secret" not in client.get(f"/events/{event.id}").get_data(as_text=True)

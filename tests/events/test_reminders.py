@@ -1,4 +1,5 @@
 """The day-before reminder job: who is reminded, and never twice."""
+
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
@@ -49,6 +50,7 @@ def test_reminds_confirmed_attendees_of_tomorrows_events_once(app):
 
 def test_run_periodic_command_runs_without_redis(app):
     from app.db import utcnow
+
     start = utcnow() + timedelta(days=1)
     event = EventFactory(starts_at=start)
     user = UserFactory()

@@ -1,4 +1,5 @@
 """RSVPs: capacity, waitlist promotion (first come, first served), cancellation, closing registration."""
+
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -20,8 +21,9 @@ def _status(event, user):
 
 def _kinds(user):
     db.session.expire_all()
-    return db.session.scalars(select(Notification.kind).where(Notification.user_id == user.id)
-                              .order_by(Notification.id)).all()
+    return db.session.scalars(
+        select(Notification.kind).where(Notification.user_id == user.id).order_by(Notification.id)
+    ).all()
 
 
 def test_rsvp_confirms_until_full_then_waitlists(api):

@@ -1,4 +1,5 @@
 """What events add to other pages: nav link, dashboard panel, organisation page, challenge pages."""
+
 from flask import render_template
 
 from app.events.display import challenge_section

@@ -1,4 +1,5 @@
 """The demo events seed: works with the demo users present or missing."""
+
 from sqlalchemy import func, select
 
 from app.db import commit

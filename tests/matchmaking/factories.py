@@ -1,4 +1,5 @@
 """Matchmaking test data: a small market of challenges and solutions with clear matches."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,6 +11,7 @@ from tests.factories import ChallengeFactory, MunicipalityFactory, SolutionFacto
 def build_index():
     """Rebuild the shared index from the database (tests create rows with factories)."""
     from app.matchmaking import index
+
     return index.rebuild()
 
 
@@ -19,8 +21,13 @@ def counter_challenge(**kw):
 
 
 def wildlife_solution(**kw):
-    defaults = dict(title="鳥獣被害の検知センサー", summary="山林にセンサーを設置し、イノシシやシカの出没を通知する。",
-                    features=["赤外線センサー", "LoRa通信"], tags=["鳥獣害", "IoT"], category="agriculture")
+    defaults = dict(
+        title="鳥獣被害の検知センサー",
+        summary="山林にセンサーを設置し、イノシシやシカの出没を通知する。",
+        features=["赤外線センサー", "LoRa通信"],
+        tags=["鳥獣害", "IoT"],
+        category="agriculture",
+    )
     defaults.update(kw)
     return SolutionFactory(**defaults)
 
@@ -37,16 +44,34 @@ def market():
     startup_member = member_of(good_startup, "member")
     offline = StartupFactory()
     # Matches the words but can only run on the internet: violates the LGWAN requirement.
-    internet_only = SolutionFactory(organization=offline, org_id=offline.id, env_lgwan=False, env_internet=True,
-                                    title="来庁予約と番号発券のクラウド窓口", price_jpy_per_year=1_000_000)
+    internet_only = SolutionFactory(
+        organization=offline,
+        org_id=offline.id,
+        env_lgwan=False,
+        env_internet=True,
+        title="来庁予約と番号発券のクラウド窓口",
+        price_jpy_per_year=1_000_000,
+    )
     other = StartupFactory()
     unrelated = wildlife_solution(organization=other, org_id=other.id)
-    draft = SolutionFactory(organization=other, org_id=other.id, status="draft",
-                            title="窓口 待ち時間 予約 番号発券 (下書き)")
-    return dict(city=city, owner_admin=owner_admin, owner_member=owner_member, challenge=challenge,
-                good_startup=good_startup, good=good, startup_admin=startup_admin, startup_member=startup_member,
-                internet_only=internet_only, unrelated=unrelated, draft=draft, other=other,
-                outsider=member_of(other, "admin"))
+    draft = SolutionFactory(
+        organization=other, org_id=other.id, status="draft", title="窓口 待ち時間 予約 番号発券 (下書き)"
+    )
+    return dict(
+        city=city,
+        owner_admin=owner_admin,
+        owner_member=owner_member,
+        challenge=challenge,
+        good_startup=good_startup,
+        good=good,
+        startup_admin=startup_admin,
+        startup_member=startup_member,
+        internet_only=internet_only,
+        unrelated=unrelated,
+        draft=draft,
+        other=other,
+        outsider=member_of(other, "admin"),
+    )
 
 
 def open_challenge(owner, **kw):
@@ -54,5 +79,4 @@ def open_challenge(owner, **kw):
 
 
 def past_deadline(owner, **kw):
-    return ChallengeFactory(owner=owner, owner_org_id=owner.id,
-                            application_deadline=utcnow() - timedelta(days=1), **kw)
+    return ChallengeFactory(owner=owner, owner_org_id=owner.id, application_deadline=utcnow() - timedelta(days=1), **kw)

@@ -1,4 +1,5 @@
 """Published challenges alert matching startups: at most one digest per startup per day."""
+
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
@@ -35,8 +36,13 @@ def test_publishing_queues_alerts_for_matching_startups(app, db):
     m = market()
     build_index()
     second_city = MunicipalityFactory()
-    challenge = ChallengeFactory(owner=second_city, owner_org_id=second_city.id, status="draft", published_at=None,
-                                 title="窓口の待ち時間を短縮したい 第二")
+    challenge = ChallengeFactory(
+        owner=second_city,
+        owner_org_id=second_city.id,
+        status="draft",
+        published_at=None,
+        title="窓口の待ち時間を短縮したい 第二",
+    )
     assert db.session.scalar(select(func.count(PendingAlert.id))) == 0
     _publish(db, challenge)
     orgs = set(db.session.scalars(select(PendingAlert.org_id).where(PendingAlert.challenge_id == challenge.id)))
@@ -48,12 +54,25 @@ def test_only_matches_are_alerted_not_merely_better_than_average(app, db):
     m = market()
     for topic in FILLER_TOPICS[:18]:  # a realistic population: unrelated products
         org = StartupFactory()
-        SolutionFactory(organization=org, org_id=org.id, title=f"{topic}システム", summary=f"{topic}の業務を効率化します。",
-                        features=[], tags=[], category="other")
+        SolutionFactory(
+            organization=org,
+            org_id=org.id,
+            title=f"{topic}システム",
+            summary=f"{topic}の業務を効率化します。",
+            features=[],
+            tags=[],
+            category="other",
+        )
     library = StartupFactory()  # shares "予約" with the challenge, but is not what it asks for
-    weak = SolutionFactory(organization=library, org_id=library.id, title="図書館の蔵書予約システム",
-                           summary="図書館の本をスマートフォンから予約できます。", features=[], tags=[],
-                           category="education")
+    weak = SolutionFactory(
+        organization=library,
+        org_id=library.id,
+        title="図書館の蔵書予約システム",
+        summary="図書館の本をスマートフォンから予約できます。",
+        features=[],
+        tags=[],
+        category="education",
+    )
     build_index()
     city = MunicipalityFactory()
     challenge = ChallengeFactory(owner=city, owner_org_id=city.id, status="draft", published_at=None)
@@ -61,8 +80,12 @@ def test_only_matches_are_alerted_not_merely_better_than_average(app, db):
     orgs = set(db.session.scalars(select(PendingAlert.org_id).where(PendingAlert.challenge_id == challenge.id)))
     assert orgs == {m["good_startup"].id}  # not the LGWAN violator, not the library, not the fillers
     allowed = {documents.doc_id("solution", i) for i in documents.visible_solution_ids(None)}
-    hits = {h.id: h for h in index.engine().search(documents.challenge_document(challenge), kinds=("solution",),
-                                                   k=50, allowed_ids=allowed)}
+    hits = {
+        h.id: h
+        for h in index.engine().search(
+            documents.challenge_document(challenge), kinds=("solution",), k=50, allowed_ids=allowed
+        )
+    }
     library_hit = hits[documents.doc_id("solution", weak.id)]
     # well above a typical product (the old "score >= 0.2" rule alerted it), below the match floor
     assert 0.2 < library_hit.score < index.engine().config.match_floor and not library_hit.is_match
@@ -102,6 +125,7 @@ def test_one_digest_per_startup_per_day_and_idempotent(app, db):
 
 def test_digest_job_runs_through_the_job_runner(app, db):
     from app.jobs import run_job
+
     market()
     build_index()
     city = MunicipalityFactory()

@@ -1,4 +1,5 @@
 """flask matchmaking reindex | status | evaluate."""
+
 from pathlib import Path
 
 from app.matchmaking.cli import matchmaking_cli
@@ -25,6 +26,7 @@ def test_reindex_shows_progress_and_publishes_a_generation(app):
 
 def test_status_as_json(app):
     import json
+
     result = app.test_cli_runner().invoke(matchmaking_cli, ["status", "--json"])
     assert result.exit_code == 0
     assert json.loads(result.output)["lexical"]["active"] is True

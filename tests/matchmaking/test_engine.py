@@ -1,5 +1,6 @@
 """Behaviour users depend on: normalisation, recall across wording and language,
 constraints, visibility filtering, live updates, persistence and graceful fallback."""
+
 from __future__ import annotations
 
 import os
@@ -14,40 +15,93 @@ from app.matchmaking.engine.text import Analyzer, normalize
 
 
 def sol(id, title, text, env=("internet",), price=1_000_000, served=("全国",), cat=None, lang="ja", tags=()):
-    return Document(id=id, kind="solution", title=title, text=text, language=lang, category=cat,
-                    tags=list(tags), environments=list(env), price_jpy_per_year=price,
-                    prefectures_served=list(served))
+    return Document(
+        id=id,
+        kind="solution",
+        title=title,
+        text=text,
+        language=lang,
+        category=cat,
+        tags=list(tags),
+        environments=list(env),
+        price_jpy_per_year=price,
+        prefectures_served=list(served),
+    )
 
 
 SOLUTIONS = [
-    sol("s-reserve", "来庁予約・番号発券のオンライン化",
+    sol(
+        "s-reserve",
+        "来庁予約・番号発券のオンライン化",
         "スマートフォンから来庁予約と番号発券ができ、呼び出し状況をリアルタイムに表示します。",
-        env=("lgwan", "internet"), cat="counter_services"),
-    sol("s-boar", "イノシシ・シカの出没検知センサー",
+        env=("lgwan", "internet"),
+        cat="counter_services",
+    ),
+    sol(
+        "s-boar",
+        "イノシシ・シカの出没検知センサー",
         "赤外線カメラとAI画像認識で野生動物の出没を検知し、農家と猟友会へ通知します。",
-        cat="agriculture_wildlife"),
-    sol("s-chat", "住民問い合わせAIチャットボット", "よくある質問に24時間自動で回答し、電話対応の負担を減らします。",
-        cat="counter_services"),
-    sol("s-rpa", "庁内業務のRPA導入支援", "定型的なデータ入力作業をロボットで自動化し、職員の残業を削減します。",
-        env=("lgwan", "onprem"), cat="backoffice_dx"),
-    sol("s-bus", "オンデマンド交通の配車システム", "高齢者の通院や買い物の移動を、予約制の乗合タクシーで支えます。",
-        cat="mobility_transport"),
-    sol("s-flood", "River level monitoring with IoT sensors",
+        cat="agriculture_wildlife",
+    ),
+    sol(
+        "s-chat",
+        "住民問い合わせAIチャットボット",
+        "よくある質問に24時間自動で回答し、電話対応の負担を減らします。",
+        cat="counter_services",
+    ),
+    sol(
+        "s-rpa",
+        "庁内業務のRPA導入支援",
+        "定型的なデータ入力作業をロボットで自動化し、職員の残業を削減します。",
+        env=("lgwan", "onprem"),
+        cat="backoffice_dx",
+    ),
+    sol(
+        "s-bus",
+        "オンデマンド交通の配車システム",
+        "高齢者の通院や買い物の移動を、予約制の乗合タクシーで支えます。",
+        cat="mobility_transport",
+    ),
+    sol(
+        "s-flood",
+        "River level monitoring with IoT sensors",
         "Water level sensors along small rivers send flood alerts to residents in real time.",
-        cat="disaster_safety", lang="en"),
-    sol("s-kids", "こども見守りGPS端末", "登下校中の子どもの位置を保護者のスマホに知らせます。", cat="childcare_education"),
+        cat="disaster_safety",
+        lang="en",
+    ),
+    sol(
+        "s-kids",
+        "こども見守りGPS端末",
+        "登下校中の子どもの位置を保護者のスマホに知らせます。",
+        cat="childcare_education",
+    ),
     sol("s-tour", "多言語観光案内アプリ", "訪日外国人向けに観光スポットを多言語で案内します。", cat="tourism_culture"),
-    sol("s-energy", "公共施設の電力見える化", "庁舎や学校の電力使用量を可視化し、省エネを支援します。",
-        cat="environment_energy"),
-    sol("s-paper", "Paperless council meetings", "Tablets and document sharing for council sessions.",
-        cat="backoffice_dx", lang="en"),
+    sol(
+        "s-energy",
+        "公共施設の電力見える化",
+        "庁舎や学校の電力使用量を可視化し、省エネを支援します。",
+        cat="environment_energy",
+    ),
+    sol(
+        "s-paper",
+        "Paperless council meetings",
+        "Tablets and document sharing for council sessions.",
+        cat="backoffice_dx",
+        lang="en",
+    ),
 ]
 
 CHALLENGE_COUNTER = Document(
-    id="c-counter", kind="challenge", title="窓口の待ち時間が長い",
+    id="c-counter",
+    kind="challenge",
+    title="窓口の待ち時間が長い",
     text="市役所の窓口で住民が長時間待たされ、苦情が増えている。混雑を解消したい。",
-    language="ja", category="counter_services", environments=["lgwan"], budget_max_jpy=2_000_000,
-    prefecture="長野県")
+    language="ja",
+    category="counter_services",
+    environments=["lgwan"],
+    budget_max_jpy=2_000_000,
+    prefecture="長野県",
+)
 
 
 def search_ids(engine, query, **kw):
@@ -99,10 +153,12 @@ def test_english_terms_are_stemmed(lexical_engine):
 
 def test_bm25_matches_bm25s_reference():
     import bm25s
+
     corpus = [["a", "b", "b", "c"], ["b", "d"], ["a", "a", "e", "f", "g"], ["c"]]
     ref = bm25s.BM25(method="lucene", k1=1.2, b=0.75)
     ref.index(corpus, show_progress=False)
     from collections import Counter
+
     idx = LexicalIndex(k1=1.2, b=0.75)
     idx.build((Counter(doc), {}) for doc in corpus)
     for q in (["a"], ["b", "c"], ["e", "b"]):
@@ -124,12 +180,19 @@ def test_cross_language_match(hybrid_engine):
 
 # -------------------------------------------------------------- constraints
 def test_hard_violators_rank_below_satisfiers_and_are_marked(lexical_engine):
-    challenge = Document(id="q", kind="challenge", title="住民問い合わせ チャットボット 予約",
-                         text="問い合わせ 予約 窓口", environments=["lgwan"], budget_max_jpy=500_000,
-                         prefecture="長野県", category="counter_services")
+    challenge = Document(
+        id="q",
+        kind="challenge",
+        title="住民問い合わせ チャットボット 予約",
+        text="問い合わせ 予約 窓口",
+        environments=["lgwan"],
+        budget_max_jpy=500_000,
+        prefecture="長野県",
+        category="counter_services",
+    )
     matches = lexical_engine.search(challenge, k=10)
     flags = [m.hard_violation for m in matches]
-    assert True in flags and False not in flags[flags.index(True):], "violators must come last"
+    assert True in flags and False not in flags[flags.index(True) :], "violators must come last"
     chat = next(m for m in matches if m.id == "s-chat")  # internet only, over budget
     assert chat.hard_violation and chat.fit["environment"] is False and chat.fit["budget"] is False
     assert chat.fit["region"] is True and chat.fit["category"] is True
@@ -157,8 +220,20 @@ def test_constraints_are_symmetric_for_solution_queries(hybrid_engine):
 
 def test_explanations_are_complete(hybrid_engine):
     m = hybrid_engine.search(CHALLENGE_COUNTER, k=5)[0].to_dict()
-    for key in ("id", "kind", "title", "rank", "score", "fused_score", "lexical_score", "semantic_score",
-                "fit", "hard_violation", "matched_terms", "snippet"):
+    for key in (
+        "id",
+        "kind",
+        "title",
+        "rank",
+        "score",
+        "fused_score",
+        "lexical_score",
+        "semantic_score",
+        "fit",
+        "hard_violation",
+        "matched_terms",
+        "snippet",
+    ):
         assert key in m
     assert set(m["fit"]) == {"environment", "budget", "region", "category"}
     assert "窓口" in hybrid_engine.search("窓口の予約", k=1)[0].matched_terms or True
@@ -267,6 +342,7 @@ def test_semantic_off_falls_back_to_lexical(monkeypatch):
 
 def test_missing_model_reports_reason(monkeypatch):
     import builtins
+
     real_import = builtins.__import__
 
     def fake_import(name, *a, **kw):
@@ -286,8 +362,7 @@ def test_empty_huge_and_unknown_language_texts(hybrid_engine):
         Document(id="empty", kind="solution"),
         Document(id="blank", kind="solution", title="   ", text="\n\t "),
         Document(id="huge", kind="solution", title="巨大な文書", text="防災訓練の記録。" * 40_000),
-        Document(id="xx", kind="solution", title="Приложение для мэрии", text="Ελληνικά 🙂 عربى",
-                 language="xx"),
+        Document(id="xx", kind="solution", title="Приложение для мэрии", text="Ελληνικά 🙂 عربى", language="xx"),
         Document(id="none", kind="solution", title=None, text=None, language=None, tags=None),
     ]
     eng = MatchingEngine(semantic=hybrid_engine.embedder)
@@ -302,6 +377,7 @@ def test_empty_huge_and_unknown_language_texts(hybrid_engine):
 
 def test_search_latency_is_small(lexical_engine):
     import time
+
     t = time.perf_counter()
     for _ in range(20):
         lexical_engine.search(CHALLENGE_COUNTER, k=5)
@@ -355,12 +431,18 @@ def test_readers_in_other_processes_never_see_partial_generations(tmp_path):
     import sys
     import time
     from pathlib import Path
+
     writer = SharedEngine(tmp_path, semantic=False)
     writer.rebuild(SOLUTIONS + [sol("round-0", "橋の点検 0", "点検")])
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root), "MATCHMAKING_SEMANTIC": "off"}
-    proc = subprocess.Popen([sys.executable, "-c", READER, str(tmp_path)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", READER, str(tmp_path)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     # A loaded machine can take seconds to start the reader: publish only once it reads.
     assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
     for r in range(1, 6):
@@ -377,6 +459,7 @@ def test_readers_in_other_processes_never_see_partial_generations(tmp_path):
 def test_indexed_query_document_uses_its_stored_terms(lexical_engine):
     """Searching with an indexed document reuses its stored analysis: same terms as analysing it."""
     from dataclasses import replace as dc_replace
+
     doc = lexical_engine.documents()[0]
     stored = lexical_engine._prepare_query(doc, "hybrid")
     assert lexical_engine._stored_terms(doc, doc.lexical_text()) is not None

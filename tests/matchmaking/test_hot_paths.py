@@ -1,4 +1,5 @@
 """Faster forms of per-candidate work must give exactly what the plain forms give."""
+
 import itertools
 import re
 import unicodedata
@@ -21,20 +22,55 @@ def _normalize_reference(text):
 
 
 def test_normalize_fast_paths_change_nothing():
-    samples = ["", "  ", "abc", "ABC  def", "a\tb", "a\nb", "a \u3000b", "\u3000全角スペース\u3000",
-               "ｶﾀｶﾅ〜ﾃｽﾄ", "ウェブ～アプリ", "e‐mail – test — x ― y − z", "it’s ‘quoted’", "ゼロ\u200b幅",
-               "Ｆｕｌｌ　Ｗｉｄｔｈ１２３", "改行\r\nあり\n\n", "  trailing ", "が", "か\u3099", "㍿ ㌢", "İstanbul ΣΑΣ"]
+    samples = [
+        "",
+        "  ",
+        "abc",
+        "ABC  def",
+        "a\tb",
+        "a\nb",
+        "a \u3000b",
+        "\u3000全角スペース\u3000",
+        "ｶﾀｶﾅ〜ﾃｽﾄ",
+        "ウェブ～アプリ",
+        "e‐mail – test — x ― y − z",
+        "it’s ‘quoted’",
+        "ゼロ\u200b幅",
+        "Ｆｕｌｌ　Ｗｉｄｔｈ１２３",
+        "改行\r\nあり\n\n",
+        "  trailing ",
+        "が",
+        "か\u3099",
+        "㍿ ㌢",
+        "İstanbul ΣΑΣ",
+    ]
     for s in samples:
         assert normalize(s) == _normalize_reference(s), repr(s)
 
 
 DOCS = []
 for env, budget, price, pref, served, cat in itertools.product(
-        ([], ["lgwan"], ["internet", "onprem"]), (None, 1_000_000), (None, 800_000, 3_000_000),
-        (None, "東京都"), ([], ["全国"], ["大阪府", "東京都"], ["北海道"]), (None, "窓口", "防災")):
-    DOCS.append(Document(id=f"d{len(DOCS)}", kind="solution", title="t", text="x", environments=env,
-                         budget_max_jpy=budget, price_jpy_per_year=price, prefecture=pref,
-                         prefectures_served=served, category=cat))
+    ([], ["lgwan"], ["internet", "onprem"]),
+    (None, 1_000_000),
+    (None, 800_000, 3_000_000),
+    (None, "東京都"),
+    ([], ["全国"], ["大阪府", "東京都"], ["北海道"]),
+    (None, "窓口", "防災"),
+):
+    DOCS.append(
+        Document(
+            id=f"d{len(DOCS)}",
+            kind="solution",
+            title="t",
+            text="x",
+            environments=env,
+            budget_max_jpy=budget,
+            price_jpy_per_year=price,
+            prefecture=pref,
+            prefectures_served=served,
+            category=cat,
+        )
+    )
 
 
 def test_fitter_equals_fit_for_every_pair():
@@ -52,6 +88,7 @@ def test_fitter_equals_fit_for_every_pair():
 
 def test_term_kinds_follow_the_vocabulary():
     from collections import Counter
+
     lex = LexicalIndex()
     lex._term_ids(Counter({"窓口": 1, "#窓口": 1, "~123": 1}), None)
     kinds = lex.term_kinds()
@@ -67,6 +104,7 @@ def test_snippet_picks_the_sentence_with_most_query_evidence():
     from collections import Counter
 
     from app.matchmaking.engine.explain import Explainer
+
     lex = LexicalIndex()
     lex._term_ids(Counter({"#窓口": 1, "#予約": 1, "#待ち": 1}), None)
     ex = Explainer({}, normalize("窓口 予約 待ち"), lex)

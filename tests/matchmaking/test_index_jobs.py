@@ -1,12 +1,19 @@
 """The index follows the database: jobs on create/change/publish/unpublish; failures are visible."""
+
 from sqlalchemy import select
 
 from app.db import commit
 from app.extensions import db as _db
 from app.matchmaking import hooks, index
 from app.matchmaking.models import IndexingFailure, ReindexRun
-from tests.factories import (ChallengeFactory, MunicipalityFactory, SolutionFactory, StartupFactory, UserFactory,
-                             member_of)
+from tests.factories import (
+    ChallengeFactory,
+    MunicipalityFactory,
+    SolutionFactory,
+    StartupFactory,
+    UserFactory,
+    member_of,
+)
 from tests.matchmaking.factories import build_index
 
 
@@ -51,6 +58,7 @@ def test_publish_change_unpublish_update_the_index(app, db):
 
 def test_failures_are_recorded_shown_and_resolved(app, db, login, monkeypatch):
     from app.jobs import run_job
+
     build_index()
     city = MunicipalityFactory()
     c = ChallengeFactory(owner=city, owner_org_id=city.id)
@@ -59,6 +67,7 @@ def test_failures_are_recorded_shown_and_resolved(app, db, login, monkeypatch):
 
     def broken(*a, **k):
         raise OSError("disk full")
+
     monkeypatch.setattr(handle, "update", broken)
     for _ in range(2):
         try:
@@ -115,10 +124,12 @@ def test_semantic_backend_when_enabled(app, tmp_path, api):
     app.config.update(MATCHMAKING_DIR=str(tmp_path / "sem"), MATCHMAKING_SEMANTIC=True)
     try:
         from tests.matchmaking.factories import market
+
         m = market()
         build_index()
         if not index.shared_engine().engine().semantic_active:
             import pytest
+
             pytest.skip(index.shared_engine().status()["semantic"]["reason"])
         r = api(m["owner_member"]).get(f"/api/v1/challenges/{m['challenge'].id}/matches")
         assert r.json["mode"] == "hybrid"
@@ -140,14 +151,19 @@ def test_other_domains_register_document_kinds(app, tmp_path):
     from app.challenges.models import Challenge
     from app.matchmaking import documents, services
     from app.matchmaking.engine import Document
+
     old = app.config["MATCHMAKING_DIR"]
     app.config["MATCHMAKING_DIR"] = str(tmp_path / "kinds")
     # Closed challenges stand in for "pilots" (a kind backed by any model).
     documents.register_kind(
-        "pilotlike", model=Challenge,
-        to_document=lambda c: Document(id=documents.doc_id("pilotlike", c.id), kind="pilotlike", title=c.title,
-                                       text=c.summary, language="ja"),
-        load_visible=lambda: sa_select(Challenge).where(Challenge.status == "closed"), url=lambda i: f"/p/{i}")
+        "pilotlike",
+        model=Challenge,
+        to_document=lambda c: Document(
+            id=documents.doc_id("pilotlike", c.id), kind="pilotlike", title=c.title, text=c.summary, language="ja"
+        ),
+        load_visible=lambda: sa_select(Challenge).where(Challenge.status == "closed"),
+        url=lambda i: f"/p/{i}",
+    )
     try:
         city = MunicipalityFactory()
         base = ChallengeFactory(owner=city, owner_org_id=city.id, title="窓口の待ち時間 つばめ")
@@ -162,9 +178,11 @@ def test_other_domains_register_document_kinds(app, tmp_path):
 
 def test_with_redis_updates_go_to_the_matchmaking_queue_with_retries(app):
     import pytest
+
     if not app.config.get("REDIS_URL"):
         pytest.skip("needs TEST_REDIS_URL")
     from app.jobs import get_queue
+
     app.config["JOBS_INLINE"] = False
     try:
         city = MunicipalityFactory()
@@ -183,6 +201,7 @@ def test_pages_never_build_the_index_they_enqueue_the_build(app, tmp_path, login
     """Without an index, the challenge page answers at once (empty state) and a full build is
     enqueued once on the "matchmaking" queue; the page itself builds nothing."""
     import app.jobs as jobs
+
     calls = []
     monkeypatch.setattr(jobs, "enqueue_now", lambda *args: calls.append(args))
     city = MunicipalityFactory()
@@ -226,6 +245,7 @@ def test_an_unchanged_document_publishes_no_new_generation(app, db):
     """A reindex job for a document the index already holds as it is (a commit's jobs after a
     full build, as in `flask seed-demo`) does no work twice; a real change still publishes."""
     from tests.matchmaking.factories import market
+
     m = market()
     first = build_index()
     assert index.reindex_document("solution", m["good"].id) == first

@@ -1,4 +1,5 @@
 """The "key terms" of a match and of a similar past challenge are whole words, never bigram fragments."""
+
 from __future__ import annotations
 
 import re
@@ -12,22 +13,50 @@ CHALLENGE = dict(
     background="紙の申請書を手で入力しており、職員の負担が大きい。",
     current_workflow="電話と窓口で問い合わせを受け、手作業で台帳に記録している。",
     desired_outcome="問い合わせ対応の時間を半減し、オンライン申請を増やしたい。",
-    kpis=["問い合わせ対応時間 50%削減"], tags=["窓口", "DX", "チャットボット"])
+    kpis=["問い合わせ対応時間 50%削減"],
+    tags=["窓口", "DX", "チャットボット"],
+)
 SOLUTION = dict(
     title="問い合わせ対応チャットボットと申請のデジタル化",
     summary="様々な問い合わせにAIチャットボットが答え、申請書を電子化して業務を効率化します。",
-    features=["FAQ自動応答", "オンライン申請", "台帳連携"], tags=["チャットボット", "DX"])
+    features=["FAQ自動応答", "オンライン申請", "台帳連携"],
+    tags=["チャットボット", "DX"],
+)
 
 # Few words in common, many bigrams: 「な問」「合わ」「化し」 match across or inside words.
-TERSE_CHALLENGE = dict(title="複雑な問い合わせに合わせた窓口の電子化",
-                       summary="複雑な問い合わせを電子化し、窓口の負担を減らしたい。業務のデジタル化。", background="", current_workflow="",
-                       desired_outcome="", kpis=[], tags=["窓口"])
-TERSE_SOLUTION = dict(title="窓口の簡単な問題を組み合わせて効率化",
-                      summary="窓口で簡単な問題を組み合わせて効率化し、待ち時間を減らす。デジタライゼーションを進める。", features=[], tags=["窓口"])
+TERSE_CHALLENGE = dict(
+    title="複雑な問い合わせに合わせた窓口の電子化",
+    summary="複雑な問い合わせを電子化し、窓口の負担を減らしたい。業務のデジタル化。",
+    background="",
+    current_workflow="",
+    desired_outcome="",
+    kpis=[],
+    tags=["窓口"],
+)
+TERSE_SOLUTION = dict(
+    title="窓口の簡単な問題を組み合わせて効率化",
+    summary="窓口で簡単な問題を組み合わせて効率化し、待ち時間を減らす。デジタライゼーションを進める。",
+    features=[],
+    tags=["窓口"],
+)
 
 # kanji/kana runs of exactly two characters that are not words of these texts
-FRAGMENTS = {"な問", "合わ", "化し", "い合", "に合", "を電", "問い", "子化", "率化", "効率化し", "デジ", "ジタ",
-             "合わせ", "減らし"}  # the last two: verb stems (合わせる, 減らす), not key terms
+FRAGMENTS = {
+    "な問",
+    "合わ",
+    "化し",
+    "い合",
+    "に合",
+    "を電",
+    "問い",
+    "子化",
+    "率化",
+    "効率化し",
+    "デジ",
+    "ジタ",
+    "合わせ",
+    "減らし",
+}  # the last two: verb stems (合わせる, 減らす), not key terms
 
 
 def _assert_words(terms):
@@ -76,12 +105,26 @@ def test_shared_words_are_whole_and_keep_their_case(app, api):
     """「リアル」「タイム」 cut out of リアルタイム are shown as リアルタイム; LGWAN in capitals."""
     city = MunicipalityFactory()
     owner = member_of(city, "member")
-    challenge = ChallengeFactory(owner=city, owner_org_id=city.id, title="窓口の呼び出し状況をリアルタイムに知らせたい",
-                                 summary="LGWAN環境で使える仕組みが必要。", background="", current_workflow="",
-                                 desired_outcome="", kpis=[], tags=[])
+    challenge = ChallengeFactory(
+        owner=city,
+        owner_org_id=city.id,
+        title="窓口の呼び出し状況をリアルタイムに知らせたい",
+        summary="LGWAN環境で使える仕組みが必要。",
+        background="",
+        current_workflow="",
+        desired_outcome="",
+        kpis=[],
+        tags=[],
+    )
     startup = StartupFactory()
-    solution = SolutionFactory(organization=startup, org_id=startup.id, title="呼び出し状況のリアルタイム表示",
-                               summary="LGWAN-ASPで提供。スポットごとのタイムテーブルも表示。", features=[], tags=[])
+    solution = SolutionFactory(
+        organization=startup,
+        org_id=startup.id,
+        title="呼び出し状況のリアルタイム表示",
+        summary="LGWAN-ASPで提供。スポットごとのタイムテーブルも表示。",
+        features=[],
+        tags=[],
+    )
     build_index()
     r = api(owner).get(f"/api/v1/challenges/{challenge.id}/matches")
     terms = next(i for i in r.json["items"] if i["id"] == solution.id)["matched_terms"]
@@ -92,12 +135,16 @@ def test_shared_words_are_whole_and_keep_their_case(app, api):
 def test_similar_past_challenge_tags_are_whole_words(app, client):
     city = MunicipalityFactory()
     base = ChallengeFactory(owner=city, owner_org_id=city.id, **TERSE_CHALLENGE)
-    past = ChallengeFactory(owner=city, owner_org_id=city.id, status="closed", **{
-        **TERSE_CHALLENGE, "title": TERSE_SOLUTION["title"], "summary": TERSE_SOLUTION["summary"]})
+    past = ChallengeFactory(
+        owner=city,
+        owner_org_id=city.id,
+        status="closed",
+        **{**TERSE_CHALLENGE, "title": TERSE_SOLUTION["title"], "summary": TERSE_SOLUTION["summary"]},
+    )
     build_index()
     page = client.get(f"/challenges/{base.id}").get_data(as_text=True)
     assert f"/challenges/{past.id}" in page
-    section = page[page.index(f"/challenges/{past.id}"):]
+    section = page[page.index(f"/challenges/{past.id}") :]
     section = section[: section.index("</li>")]
     tags = re.findall(r'<span class="tag[^"]*">([^<]*)</span>', section)
     _assert_words(tags)

@@ -1,4 +1,5 @@
 """Matches for a challenge (owners) and for a solution (its startup), with reasons; invitations."""
+
 from sqlalchemy import func, select
 
 from app.matchmaking.models import MatchInvitation
@@ -24,6 +25,7 @@ def test_owner_sees_ranked_solutions_with_reasons(app, api):
     # plain reasons only: raw scores are diagnostics for platform admins; no model, no meaning sentence
     assert not {"score", "lexical_score", "semantic_score", "fused_score"} & set(top) and top["meaning"] is None
     from tests.factories import UserFactory
+
     as_admin = api(UserFactory(is_platform_admin=True)).get(f"/api/v1/challenges/{m['challenge'].id}/matches").json
     assert as_admin["items"][0]["semantic_score"] is None and "score" in as_admin["items"][0]
     assert top["url"] == f"/solutions/{m['good'].id}"
@@ -83,8 +85,13 @@ def test_invite_bad_input_changes_nothing(app, api, db):
     m = market()
     client = api(m["owner_admin"])
     url = f"/api/v1/challenges/{m['challenge'].id}/invitations"
-    for body in ({}, {"solution_id": "x"}, {"solution_id": m["good"].id, "extra": 1},
-                 {"solution_id": m["draft"].id}, {"solution_id": 999999}):
+    for body in (
+        {},
+        {"solution_id": "x"},
+        {"solution_id": m["good"].id, "extra": 1},
+        {"solution_id": m["draft"].id},
+        {"solution_id": 999999},
+    ):
         r = client.post(url, json=body)
         assert r.status_code == 422, (body, r.json)
         assert r.json["error"]["fields"]
@@ -97,6 +104,7 @@ def test_challenge_page_sections(app, login):
     m = market()
     build_index()
     from app.web.registry import sections_for
+
     with app.test_request_context():
         owner = dict(sections_for("challenge", m["challenge"], m["owner_member"]))
         startup = dict(sections_for("challenge", m["challenge"], m["startup_admin"]))
@@ -117,11 +125,13 @@ def test_startup_matches_page_and_invite_form(app, login):
     page = login(m["startup_member"]).get("/matchmaking/matches")
     assert page.status_code == 200
     assert m["challenge"].title in page.get_data(as_text=True)
-    r = login(m["owner_admin"]).post(f"/matchmaking/challenges/{m['challenge'].id}/invitations",
-                                     data={"solution_id": str(m["good"].id)})
+    r = login(m["owner_admin"]).post(
+        f"/matchmaking/challenges/{m['challenge'].id}/invitations", data={"solution_id": str(m["good"].id)}
+    )
     assert r.status_code == 302
-    r = login(m["owner_admin"]).post(f"/matchmaking/challenges/{m['challenge'].id}/invitations",
-                                     data={"solution_id": str(m["good"].id)})
+    r = login(m["owner_admin"]).post(
+        f"/matchmaking/challenges/{m['challenge'].id}/invitations", data={"solution_id": str(m["good"].id)}
+    )
     assert r.status_code == 302  # duplicate: flashed, not a 500
 
 
@@ -132,10 +142,17 @@ def test_section_templates_render_in_japanese_and_english(app, api):
     from flask_login import login_user
 
     from tests.factories import ApplicationFactory
+
     m = market()
-    application = ApplicationFactory(challenge=m["challenge"], challenge_id=m["challenge"].id, solution=m["good"],
-                                     solution_id=m["good"].id, applicant=m["good_startup"],
-                                     applicant_org_id=m["good_startup"].id, status="not_selected")
+    application = ApplicationFactory(
+        challenge=m["challenge"],
+        challenge_id=m["challenge"].id,
+        solution=m["good"],
+        solution_id=m["good"].id,
+        applicant=m["good_startup"],
+        applicant_org_id=m["good_startup"].id,
+        status="not_selected",
+    )
     build_index()
     page = "{% for template, ctx in sections_for(page, obj) %}{% include template %}{% endfor %}"
     for lang, word in (("ja", "マッチするソリューション"), ("en", "Matching solutions")):

@@ -1,5 +1,6 @@
 """One ranking: `flask matchmaking evaluate`, the API and the challenge page order a challenge's
 solutions the same way (the score the evaluation reports is the page's score)."""
+
 from __future__ import annotations
 
 import re
@@ -14,14 +15,20 @@ def _corpus():
     m = market()
     for topic in FILLER_TOPICS[:16]:  # enough documents for the match floor to apply
         startup = StartupFactory()
-        SolutionFactory(organization=startup, org_id=startup.id, title=f"{topic}システム",
-                        summary=f"{topic}の業務を効率化し、窓口とも連携できます。", features=[], tags=[])
+        SolutionFactory(
+            organization=startup,
+            org_id=startup.id,
+            title=f"{topic}システム",
+            summary=f"{topic}の業務を効率化し、窓口とも連携できます。",
+            features=[],
+            tags=[],
+        )
     build_index()
     return m
 
 
 def _page_order(html: str) -> list[int]:
-    section = html[html.index('id="matches"'):]
+    section = html[html.index('id="matches"') :]
     section = section[: section.index("</section>")]
     return [int(i) for i in dict.fromkeys(re.findall(r'<h4><a href="/solutions/(\d+)"', section))]
 
@@ -54,7 +61,7 @@ def _headings(html: str) -> list[str]:
 def test_pages_show_the_tiers_with_plain_reasons(app, login):
     m = _corpus()
     html = login(m["owner_member"]).get(f"/challenges/{m['challenge'].id}").get_data(as_text=True)
-    section = html[html.index('id="matches"'):]
+    section = html[html.index('id="matches"') :]
     section = section[: section.index("</section>")]
     assert _headings(section) == ["match", "violation", "weaker"]
     match, violation, weaker = re.split(r'<h3 class="mm-tier', section)[1:]

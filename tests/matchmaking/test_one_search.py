@@ -1,5 +1,6 @@
 """One search: the site search box, the lists' keyword box and the API's q find the same
 challenges and solutions; nonsense finds nothing and says so, with a hint."""
+
 from __future__ import annotations
 
 import re
@@ -16,22 +17,41 @@ def _world():
     w = dict(
         city=city,
         # 「見守り」 only in the body (the list searched title, summary and tags only)
-        watch=ChallengeFactory(owner=city, title="冬の一人暮らし高齢者", summary="異変に早く気づきたい。",
-                               **{**body, "desired_outcome": "センサーで見守りの空白をなくす。"}),
+        watch=ChallengeFactory(
+            owner=city,
+            title="冬の一人暮らし高齢者",
+            summary="異変に早く気づきたい。",
+            **{**body, "desired_outcome": "センサーで見守りの空白をなくす。"},
+        ),
         # a past challenge (the list showed open ones only, the site search every visible one)
-        minutes=ChallengeFactory(owner=city, title="AI議事録作成ツールの共同調達", summary="会議録の作成を効率化したい。",
-                                 status="closed", **body),
-        deer=ChallengeFactory(owner=city, title="鹿と猪の捕獲データを集めたい", summary="罠の見回り記録を電子化する。",
-                              category="agriculture_wildlife", **body),
-        members=ChallengeFactory(owner=city, title="見守り端末の配布 (会員限定)", summary="高齢者宅に配る。",
-                                 visibility="members", **body),
+        minutes=ChallengeFactory(
+            owner=city,
+            title="AI議事録作成ツールの共同調達",
+            summary="会議録の作成を効率化したい。",
+            status="closed",
+            **body,
+        ),
+        deer=ChallengeFactory(
+            owner=city,
+            title="鹿と猪の捕獲データを集めたい",
+            summary="罠の見回り記録を電子化する。",
+            category="agriculture_wildlife",
+            **body,
+        ),
+        members=ChallengeFactory(
+            owner=city, title="見守り端末の配布 (会員限定)", summary="高齢者宅に配る。", visibility="members", **body
+        ),
     )
     startup = StartupFactory()
     sol = dict(organization=startup, org_id=startup.id, features=[], tags=[])
     w.update(
         minutes_sol=SolutionFactory(title="議事録AI", summary="会議の音声から議事録を自動で作成します。", **sol),
-        minutes_en=SolutionFactory(title="Meeting minutes assistant", summary="Drafts council meeting minutes "
-                                   "from the recording.", language="en", **sol),
+        minutes_en=SolutionFactory(
+            title="Meeting minutes assistant",
+            summary="Drafts council meeting minutes from the recording.",
+            language="en",
+            **sol,
+        ),
         trap_sol=SolutionFactory(title="鳥獣わなセンサー", summary="わなの作動を通知します。", **sol),
     )
     build_index()
@@ -94,7 +114,9 @@ def test_known_answers_agree_across_site_search_lists_and_api(app, client, login
 def test_site_search_orders_by_relevance_and_links_to_the_list(app, client):
     city = MunicipalityFactory()
     weak = ChallengeFactory(owner=city, title="庁舎の清掃委託", summary="窓口周辺も清掃する。", tags=[])
-    strong = ChallengeFactory(owner=city, title="窓口の待ち時間 窓口の混雑", summary="窓口で待つ住民が多い。窓口を改善。")
+    strong = ChallengeFactory(
+        owner=city, title="窓口の待ち時間 窓口の混雑", summary="窓口で待つ住民が多い。窓口を改善。"
+    )
     build_index()
     html = client.get("/search?q=窓口").get_data(as_text=True)
     ids = [int(i) for i in re.findall(r'<h3><a href="/challenges/(\d+)">', html)]

@@ -1,5 +1,6 @@
 """Ranking rules that follow from what a good match is: constraint tiers with a relevance
 floor, and lexical evidence standardised against documents that could share terms."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,30 +10,72 @@ from app.matchmaking.engine import Document, EngineConfig, MatchingEngine
 from app.matchmaking.engine import constraints as C
 from app.matchmaking.engine.fusion import comparable
 
-FILLER_TOPICS = ["図書館の蔵書管理", "学校給食の献立作成", "道路照明の保守点検", "公園の樹木管理", "水道メーターの検針",
-                 "議会の会議録作成", "税務の滞納整理", "選挙の投票所運営", "消防団の出動管理", "公民館の講座運営",
-                 "文化財の保存修復", "下水道の管路調査", "空き家の実態調査", "農地の台帳管理", "漁港の施設管理",
-                 "河川の草刈り委託", "庁舎の清掃委託", "職員研修の企画運営", "広報誌の編集印刷", "統計調査の集計",
-                 "墓地の区画管理", "斎場の予約管理", "動物愛護の譲渡会", "成人式の会場運営"]
+FILLER_TOPICS = [
+    "図書館の蔵書管理",
+    "学校給食の献立作成",
+    "道路照明の保守点検",
+    "公園の樹木管理",
+    "水道メーターの検針",
+    "議会の会議録作成",
+    "税務の滞納整理",
+    "選挙の投票所運営",
+    "消防団の出動管理",
+    "公民館の講座運営",
+    "文化財の保存修復",
+    "下水道の管路調査",
+    "空き家の実態調査",
+    "農地の台帳管理",
+    "漁港の施設管理",
+    "河川の草刈り委託",
+    "庁舎の清掃委託",
+    "職員研修の企画運営",
+    "広報誌の編集印刷",
+    "統計調査の集計",
+    "墓地の区画管理",
+    "斎場の予約管理",
+    "動物愛護の譲渡会",
+    "成人式の会場運営",
+]
 
 
 def doc(id, title, text, env=("lgwan", "internet"), price=1_000_000, lang="ja", kind="solution"):
-    return Document(id=id, kind=kind, title=title, text=text, language=lang, environments=list(env),
-                    price_jpy_per_year=price, prefectures_served=["全国"])
+    return Document(
+        id=id,
+        kind=kind,
+        title=title,
+        text=text,
+        language=lang,
+        environments=list(env),
+        price_jpy_per_year=price,
+        prefectures_served=["全国"],
+    )
 
 
-CHALLENGE = Document(id="c", kind="challenge", title="窓口の待ち時間が長い",
-                     text="市民課の窓口で番号札を配り、来庁者が長時間待っている。来庁予約と番号発券をオンライン化したい。",
-                     language="ja", environments=["lgwan"], budget_max_jpy=2_000_000, prefecture="長野県")
+CHALLENGE = Document(
+    id="c",
+    kind="challenge",
+    title="窓口の待ち時間が長い",
+    text="市民課の窓口で番号札を配り、来庁者が長時間待っている。来庁予約と番号発券をオンライン化したい。",
+    language="ja",
+    environments=["lgwan"],
+    budget_max_jpy=2_000_000,
+    prefecture="長野県",
+)
 
 
 def corpus():
     good = doc("good", "来庁予約・番号発券サービス", "窓口の来庁予約と番号発券をオンライン化し、待ち時間を減らします。")
-    cloud = doc("cloud", "来庁予約と番号発券のクラウド窓口", "窓口の待ち時間を来庁予約と番号発券で解消します。",
-                env=("internet",))
+    cloud = doc(
+        "cloud",
+        "来庁予約と番号発券のクラウド窓口",
+        "窓口の待ち時間を来庁予約と番号発券で解消します。",
+        env=("internet",),
+    )
     # unrelated products that satisfy every constraint and share one common word with the challenge
-    fillers = [doc(f"f{i}", f"{topic}システム", f"{topic}の業務を効率化し、市民課とも連携できます。")
-               for i, topic in enumerate(FILLER_TOPICS)]
+    fillers = [
+        doc(f"f{i}", f"{topic}システム", f"{topic}の業務を効率化し、市民課とも連携できます。")
+        for i, topic in enumerate(FILLER_TOPICS)
+    ]
     return [good, cloud, *fillers]
 
 
@@ -90,14 +133,14 @@ def test_strong_fit_violator_ranks_above_unrelated_satisfiers():
     # the rule: a violator only ever precedes satisfiers that are not matches (below the floor)
     for i, m in enumerate(matches):
         if m.hard_violation:
-            assert all(s.score < eng.config.match_floor for s in matches[i + 1:] if not s.hard_violation)
+            assert all(s.score < eng.config.match_floor for s in matches[i + 1 :] if not s.hard_violation)
 
 
 def test_without_floor_every_violator_ranks_last():
     eng = MatchingEngine(EngineConfig(match_floor=None), semantic=False)
     eng.build(corpus() + [CHALLENGE])
     flags = [m.hard_violation for m in eng.search(CHALLENGE, k=30)]
-    assert flags[-1] is True and False not in flags[flags.index(True):]
+    assert flags[-1] is True and False not in flags[flags.index(True) :]
 
 
 def test_comparable_population_falls_back_when_too_small():
@@ -109,12 +152,31 @@ def test_comparable_population_falls_back_when_too_small():
 
 def test_english_lexical_evidence_is_standardised_against_english_documents():
     ja = [doc(f"j{i}", f"{topic}システム", f"{topic}の業務を効率化します。") for i, topic in enumerate(FILLER_TOPICS)]
-    words = ["library lending", "school meals", "street lights", "park trees", "water meters", "council minutes",
-             "tax arrears", "polling stations", "fire brigade", "community courses", "heritage repair"]
-    en = [doc(f"e{i}", f"{w.title()} Manager", f"Software for {w} in city offices.", lang="en")
-          for i, w in enumerate(words)]
-    en.append(doc("queue", "Virtual queue for city offices", "Citizens book a slot and skip the queue at the counter.",
-                  lang="en"))
+    words = [
+        "library lending",
+        "school meals",
+        "street lights",
+        "park trees",
+        "water meters",
+        "council minutes",
+        "tax arrears",
+        "polling stations",
+        "fire brigade",
+        "community courses",
+        "heritage repair",
+    ]
+    en = [
+        doc(f"e{i}", f"{w.title()} Manager", f"Software for {w} in city offices.", lang="en")
+        for i, w in enumerate(words)
+    ]
+    en.append(
+        doc(
+            "queue",
+            "Virtual queue for city offices",
+            "Citizens book a slot and skip the queue at the counter.",
+            lang="en",
+        )
+    )
     eng = MatchingEngine(semantic=False)
     eng.build(ja + en)
     query = "long queue at the counter of our city office"

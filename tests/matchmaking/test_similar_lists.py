@@ -1,4 +1,5 @@
 """Similar past challenges are precomputed when the index changes; the page checks visibility per view."""
+
 from sqlalchemy import update
 
 from app.challenges.models import Challenge
@@ -9,9 +10,15 @@ from app.matchmaking.models import ReindexRun, SimilarList
 from tests.factories import ChallengeFactory, MunicipalityFactory, UserFactory
 
 BASE = dict(title="窓口の待ち時間を短縮したい", summary="来庁者の待ち時間が長く、番号札の呼び出しに苦情が多い。")
-TWIN = dict(title="市民課窓口の待ち時間 短縮", summary="来庁者の待ち時間が長く、番号札で呼び出している。予約を導入したい。")
-OTHER = dict(title="鳥獣被害の対策", summary="イノシシやシカが畑を荒らす。センサーで出没を検知したい。", category="agriculture",
-             tags=["鳥獣"])
+TWIN = dict(
+    title="市民課窓口の待ち時間 短縮", summary="来庁者の待ち時間が長く、番号札で呼び出している。予約を導入したい。"
+)
+OTHER = dict(
+    title="鳥獣被害の対策",
+    summary="イノシシやシカが畑を荒らす。センサーで出没を検知したい。",
+    category="agriculture",
+    tags=["鳥獣"],
+)
 
 
 def _challenge(city, **kw):
@@ -49,8 +56,9 @@ def test_full_rebuild_stores_a_list_per_challenge_and_the_page_reads_it(app, ano
     assert ids[0] == f"challenge:{twin.id}" and f"challenge:{base.id}" not in ids
     assert row.items[0]["terms"]  # the reasons are kept with the list
     # the page serves the list without searching the index
-    monkeypatch.setattr(services, "similar_to_challenge",
-                        lambda *a, **k: (_ for _ in ()).throw(AssertionError("searched live")))
+    monkeypatch.setattr(
+        services, "similar_to_challenge", lambda *a, **k: (_ for _ in ()).throw(AssertionError("searched live"))
+    )
     section = _similar_titles(anon, base)
     assert twin.title in section
     assert section.index(twin.title) < section.find(boars.title) if boars.title in section else True
@@ -110,8 +118,9 @@ def test_a_list_too_hidden_for_the_viewer_falls_back_to_the_live_search(app, mon
     _challenge(city, **TWIN)
     _reindex()
     monkeypatch.setattr(similar, "DEPTH", 1)  # a full list of one entry …
-    _db.session.get(SimilarList, f"challenge:{base.id}").items = [{"id": "challenge:999999", "title": "消えた課題",
-                                                                  "terms": [], "score": 1.0}]
+    _db.session.get(SimilarList, f"challenge:{base.id}").items = [
+        {"id": "challenge:999999", "title": "消えた課題", "terms": [], "score": 1.0}
+    ]
     commit()
     with app.test_request_context("/"):
         assert similar.for_challenge(base, None) is None  # … whose entry nobody may see

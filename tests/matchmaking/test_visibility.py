@@ -1,4 +1,5 @@
 """A query never returns unpublished or private documents to users who cannot see them."""
+
 from sqlalchemy import update
 
 from app.challenges.models import Challenge
@@ -29,6 +30,7 @@ def test_site_search_respects_visibility(app, client, login):
 def test_solution_search_hides_drafts(app, client):
     startup = StartupFactory()
     from tests.factories import SolutionFactory
+
     pub = SolutionFactory(organization=startup, org_id=startup.id, title="公開のかもめ予約")
     draft = SolutionFactory(organization=startup, org_id=startup.id, title="下書きのかもめ予約", status="draft")
     build_index()
@@ -57,6 +59,7 @@ def test_similar_challenges_are_public_safe(app):
     draft = open_challenge(city, title="窓口の待ち時間 やまびこ 下書き", status="draft", published_at=None)
     build_index()
     from app.web.registry import sections_for
+
     with app.test_request_context():
         anon = dict(sections_for("challenge", base, None))["matchmaking/_similar.html"]
         user = dict(sections_for("challenge", base, member_of(StartupFactory())))["matchmaking/_similar.html"]

@@ -1,9 +1,13 @@
 """Practice notes (知恵の共有): staff write them, linked to what they are about; members-only by default,
 public when the author says so; the site search (the matchmaking engine) finds them."""
+
 from tests.factories import ChallengeFactory, MunicipalityFactory, StartupFactory, member_of
 
-NOTE = {"title": "AI議事録の実証をどう進めたか", "body": "録音環境の確認から始め、話者識別の精度を3回の会議で測った。",
-        "tags": ["AI議事録"]}
+NOTE = {
+    "title": "AI議事録の実証をどう進めたか",
+    "body": "録音環境の確認から始め、話者識別の精度を3回の会議で測った。",
+    "tags": ["AI議事録"],
+}
 
 
 def test_staff_write_a_members_only_note_linked_to_a_challenge(api, client):
@@ -14,7 +18,7 @@ def test_staff_write_a_members_only_note_linked_to_a_challenge(api, client):
     assert r.status_code == 201, r.get_json()
     note = r.get_json()
     assert note["visibility"] == "members" and note["challenge_id"] == challenge.id
-    assert client.get(f"/api/v1/notes/{note['id']}").status_code == 404           # members only
+    assert client.get(f"/api/v1/notes/{note['id']}").status_code == 404  # members only
     assert client.get("/api/v1/notes").get_json()["items"] == []
     assert api(member_of(StartupFactory(), "member")).get(f"/api/v1/notes/{note['id']}").status_code == 200
     listed = author.get(f"/api/v1/notes?challenge_id={challenge.id}").get_json()["items"]
@@ -38,11 +42,15 @@ def test_who_may_write_and_bad_input(api, client):
     assert api(member_of(StartupFactory(), "admin")).post("/api/v1/notes", json=NOTE).status_code == 403
     assert client.post("/api/v1/notes", json=NOTE).status_code == 401
     author = api(member_of(MunicipalityFactory(), "member"))
-    for change, field in (({"title": ""}, "title"), ({"visibility": "secret"}, "visibility"),
-                          ({"body": None}, "body"), ({"challenge_id": 999999}, "challenge_id")):
+    for change, field in (
+        ({"title": ""}, "title"),
+        ({"visibility": "secret"}, "visibility"),
+        ({"body": None}, "body"),
+        ({"challenge_id": 999999}, "challenge_id"),
+    ):
         r = author.post("/api/v1/notes", json={**NOTE, **change})
         assert r.status_code == 422 and field in r.get_json()["error"]["fields"], (change, r.get_json())
-    draft = ChallengeFactory(status="draft", published_at=None)      # someone else's draft: not linkable
+    draft = ChallengeFactory(status="draft", published_at=None)  # someone else's draft: not linkable
     r = author.post("/api/v1/notes", json={**NOTE, "challenge_id": draft.id})
     assert r.status_code == 422 and "challenge_id" in r.get_json()["error"]["fields"]
 
@@ -56,8 +64,10 @@ def test_pages_write_from_a_challenge_and_read(login):
     form = browser.get(f"/notes/new?challenge_id={challenge.id}").get_data(as_text=True)
     assert f'name="challenge_id" value="{challenge.id}"' in form
     assert browser.post("/notes/new", data={"title": "", "body": ""}).status_code == 422
-    r = browser.post("/notes/new", data={"title": NOTE["title"], "body": NOTE["body"], "visibility": "members",
-                                         "challenge_id": str(challenge.id)})
+    r = browser.post(
+        "/notes/new",
+        data={"title": NOTE["title"], "body": NOTE["body"], "visibility": "members", "challenge_id": str(challenge.id)},
+    )
     assert r.status_code == 302
     note_page = browser.get(r.headers["Location"]).get_data(as_text=True)
     assert NOTE["body"] in note_page and challenge.title in note_page
@@ -68,13 +78,22 @@ def test_pages_write_from_a_challenge_and_read(login):
 def test_the_site_search_finds_notes_through_the_engine(api, login, client, app):
     city = MunicipalityFactory()
     author = member_of(city, "member")
-    api(author).post("/api/v1/notes", json={**NOTE, "title": "デモで事業者に聞いたこと", "body": "方言の辞書登録について質問した。"})
-    public = api(author).post("/api/v1/notes", json={**NOTE, "title": "公開の実証メモ", "body": "方言の辞書で精度が上がった。",
-                                                      "visibility": "public"}).get_json()
+    api(author).post(
+        "/api/v1/notes", json={**NOTE, "title": "デモで事業者に聞いたこと", "body": "方言の辞書登録について質問した。"}
+    )
+    public = (
+        api(author)
+        .post(
+            "/api/v1/notes",
+            json={**NOTE, "title": "公開の実証メモ", "body": "方言の辞書で精度が上がった。", "visibility": "public"},
+        )
+        .get_json()
+    )
     from app.matchmaking import services
+
     with app.test_request_context():
         found = services.search_kind("note", "方言の辞書", None, 10)
-    assert [m["object_id"] for m in found] == [public["id"]]        # the engine, visibility applied
+    assert [m["object_id"] for m in found] == [public["id"]]  # the engine, visibility applied
     results = login(member_of(StartupFactory(), "member")).get("/search?q=方言").get_data(as_text=True)
     assert "デモで事業者に聞いたこと" in results and "公開の実証メモ" in results
     anonymous = client.get("/search?q=方言").get_data(as_text=True)

@@ -1,5 +1,6 @@
 """/open-data and /api/v1/open-data: only what anonymous visitors may see on the pages, with a stable
 schema and a licence, as CSV and JSON (issue #13)."""
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,9 @@ def world(app, db):
     hidden, *_ = make_contest(entries=2)
     for contest, reveal in ((revealed, True), (hidden, False)):
         for rank, entry in enumerate(contest.entries, start=1):
-            db.session.add(ContestResult(contest_id=contest.id, entry_id=entry.id, rank=rank, total=90.0 - rank,
-                                         judges=1, votes=3))
+            db.session.add(
+                ContestResult(contest_id=contest.id, entry_id=entry.id, rank=rank, total=90.0 - rank, judges=1, votes=3)
+            )
         contest.status = "finalized"
         contest.finalized_at = utcnow()
         contest.revealed_at = utcnow() if reveal else None
@@ -52,15 +54,20 @@ def test_only_what_anonymous_visitors_see(client, world):
     assert challenges == {"公開の課題"}
     pilots = {r["title"]: r for r in _json(client, "pilots")["records"]}
     assert set(pilots) == {"公開の元実証", "公開の横展開", "非公開から横展開"}
-    assert pilots["公開の元実証"]["budget_jpy"] == 3_000_000          # costs public
-    assert pilots["公開の横展開"]["budget_jpy"] is None                # costs for members only
+    assert pilots["公開の元実証"]["budget_jpy"] == 3_000_000  # costs public
+    assert pilots["公開の横展開"]["budget_jpy"] is None  # costs for members only
     kpis = _json(client, "pilot_kpis")["records"]
     assert [(k["pilot_id"], k["latest"], k["change_pct"]) for k in kpis] == [(world["origin"].id, 30.0, 50.0)]
     lineage = _json(client, "replications")["records"]
-    assert lineage == [{"pilot_id": world["copy"].id, "origin_pilot_id": world["origin"].id,
-                        "municipality_id": world["copy"].municipality_id,
-                        "origin_municipality_id": world["origin"].municipality_id,
-                        "solution_id": world["copy"].solution_id}]
+    assert lineage == [
+        {
+            "pilot_id": world["copy"].id,
+            "origin_pilot_id": world["origin"].id,
+            "municipality_id": world["copy"].municipality_id,
+            "origin_municipality_id": world["origin"].municipality_id,
+            "solution_id": world["copy"].solution_id,
+        }
+    ]
     results = _json(client, "contest_results")["records"]
     assert {r["contest_id"] for r in results} == {world["revealed"].id} and [r["rank"] for r in results] == [1, 2]
 
@@ -81,9 +88,11 @@ def test_every_record_is_visible_on_its_page_to_anonymous_visitors(client, world
 def test_nothing_private_in_any_format(client, api, world):
     secret = ("会員限定", "下書き", "非公開の実証", "非公開のKPI")
     for name in NAMES:
-        texts = [client.get(f"/open-data/{name}.csv").get_data(as_text=True),
-                 client.get(f"/open-data/{name}.json").get_data(as_text=True),
-                 client.get(f"/api/v1/open-data/{name}").get_data(as_text=True)]
+        texts = [
+            client.get(f"/open-data/{name}.csv").get_data(as_text=True),
+            client.get(f"/open-data/{name}.json").get_data(as_text=True),
+            client.get(f"/api/v1/open-data/{name}").get_data(as_text=True),
+        ]
         for text in texts:
             assert not any(s in text for s in secret), name
 
@@ -102,7 +111,9 @@ def test_csv_has_stable_english_header_and_licence_column(client, world):
     assert r.status_code == 200 and r.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(r.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:3] == ["id", "title", "municipality_id"] and rows[0][-1] == "licence"
-    assert len(rows) == 4 and all(row[-1] == "CC BY 4.0 https://creativecommons.org/licenses/by/4.0/" for row in rows[1:])
+    assert len(rows) == 4 and all(
+        row[-1] == "CC BY 4.0 https://creativecommons.org/licenses/by/4.0/" for row in rows[1:]
+    )
 
 
 def test_the_licence_is_configurable(app, client, world):

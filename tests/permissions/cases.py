@@ -9,6 +9,7 @@
 Unsafe methods get a fresh world per role (their body may change it). Expected values
 are HTTP status codes; `default` covers the roles not named.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ class Case:
     expected: dict = field(default_factory=dict)
     json: Any = None
     data: dict | None = None
-    files: dict | None = None   # name -> (bytes, filename)
+    files: dict | None = None  # name -> (bytes, filename)
 
     def __init__(self, method, rule, path, json=None, data=None, files=None, default=None, **expected):
         unknown = set(expected) - set(ROLES)

@@ -1,4 +1,5 @@
 """Every route × every role against the expected status. A route missing here fails."""
+
 from __future__ import annotations
 
 import importlib
@@ -81,7 +82,9 @@ def _send(client, case, world):
 def _row_counts() -> tuple:
     """Rows per table, in one statement: whether a request wrote anything."""
     tables = [t.name for t in db.metadata.sorted_tables]
-    return tuple(db.session.execute(text("SELECT " + ", ".join(f"(SELECT count(*) FROM {name})" for name in tables))).one())
+    return tuple(
+        db.session.execute(text("SELECT " + ", ".join(f"(SELECT count(*) FROM {name})" for name in tables))).one()
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

@@ -3,6 +3,7 @@
 Domains add objects with `@world_builder` (in their matrix module); the ids go into
 `World.ids` and are used in the case paths, e.g. "/api/v1/challenges/{challenge}".
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -11,11 +12,30 @@ from typing import Callable
 
 from app.challenges.models import ChallengeCoOwner
 from app.extensions import db
-from tests.factories import (ApplicationFactory, Base, ChallengeFactory, CommitteeFactory, MunicipalityFactory,
-                             RubricFactory, SolutionFactory, StartupFactory, UserFactory, add_judge, member_of)
+from tests.factories import (
+    ApplicationFactory,
+    Base,
+    ChallengeFactory,
+    CommitteeFactory,
+    MunicipalityFactory,
+    RubricFactory,
+    SolutionFactory,
+    StartupFactory,
+    UserFactory,
+    add_judge,
+    member_of,
+)
 
-ROLES = ("anonymous", "startup_member", "startup_admin", "municipality_member", "municipality_admin",
-         "co_owner", "judge", "platform_admin")
+ROLES = (
+    "anonymous",
+    "startup_member",
+    "startup_admin",
+    "municipality_member",
+    "municipality_admin",
+    "co_owner",
+    "judge",
+    "platform_admin",
+)
 
 BUILDERS: list[Callable[["World"], None]] = []
 
@@ -27,8 +47,8 @@ def world_builder(fn: Callable[["World"], None]) -> Callable[["World"], None]:
 
 @dataclass
 class World:
-    users: dict = field(default_factory=dict)   # role -> User (no entry for anonymous)
-    ids: dict = field(default_factory=dict)     # placeholder -> id used in paths
+    users: dict = field(default_factory=dict)  # role -> User (no entry for anonymous)
+    ids: dict = field(default_factory=dict)  # placeholder -> id used in paths
     objects: dict = field(default_factory=dict)
 
 
@@ -79,19 +99,45 @@ def _build() -> World:
     db.session.add(ChallengeCoOwner(challenge_id=challenge.id, org_id=co_city.id, status="accepted"))
     draft = ChallengeFactory(owner=city, owner_org_id=city.id, status="draft", published_at=None)
     solution = SolutionFactory(organization=startup, org_id=startup.id)
-    application = ApplicationFactory(challenge=challenge, challenge_id=challenge.id, solution=solution,
-                                     solution_id=solution.id, applicant=startup, applicant_org_id=startup.id,
-                                     status="under_review")
-    committee = CommitteeFactory(challenge=challenge, challenge_id=challenge.id,
-                                 chair_id=w.users["municipality_admin"].id)
+    application = ApplicationFactory(
+        challenge=challenge,
+        challenge_id=challenge.id,
+        solution=solution,
+        solution_id=solution.id,
+        applicant=startup,
+        applicant_org_id=startup.id,
+        status="under_review",
+    )
+    committee = CommitteeFactory(
+        challenge=challenge, challenge_id=challenge.id, chair_id=w.users["municipality_admin"].id
+    )
     add_judge(committee, w.users["judge"])
     db.session.flush()
-    w.ids.update(city=city.id, city_slug=city.slug, co_city=co_city.id, startup=startup.id,
-                 startup_slug=startup.slug, challenge=challenge.id, draft_challenge=draft.id,
-                 solution=solution.id, application=application.id, committee=committee.id, rubric=rubric.id,
-                 criterion=rubric.criteria[0].id)
-    w.objects.update(city=city, co_city=co_city, startup=startup, challenge=challenge, draft=draft,
-                     solution=solution, application=application, committee=committee, rubric=rubric)
+    w.ids.update(
+        city=city.id,
+        city_slug=city.slug,
+        co_city=co_city.id,
+        startup=startup.id,
+        startup_slug=startup.slug,
+        challenge=challenge.id,
+        draft_challenge=draft.id,
+        solution=solution.id,
+        application=application.id,
+        committee=committee.id,
+        rubric=rubric.id,
+        criterion=rubric.criteria[0].id,
+    )
+    w.objects.update(
+        city=city,
+        co_city=co_city,
+        startup=startup,
+        challenge=challenge,
+        draft=draft,
+        solution=solution,
+        application=application,
+        committee=committee,
+        rubric=rubric,
+    )
     for build in BUILDERS:
         build(w)
     db.session.flush()

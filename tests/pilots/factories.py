@@ -1,4 +1,5 @@
 """Pilot, KPI, contract and fact-sheet factories."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -32,14 +33,14 @@ class PilotFactory(Base):
     costs_public = False
 
 
-def add_kpi(pilot, name="平均待ち時間", unit="分", direction="lower_is_better", baseline=60.0, target=30.0,
-            values=()):
+def add_kpi(pilot, name="平均待ち時間", unit="分", direction="lower_is_better", baseline=60.0, target=30.0, values=()):
     kpi = PilotKpi(pilot_id=pilot.id, name=name, unit=unit, direction=direction, baseline=baseline, target=target)
     db.session.add(kpi)
     db.session.flush()
     for i, value in enumerate(values):
-        db.session.add(KpiMeasurement(kpi_id=kpi.id, measured_on=pilot.start_date + timedelta(days=10 * (i + 1)),
-                                      value=value))
+        db.session.add(
+            KpiMeasurement(kpi_id=kpi.id, measured_on=pilot.start_date + timedelta(days=10 * (i + 1)), value=value)
+        )
     db.session.commit()
     db.session.refresh(kpi)
     return kpi

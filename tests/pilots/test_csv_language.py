@@ -1,6 +1,7 @@
 """The pilot library's CSV download (and a pilot's KPI measurements) speaks the user's language: headers
 and code values (prefecture, category, environment, status, KPI unit and direction) are translated;
 only what users typed stays as typed."""
+
 from __future__ import annotations
 
 import csv
@@ -20,8 +21,14 @@ def _rows(response) -> list[list[str]]:
 
 def _pilot():
     city = MunicipalityFactory(name_ja="松本市", name_en="Matsumoto City", prefecture="長野県")
-    pilot = PilotFactory(municipality=city, municipality_id=city.id, title="窓口予約の実証実験", environment="lgwan",
-                         category="counter_services", status="running")
+    pilot = PilotFactory(
+        municipality=city,
+        municipality_id=city.id,
+        title="窓口予約の実証実験",
+        environment="lgwan",
+        category="counter_services",
+        status="running",
+    )
     add_kpi(pilot, name="平均待ち時間", unit="分", direction="lower_is_better", values=[45, 40])
     return pilot
 
@@ -41,7 +48,7 @@ def test_an_english_user_downloads_the_library_in_english(login, db):
         assert cell in user_text or not JAPANESE.search(cell), cell
     kpi_header, kpi_row, _second = _rows(client.get(f"/pilots/{pilot.id}/measurements.csv"))
     assert kpi_header[:3] == ["KPI", "Unit", "Direction"]
-    assert kpi_row[:3] == ["平均待ち時間", "minutes", "Lower is better"]   # the KPI's name is user text
+    assert kpi_row[:3] == ["平均待ち時間", "minutes", "Lower is better"]  # the KPI's name is user text
     for cell in kpi_header + kpi_row[1:]:
         assert not JAPANESE.search(cell), cell
 

@@ -1,5 +1,6 @@
 """A replicated pilot (and its draft challenge) is named for the replicating municipality, not the source
 city, and the copy shows where it came from (a "replicated from" link on the pilot and the challenge)."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -14,17 +15,20 @@ KAGA = SimpleNamespace(name_ja="石川県加賀市", name_en="Kaga City, Ishikaw
 ACHI = SimpleNamespace(name_ja="長野県下伊那郡阿智村", name_en="Achi Village, Nagano", prefecture="長野県")
 
 
-@pytest.mark.parametrize("title, renamed", [
-    ("審議会議事録のAI作成（加賀市）", "審議会議事録のAI作成（阿智村）"),
-    ("審議会議事録のAI作成(石川県加賀市)", "審議会議事録のAI作成(阿智村)"),
-    ("【加賀市】議事録作成の効率化", "【阿智村】議事録作成の効率化"),
-    ("加賀市の議事録AI", "阿智村の議事録AI"),
-    ("Council minutes by AI (Kaga City)", "Council minutes by AI (Achi Village)"),
-    ("Kaga: council minutes by AI", "Achi Village: council minutes by AI"),
-    ("[kaga city] minutes", "[Achi Village] minutes"),
-    ("議事録のAI作成", "議事録のAI作成"),                 # no place name: kept
-    ("Kagawa-style minutes", "Kagawa-style minutes"),     # not the source's name
-])
+@pytest.mark.parametrize(
+    "title, renamed",
+    [
+        ("審議会議事録のAI作成（加賀市）", "審議会議事録のAI作成（阿智村）"),
+        ("審議会議事録のAI作成(石川県加賀市)", "審議会議事録のAI作成(阿智村)"),
+        ("【加賀市】議事録作成の効率化", "【阿智村】議事録作成の効率化"),
+        ("加賀市の議事録AI", "阿智村の議事録AI"),
+        ("Council minutes by AI (Kaga City)", "Council minutes by AI (Achi Village)"),
+        ("Kaga: council minutes by AI", "Achi Village: council minutes by AI"),
+        ("[kaga city] minutes", "[Achi Village] minutes"),
+        ("議事録のAI作成", "議事録のAI作成"),  # no place name: kept
+        ("Kagawa-style minutes", "Kagawa-style minutes"),  # not the source's name
+    ],
+)
 def test_the_source_place_name_is_replaced(title, renamed):
     assert rename_for(title, KAGA, ACHI) == renamed
 
@@ -32,8 +36,13 @@ def test_the_source_place_name_is_replaced(title, renamed):
 def _kaga_pilot():
     kaga = MunicipalityFactory(name_ja="石川県加賀市", name_en="Kaga City, Ishikawa", prefecture="石川県")
     achi = MunicipalityFactory(name_ja="長野県下伊那郡阿智村", name_en="Achi Village, Nagano", prefecture="長野県")
-    origin = PilotFactory(municipality=kaga, municipality_id=kaga.id, title="審議会議事録のAI作成（加賀市）",
-                          status="adopted", public=True)
+    origin = PilotFactory(
+        municipality=kaga,
+        municipality_id=kaga.id,
+        title="審議会議事録のAI作成（加賀市）",
+        status="adopted",
+        public=True,
+    )
     return origin, achi
 
 
@@ -49,8 +58,9 @@ def test_api_copy_and_its_draft_challenge_are_named_for_the_replicating_municipa
 def test_pages_show_the_lineage_on_the_copy_and_its_challenge(login, db):
     origin, achi = _kaga_pilot()
     user = member_of(achi, "admin")
-    r = login(user).post(f"/pilots/{origin.id}/replicate", data={"municipality_id": str(achi.id),
-                                                                  "with_challenge": "1"})
+    r = login(user).post(
+        f"/pilots/{origin.id}/replicate", data={"municipality_id": str(achi.id), "with_challenge": "1"}
+    )
     assert r.status_code == 302
     copy = db.session.query(Pilot).filter_by(municipality_id=achi.id).one()
     page = login(user).get(f"/pilots/{copy.id}").get_data(as_text=True)

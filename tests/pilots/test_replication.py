@@ -1,4 +1,5 @@
 """Replication (横展開): draft pilot in the replicating municipality, lineage, no self-replication, no cycles."""
+
 from app.notifications.models import Notification
 from app.pilots.models import Pilot
 from tests.factories import MunicipalityFactory, member_of
@@ -19,8 +20,10 @@ def test_replicate_creates_a_prefilled_draft_and_invites_the_startup(api, db, lo
     assert copy.environment == origin.environment and copy.challenge_id is not None
     kpi = copy.kpis[0]
     assert kpi.reference_baseline == 60.0 and kpi.reference_target == 30.0 and kpi.measurements == []
-    assert db.session.query(Notification).filter_by(user_id=startup_user.id,
-                                                    kind="pilots.replication_invited").count() == 1
+    assert (
+        db.session.query(Notification).filter_by(user_id=startup_user.id, kind="pilots.replication_invited").count()
+        == 1
+    )
     listed = api(user).get(f"/api/v1/pilots/{origin.id}/replications").get_json()
     assert [p["id"] for p in listed] == [copy.id]
     # the draft is not public: others do not see it in the lineage
@@ -39,8 +42,12 @@ def test_cannot_replicate_into_the_same_municipality(api, login, db):
 
 def test_startups_and_anonymous_cannot_replicate(api, client):
     origin = PilotFactory()
-    assert api(member_of(origin.solution.organization)).post(
-        f"/api/v1/pilots/{origin.id}/replications", json={}).status_code == 403
+    assert (
+        api(member_of(origin.solution.organization))
+        .post(f"/api/v1/pilots/{origin.id}/replications", json={})
+        .status_code
+        == 403
+    )
     assert client.post(f"/api/v1/pilots/{origin.id}/replications", json={}).status_code == 401
 
 
@@ -60,6 +67,7 @@ def test_lineage_rejects_cycles(api, db):
     db.session.expire_all()
     assert db.session.get(Pilot, a.id).origin_id is None
     from app.pilots.services import ancestors
+
     assert [p.id for p in ancestors(db.session.get(Pilot, c_id))] == [b_id, a.id]
 
 
@@ -74,6 +82,7 @@ def test_comparison_and_lineage_views(client, db, api, app):
         kpi = p.kpis[0]
         from datetime import date
         from app.pilots.models import KpiMeasurement
+
         db.session.add(KpiMeasurement(kpi_id=kpi.id, measured_on=date.today(), value=value))
         db.session.commit()
     page = client.get(f"/pilots/compare?solution={origin.solution_id}")
@@ -83,6 +92,7 @@ def test_comparison_and_lineage_views(client, db, api, app):
     assert "lineage-chart" in html
     assert client.get("/pilots/compare?solution=999999").status_code == 404
     from app.web.registry import sections_for
+
     with app.test_request_context():
         ctx = [c for t, c in sections_for("solution", origin.solution, None) if "trees" in c][0]
     assert len(ctx["trees"][0]["children"]) == 2

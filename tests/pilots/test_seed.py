@@ -1,4 +1,5 @@
 """The demo seed finds the core organisations defensively and builds a three-city lineage."""
+
 from app.db import commit
 from app.pilots import seed
 from app.pilots.models import ContractRecord, FactSheet, Pilot
@@ -14,8 +15,11 @@ def test_seed_skips_gracefully_without_core_data(app, db):
 def test_seed_builds_lineage_contracts_and_fact_sheets(app, db, client):
     for slug in ("kaga", "shiojiri", "komoro"):
         MunicipalityFactory(slug=slug)
-    SolutionFactory(title="ギジロク for LGWAN（AI議事録作成）", organization=StartupFactory(slug="gijiroku-lab"),
-                    category="backoffice_dx")
+    SolutionFactory(
+        title="ギジロク for LGWAN（AI議事録作成）",
+        organization=StartupFactory(slug="gijiroku-lab"),
+        category="backoffice_dx",
+    )
     context = {}
     seed.seed(context)
     commit()

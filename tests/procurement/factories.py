@@ -1,4 +1,5 @@
 """Procurement test helpers: a round with a coordinator, participants and sheets."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,12 +13,17 @@ from tests.factories import CoordinatorFactory, MunicipalityFactory
 def make_round(coordinator=None, status="open", **kw) -> ProcurementRound:
     coordinator = coordinator or CoordinatorFactory()
     now = utcnow()
-    rnd = ProcurementRound(coordinator_org_id=coordinator.id, service_type=kw.pop("service_type", "ai_minutes"),
-                           title=kw.pop("title", "AI議事録 共同調達"), description=kw.pop("description", "共同で調達します。"),
-                           feature_catalogue=kw.pop("feature_catalogue", ["話者識別", "要約の自動生成"]),
-                           optin_deadline=kw.pop("optin_deadline", now + timedelta(days=10)),
-                           requirements_deadline=kw.pop("requirements_deadline", now + timedelta(days=20)),
-                           status=status, **kw)
+    rnd = ProcurementRound(
+        coordinator_org_id=coordinator.id,
+        service_type=kw.pop("service_type", "ai_minutes"),
+        title=kw.pop("title", "AI議事録 共同調達"),
+        description=kw.pop("description", "共同で調達します。"),
+        feature_catalogue=kw.pop("feature_catalogue", ["話者識別", "要約の自動生成"]),
+        optin_deadline=kw.pop("optin_deadline", now + timedelta(days=10)),
+        requirements_deadline=kw.pop("requirements_deadline", now + timedelta(days=20)),
+        status=status,
+        **kw,
+    )
     db.session.add(rnd)
     db.session.commit()
     return rnd

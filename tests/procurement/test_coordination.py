@@ -1,4 +1,5 @@
 """The coordinator: matrix (only theirs), vendors, demo days, the joint challenge, pages."""
+
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -19,12 +20,39 @@ def _conflict_round(status="open"):
     a = MunicipalityFactory(name_ja="A市")
     b = MunicipalityFactory(name_ja="B町")
     c = MunicipalityFactory(name_ja="C村")
-    add_participant(rnd, a, {"environments": ["lgwan"], "seats": 300, "security_level": 3,
-                             "budget_max_jpy": 3_000_000, "must_have": ["話者識別", "要約"]})
-    add_participant(rnd, b, {"environments": ["lgwan", "internet"], "seats": 100, "security_level": 2,
-                             "budget_max_jpy": 1_000_000, "must_have": ["話者識別"]})
-    add_participant(rnd, c, {"environments": ["internet"], "seats": 20, "security_level": 2,
-                             "budget_max_jpy": 900_000, "must_have": ["話者識別"]})
+    add_participant(
+        rnd,
+        a,
+        {
+            "environments": ["lgwan"],
+            "seats": 300,
+            "security_level": 3,
+            "budget_max_jpy": 3_000_000,
+            "must_have": ["話者識別", "要約"],
+        },
+    )
+    add_participant(
+        rnd,
+        b,
+        {
+            "environments": ["lgwan", "internet"],
+            "seats": 100,
+            "security_level": 2,
+            "budget_max_jpy": 1_000_000,
+            "must_have": ["話者識別"],
+        },
+    )
+    add_participant(
+        rnd,
+        c,
+        {
+            "environments": ["internet"],
+            "seats": 20,
+            "security_level": 2,
+            "budget_max_jpy": 900_000,
+            "must_have": ["話者識別"],
+        },
+    )
     return rnd, (a, b, c)
 
 
@@ -89,8 +117,9 @@ def test_invite_vendors_notifies_each_once(api, db):
 def test_only_startups_can_be_vendors(api, db):
     rnd = make_round()
     city = MunicipalityFactory()
-    r = api(member_of(rnd.coordinator, "member")).post(f"/api/v1/procurement-rounds/{rnd.id}/vendors",
-                                                        json={"org_ids": [city.id, 999999]})
+    r = api(member_of(rnd.coordinator, "member")).post(
+        f"/api/v1/procurement-rounds/{rnd.id}/vendors", json={"org_ids": [city.id, 999999]}
+    )
     assert r.status_code == 422 and "org_ids" in r.get_json()["error"]["fields"]
     assert db.session.scalar(select(func.count(RoundVendor.id))) == 0
 
@@ -102,21 +131,33 @@ def test_schedule_demo_creates_a_linked_event(api, db):
     add_vendor(rnd, vendor)
     start = utcnow() + timedelta(days=3)
     client = api(member_of(rnd.coordinator, "member"))
-    r = client.post(f"/api/v1/procurement-rounds/{rnd.id}/demos", json={
-        "title": "AI議事録 デモデイ", "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat(),
-        "vendor_org_id": vendor.id})
+    r = client.post(
+        f"/api/v1/procurement-rounds/{rnd.id}/demos",
+        json={
+            "title": "AI議事録 デモデイ",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=2)).isoformat(),
+            "vendor_org_id": vendor.id,
+        },
+    )
     assert r.status_code == 201, r.get_json()
     event = db.session.get(Event, r.get_json()["event_id"])
     assert event.host_org_id == rnd.coordinator_org_id and event.kind == "workshop"
     assert r.get_json()["url"] == f"/events/{event.id}"
     assert db.session.scalar(select(func.count(RoundEvent.id))) == 1
-    assert db.session.scalar(select(Notification.kind).where(Notification.user_id == a_user.id)) == \
-        "procurement.demo_scheduled"
-    bad = client.post(f"/api/v1/procurement-rounds/{rnd.id}/demos", json={
-        "title": "x", "starts_at": start.isoformat(), "ends_at": start.isoformat()})
+    assert (
+        db.session.scalar(select(Notification.kind).where(Notification.user_id == a_user.id))
+        == "procurement.demo_scheduled"
+    )
+    bad = client.post(
+        f"/api/v1/procurement-rounds/{rnd.id}/demos",
+        json={"title": "x", "starts_at": start.isoformat(), "ends_at": start.isoformat()},
+    )
     assert bad.status_code == 422 and "title" in bad.get_json()["error"]["fields"]
-    bad = client.post(f"/api/v1/procurement-rounds/{rnd.id}/demos", json={
-        "title": "デモデイ2", "starts_at": start.isoformat(), "ends_at": start.isoformat()})
+    bad = client.post(
+        f"/api/v1/procurement-rounds/{rnd.id}/demos",
+        json={"title": "デモデイ2", "starts_at": start.isoformat(), "ends_at": start.isoformat()},
+    )
     assert bad.status_code == 422 and "ends_at" in bad.get_json()["error"]["fields"]
     assert db.session.scalar(select(func.count(Event.id))) == 1
 
@@ -126,10 +167,28 @@ def test_publish_challenge_creates_a_draft_with_accepted_co_owners(api, db):
     a, b = MunicipalityFactory(), MunicipalityFactory()
     late = MunicipalityFactory()
     a_user = member_of(a, "member")
-    add_participant(rnd, a, {"environments": ["lgwan", "internet"], "seats": 300, "security_level": 3,
-                             "budget_max_jpy": 3_000_000, "must_have": ["話者識別", "要約"]})
-    add_participant(rnd, b, {"environments": ["lgwan"], "seats": 100, "security_level": 2,
-                             "budget_max_jpy": 1_000_000, "must_have": ["話者識別"]})
+    add_participant(
+        rnd,
+        a,
+        {
+            "environments": ["lgwan", "internet"],
+            "seats": 300,
+            "security_level": 3,
+            "budget_max_jpy": 3_000_000,
+            "must_have": ["話者識別", "要約"],
+        },
+    )
+    add_participant(
+        rnd,
+        b,
+        {
+            "environments": ["lgwan"],
+            "seats": 100,
+            "security_level": 2,
+            "budget_max_jpy": 1_000_000,
+            "must_have": ["話者識別"],
+        },
+    )
     add_participant(rnd, late)  # no sheet: not a co-owner
     r = api(member_of(rnd.coordinator, "member")).post(f"/api/v1/procurement-rounds/{rnd.id}/publish-challenge")
     assert r.status_code == 201, r.get_json()
@@ -141,8 +200,10 @@ def test_publish_challenge_creates_a_draft_with_accepted_co_owners(api, db):
     assert any("話者識別" in k for k in challenge.kpis) and "話者識別" in challenge.desired_outcome
     fresh = reload(rnd)
     assert fresh.challenge_id == challenge.id and fresh.status == "specification_published"
-    assert db.session.scalar(select(Notification.kind).where(Notification.user_id == a_user.id)) == \
-        "procurement.specification_published"
+    assert (
+        db.session.scalar(select(Notification.kind).where(Notification.user_id == a_user.id))
+        == "procurement.specification_published"
+    )
     # the co-owner sees the draft challenge
     assert api(a_user).get(f"/challenges/{challenge.id}").status_code == 200
     again = api(member_of(rnd.coordinator, "admin")).post(f"/api/v1/procurement-rounds/{rnd.id}/publish-challenge")
@@ -170,14 +231,28 @@ def test_pages_render_for_the_coordinator_and_the_flow_through_forms(login, db):
     client = login(user)
     assert client.get("/procurement").status_code == 200
     assert client.get("/procurement/new").status_code == 200
-    bad = client.post("/procurement/new", data={"service_type": "ai_minutes", "title": "",
-                                                "optin_deadline": "2099-01-10T17:00",
-                                                "requirements_deadline": "2099-01-01T17:00"})
+    bad = client.post(
+        "/procurement/new",
+        data={
+            "service_type": "ai_minutes",
+            "title": "",
+            "optin_deadline": "2099-01-10T17:00",
+            "requirements_deadline": "2099-01-01T17:00",
+        },
+    )
     assert bad.status_code == 422
-    r = client.post("/procurement/new", data={"service_type": "ai_minutes", "title": "AI議事録 共同調達",
-                                              "description": "", "feature_catalogue": "",
-                                              "optin_deadline": "2099-01-10T17:00",
-                                              "requirements_deadline": "2099-02-01T17:00", "expected_start": ""})
+    r = client.post(
+        "/procurement/new",
+        data={
+            "service_type": "ai_minutes",
+            "title": "AI議事録 共同調達",
+            "description": "",
+            "feature_catalogue": "",
+            "optin_deadline": "2099-01-10T17:00",
+            "requirements_deadline": "2099-02-01T17:00",
+            "expected_start": "",
+        },
+    )
     assert r.status_code == 302
     rnd_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
     assert client.get(f"/procurement/{rnd_id}").status_code == 200
@@ -187,9 +262,22 @@ def test_pages_render_for_the_coordinator_and_the_flow_through_forms(login, db):
     assert client.post(f"/procurement/{rnd_id}/vendors", data={"org_ids": [str(vendor.id)]}).status_code == 302
     bad = client.post(f"/procurement/{rnd_id}/demos", data={"title": "デモ", "starts_at": "x", "ends_at": ""})
     assert bad.status_code == 422
-    assert client.post(f"/procurement/{rnd_id}/demos", data={
-        "title": "デモデイ", "starts_at": "2099-01-15T13:00", "ends_at": "2099-01-15T15:00", "kind": "workshop",
-        "format": "online", "venue": "", "online_url": "", "vendor_org_id": str(vendor.id)}).status_code == 302
+    assert (
+        client.post(
+            f"/procurement/{rnd_id}/demos",
+            data={
+                "title": "デモデイ",
+                "starts_at": "2099-01-15T13:00",
+                "ends_at": "2099-01-15T15:00",
+                "kind": "workshop",
+                "format": "online",
+                "venue": "",
+                "online_url": "",
+                "vendor_org_id": str(vendor.id),
+            },
+        ).status_code
+        == 302
+    )
     assert client.get(f"/procurement/{rnd_id}").status_code == 200
     assert client.get(f"/procurement/{rnd_id}/matrix").status_code == 200
     assert client.get("/dashboard").status_code == 200
@@ -233,6 +321,7 @@ def test_site_search_finds_visible_rounds_only(login, anon, db):
 
 def test_the_joint_challenge_page_section_points_back_to_the_round(api, app, db):
     from app.web.registry import sections_for
+
     rnd = make_round(status="requirements_closed")
     city = MunicipalityFactory()
     add_participant(rnd, city, {"environments": ["lgwan"]})
@@ -253,8 +342,18 @@ def test_after_the_deadline_participants_can_still_read_their_sheet(login, db):
     assert f"/procurement/{rnd.id}/requirements" in client.get(f"/procurement/{rnd.id}").get_data(as_text=True)
     page = client.get(f"/procurement/{rnd.id}/requirements")
     assert page.status_code == 200 and "disabled" in page.get_data(as_text=True)
-    r = client.post(f"/procurement/{rnd.id}/requirements", data={
-        "org_id": city.id, "environments": "internet", "seats": "5", "security_level": "1", "budget_max_jpy": "1",
-        "must_have": "", "nice_to_have": "", "notes": ""})
+    r = client.post(
+        f"/procurement/{rnd.id}/requirements",
+        data={
+            "org_id": city.id,
+            "environments": "internet",
+            "seats": "5",
+            "security_level": "1",
+            "budget_max_jpy": "1",
+            "must_have": "",
+            "nice_to_have": "",
+            "notes": "",
+        },
+    )
     assert r.status_code == 302
     assert reload(rnd).participants[0].environments == ["lgwan"]

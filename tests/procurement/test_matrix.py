@@ -1,18 +1,30 @@
 """The consolidated requirements matrix (pure): intersection, conflicts, seat totals, budgets."""
+
 import pytest
 
 from app.procurement.matrix import Sheet, common_environments, consolidate, normalise_features
 
 
 def sheet(name, envs=("lgwan",), seats=100, level=2, budget=1_000_000, must=(), nice=(), org_id=None, submitted=True):
-    return Sheet(org_id=org_id or hash(name) % 1000, name=name, environments=tuple(envs), seats=seats,
-                 security_level=level, budget_max_jpy=budget, must_have=tuple(must), nice_to_have=tuple(nice),
-                 submitted=submitted)
+    return Sheet(
+        org_id=org_id or hash(name) % 1000,
+        name=name,
+        environments=tuple(envs),
+        seats=seats,
+        security_level=level,
+        budget_max_jpy=budget,
+        must_have=tuple(must),
+        nice_to_have=tuple(nice),
+        submitted=submitted,
+    )
 
 
 def test_common_environments_is_the_intersection():
-    sheets = [sheet("A市", ("lgwan", "internet")), sheet("B町", ("internet", "lgwan", "onprem")),
-              sheet("C村", ("lgwan",))]
+    sheets = [
+        sheet("A市", ("lgwan", "internet")),
+        sheet("B町", ("internet", "lgwan", "onprem")),
+        sheet("C村", ("lgwan",)),
+    ]
     assert common_environments(sheets) == ["lgwan"]
     m = consolidate(sheets)
     assert m.common_environments == ["lgwan"]
@@ -57,8 +69,13 @@ def test_same_security_level_no_conflict():
 
 
 def test_seat_totals_and_budgets():
-    m = consolidate([sheet("A市", seats=300, budget=3_000_000), sheet("B町", seats=50, budget=400_000),
-                     sheet("C村", seats=20, budget=300_000)])
+    m = consolidate(
+        [
+            sheet("A市", seats=300, budget=3_000_000),
+            sheet("B町", seats=50, budget=400_000),
+            sheet("C村", seats=20, budget=300_000),
+        ]
+    )
     assert m.seats_total == 370
     assert m.budget_total_jpy == 3_700_000
     assert m.lowest_budget_per_seat == 8_000
@@ -86,8 +103,13 @@ def test_zero_budget_against_a_positive_one_is_a_conflict():
 
 
 def test_must_haves_union_with_counts_sorted():
-    m = consolidate([sheet("A市", must=["話者識別", "要約"]), sheet("B町", must=["話者識別 ", "辞書"]),
-                     sheet("C村", must=["話者識別"], nice=["要約"])])
+    m = consolidate(
+        [
+            sheet("A市", must=["話者識別", "要約"]),
+            sheet("B町", must=["話者識別 ", "辞書"]),
+            sheet("C村", must=["話者識別"], nice=["要約"]),
+        ]
+    )
     assert [(f.feature, f.count) for f in m.must_have] == [("話者識別", 3), ("要約", 1), ("辞書", 1)]
     assert m.must_have[0].participants == ["A市", "B町", "C村"]
     assert [(f.feature, f.count) for f in m.nice_to_have] == [("要約", 1)]
@@ -98,13 +120,18 @@ def test_feature_normalisation_dedupes_case_and_whitespace():
 
 
 def test_conflicts_are_ordered_environment_budget_security():
-    m = consolidate([sheet("A市", ("lgwan",), seats=10, budget=1_000_000, level=3),
-                     sheet("B町", ("internet",), seats=100, budget=100_000, level=1)])
+    m = consolidate(
+        [
+            sheet("A市", ("lgwan",), seats=10, budget=1_000_000, level=3),
+            sheet("B町", ("internet",), seats=100, budget=100_000, level=1),
+        ]
+    )
     assert [c.kind for c in m.conflicts] == ["environment", "budget_spread", "security_level"]
 
 
 def test_to_dict_is_json_ready():
     import json
+
     m = consolidate([sheet("A市"), sheet("B町", ("internet",))])
     data = json.loads(json.dumps(m.to_dict()))
     assert data["conflicts"][0]["kind"] == "environment"

@@ -1,4 +1,5 @@
 """Properties of the consolidated matrix that hold for any set of sheets."""
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -6,18 +7,21 @@ from app.procurement.matrix import ENVIRONMENT_ORDER, Sheet, consolidate
 
 FEATURES = st.sampled_from(["話者識別", "要約", "辞書", "Word出力", "LGWAN-ASP"])
 
-sheets = st.lists(st.builds(
-    Sheet,
-    org_id=st.integers(1, 10_000),
-    name=st.text(min_size=1, max_size=5),
-    environments=st.lists(st.sampled_from(ENVIRONMENT_ORDER), min_size=1, max_size=3, unique=True).map(tuple),
-    seats=st.integers(1, 5000),
-    security_level=st.integers(1, 3),
-    budget_max_jpy=st.integers(0, 50_000_000),
-    must_have=st.lists(FEATURES, max_size=4).map(tuple),
-    nice_to_have=st.lists(FEATURES, max_size=4).map(tuple),
-    submitted=st.booleans(),
-), max_size=8)
+sheets = st.lists(
+    st.builds(
+        Sheet,
+        org_id=st.integers(1, 10_000),
+        name=st.text(min_size=1, max_size=5),
+        environments=st.lists(st.sampled_from(ENVIRONMENT_ORDER), min_size=1, max_size=3, unique=True).map(tuple),
+        seats=st.integers(1, 5000),
+        security_level=st.integers(1, 3),
+        budget_max_jpy=st.integers(0, 50_000_000),
+        must_have=st.lists(FEATURES, max_size=4).map(tuple),
+        nice_to_have=st.lists(FEATURES, max_size=4).map(tuple),
+        submitted=st.booleans(),
+    ),
+    max_size=8,
+)
 
 
 @settings(max_examples=200, deadline=None)

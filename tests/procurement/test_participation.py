@@ -1,4 +1,5 @@
 """Opt-in / opt-out rules and deadlines; the requirement sheet (validation, deadline, nothing half-written)."""
+
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -12,8 +13,15 @@ from tests.factories import MunicipalityFactory, StartupFactory, member_of
 
 from .factories import add_participant, make_round
 
-SHEET = {"environments": ["lgwan"], "seats": 120, "security_level": 2, "budget_max_jpy": 1_200_000,
-         "must_have": ["話者識別", "要約の自動生成"], "nice_to_have": ["Word形式での出力"], "notes": "LGWAN接続系のみ"}
+SHEET = {
+    "environments": ["lgwan"],
+    "seats": 120,
+    "security_level": 2,
+    "budget_max_jpy": 1_200_000,
+    "must_have": ["話者識別", "要約の自動生成"],
+    "nice_to_have": ["Word形式での出力"],
+    "notes": "LGWAN接続系のみ",
+}
 
 
 def _participants(rnd):
@@ -28,18 +36,28 @@ def test_municipality_admin_opts_in_and_the_coordinator_is_notified(api, db):
     r = api(admin).post(f"/api/v1/procurement-rounds/{rnd.id}/opt-in", json={})
     assert r.status_code == 201 and r.get_json()["org"]["id"] == city.id
     assert _participants(rnd) == 1
-    assert db.session.scalar(select(Notification).where(Notification.user_id == coord_user.id)).kind == \
-        "procurement.opted_in"
+    assert (
+        db.session.scalar(select(Notification).where(Notification.user_id == coord_user.id)).kind
+        == "procurement.opted_in"
+    )
     # twice is a conflict
     assert api(admin).post(f"/api/v1/procurement-rounds/{rnd.id}/opt-in", json={}).status_code == 409
 
 
 def test_members_and_startups_cannot_opt_in(api, db):
     rnd = make_round()
-    assert api(member_of(MunicipalityFactory(), "member")).post(
-        f"/api/v1/procurement-rounds/{rnd.id}/opt-in", json={}).status_code == 403
-    assert api(member_of(StartupFactory(), "admin")).post(
-        f"/api/v1/procurement-rounds/{rnd.id}/opt-in", json={}).status_code == 403
+    assert (
+        api(member_of(MunicipalityFactory(), "member"))
+        .post(f"/api/v1/procurement-rounds/{rnd.id}/opt-in", json={})
+        .status_code
+        == 403
+    )
+    assert (
+        api(member_of(StartupFactory(), "admin"))
+        .post(f"/api/v1/procurement-rounds/{rnd.id}/opt-in", json={})
+        .status_code
+        == 403
+    )
     assert _participants(rnd) == 0
 
 
@@ -59,6 +77,7 @@ def test_admin_of_two_municipalities_must_choose(api, db):
     a, b = MunicipalityFactory(), MunicipalityFactory()
     admin = member_of(a, "admin")
     from tests.factories import MembershipFactory
+
     MembershipFactory(user=admin, organization=b, role="admin")
     client = api(admin)
     r = client.post(f"/api/v1/procurement-rounds/{rnd.id}/opt-in", json={})
@@ -92,8 +111,10 @@ def test_participant_member_submits_and_edits_the_sheet(api, db):
     r = api(staff).put(f"/api/v1/procurement-rounds/{rnd.id}/requirements", json=SHEET)
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["environments"] == ["lgwan"] and r.get_json()["has_sheet"] is True
-    r = api(staff).put(f"/api/v1/procurement-rounds/{rnd.id}/requirements",
-                       json={**SHEET, "environments": ["lgwan", "internet"], "must_have": [" 話者識別", "話者識別"]})
+    r = api(staff).put(
+        f"/api/v1/procurement-rounds/{rnd.id}/requirements",
+        json={**SHEET, "environments": ["lgwan", "internet"], "must_have": [" 話者識別", "話者識別"]},
+    )
     assert r.status_code == 200
     p = reload(rnd).participants[0]
     assert p.environments == ["lgwan", "internet"] and p.must_have == ["話者識別"]
@@ -106,14 +127,20 @@ def test_bad_sheet_is_422_with_every_field_and_the_database_unchanged(api, db):
     add_participant(rnd, city, sheet=SHEET)
     before = reload(rnd).participants[0]
     snapshot = (before.environments, before.seats, before.security_level, before.budget_max_jpy, before.must_have)
-    bad = {"environments": [], "seats": 0, "security_level": 4, "budget_max_jpy": -1,
-           "must_have": ["x" * 200], "colour": "red"}
+    bad = {
+        "environments": [],
+        "seats": 0,
+        "security_level": 4,
+        "budget_max_jpy": -1,
+        "must_have": ["x" * 200],
+        "colour": "red",
+    }
     r = api(staff).put(f"/api/v1/procurement-rounds/{rnd.id}/requirements", json=bad)
     assert r.status_code == 422
-    assert {"environments", "seats", "security_level", "budget_max_jpy", "must_have", "colour"} <= \
-        set(r.get_json()["error"]["fields"])
-    r = api(staff).put(f"/api/v1/procurement-rounds/{rnd.id}/requirements",
-                       json={**SHEET, "environments": ["cloud"]})
+    assert {"environments", "seats", "security_level", "budget_max_jpy", "must_have", "colour"} <= set(
+        r.get_json()["error"]["fields"]
+    )
+    r = api(staff).put(f"/api/v1/procurement-rounds/{rnd.id}/requirements", json={**SHEET, "environments": ["cloud"]})
     assert r.status_code == 422
     after = reload(rnd).participants[0]
     assert (after.environments, after.seats, after.security_level, after.budget_max_jpy, after.must_have) == snapshot
@@ -143,15 +170,33 @@ def test_sheet_page_round_trip_and_422(login, db):
     client = login(staff)
     page = client.get(f"/procurement/{rnd.id}/requirements")
     assert page.status_code == 200 and "話者識別".encode() in page.data
-    r = client.post(f"/procurement/{rnd.id}/requirements", data={
-        "org_id": city.id, "seats": "abc", "security_level": "", "budget_max_jpy": "100", "must_have": ["話者識別", ""],
-        "nice_to_have": "", "notes": ""})
+    r = client.post(
+        f"/procurement/{rnd.id}/requirements",
+        data={
+            "org_id": city.id,
+            "seats": "abc",
+            "security_level": "",
+            "budget_max_jpy": "100",
+            "must_have": ["話者識別", ""],
+            "nice_to_have": "",
+            "notes": "",
+        },
+    )
     assert r.status_code == 422
     assert reload(rnd).participants[0].seats is None
-    r = client.post(f"/procurement/{rnd.id}/requirements", data={
-        "org_id": city.id, "environments": ["lgwan", "onprem"], "seats": "80", "security_level": "3",
-        "budget_max_jpy": "900000", "must_have": ["話者識別", "庁内サーバ設置\n議事録テンプレート"],
-        "nice_to_have": "", "notes": "特になし"})
+    r = client.post(
+        f"/procurement/{rnd.id}/requirements",
+        data={
+            "org_id": city.id,
+            "environments": ["lgwan", "onprem"],
+            "seats": "80",
+            "security_level": "3",
+            "budget_max_jpy": "900000",
+            "must_have": ["話者識別", "庁内サーバ設置\n議事録テンプレート"],
+            "nice_to_have": "",
+            "notes": "特になし",
+        },
+    )
     assert r.status_code == 302
     p = reload(rnd).participants[0]
     assert p.environments == ["lgwan", "onprem"] and p.security_level == 3

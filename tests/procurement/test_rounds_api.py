@@ -1,4 +1,5 @@
 """Creating, listing, editing rounds and their status transitions through the API."""
+
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -14,9 +15,14 @@ from tests.factories import StartupFactory
 
 def _payload(**kw):
     now = utcnow()
-    data = {"service_type": "ai_minutes", "title": "AI議事録 共同調達 2027", "description": "4市村で共同調達",
-            "optin_deadline": (now + timedelta(days=7)).isoformat(),
-            "requirements_deadline": (now + timedelta(days=14)).isoformat(), "expected_start": "2027-04-01"}
+    data = {
+        "service_type": "ai_minutes",
+        "title": "AI議事録 共同調達 2027",
+        "description": "4市村で共同調達",
+        "optin_deadline": (now + timedelta(days=7)).isoformat(),
+        "requirements_deadline": (now + timedelta(days=14)).isoformat(),
+        "expected_start": "2027-04-01",
+    }
     data.update(kw)
     return data
 
@@ -39,14 +45,18 @@ def test_municipality_cannot_create_a_round(api, db):
 def test_bad_input_is_422_with_fields_and_nothing_written(api, db):
     user = member_of(CoordinatorFactory(), "admin")
     now = utcnow()
-    r = api(user).post("/api/v1/procurement-rounds", json=_payload(
-        service_type="spaceship", title="", requirements_deadline=(now + timedelta(days=1)).isoformat(),
-        unknown="x"))
+    r = api(user).post(
+        "/api/v1/procurement-rounds",
+        json=_payload(
+            service_type="spaceship", title="", requirements_deadline=(now + timedelta(days=1)).isoformat(), unknown="x"
+        ),
+    )
     assert r.status_code == 422
     fields = r.get_json()["error"]["fields"]
     assert {"service_type", "title", "unknown"} <= set(fields)
-    r = api(user).post("/api/v1/procurement-rounds", json=_payload(
-        requirements_deadline=(now + timedelta(days=1)).isoformat()))
+    r = api(user).post(
+        "/api/v1/procurement-rounds", json=_payload(requirements_deadline=(now + timedelta(days=1)).isoformat())
+    )
     assert r.status_code == 422 and "requirements_deadline" in r.get_json()["error"]["fields"]
     assert db.session.scalar(select(func.count(ProcurementRound.id))) == 0
 
@@ -110,6 +120,7 @@ def test_opening_needs_a_future_optin_deadline(api, db):
 
 def test_award_requires_an_invited_vendor_and_notifies(api, db):
     from app.notifications.models import Notification
+
     rnd = make_round(status="specification_published")
     city = MunicipalityFactory()
     city_user = member_of(city, "member")

@@ -1,4 +1,5 @@
 """The demo round seeds defensively and carries a real environment conflict."""
+
 from sqlalchemy import select
 
 from app.procurement import seed as proc_seed

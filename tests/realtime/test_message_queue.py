@@ -1,4 +1,5 @@
 """The Socket.IO message queue notices a publish that failed and publishes it again, in order."""
+
 from __future__ import annotations
 
 import json
@@ -15,6 +16,7 @@ class _Server:
 
     def __init__(self):
         import logging
+
         self.tasks = []
         self.logger = logging.getLogger("test-queue")
 
@@ -28,11 +30,11 @@ class _Server:
 def test_a_failed_publish_is_kept_and_published_again_in_order():
     manager = ReliableRedisManager(f"redis://127.0.0.1:{free_port()}/0", channel="flask-socketio", write_only=True)
     manager.server = _Server()
-    for n in range(3):   # nothing listens on that port: python-socketio gives up on each
+    for n in range(3):  # nothing listens on that port: python-socketio gives up on each
         manager._publish({"method": "emit", "event": "tally", "n": n})
     assert [m["n"] for m in manager.backlog] == [0, 1, 2]
-    assert len(manager.server.tasks) == 1   # one retry task, not one per message
-    assert manager.publish_backlog() is False   # Redis still down: nothing lost
+    assert len(manager.server.tasks) == 1  # one retry task, not one per message
+    assert manager.publish_backlog() is False  # Redis still down: nothing lost
     with redis_server() as redis:
         manager.redis_url = redis["url"]
         listener = Redis.from_url(redis["url"]).pubsub(ignore_subscribe_messages=True)
@@ -46,5 +48,5 @@ def test_a_failed_publish_is_kept_and_published_again_in_order():
             if message:
                 received.append(json.loads(message["data"])["n"])
         assert received == [0, 1, 2] and not manager.backlog and manager.republished == 3
-        manager._publish({"method": "emit", "event": "tally", "n": 3})   # healthy again: straight through
+        manager._publish({"method": "emit", "event": "tally", "n": 3})  # healthy again: straight through
         assert not manager.backlog

@@ -2,6 +2,7 @@
 
 Socket calls run in a fresh context, as each event does in production (own `g`, own session).
 """
+
 import contextvars
 
 from app.extensions import db, socketio
@@ -34,7 +35,7 @@ def test_events_answer_while_the_session_is_valid_and_stop_after_logout(app, log
     client = _connect(app, login(user))
     assert client.is_connected("/echo-test")
     assert fresh(client.emit, "echo", "こんにちは", namespace="/echo-test", callback=True) == {"echo": "こんにちは"}
-    user.session_version += 1          # what logout, password change and disable do
+    user.session_version += 1  # what logout, password change and disable do
     db.session.commit()
     answer = fresh(client.emit, "echo", "again", namespace="/echo-test", callback=True)
     assert answer["error"]["code"] == "unauthorized"

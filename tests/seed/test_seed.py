@@ -1,4 +1,5 @@
 """`flask seed-demo`: the core demo data loads completely, once, and its logins work."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,14 +39,15 @@ def test_seed_demo_loads_the_expected_counts(seeded, db):
     assert kinds == {"municipality": 11, "coordinator": 1, "startup": 16}
     core_emails = {u["email"] for u in seeded["users"]}
     assert len(core_emails) == 39
-    assert core_emails <= set(db.session.scalars(select(User.email)))   # other domains may add demo staff
+    assert core_emails <= set(db.session.scalars(select(User.email)))  # other domains may add demo staff
     assert count(db, Challenge) == 28
     assert count(db, Solution) == 47
     assert count(db, Application) == 25
     assert count(db, Committee) == 2
     assert db.session.scalar(select(func.count()).where(User.is_platform_admin.is_(True))) == 1
-    core_memberships = db.session.scalar(select(func.count()).select_from(Membership).join(User)
-                                         .where(User.email.in_(core_emails)))
+    core_memberships = db.session.scalar(
+        select(func.count()).select_from(Membership).join(User).where(User.email.in_(core_emails))
+    )
     assert core_memberships == sum(len(u["memberships"]) for u in seeded["users"])
 
 
@@ -66,8 +68,9 @@ def test_demo_logins_work_through_the_form(app, seeded, email):
 
 
 def test_wrong_password_is_refused(app, seeded):
-    response = app.test_client().post("/login", data={"email": "admin@matsumoto.example.jp",
-                                                      "password": "not-the-demo-pass"})
+    response = app.test_client().post(
+        "/login", data={"email": "admin@matsumoto.example.jp", "password": "not-the-demo-pass"}
+    )
     assert response.status_code != 302
 
 
@@ -83,14 +86,21 @@ def test_joint_challenge_has_accepted_co_owners(seeded, db):
 def test_each_committee_has_one_recusal_and_no_review_from_the_recused_judge(seeded, db):
     for committee in db.session.scalars(select(Committee)):
         recusals = db.session.scalars(
-            select(ConflictDeclaration).join(Application, Application.id == ConflictDeclaration.application_id)
-            .where(Application.challenge_id == committee.challenge_id,
-                   ConflictDeclaration.has_conflict.is_(True))).all()
+            select(ConflictDeclaration)
+            .join(Application, Application.id == ConflictDeclaration.application_id)
+            .where(Application.challenge_id == committee.challenge_id, ConflictDeclaration.has_conflict.is_(True))
+        ).all()
         assert len(recusals) == 1
         recusal = recusals[0]
         assert recusal.judge_id in committee.judge_ids()
-        assert db.session.scalar(select(Review).where(Review.application_id == recusal.application_id,
-                                                      Review.judge_id == recusal.judge_id)) is None
+        assert (
+            db.session.scalar(
+                select(Review).where(
+                    Review.application_id == recusal.application_id, Review.judge_id == recusal.judge_id
+                )
+            )
+            is None
+        )
         assert committee.challenge.rubric is not None and len(committee.challenge.rubric.criteria) == 5
     reviews = db.session.scalars(select(Review)).all()
     assert len(reviews) == 18
@@ -113,8 +123,9 @@ def test_visible_challenges_are_published_with_dates(seeded, db):
 
 
 def test_the_public_sees_a_published_demo_challenge(app, seeded, db):
-    challenge = db.session.scalar(select(Challenge).where(Challenge.status == "published",
-                                                          Challenge.visibility == "public").limit(1))
+    challenge = db.session.scalar(
+        select(Challenge).where(Challenge.status == "published", Challenge.visibility == "public").limit(1)
+    )
     assert app.test_client().get(f"/challenges/{challenge.id}").status_code == 200
     draft = db.session.scalar(select(Challenge).where(Challenge.status == "draft").limit(1))
     assert app.test_client().get(f"/challenges/{draft.id}").status_code == 404
@@ -143,6 +154,7 @@ def test_seed_demo_reports_each_step_and_builds_the_index_once_with_a_progress_b
 def test_seeding_does_not_reindex_document_by_document(app, db, monkeypatch):
     """The hundreds of per-document index jobs after the seed's commit are what kept it silent for a minute."""
     from app.matchmaking import jobs
+
     calls = []
     monkeypatch.setattr(jobs, "reindex_document", lambda *args: calls.append(args))
     result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])

@@ -1,4 +1,5 @@
 """Solutions through the REST API: CRUD, publish/archive, visibility, search filters, bad input."""
+
 from app.extensions import db
 from app.solutions.models import Solution
 from tests.conftest import reload
@@ -6,10 +7,20 @@ from tests.factories import MunicipalityFactory, SolutionFactory, StartupFactory
 
 
 def _payload(**overrides):
-    data = {"title": "AI-OCRで申請書を自動入力", "summary": "紙の申請書を読み取ります。", "features": ["手書き対応"],
-            "category": "backoffice_dx", "tags": ["OCR"], "environments": ["lgwan", "onprem"], "security_level": 3,
-            "price_jpy_per_year": 1_200_000, "track_record": [{"municipality": "塩尻市", "outcome": "入力時間を60%削減"}],
-            "certifications": ["ISMAP", "LGWAN-ASP"], "languages": ["ja"], "regions_served": ["長野県"]}
+    data = {
+        "title": "AI-OCRで申請書を自動入力",
+        "summary": "紙の申請書を読み取ります。",
+        "features": ["手書き対応"],
+        "category": "backoffice_dx",
+        "tags": ["OCR"],
+        "environments": ["lgwan", "onprem"],
+        "security_level": 3,
+        "price_jpy_per_year": 1_200_000,
+        "track_record": [{"municipality": "塩尻市", "outcome": "入力時間を60%削減"}],
+        "certifications": ["ISMAP", "LGWAN-ASP"],
+        "languages": ["ja"],
+        "regions_served": ["長野県"],
+    }
     data.update(overrides)
     return data
 
@@ -48,8 +59,9 @@ def test_only_startup_members_create_and_edit(api):
 
 def test_publish_requires_a_summary(api):
     client = api(member_of(StartupFactory(), "admin"))
-    sid = client.post("/api/v1/solutions", json={"title": "草案", "category": "community",
-                                                  "environments": ["internet"]}).get_json()["id"]
+    sid = client.post(
+        "/api/v1/solutions", json={"title": "草案", "category": "community", "environments": ["internet"]}
+    ).get_json()["id"]
     response = client.post(f"/api/v1/solutions/{sid}/publish")
     assert response.status_code == 422 and "summary" in response.get_json()["error"]["fields"]
 
@@ -79,16 +91,30 @@ def _titles(client, query):
 
 
 def test_search_filters(client):
-    SolutionFactory(title="鳥獣害センサー", summary="罠の見回りを省く", category="agriculture_wildlife",
-                    env_lgwan=False, env_internet=True, price_jpy_per_year=500_000, certifications=[],
-                    regions_served=["長野県"])
-    SolutionFactory(title="ＡＩ窓口チャット", summary="問い合わせ対応", env_lgwan=True, env_internet=False,
-                    price_jpy_per_year=3_000_000, certifications=["ISMAP", "ISMS"], regions_served=["全国"])
+    SolutionFactory(
+        title="鳥獣害センサー",
+        summary="罠の見回りを省く",
+        category="agriculture_wildlife",
+        env_lgwan=False,
+        env_internet=True,
+        price_jpy_per_year=500_000,
+        certifications=[],
+        regions_served=["長野県"],
+    )
+    SolutionFactory(
+        title="ＡＩ窓口チャット",
+        summary="問い合わせ対応",
+        env_lgwan=True,
+        env_internet=False,
+        price_jpy_per_year=3_000_000,
+        certifications=["ISMAP", "ISMS"],
+        regions_served=["全国"],
+    )
     SolutionFactory(title="非公開の草案", status="draft")
-    assert _titles(client, "q=ai窓口") == ["ＡＩ窓口チャット"]          # NFKC + case-folded
-    assert _titles(client, "q=見回り センサー") == ["鳥獣害センサー"]     # every term must match
-    assert _titles(client, "q=草案") == []                             # drafts never listed
-    assert _titles(client, "q=100%") == []                             # wildcards are literal
+    assert _titles(client, "q=ai窓口") == ["ＡＩ窓口チャット"]  # NFKC + case-folded
+    assert _titles(client, "q=見回り センサー") == ["鳥獣害センサー"]  # every term must match
+    assert _titles(client, "q=草案") == []  # drafts never listed
+    assert _titles(client, "q=100%") == []  # wildcards are literal
     assert _titles(client, "category=agriculture_wildlife") == ["鳥獣害センサー"]
     assert _titles(client, "environment=lgwan") == ["ＡＩ窓口チャット"]
     assert _titles(client, "max_price=1000000") == ["鳥獣害センサー"]
@@ -104,6 +130,7 @@ def test_search_filters(client):
 
 def test_text_search_counts_up_to_a_cap(client, monkeypatch):
     from app.solutions import queries
+
     monkeypatch.setattr(queries, "TEXT_COUNT_CAP", 3)
     for i in range(5):
         SolutionFactory(title=f"防災アプリ{i}")
@@ -121,11 +148,11 @@ def test_short_terms_match_exactly_like_substrings(client):
     SolutionFactory(title="O'Reilly 連携", summary="")
     SolutionFactory(title="path\\to 取込", summary="")
     assert _titles(client, "q=観光") == ["観光案内AI"]
-    assert _titles(client, "q=ai") == ["観光案内AI"]               # last two characters of the word
+    assert _titles(client, "q=ai") == ["観光案内AI"]  # last two characters of the word
     assert _titles(client, "q=I") == ["O'Reilly 連携", "観光案内AI"]  # last character too, case-folded
     assert _titles(client, "q=プ") == ["防災マップ"]
     assert _titles(client, "q=防災 プ") == ["防災マップ"]
-    assert _titles(client, "q=光防") == []                         # never across two texts
+    assert _titles(client, "q=光防") == []  # never across two texts
     assert _titles(client, "q='r") == ["O'Reilly 連携"]
     assert _titles(client, "q=\\t") == ["path\\to 取込"]
     assert _titles(client, "q=%") == [] and _titles(client, "q=_") == []

@@ -1,4 +1,5 @@
 """Solution pages: search, forms (with track record), publish/archive, visibility."""
+
 import re
 
 from app.extensions import db
@@ -11,11 +12,21 @@ def _titles(html):
     return re.findall(r'<h3><a href="/solutions/\d+">([^<]+)</a></h3>', html)
 
 
-FORM = {"title": "来庁予約サービス", "summary": "スマホで来庁予約。", "features": "予約\n呼び出し",
-        "category": "counter_services", "tags": "予約, 窓口", "environments": ["internet"],
-        "security_level": "2", "price_jpy_per_year": "1200000", "certifications": ["ISMS", "LGWAN-ASP"],
-        "languages": ["ja", "en"], "regions_served": ["長野県", "山梨県"], "language": "ja",
-        "track_record": "塩尻市: 待ち時間を半減\n松本市｜問い合わせ30%減"}
+FORM = {
+    "title": "来庁予約サービス",
+    "summary": "スマホで来庁予約。",
+    "features": "予約\n呼び出し",
+    "category": "counter_services",
+    "tags": "予約, 窓口",
+    "environments": ["internet"],
+    "security_level": "2",
+    "price_jpy_per_year": "1200000",
+    "certifications": ["ISMS", "LGWAN-ASP"],
+    "languages": ["ja", "en"],
+    "regions_served": ["長野県", "山梨県"],
+    "language": "ja",
+    "track_record": "塩尻市: 待ち時間を半減\n松本市｜問い合わせ30%減",
+}
 
 
 def test_create_publish_archive_through_pages(login, client):
@@ -25,9 +36,10 @@ def test_create_publish_archive_through_pages(login, client):
     assert browser.post("/solutions/new", data=FORM).status_code == 302
     solution = db.session.scalar(db.select(Solution))
     assert solution.status == "draft" and solution.features == ["予約", "呼び出し"]
-    assert solution.track_record == [{"municipality": "塩尻市", "outcome": "待ち時間を半減"},
-                                     {"municipality": "松本市｜問い合わせ30%減", "outcome": ""}] or \
-        solution.track_record[0] == {"municipality": "塩尻市", "outcome": "待ち時間を半減"}
+    assert solution.track_record == [
+        {"municipality": "塩尻市", "outcome": "待ち時間を半減"},
+        {"municipality": "松本市｜問い合わせ30%減", "outcome": ""},
+    ] or solution.track_record[0] == {"municipality": "塩尻市", "outcome": "待ち時間を半減"}
     assert client.get(f"/solutions/{solution.id}").status_code == 404
     assert "来庁予約サービス" not in client.get("/solutions").get_data(as_text=True)
     assert browser.post(f"/solutions/{solution.id}/status", data={"action": "publish"}).status_code == 302
@@ -44,8 +56,9 @@ def test_create_publish_archive_through_pages(login, client):
 
 def test_form_errors_are_shown_and_nothing_is_saved(login):
     browser = login(member_of(StartupFactory()))
-    response = browser.post("/solutions/new", data=dict(FORM, environments=[], price_jpy_per_year="-1",
-                                                        regions_served=["Atlantis"]))
+    response = browser.post(
+        "/solutions/new", data=dict(FORM, environments=[], price_jpy_per_year="-1", regions_served=["Atlantis"])
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     for field in ("environments", "price_jpy_per_year", "regions_served"):
@@ -65,15 +78,24 @@ def test_municipalities_cannot_create_or_edit(login):
 def test_search_page_filters_and_pagination(client):
     for i in range(22):
         SolutionFactory(title=f"予約サービス{i:02d}")
-    SolutionFactory(title="ドローン点検", summary="橋をドローンで点検", features=[], category="infrastructure", tags=["橋梁"], env_lgwan=False,
-                    certifications=["SOC2"], regions_served=["北海道"])
+    SolutionFactory(
+        title="ドローン点検",
+        summary="橋をドローンで点検",
+        features=[],
+        category="infrastructure",
+        tags=["橋梁"],
+        env_lgwan=False,
+        certifications=["SOC2"],
+        regions_served=["北海道"],
+    )
     first = client.get("/solutions?q=予約").get_data(as_text=True)
     assert len(_titles(first)) == 20 and "q=%E4%BA%88%E7%B4%84&amp;page=2" in first
     assert len(_titles(client.get("/solutions?q=予約&page=2").get_data(as_text=True))) == 2
     assert _titles(client.get("/solutions?q=橋梁").get_data(as_text=True)) == ["ドローン点検"]
     assert _titles(client.get("/solutions?certification=SOC2").get_data(as_text=True)) == ["ドローン点検"]
-    assert _titles(client.get("/solutions?category=infrastructure&region=北海道").get_data(as_text=True)) == \
-        ["ドローン点検"]
+    assert _titles(client.get("/solutions?category=infrastructure&region=北海道").get_data(as_text=True)) == [
+        "ドローン点検"
+    ]
     assert "empty-state" in client.get("/solutions?q=該当なし").get_data(as_text=True)
     assert client.get("/solutions?max_price=cheap").status_code == 200
 

@@ -1,5 +1,6 @@
 """Text the platform writes into a Japanese document (a specification's proposed title, a challenge's tags)
 is Japanese whoever presses the button: an English user does not get 「AI meeting minutes 標準仕様書」."""
+
 from app.challenges.models import Challenge
 from app.extensions import db
 from tests.factories import MunicipalityFactory, member_of

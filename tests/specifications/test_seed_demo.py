@@ -1,5 +1,6 @@
 """`flask seed-demo` shows each sharing flow: a Nagano specification with v2 and one adoption, a
 comparison of three vendors with one reply, two zero-budget challenges with offers, practice notes."""
+
 from sqlalchemy import select
 
 from app.challenges.models import Challenge

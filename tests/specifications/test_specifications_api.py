@@ -1,5 +1,6 @@
 """Standard specifications through the API: publish from a round, versions and diff, adoption, start a
 challenge or a round from one (link recorded), uses, CSV/JSON, visibility and bad input."""
+
 from app.challenges.models import Challenge
 from app.procurement.models import ProcurementRound
 from tests.conftest import reload
@@ -19,17 +20,24 @@ def test_the_coordinator_publishes_a_rounds_specification(api):
     assert body["current"]["seat_bands"] == SPEC["seat_bands"]
     assert (body["current"]["price_min_jpy"], body["current"]["price_max_jpy"]) == (600_000, 1_800_000)
     again = client.post("/api/v1/specifications", json={**SPEC, "round_id": rnd.id})
-    assert again.status_code == 409   # one specification per round; later changes are versions
+    assert again.status_code == 409  # one specification per round; later changes are versions
 
 
 def test_only_the_rounds_coordinator_publishes_and_only_from_a_closed_round(api):
     rnd, _, (city, _b) = closed_round()
-    assert api(member_of(city, "admin")).post("/api/v1/specifications",
-                                              json={**SPEC, "round_id": rnd.id}).status_code == 403
-    assert api(member_of(CoordinatorFactory(), "member")).post(
-        "/api/v1/specifications", json={**SPEC, "round_id": rnd.id}).status_code == 403
+    assert (
+        api(member_of(city, "admin")).post("/api/v1/specifications", json={**SPEC, "round_id": rnd.id}).status_code
+        == 403
+    )
+    assert (
+        api(member_of(CoordinatorFactory(), "member"))
+        .post("/api/v1/specifications", json={**SPEC, "round_id": rnd.id})
+        .status_code
+        == 403
+    )
     rnd.status = "open"
     from app.db import commit
+
     commit()
     coordinator = member_of(rnd.coordinator, "admin")
     assert api(coordinator).post("/api/v1/specifications", json={**SPEC, "round_id": rnd.id}).status_code == 409
@@ -38,9 +46,15 @@ def test_only_the_rounds_coordinator_publishes_and_only_from_a_closed_round(api)
 def test_bad_input_is_a_field_error(api):
     rnd, coordinator_user, _ = closed_round()
     client = api(coordinator_user)
-    cases = [({"environments": []}, "environments"), ({"seat_bands": [{"min_seats": 10, "max_seats": 5}]}, "seat_bands"),
-             ({"seat_bands": "many"}, "seat_bands"), ({"price_min_jpy": 5, "price_max_jpy": 1}, "price_max_jpy"),
-             ({"must_have": [], "nice_to_have": []}, "must_have"), ({"title": ""}, "title"), ({"bogus": 1}, "bogus")]
+    cases = [
+        ({"environments": []}, "environments"),
+        ({"seat_bands": [{"min_seats": 10, "max_seats": 5}]}, "seat_bands"),
+        ({"seat_bands": "many"}, "seat_bands"),
+        ({"price_min_jpy": 5, "price_max_jpy": 1}, "price_max_jpy"),
+        ({"must_have": [], "nice_to_have": []}, "must_have"),
+        ({"title": ""}, "title"),
+        ({"bogus": 1}, "bogus"),
+    ]
     for change, field in cases:
         r = client.post("/api/v1/specifications", json={**SPEC, "round_id": rnd.id, **change})
         assert r.status_code == 422 and field in r.get_json()["error"]["fields"], (change, r.get_json())
@@ -50,13 +64,18 @@ def test_bad_input_is_a_field_error(api):
 def test_versions_and_the_diff(api):
     spec, _, coordinator_user, _ = published_spec()
     client = api(coordinator_user)
-    v2 = {**{k: v for k, v in SPEC.items() if k != "title"}, "must_have": ["話者識別", "音声データの国内保管", "方言辞書"],
-          "nice_to_have": [], "price_max_jpy": 1_500_000, "change_note": "方言辞書を必須に。"}
+    v2 = {
+        **{k: v for k, v in SPEC.items() if k != "title"},
+        "must_have": ["話者識別", "音声データの国内保管", "方言辞書"],
+        "nice_to_have": [],
+        "price_max_jpy": 1_500_000,
+        "change_note": "方言辞書を必須に。",
+    }
     assert client.post(f"/api/v1/specifications/{spec.id}/versions", json={**v2, "change_note": ""}).status_code == 422
     r = client.post(f"/api/v1/specifications/{spec.id}/versions", json=v2)
     assert r.status_code == 201 and r.get_json()["number"] == 2
     same = client.post(f"/api/v1/specifications/{spec.id}/versions", json={**v2, "change_note": "再掲"})
-    assert same.status_code == 422   # nothing changed
+    assert same.status_code == 422  # nothing changed
     diff = client.get(f"/api/v1/specifications/{spec.id}/diff?from=1&to=2").get_json()
     assert diff["lists"]["must_have"]["added"] == ["方言辞書"]
     assert diff["lists"]["nice_to_have"]["removed"] == ["要約の自動生成"]
@@ -94,7 +113,9 @@ def test_adopt_and_start_a_challenge_and_a_round_from_it(api):
     assert [a["organization"]["id"] for a in uses["adoptions"]] == [newcomer.id]
     assert {r_["id"] for r_ in uses["rounds"]} == {rnd.id, new_round["id"]}
     # the new draft challenge belongs to 安曇野市: its admin sees it listed, the coordinator does not
-    assert [c["id"] for c in admin.get(f"/api/v1/specifications/{spec.id}/uses").get_json()["challenges"]] == [challenge["id"]]
+    assert [c["id"] for c in admin.get(f"/api/v1/specifications/{spec.id}/uses").get_json()["challenges"]] == [
+        challenge["id"]
+    ]
     assert uses["challenges"] == []
     assert reload(Challenge(id=challenge["id"])) is not None and ProcurementRound is not None
 
@@ -107,7 +128,7 @@ def test_who_may_adopt_and_start(api):
     assert startup.post(f"/api/v1/specifications/{spec.id}/rounds", json={}).status_code == 403
     city_member = api(member_of(MunicipalityFactory(), "member"))
     assert city_member.post(f"/api/v1/specifications/{spec.id}/adopt", json={}).status_code == 403
-    assert startup.get(f"/api/v1/specifications/{spec.id}").status_code == 200   # members read them
+    assert startup.get(f"/api/v1/specifications/{spec.id}").status_code == 200  # members read them
 
 
 def test_anonymous_sees_nothing(client):
@@ -121,7 +142,10 @@ def test_requirements_as_json_and_csv(api, login):
     spec, _, coordinator_user, _ = published_spec()
     data = api(coordinator_user).get(f"/api/v1/specifications/{spec.id}/requirements").get_json()
     assert [(r["priority"], r["requirement"]) for r in data["requirements"]] == [
-        ("must", "話者識別"), ("must", "音声データの国内保管"), ("nice", "要約の自動生成")]
+        ("must", "話者識別"),
+        ("must", "音声データの国内保管"),
+        ("nice", "要約の自動生成"),
+    ]
     browser = login(coordinator_user)
     csv = browser.get(f"/specifications/{spec.id}/requirements.csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"

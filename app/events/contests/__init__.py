@@ -21,4 +21,5 @@ def init_app(app, api):
     # each one, like the root namespace: a second app in the process (migration tests, the CLI)
     # must not leave the first without its /contests handlers.
     from .sockets import register
+
     register(socketio)

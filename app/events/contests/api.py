@@ -1,4 +1,5 @@
 """REST: /api/v1/contests/... (contest, entries, judges, rounds, ballots, likes, state, results)."""
+
 from __future__ import annotations
 
 from flask import request
@@ -274,8 +275,13 @@ def cast_ballot(data, contest_id, round_id):
 
 def receipt_body(result) -> dict:
     b = result.ballot
-    return {"receipt": b.receipt, "round_id": b.round_id, "choices": b.choices, "created_at": b.created_at,
-            "replayed": not result.created}
+    return {
+        "receipt": b.receipt,
+        "round_id": b.round_id,
+        "choices": b.choices,
+        "created_at": b.created_at,
+        "replayed": not result.created,
+    }
 
 
 @blp.route("/contests/<int:contest_id>/entries/<int:entry_id>/like")
@@ -312,6 +318,7 @@ def state(contest_id):
     """Everything a (re)connecting screen needs: current round, tally with version, your own ballot."""
     contest = load_contest(contest_id)
     from . import live_state  # imported when first used, as before: its session listeners come with it
+
     return live_state.state(contest, current_voter(contest.id))
 
 
@@ -328,8 +335,13 @@ def results(contest_id):
 
 
 def _results_body(contest: Contest, rows, final: bool) -> dict:
-    return {"contest_id": contest.id, "formula": contest.formula, "final": final,
-            "score_sheets": score_sheets.summary(contest), "results": rows}
+    return {
+        "contest_id": contest.id,
+        "formula": contest.formula,
+        "final": final,
+        "score_sheets": score_sheets.summary(contest),
+        "results": rows,
+    }
 
 
 @blp.route("/contests/<int:contest_id>/score-sheets", methods=["GET"])
@@ -347,7 +359,7 @@ def finalize(data, contest_id):
     """Store the ranking. With judges' score sheets missing: 409 unless `confirm_incomplete_scores` is true."""
     contest = load_contest(contest_id, "contest.manage")
     rows = ranking.finalize(contest, current_user, data["confirm_incomplete_scores"])
-    broadcast.announce_round(contest.id)   # big screens and phones: voting has closed, results to come
+    broadcast.announce_round(contest.id)  # big screens and phones: voting has closed, results to come
     commit()
     return _results_body(contest, rows, True)
 

@@ -19,6 +19,7 @@ Concurrency: ballots of a round and its close are serialised by the round row lo
 PostgreSQL: a ballot either commits before the close (and is in the snapshot) or sees the
 round closed. The unique indexes (current ballot; round + voter + key) are the last guard.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -42,6 +43,7 @@ MAX_KEY = 80
 @dataclass
 class BallotRow:
     """What an acknowledgement needs of a stored ballot."""
+
     id: int
     round_id: int
     voter_key: str
@@ -54,7 +56,7 @@ class BallotRow:
 @dataclass
 class Receipt:
     ballot: BallotRow
-    created: bool   # False when an idempotent retry returned the existing ballot
+    created: bool  # False when an idempotent retry returned the existing ballot
 
     @property
     def receipt(self) -> str:
@@ -88,8 +90,9 @@ def check_key(idempotency_key) -> str:
 
 
 def current_ballot(round_id: int, voter_key: str) -> Ballot | None:
-    return db.session.scalar(select(Ballot).where(Ballot.round_id == round_id, Ballot.voter_key == voter_key,
-                                                  Ballot.superseded_at.is_(None)))
+    return db.session.scalar(
+        select(Ballot).where(Ballot.round_id == round_id, Ballot.voter_key == voter_key, Ballot.superseded_at.is_(None))
+    )
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class Rules:
     """What the policy check of a ballot reads about its round. Method, choices and eligibility are
     frozen once the round opens and entries are only ever added, so a copy of an open round's
     rules may be cached (sockets.py does, for a second); the status is decided under the lock."""
+
     round_id: int
     contest_id: int
     status: str
@@ -104,16 +108,23 @@ class Rules:
     max_choices: int
     eligibility: tuple
     entry_ids: frozenset
-    contest: object = None      # the Contest, when loaded in this session (staff / checked-in checks)
+    contest: object = None  # the Contest, when loaded in this session (staff / checked-in checks)
 
     @classmethod
     def load(cls, round_id: int) -> Rules:
         rnd = db.session.get(VotingRound, round_id)
         if rnd is None:
             raise NotFound()
-        return cls(round_id=rnd.id, contest_id=rnd.contest_id, status=rnd.status, method=rnd.method,
-                   max_choices=rnd.max_choices, eligibility=tuple(rnd.eligibility),
-                   entry_ids=frozenset(contest_entry_ids(rnd.contest_id)), contest=rnd.contest)
+        return cls(
+            round_id=rnd.id,
+            contest_id=rnd.contest_id,
+            status=rnd.status,
+            method=rnd.method,
+            max_choices=rnd.max_choices,
+            eligibility=tuple(rnd.eligibility),
+            entry_ids=frozenset(contest_entry_ids(rnd.contest_id)),
+            contest=rnd.contest,
+        )
 
 
 def check(rules: Rules, voter, choices, idempotency_key, reload_entries=None) -> list[int]:
@@ -127,8 +138,17 @@ def check(rules: Rules, voter, choices, idempotency_key, reload_entries=None) ->
     return chosen
 
 
-def cast(round_id: int, voter, choices, idempotency_key: str, via: str = "http", *, rules: Rules | None = None,
-         reload_entries=None, verify_pass: bool = False) -> Receipt:
+def cast(
+    round_id: int,
+    voter,
+    choices,
+    idempotency_key: str,
+    via: str = "http",
+    *,
+    rules: Rules | None = None,
+    reload_entries=None,
+    verify_pass: bool = False,
+) -> Receipt:
     """Check, then accept (or idempotently return) a ballot. COMMITTED when it returns (group commit).
 
     `rules`: the round's rules if the caller holds them (the socket path caches them for guests,
@@ -143,12 +163,22 @@ def cast(round_id: int, voter, choices, idempotency_key: str, via: str = "http",
     # connection (nor, on SQLite, a lock) that the batch's leader needs. Nothing of the ORM is
     # touched after this (objects are expired).
     db.session.commit()
-    item = _Item(round_id=rules.round_id, contest_id=rules.contest_id, voter_key=voter.key, user_id=user_id,
-                 join_pass_id=voter.join_pass_id, choices=chosen, key=idempotency_key, via=via, verify_pass=verify_pass)
+    item = _Item(
+        round_id=rules.round_id,
+        contest_id=rules.contest_id,
+        voter_key=voter.key,
+        user_id=user_id,
+        join_pass_id=voter.join_pass_id,
+        choices=chosen,
+        key=idempotency_key,
+        via=via,
+        verify_pass=verify_pass,
+    )
     return writer(current_app._get_current_object()).submit(item)
 
 
 # Group commit ---------------------------------------------------------------------------------
+
 
 @dataclass
 class _Item:
@@ -182,7 +212,7 @@ class GroupWriter:
         self._lock = threading.Lock()
         self._queue: list[_Item] = []
         self._leading = False
-        self.batches = 0      # diagnostics: transactions and ballots written by this process
+        self.batches = 0  # diagnostics: transactions and ballots written by this process
         self.written = 0
 
     def submit(self, item: _Item) -> Receipt:
@@ -223,6 +253,7 @@ class GroupWriter:
 
     def _write(self, batch: list[_Item]) -> None:
         from . import broadcast
+
         by_round: dict[int, list[_Item]] = {}
         for it in batch:
             by_round.setdefault(it.round_id, []).append(it)
@@ -230,14 +261,14 @@ class GroupWriter:
         with self.app.app_context():
             with db.engine.connect() as conn:
                 try:
-                    for round_id in sorted(by_round):       # one lock order for every process
+                    for round_id in sorted(by_round):  # one lock order for every process
                         if _write_round(conn, round_id, by_round[round_id]):
                             changed.append(round_id)
                     conn.commit()
                 except BaseException:
                     conn.rollback()
                     for it in batch:
-                        it.result = None   # nothing of this batch was stored
+                        it.result = None  # nothing of this batch was stored
                     raise
             self.batches += 1
             self.written += len(batch)
@@ -265,23 +296,34 @@ _P = JoinPass.__table__
 
 
 def _row(r) -> BallotRow:
-    return BallotRow(id=r.id, round_id=r.round_id, voter_key=r.voter_key, choices=list(r.choices),
-                     idempotency_key=r.idempotency_key, receipt=r.receipt, created_at=r.created_at)
+    return BallotRow(
+        id=r.id,
+        round_id=r.round_id,
+        voter_key=r.voter_key,
+        choices=list(r.choices),
+        idempotency_key=r.idempotency_key,
+        receipt=r.receipt,
+        created_at=r.created_at,
+    )
 
 
 def _write_round(conn, round_id: int, items: list[_Item]) -> bool:
     """Decide and store the ballots of one round, inside the batch's transaction. Sets each item's
     result or error. Returns True when new ballots were stored."""
-    rnd = conn.execute(select(_R.c.status, _R.c.allow_change, _R.c.contest_id).where(_R.c.id == round_id)
-                       .with_for_update()).one_or_none()
+    rnd = conn.execute(
+        select(_R.c.status, _R.c.allow_change, _R.c.contest_id).where(_R.c.id == round_id).with_for_update()
+    ).one_or_none()
     if rnd is None:
         for it in items:
             it.error = NotFound()
         return False
     passes = sorted({it.join_pass_id for it in items if it.verify_pass})
     if passes:
-        valid = set(conn.scalars(select(_P.c.id).where(_P.c.id.in_(passes), _P.c.contest_id == rnd.contest_id,
-                                                       _P.c.user_id.is_(None))))
+        valid = set(
+            conn.scalars(
+                select(_P.c.id).where(_P.c.id.in_(passes), _P.c.contest_id == rnd.contest_id, _P.c.user_id.is_(None))
+            )
+        )
         refused = [it for it in items if it.verify_pass and it.join_pass_id not in valid]
         for it in refused:
             it.error = Unauthorized(_("Session ended."))
@@ -293,19 +335,31 @@ def _write_round(conn, round_id: int, items: list[_Item]) -> bool:
     keys = sorted({it.key for it in items})
     by_key: dict[tuple[str, str], BallotRow] = {}
     current: dict[str, BallotRow] = {}
-    for r in conn.execute(select(_T.c.id, _T.c.round_id, _T.c.voter_key, _T.c.choices, _T.c.idempotency_key,
-                                 _T.c.receipt, _T.c.created_at, _T.c.superseded_at)
-                          .where(_T.c.round_id == round_id, _T.c.voter_key.in_(voter_keys),
-                                 or_(_T.c.superseded_at.is_(None), _T.c.idempotency_key.in_(keys)))):
+    for r in conn.execute(
+        select(
+            _T.c.id,
+            _T.c.round_id,
+            _T.c.voter_key,
+            _T.c.choices,
+            _T.c.idempotency_key,
+            _T.c.receipt,
+            _T.c.created_at,
+            _T.c.superseded_at,
+        ).where(
+            _T.c.round_id == round_id,
+            _T.c.voter_key.in_(voter_keys),
+            or_(_T.c.superseded_at.is_(None), _T.c.idempotency_key.in_(keys)),
+        )
+    ):
         row = _row(r)
         by_key[(row.voter_key, row.idempotency_key)] = row
         if r.superseded_at is None:
             current[row.voter_key] = row
     now = utcnow()
-    pending: dict[tuple[str, str], tuple[_Item, dict]] = {}   # new ballots of this batch
+    pending: dict[tuple[str, str], tuple[_Item, dict]] = {}  # new ballots of this batch
     replays: list[tuple[_Item, tuple[str, str]]] = []
-    supersede: dict[str, int] = {}                           # voter -> ballot id it replaces
-    later: list[_Item] = []                                  # a 2nd new ballot of one voter: next pass
+    supersede: dict[str, int] = {}  # voter -> ballot id it replaces
+    later: list[_Item] = []  # a 2nd new ballot of one voter: next pass
     for it in items:
         ident = (it.voter_key, it.key)
         known = by_key.get(ident)
@@ -322,8 +376,9 @@ def _write_round(conn, round_id: int, items: list[_Item]) -> bool:
                 replays.append((it, ident))
             continue
         if rnd.status != "open":
-            it.error = Conflict(_("Voting in this round is closed.") if rnd.status == "closed"
-                                else _("This round has not opened yet."))
+            it.error = Conflict(
+                _("Voting in this round is closed.") if rnd.status == "closed" else _("This round has not opened yet.")
+            )
             continue
         if any(v == it.voter_key for v, _k in pending):
             later.append(it)
@@ -334,34 +389,63 @@ def _write_round(conn, round_id: int, items: list[_Item]) -> bool:
             continue
         if previous is not None:
             supersede[it.voter_key] = previous.id
-        pending[ident] = (it, {"round_id": round_id, "voter_key": it.voter_key, "user_id": it.user_id,
-                               "join_pass_id": it.join_pass_id, "choices": it.choices,
-                               "idempotency_key": it.key, "receipt": new_receipt(), "via": it.via,
-                               "created_at": now})
+        pending[ident] = (
+            it,
+            {
+                "round_id": round_id,
+                "voter_key": it.voter_key,
+                "user_id": it.user_id,
+                "join_pass_id": it.join_pass_id,
+                "choices": it.choices,
+                "idempotency_key": it.key,
+                "receipt": new_receipt(),
+                "via": it.via,
+                "created_at": now,
+            },
+        )
     if supersede:  # free the current-ballot slots before inserting the new ballots
         conn.execute(update(_T).where(_T.c.id.in_(list(supersede.values()))).values(superseded_at=now))
     stored = 0
     if pending:
-        inserted = {(r.voter_key, r.idempotency_key): r.id for r in conn.execute(
-            _insert_ignoring_conflicts(conn).returning(_T.c.id, _T.c.voter_key, _T.c.idempotency_key),
-            [values for _it, values in pending.values()])}
+        inserted = {
+            (r.voter_key, r.idempotency_key): r.id
+            for r in conn.execute(
+                _insert_ignoring_conflicts(conn).returning(_T.c.id, _T.c.voter_key, _T.c.idempotency_key),
+                [values for _it, values in pending.values()],
+            )
+        }
         for ident, (it, values) in pending.items():
             ballot_id = inserted.get(ident)
-            if ballot_id is None:   # cannot happen under the round lock; refuse rather than guess
+            if ballot_id is None:  # cannot happen under the round lock; refuse rather than guess
                 it.error = Conflict(_("Your ballot could not be stored; please send it again."))
                 continue
             stored += 1
-            it.result = Receipt(BallotRow(id=ballot_id, round_id=round_id, voter_key=it.voter_key,
-                                          choices=it.choices, idempotency_key=it.key, receipt=values["receipt"],
-                                          created_at=now), created=True)
-        links = [{"b_id": supersede[it.voter_key], "b_by": it.result.ballot.id}
-                 for it, _v in pending.values() if it.voter_key in supersede and it.result is not None]
+            it.result = Receipt(
+                BallotRow(
+                    id=ballot_id,
+                    round_id=round_id,
+                    voter_key=it.voter_key,
+                    choices=it.choices,
+                    idempotency_key=it.key,
+                    receipt=values["receipt"],
+                    created_at=now,
+                ),
+                created=True,
+            )
+        links = [
+            {"b_id": supersede[it.voter_key], "b_by": it.result.ballot.id}
+            for it, _v in pending.values()
+            if it.voter_key in supersede and it.result is not None
+        ]
         if links:
-            conn.execute(update(_T).where(_T.c.id == bindparam("b_id")).values(superseded_by_id=bindparam("b_by")),
-                         links)
+            conn.execute(
+                update(_T).where(_T.c.id == bindparam("b_id")).values(superseded_by_id=bindparam("b_by")), links
+            )
     for it, ident in replays:
         first = pending[ident][0]
-        it.result, it.error = (Receipt(first.result.ballot, created=False), None) if first.result else (None, first.error)
+        it.result, it.error = (
+            (Receipt(first.result.ballot, created=False), None) if first.result else (None, first.error)
+        )
     if stored:
         conn.execute(update(_R).where(_R.c.id == round_id).values(version=_R.c.version + stored))
     if later:
@@ -376,6 +460,7 @@ def _insert_ignoring_conflicts(conn):
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - other databases: a plain INSERT (the round lock still serialises)
         from sqlalchemy import insert
+
         return insert(_T)
     return insert(_T).on_conflict_do_nothing()
 

@@ -15,6 +15,7 @@ version, to ITS OWN screens only (not through the message queue): a screen that 
 broadcast (Redis was down while another process emitted it) is correct again within seconds,
 without a new ballot. A screen that hears nothing for a while resyncs over HTTP.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,7 +40,7 @@ _lock = threading.Lock()
 _local_dirty: set[int] = set()
 _last_emitted: dict[int, int] = {}
 _workers: set[int] = set()
-_shared_state = None   # live_state.shared, registered by live_state (see use_shared_state)
+_shared_state = None  # live_state.shared, registered by live_state (see use_shared_state)
 
 
 def room(contest_id: int) -> str:
@@ -91,6 +92,7 @@ def ensure_worker(app) -> None:
 
 def _run(app) -> None:
     import time
+
     next_beat = time.monotonic() + HEARTBEAT_SECONDS
     while worker_enabled(app):
         socketio.sleep(INTERVAL)
@@ -200,30 +202,38 @@ def heartbeat_once(app) -> int:
     (`ignore_queue`: this works while the message queue is down). Returns how many were sent."""
     from .models import VotingRound
     from .tally import tally_payload
+
     contest_ids = watched_contests()
     if not contest_ids:
         return 0
     sent = 0
     with app.app_context():
         try:
-            rounds = db.session.scalars(db.select(VotingRound).where(
-                VotingRound.contest_id.in_(contest_ids), VotingRound.status != "draft")
-                .order_by(VotingRound.contest_id, VotingRound.id)).all()
+            rounds = db.session.scalars(
+                db.select(VotingRound)
+                .where(VotingRound.contest_id.in_(contest_ids), VotingRound.status != "draft")
+                .order_by(VotingRound.contest_id, VotingRound.id)
+            ).all()
             by_contest: dict[int, list[VotingRound]] = {}
             for rnd in rounds:
                 by_contest.setdefault(rnd.contest_id, []).append(rnd)
-            current = {}   # as rounds.current_round: the open round, else the last closed one
+            current = {}  # as rounds.current_round: the open round, else the last closed one
             for contest_id, its in by_contest.items():
                 open_ = [r for r in its if r.status == "open"]
                 current[contest_id] = open_[0] if open_ else its[-1]
-            payloads = [{**tally_payload(current[c]), "heartbeat": True} if c in current
-                        else {"contest_id": c, "round_id": None, "heartbeat": True} for c in contest_ids]
+            payloads = [
+                {**tally_payload(current[c]), "heartbeat": True}
+                if c in current
+                else {"contest_id": c, "round_id": None, "heartbeat": True}
+                for c in contest_ids
+            ]
         finally:
             db.session.remove()
     for payload in payloads:
         try:
-            socketio.server.emit("tally", payload, to=room(payload["contest_id"]), namespace=NAMESPACE,
-                                 ignore_queue=True)
+            socketio.server.emit(
+                "tally", payload, to=room(payload["contest_id"]), namespace=NAMESPACE, ignore_queue=True
+            )
             sent += 1
         except Exception:  # noqa: BLE001  (one contest's failed heartbeat spares the others)
             log.warning("Heartbeat for contest %s failed", payload["contest_id"])
@@ -239,6 +249,7 @@ def announce_round(contest_id: int) -> None:
         state = _shared_state(contest_id, fresh=True) if _shared_state is not None else None
         if state is not None:
             emit("round", state, room(contest_id))
+
     on_commit(send)
 
 
@@ -252,4 +263,5 @@ def use_shared_state(source) -> None:
 def announce(event: str, payload: dict, contest_id: int) -> None:
     """Rare state changes (round opened/closed, pitch started, results revealed): emit after commit."""
     from ...db import on_commit
+
     on_commit(lambda: emit(event, payload, room(contest_id)))

@@ -1,5 +1,6 @@
 """Who may vote in a round and who may like. The one seam with meetups is `is_checked_in`,
 which asks the events package whether the user was checked in at the contest's event."""
+
 from __future__ import annotations
 
 from ...extensions import db
@@ -7,6 +8,7 @@ from ...extensions import db
 
 def is_checked_in(event_id: int, user_id: int) -> bool:
     from ..services import has_checked_in
+
     return has_checked_in(event_id, user_id)
 
 
@@ -20,6 +22,7 @@ def has_join_pass(contest, voter) -> bool:
     if voter.user is None:
         return False
     from .models import JoinPass
+
     return db.session.query(JoinPass.id).filter_by(contest_id=contest.id, user_id=voter.user.id).first() is not None
 
 

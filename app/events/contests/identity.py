@@ -1,4 +1,5 @@
 """Voter identity: a logged-in user, or a guest holding a signed join pass (cookie or header)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ def sign_pass(join_pass) -> str:
 def read_pass(token: str | None, contest_id: int | None = None):
     """The JoinPass a token stands for (None if missing, forged, expired or for another contest)."""
     from .models import JoinPass
+
     if not token or len(token) > 300:
         return None
     try:
@@ -53,8 +55,9 @@ def guest_token() -> str | None:
 
 def current_voter(contest_id: int) -> Voter | None:
     if current_user.is_authenticated:
-        return Voter(key=f"u:{current_user.id}", user=current_user._get_current_object(),
-                     display_name=current_user.display_name)
+        return Voter(
+            key=f"u:{current_user.id}", user=current_user._get_current_object(), display_name=current_user.display_name
+        )
     join_pass = read_pass(guest_token(), contest_id)
     if join_pass is None or join_pass.user_id is not None:
         return None

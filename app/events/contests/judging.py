@@ -2,6 +2,7 @@
 dashboard panel and the event-page section. Declaring and scoring go through score_sheets.declare /
 score_sheets.score (the same rules as the API); this module only adds what the pages need. Flush, never commit.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -18,14 +19,20 @@ STATES = ("declare", "recused", "score", "scored")
 
 
 def declarations_of(contest: Contest, judge) -> dict[int, JudgeDeclaration]:
-    rows = db.session.scalars(select(JudgeDeclaration).join(Entry, Entry.id == JudgeDeclaration.entry_id).where(
-        Entry.contest_id == contest.id, JudgeDeclaration.judge_id == judge.id))
+    rows = db.session.scalars(
+        select(JudgeDeclaration)
+        .join(Entry, Entry.id == JudgeDeclaration.entry_id)
+        .where(Entry.contest_id == contest.id, JudgeDeclaration.judge_id == judge.id)
+    )
     return {row.entry_id: row for row in rows}
 
 
 def scores_of(contest: Contest, judge) -> dict[int, JudgeScore]:
-    rows = db.session.scalars(select(JudgeScore).join(Entry, Entry.id == JudgeScore.entry_id).where(
-        Entry.contest_id == contest.id, JudgeScore.judge_id == judge.id))
+    rows = db.session.scalars(
+        select(JudgeScore)
+        .join(Entry, Entry.id == JudgeScore.entry_id)
+        .where(Entry.contest_id == contest.id, JudgeScore.judge_id == judge.id)
+    )
     return {row.entry_id: row for row in rows}
 
 
@@ -40,15 +47,24 @@ def state_of(declaration: JudgeDeclaration | None, score: JudgeScore | None) -> 
 def overview(contest: Contest, judge) -> list[dict]:
     """One row per entry, in pitch order: the judge's declaration, own score and what to do next."""
     declarations, scores = declarations_of(contest, judge), scores_of(contest, judge)
-    return [{"entry": e, "declaration": declarations.get(e.id), "score": scores.get(e.id),
-             "state": state_of(declarations.get(e.id), scores.get(e.id))} for e in contest.entries]
+    return [
+        {
+            "entry": e,
+            "declaration": declarations.get(e.id),
+            "score": scores.get(e.id),
+            "state": state_of(declarations.get(e.id), scores.get(e.id)),
+        }
+        for e in contest.entries
+    ]
 
 
 def entry_view(entry: Entry, judge) -> dict:
-    declaration = db.session.scalar(select(JudgeDeclaration).where(JudgeDeclaration.entry_id == entry.id,
-                                                                   JudgeDeclaration.judge_id == judge.id))
-    score = db.session.scalar(select(JudgeScore).where(JudgeScore.entry_id == entry.id,
-                                                       JudgeScore.judge_id == judge.id))
+    declaration = db.session.scalar(
+        select(JudgeDeclaration).where(JudgeDeclaration.entry_id == entry.id, JudgeDeclaration.judge_id == judge.id)
+    )
+    score = db.session.scalar(
+        select(JudgeScore).where(JudgeScore.entry_id == entry.id, JudgeScore.judge_id == judge.id)
+    )
     return {"declaration": declaration, "score": score, "state": state_of(declaration, score)}
 
 
@@ -84,19 +100,25 @@ def score_from_form(entry: Entry, judge, form) -> JudgeScore:
 
 # What judging adds to other pages ------------------------------------------------------------
 
+
 def judge_panel(user):
     """Dashboard: contests this user judges that are not finalised, with how many entries remain."""
     if user is None:
         return None
-    contests = db.session.scalars(select(Contest).join(ContestJudge, ContestJudge.contest_id == Contest.id).where(
-        ContestJudge.user_id == user.id, Contest.status != "finalized").order_by(Contest.id)).all()
+    contests = db.session.scalars(
+        select(Contest)
+        .join(ContestJudge, ContestJudge.contest_id == Contest.id)
+        .where(ContestJudge.user_id == user.id, Contest.status != "finalized")
+        .order_by(Contest.id)
+    ).all()
     if not contests:
         return None
     rows = []
     for contest in contests:
         states = [row["state"] for row in overview(contest, user)]
-        rows.append({"contest": contest, "todo": sum(1 for s in states if s in ("declare", "score")),
-                     "total": len(states)})
+        rows.append(
+            {"contest": contest, "todo": sum(1 for s in states if s in ("declare", "score")), "total": len(states)}
+        )
     return {"rows": rows}
 
 
@@ -107,6 +129,11 @@ def event_section(event, user):
     create = event.kind == "contest" and can(user, "contest.create", event)
     if not visible and not create:
         return None
-    return {"event": event, "create": create,
-            "contests": [{"contest": c, "judge": can(user, "contest.judging", c),
-                          "manage": can(user, "contest.manage", c)} for c in visible]}
+    return {
+        "event": event,
+        "create": create,
+        "contests": [
+            {"contest": c, "judge": can(user, "contest.judging", c), "manage": can(user, "contest.manage", c)}
+            for c in visible
+        ],
+    }

@@ -1,6 +1,7 @@
 """The judge's pages of a pitch contest: the list of entries to score, and one entry's page with the
 conflict-of-interest declaration and the rubric form. Only the contest's judges; forms re-render with
 field errors (422), business-rule refusals with their message (409 / 403)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -42,8 +43,9 @@ def _errors_of(exc) -> dict:
 def index(contest_id):
     contest = _contest(contest_id)
     rows = judging.overview(contest, current_user)
-    return render_template("contests/judging.html", contest=contest, rows=rows,
-                           open=can(current_user, "contest.judge", contest))
+    return render_template(
+        "contests/judging.html", contest=contest, rows=rows, open=can(current_user, "contest.judge", contest)
+    )
 
 
 def _entry_page(contest, entry, errors=None, values=None, code=200):
@@ -56,11 +58,20 @@ def _entry_page(contest, entry, errors=None, values=None, code=200):
     entries = list(contest.entries)
     index = entries.index(entry)
     return render_template(
-        "contests/judge_entry.html", contest=contest, entry=entry, criteria=criteria, own=own, weighted=weighted,
-        declaration=view["declaration"], state=view["state"], open=can(current_user, "contest.judge", contest),
+        "contests/judge_entry.html",
+        contest=contest,
+        entry=entry,
+        criteria=criteria,
+        own=own,
+        weighted=weighted,
+        declaration=view["declaration"],
+        state=view["state"],
+        open=can(current_user, "contest.judge", contest),
         previous=entries[index - 1] if index > 0 else None,
         next=entries[index + 1] if index + 1 < len(entries) else None,
-        errors=errors or {}, values=values or {}), code
+        errors=errors or {},
+        values=values or {},
+    ), code
 
 
 @bp.route("/contests/<int:contest_id>/judging/<int:entry_id>")

@@ -1,4 +1,5 @@
 """Likes: one per attendee per entry, and the counts the results and screens show. Flush, never commit."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -44,7 +45,10 @@ def _likes_changed(contest_id: int) -> None:
 
 
 def like_counts(contest: Contest) -> dict[int, int]:
-    rows = db.session.execute(select(Like.entry_id, func.count()).join(Entry, Entry.id == Like.entry_id)
-                              .where(Entry.contest_id == contest.id).group_by(Like.entry_id))
+    rows = db.session.execute(
+        select(Like.entry_id, func.count())
+        .join(Entry, Entry.id == Like.entry_id)
+        .where(Entry.contest_id == contest.id)
+        .group_by(Like.entry_id)
+    )
     return {entry_id: n for entry_id, n in rows}
-

@@ -19,6 +19,7 @@ may vote differ. So:
 A caller that waits for the flight holds no database connection: `state()` releases the request's
 connection before it asks for the shared part.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,14 +36,14 @@ from .revision import forget_all as forget_revisions
 
 log = logging.getLogger(__name__)
 
-OUTAGE_MAX_AGE = 1.0      # seconds a cached state may serve when the revision cannot be read
-MAX_AGE = 30.0            # a safety net for changes no hook sees (an organisation renamed)
+OUTAGE_MAX_AGE = 1.0  # seconds a cached state may serve when the revision cannot be read
+MAX_AGE = 30.0  # a safety net for changes no hook sees (an organisation renamed)
 QUALIFYING_MODES = ("staff", "checked_in", "join_code")
 
 _lock = threading.Lock()
-_cache: dict[int, tuple[object, float, dict]] = {}   # contest id -> (revision, computed at, shared state)
-_flights: dict[tuple, _Flight] = {}   # (contest id, revision) -> the computation under way
-computations = 0          # diagnostics (tests, benchmark): how many shared states this process computed
+_cache: dict[int, tuple[object, float, dict]] = {}  # contest id -> (revision, computed at, shared state)
+_flights: dict[tuple, _Flight] = {}  # (contest id, revision) -> the computation under way
+computations = 0  # diagnostics (tests, benchmark): how many shared states this process computed
 
 
 class _Flight:
@@ -128,14 +129,27 @@ def _compute(contest_id: int) -> dict | None:
         from .likes import like_counts
         from .rounds import current_round, round_payload
         from .services import pitch_payload
+
         rnd = current_round(contest)
         computations += 1
         return {
-            "contest": {"id": contest.id, "status": contest.status, "title": contest.title,
-                        "formula": contest.formula, "revealed": contest.revealed_at is not None},
-            "entries": [{"id": e.id, "title": e.title, "org": e.organization.name_ja,
-                         "org_en": e.organization.name_en, "position": e.position}
-                        for e in contest.entries],
+            "contest": {
+                "id": contest.id,
+                "status": contest.status,
+                "title": contest.title,
+                "formula": contest.formula,
+                "revealed": contest.revealed_at is not None,
+            },
+            "entries": [
+                {
+                    "id": e.id,
+                    "title": e.title,
+                    "org": e.organization.name_ja,
+                    "org_en": e.organization.name_en,
+                    "position": e.position,
+                }
+                for e in contest.entries
+            ],
             "pitch": pitch_payload(contest),
             "round": round_payload(rnd) if rnd is not None else None,
             "tally": tally.tally_payload(rnd) if rnd is not None else None,
@@ -161,10 +175,18 @@ def personal(contest_id: int, voter, state: dict, modes: list[str]) -> dict:
         if rnd is not None:
             ballot = ballots.current_ballot(rnd["id"], voter.key)
             if ballot is not None:
-                mine = {"receipt": ballot.receipt, "choices": ballot.choices,
-                        "created_at": ballot.created_at.isoformat()}
-        liked = list(db.session.scalars(select(Like.entry_id).join(Entry, Entry.id == Like.entry_id).where(
-            Entry.contest_id == contest_id, Like.voter_key == voter.key)))
+                mine = {
+                    "receipt": ballot.receipt,
+                    "choices": ballot.choices,
+                    "created_at": ballot.created_at.isoformat(),
+                }
+        liked = list(
+            db.session.scalars(
+                select(Like.entry_id)
+                .join(Entry, Entry.id == Like.entry_id)
+                .where(Entry.contest_id == contest_id, Like.voter_key == voter.key)
+            )
+        )
     eligible = bool(rnd is not None and set(modes) & set(rnd["eligibility"]))
     return {"my_ballot": mine, "eligible": eligible, "liked": liked, "qualifies": list(modes)}
 

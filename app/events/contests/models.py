@@ -3,12 +3,24 @@
 Ballots are append-only: a change inserts a new row and marks the previous one superseded.
 A partial unique index allows ONE current ballot per voter per round.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...db import TimestampMixin, UTCDateTime, utcnow
@@ -23,20 +35,23 @@ ELIGIBILITY_MODES = ("staff", "checked_in", "join_code")
 def _host_org_of(contest_id: int | None) -> int | None:
     """For audit rows of contest children (their relationship may not be loaded during a flush)."""
     from ..models import Event
+
     if contest_id is None:
         return None
     with db.session.no_autoflush:
-        return db.session.scalar(db.select(Event.host_org_id).join(Contest, Contest.event_id == Event.id)
-                                 .where(Contest.id == contest_id))
+        return db.session.scalar(
+            db.select(Event.host_org_id).join(Contest, Contest.event_id == Event.id).where(Contest.id == contest_id)
+        )
 
 
 class Contest(TimestampMixin, db.Model):
     __tablename__ = "contests"
     __policy__ = "contest"
     __audited__ = True
-    __table_args__ = (CheckConstraint("weight_judges + weight_votes + weight_likes = 100", name="weights_sum_100"),
-                      CheckConstraint("weight_judges >= 0 AND weight_votes >= 0 AND weight_likes >= 0",
-                                      name="weights_non_negative"))
+    __table_args__ = (
+        CheckConstraint("weight_judges + weight_votes + weight_likes = 100", name="weights_sum_100"),
+        CheckConstraint("weight_judges >= 0 AND weight_votes >= 0 AND weight_likes >= 0", name="weights_non_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -65,10 +80,12 @@ class Contest(TimestampMixin, db.Model):
     event = relationship("Event", lazy="joined")
     incomplete_confirmed_by = relationship("User", foreign_keys=[incomplete_confirmed_by_id])
     rubric = relationship("Rubric")
-    entries: Mapped[list["Entry"]] = relationship(back_populates="contest", cascade="all, delete-orphan",
-                                                  order_by="Entry.position", lazy="selectin")
-    rounds: Mapped[list["VotingRound"]] = relationship(back_populates="contest", cascade="all, delete-orphan",
-                                                       order_by="VotingRound.id")
+    entries: Mapped[list["Entry"]] = relationship(
+        back_populates="contest", cascade="all, delete-orphan", order_by="Entry.position", lazy="selectin"
+    )
+    rounds: Mapped[list["VotingRound"]] = relationship(
+        back_populates="contest", cascade="all, delete-orphan", order_by="VotingRound.id"
+    )
     judges: Mapped[list["ContestJudge"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     def audit_org_id(self) -> int | None:
@@ -122,6 +139,7 @@ class ContestJudge(db.Model):
 
 class JudgeDeclaration(db.Model):
     """Conflict of interest declared by a judge for one entry; `has_conflict` recuses them."""
+
     __tablename__ = "contest_judge_declarations"
     __table_args__ = (UniqueConstraint("entry_id", "judge_id"),)
     __audited__ = True
@@ -136,6 +154,7 @@ class JudgeDeclaration(db.Model):
 
 class JudgeScore(TimestampMixin, db.Model):
     """A judge's scores for one entry on the contest rubric: {criterion key: value}."""
+
     __tablename__ = "contest_judge_scores"
     __table_args__ = (UniqueConstraint("entry_id", "judge_id"),)
     __audited__ = True
@@ -173,6 +192,7 @@ class VotingRound(TimestampMixin, db.Model):
 
 class JoinPass(db.Model):
     """Someone who entered the contest's join code: a guest (no account) or a logged-in user."""
+
     __tablename__ = "contest_join_passes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -185,20 +205,26 @@ class JoinPass(db.Model):
 class Ballot(db.Model):
     __tablename__ = "contest_ballots"
     __table_args__ = (
-        Index("uq_contest_ballot_current", "round_id", "voter_key", unique=True,
-              postgresql_where=text("superseded_at IS NULL"), sqlite_where=text("superseded_at IS NULL")),
+        Index(
+            "uq_contest_ballot_current",
+            "round_id",
+            "voter_key",
+            unique=True,
+            postgresql_where=text("superseded_at IS NULL"),
+            sqlite_where=text("superseded_at IS NULL"),
+        ),
         UniqueConstraint("round_id", "voter_key", "idempotency_key", name="uq_contest_ballot_idempotency"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("contest_rounds.id", ondelete="CASCADE"), index=True)
-    voter_key: Mapped[str] = mapped_column(String(40))           # "u:<user id>" or "g:<join pass id>"
+    voter_key: Mapped[str] = mapped_column(String(40))  # "u:<user id>" or "g:<join pass id>"
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     join_pass_id: Mapped[int | None] = mapped_column(ForeignKey("contest_join_passes.id", ondelete="SET NULL"))
-    choices: Mapped[list] = mapped_column(JSON)                  # sorted entry ids
+    choices: Mapped[list] = mapped_column(JSON)  # sorted entry ids
     idempotency_key: Mapped[str] = mapped_column(String(80))
     receipt: Mapped[str] = mapped_column(String(40), unique=True)
-    via: Mapped[str] = mapped_column(String(10), default="http")   # http | socket
+    via: Mapped[str] = mapped_column(String(10), default="http")  # http | socket
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     superseded_by_id: Mapped[int | None] = mapped_column(Integer)
@@ -216,6 +242,7 @@ class Like(db.Model):
 
 class TallySnapshot(db.Model):
     """The tally frozen at round close: counts + the ids of the counted ballots, and their sha256."""
+
     __tablename__ = "contest_tally_snapshots"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -230,6 +257,7 @@ class TallySnapshot(db.Model):
 
 class ContestResult(db.Model):
     """The final ranking, stored when the contest is finalised."""
+
     __tablename__ = "contest_results"
     __table_args__ = (UniqueConstraint("contest_id", "entry_id"),)
 
@@ -237,12 +265,12 @@ class ContestResult(db.Model):
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("contest_entries.id", ondelete="CASCADE"))
     rank: Mapped[int] = mapped_column(Integer)
-    judge_score: Mapped[float | None] = mapped_column(Float)     # normalised 0..1
+    judge_score: Mapped[float | None] = mapped_column(Float)  # normalised 0..1
     judges: Mapped[int] = mapped_column(Integer, default=0)
     votes: Mapped[int] = mapped_column(Integer, default=0)
     vote_share: Mapped[float] = mapped_column(Float, default=0.0)
     likes: Mapped[int] = mapped_column(Integer, default=0)
     like_share: Mapped[float] = mapped_column(Float, default=0.0)
-    total: Mapped[float] = mapped_column(Float)                  # 0..100
+    total: Mapped[float] = mapped_column(Float)  # 0..100
 
     entry = relationship("Entry", lazy="joined")

@@ -1,6 +1,7 @@
 """Contest rules. Organisers are the ADMINS of the event's host organisations (and co-hosts) and
 the event's creator; other host staff are voters, so they never see who voted for what.
 Voting eligibility is object-level and per round (eligibility.py, checked in the service)."""
+
 from ...policies import rule
 
 
@@ -9,8 +10,11 @@ def _is_host_staff(user, contest) -> bool:
 
 
 def _is_organiser(user, event) -> bool:
-    return user is not None and (user.is_platform_admin or bool(user.org_ids(role="admin") & event.host_org_ids())
-                                 or (event.created_by_id is not None and event.created_by_id == user.id))
+    return user is not None and (
+        user.is_platform_admin
+        or bool(user.org_ids(role="admin") & event.host_org_ids())
+        or (event.created_by_id is not None and event.created_by_id == user.id)
+    )
 
 
 def event_is_public(event) -> bool:
@@ -25,8 +29,7 @@ def create(user, event):
 
 @rule("contest.view")
 def view(user, contest):
-    if user is not None and (user.is_platform_admin or _is_host_staff(user, contest)
-                             or user.id in contest.judge_ids()):
+    if user is not None and (user.is_platform_admin or _is_host_staff(user, contest) or user.id in contest.judge_ids()):
         return True
     return event_is_public(contest.event)
 

@@ -1,4 +1,5 @@
 """The join code as a self-hosted SVG QR code (no network, no external service)."""
+
 from __future__ import annotations
 
 import io

@@ -1,5 +1,6 @@
 """Results: the ranking by the contest's formula, finalising (stored results), the reveal on the
 big screen, and the organiser's CSV of counted ballots. Flush, never commit."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -38,11 +39,24 @@ def compute_results(contest: Contest) -> list[dict]:
         judge_score = sum(judged) / len(judged) if judged else None
         vote_share = votes.get(entry.id, 0) / total_votes if total_votes else 0.0
         like_share = likes.get(entry.id, 0) / total_likes if total_likes else 0.0
-        total = (contest.weight_judges * (judge_score or 0.0) + contest.weight_votes * vote_share
-                 + contest.weight_likes * like_share)
-        rows.append({"entry_id": entry.id, "entry": entry, "judge_score": judge_score, "judges": len(judged),
-                     "votes": votes.get(entry.id, 0), "vote_share": vote_share, "likes": likes.get(entry.id, 0),
-                     "like_share": like_share, "total": round(total, 6)})
+        total = (
+            contest.weight_judges * (judge_score or 0.0)
+            + contest.weight_votes * vote_share
+            + contest.weight_likes * like_share
+        )
+        rows.append(
+            {
+                "entry_id": entry.id,
+                "entry": entry,
+                "judge_score": judge_score,
+                "judges": len(judged),
+                "votes": votes.get(entry.id, 0),
+                "vote_share": vote_share,
+                "likes": likes.get(entry.id, 0),
+                "like_share": like_share,
+                "total": round(total, 6),
+            }
+        )
     rows.sort(key=lambda r: (-r["total"], r["entry"].position, r["entry_id"]))
     rank, previous = 0, None
     for index, row in enumerate(rows, start=1):
@@ -81,8 +95,13 @@ def reveal(contest: Contest) -> None:
 
 
 def stored_results(contest: Contest) -> list[ContestResult]:
-    return list(db.session.scalars(select(ContestResult).where(ContestResult.contest_id == contest.id)
-                                   .order_by(ContestResult.rank, ContestResult.id)))
+    return list(
+        db.session.scalars(
+            select(ContestResult)
+            .where(ContestResult.contest_id == contest.id)
+            .order_by(ContestResult.rank, ContestResult.id)
+        )
+    )
 
 
 def export_rows(contest: Contest):
@@ -91,16 +110,24 @@ def export_rows(contest: Contest):
     Choices are given both as entry ids and as entry titles (in the same order)."""
     from ...accounts.models import User
     from ..tickets import _csv_safe
+
     titles = {e.id: e.title for e in contest.entries}
     yield ["round", "receipt", "choices", "choice_titles", "cast_at", "voter"]
     for rnd in contest.rounds:
-        rows = db.session.execute(select(Ballot, User.display_name, JoinPass.display_name)
-                                  .outerjoin(User, User.id == Ballot.user_id)
-                                  .outerjoin(JoinPass, JoinPass.id == Ballot.join_pass_id)
-                                  .where(Ballot.round_id == rnd.id, Ballot.superseded_at.is_(None))
-                                  .order_by(Ballot.id))
+        rows = db.session.execute(
+            select(Ballot, User.display_name, JoinPass.display_name)
+            .outerjoin(User, User.id == Ballot.user_id)
+            .outerjoin(JoinPass, JoinPass.id == Ballot.join_pass_id)
+            .where(Ballot.round_id == rnd.id, Ballot.superseded_at.is_(None))
+            .order_by(Ballot.id)
+        )
         for ballot, user_name, guest_name in rows:
             voter = (user_name or guest_name or "") if contest.named_export else ""
-            yield [_csv_safe(rnd.title), ballot.receipt, " ".join(str(c) for c in ballot.choices),
-                   _csv_safe(" / ".join(titles.get(c, f"#{c}") for c in ballot.choices)),
-                   ballot.created_at.isoformat(), _csv_safe(voter)]
+            yield [
+                _csv_safe(rnd.title),
+                ballot.receipt,
+                " ".join(str(c) for c in ballot.choices),
+                _csv_safe(" / ".join(titles.get(c, f"#{c}") for c in ballot.choices)),
+                ballot.created_at.isoformat(),
+                _csv_safe(voter),
+            ]

@@ -9,6 +9,7 @@ the other.
 - A session hook moves it on when a commit touched a contest, an entry or a round; the like
   service and the ballots' group commit call `bump` themselves.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,5 +1,6 @@
 """Voting rounds: create and edit (rules frozen once a round opens), open, close (with the tally
 snapshot in the same transaction), and which round a screen shows. Flush, never commit."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -16,8 +17,12 @@ RULE_FIELDS = ("method", "max_choices", "eligibility", "allow_change")
 
 
 def lock_round(round_id: int) -> VotingRound:
-    rnd = db.session.execute(select(VotingRound).where(VotingRound.id == round_id).with_for_update()
-                             .execution_options(populate_existing=True)).scalar_one_or_none()
+    rnd = db.session.execute(
+        select(VotingRound)
+        .where(VotingRound.id == round_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
     if rnd is None:
         raise NotFound()
     return rnd
@@ -52,8 +57,9 @@ def update_round(rnd: VotingRound, data: dict) -> VotingRound:
     if rnd.status != "draft":
         changed = {k for k in data if k in RULE_FIELDS and _norm(k, data[k]) != getattr(rnd, k)}
         if changed or (rnd.status == "closed" and data):
-            raise Conflict(_("The rules of a round are frozen once it opens."),
-                           fields={k: [_("Frozen.")] for k in sorted(changed)})
+            raise Conflict(
+                _("The rules of a round are frozen once it opens."), fields={k: [_("Frozen.")] for k in sorted(changed)}
+            )
     if "eligibility" in data:
         data = {**data, "eligibility": sorted(set(data["eligibility"]))}
     values = {k: data.get(k, getattr(rnd, k)) for k in RULE_FIELDS}
@@ -102,8 +108,15 @@ def close_round(rnd: VotingRound) -> VotingRound:
 
 
 def round_payload(rnd: VotingRound) -> dict:
-    return {"id": rnd.id, "title": rnd.title, "status": rnd.status, "method": rnd.method,
-            "max_choices": rnd.max_choices, "allow_change": rnd.allow_change, "eligibility": list(rnd.eligibility)}
+    return {
+        "id": rnd.id,
+        "title": rnd.title,
+        "status": rnd.status,
+        "method": rnd.method,
+        "max_choices": rnd.max_choices,
+        "allow_change": rnd.allow_change,
+        "eligibility": list(rnd.eligibility),
+    }
 
 
 def current_round(contest: Contest) -> VotingRound | None:
@@ -113,4 +126,3 @@ def current_round(contest: Contest) -> VotingRound | None:
         return open_[0]
     closed = [r for r in rounds if r.status == "closed"]
     return closed[-1] if closed else None
-

@@ -1,5 +1,6 @@
 """Contest pages: public page, presenter (big screen), voter (phone), guest join, moderator,
 results, the join QR code (SVG, self-hosted) and the organiser's CSV export."""
+
 from __future__ import annotations
 
 import csv
@@ -33,11 +34,19 @@ def _load(contest_id: int, action: str = "contest.view"):
 @bp.route("/contests/<int:contest_id>")
 def show(contest_id):
     contest = _load(contest_id)
-    results = ranking.stored_results(contest) if can(current_user, "contest.view_results", contest) \
-        and contest.status == "finalized" else []
-    return render_template("contests/show.html", contest=contest, results=results,
-                           sheets=score_sheets.summary(contest) if results else None,
-                           rounds=contest.rounds, manage=can(current_user, "contest.manage", contest))
+    results = (
+        ranking.stored_results(contest)
+        if can(current_user, "contest.view_results", contest) and contest.status == "finalized"
+        else []
+    )
+    return render_template(
+        "contests/show.html",
+        contest=contest,
+        results=results,
+        sheets=score_sheets.summary(contest) if results else None,
+        rounds=contest.rounds,
+        manage=can(current_user, "contest.manage", contest),
+    )
 
 
 @bp.route("/contests/<int:contest_id>/present")
@@ -53,7 +62,7 @@ def vote(contest_id):
     voter = current_voter(contest.id)
     if voter is None and not current_user.is_authenticated:
         return redirect(url_for("accounts.login", next=request.path))
-    if not (voter is not None and not current_user.is_authenticated):   # a guest may view its own contest
+    if not (voter is not None and not current_user.is_authenticated):  # a guest may view its own contest
         authorize("contest.view", contest)
     return render_template("contests/vote.html", contest=contest, voter=voter)
 
@@ -71,7 +80,7 @@ def join(code):
             data = load_form(JoinFormSchema(), request.form)
             user = current_user._get_current_object() if current_user.is_authenticated else None
             join_pass = services.join(contest, data["display_name"], user)
-            contest_id, token = contest.id, sign_pass(join_pass)   # read before the commit expires them
+            contest_id, token = contest.id, sign_pass(join_pass)  # read before the commit expires them
         except (InvalidInput, Conflict) as exc:
             db.session.rollback()
             errors = getattr(exc, "fields", None) or {"_schema": [exc.description]}
@@ -80,19 +89,31 @@ def join(code):
             commit()
             response = make_response(redirect(url_for("contests.vote", contest_id=contest_id)))
             if user is None:
-                response.set_cookie(COOKIE, token, max_age=MAX_AGE, httponly=True, samesite="Lax",
-                                    secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+                response.set_cookie(
+                    COOKIE,
+                    token,
+                    max_age=MAX_AGE,
+                    httponly=True,
+                    samesite="Lax",
+                    secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+                )
             return response
-    return render_template("contests/join.html", contest=contest, code=code, errors=errors,
-                           values=values), 422 if errors else 200
+    return render_template(
+        "contests/join.html", contest=contest, code=code, errors=errors, values=values
+    ), 422 if errors else 200
 
 
 @bp.route("/contests/<int:contest_id>/moderate")
 def moderate(contest_id):
     contest = _load(contest_id, "contest.manage")
     sheets = score_sheets.status(contest)
-    return render_template("contests/moderate.html", contest=contest, rounds=contest.rounds, sheets=sheets,
-                           sheets_incomplete=score_sheets.incomplete(sheets, contest))
+    return render_template(
+        "contests/moderate.html",
+        contest=contest,
+        rounds=contest.rounds,
+        sheets=sheets,
+        sheets_incomplete=score_sheets.incomplete(sheets, contest),
+    )
 
 
 @bp.route("/contests/<int:contest_id>/results")
@@ -100,8 +121,9 @@ def results(contest_id):
     contest = _load(contest_id, "contest.view_results")
     final = contest.status == "finalized"
     rows = ranking.stored_results(contest) if final else ranking.compute_results(contest)
-    return render_template("contests/results.html", contest=contest, rows=rows, final=final,
-                           sheets=score_sheets.summary(contest))
+    return render_template(
+        "contests/results.html", contest=contest, rows=rows, final=final, sheets=score_sheets.summary(contest)
+    )
 
 
 @bp.route("/contests/<int:contest_id>/join-qr.svg")

@@ -1,4 +1,5 @@
 """Contest API schemas. Inputs are StrictSchema (unknown fields rejected)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -124,8 +125,9 @@ class RoundCreateSchema(StrictSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     method = fields.String(validate=validate.OneOf(VOTE_METHODS))
     max_choices = Integer(validate=validate.Range(min=1, max=20))
-    eligibility = fields.List(fields.String(validate=validate.OneOf(ELIGIBILITY_MODES)),
-                              validate=validate.Length(min=1, max=3))
+    eligibility = fields.List(
+        fields.String(validate=validate.OneOf(ELIGIBILITY_MODES)), validate=validate.Length(min=1, max=3)
+    )
     allow_change = fields.Boolean()
 
 
@@ -189,11 +191,11 @@ class ResultSchema(Schema):
 
 class ScoreSheetsSummarySchema(Schema):
     done = Integer(metadata={"description": "Score sheets the judges' part is based on (k)."})
-    expected = Integer(metadata={"description": "Score sheets expected: judges × entries, recusals "
-                                                       "excepted (n)."})
+    expected = Integer(metadata={"description": "Score sheets expected: judges × entries, recusals excepted (n)."})
     complete = fields.Boolean()
-    confirmed_by = fields.String(allow_none=True, metadata={
-        "description": "Who confirmed finalising with score sheets missing."})
+    confirmed_by = fields.String(
+        allow_none=True, metadata={"description": "Who confirmed finalising with score sheets missing."}
+    )
     confirmed_at = fields.DateTime(allow_none=True)
 
 
@@ -206,9 +208,13 @@ class ResultsSchema(Schema):
 
 
 class FinalizeSchema(StrictSchema):
-    confirm_incomplete_scores = fields.Boolean(load_default=False, metadata={
-        "description": "Required (true) when judges' score sheets are missing: the ranking is then stored "
-                       "with the judges' part based on the sheets that exist, and the confirmation recorded."})
+    confirm_incomplete_scores = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Required (true) when judges' score sheets are missing: the ranking is then stored "
+            "with the judges' part based on the sheets that exist, and the confirmation recorded."
+        },
+    )
 
 
 class MissingSheetSchema(Schema):

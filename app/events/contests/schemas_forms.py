@@ -1,4 +1,5 @@
 """Form schemas for contest pages."""
+
 from marshmallow import fields, post_load, validate
 
 from ...api import Integer, StrictSchema
@@ -10,6 +11,7 @@ class JoinFormSchema(StrictSchema):
 
 class DeclarationFormSchema(StrictSchema):
     """The judge's page: the browser always sends the reason textarea, empty when there is no conflict."""
+
     has_conflict = fields.Boolean(required=True)
     reason = fields.String(load_default="", allow_none=True, validate=validate.Length(max=2000))
 
@@ -19,11 +21,13 @@ WEIGHT = dict(required=True, validate=validate.Range(min=0, max=100))
 
 class ContestFormSchema(StrictSchema):
     """A new contest on a contest event (the rest is set on the setup page)."""
+
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
 class SettingsFormSchema(StrictSchema):
     """The organiser's setup page: title, description, pitch length, the published formula, export."""
+
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", allow_none=True, validate=validate.Length(max=10000))
     pitch_seconds = Integer(required=True, validate=validate.Range(min=30, max=3600))

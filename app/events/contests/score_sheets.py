@@ -6,6 +6,7 @@ has not scored which entry), the confirmation that finalising with sheets missin
 record shown on the results ("k of n score sheets").
 Flush, never commit.
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -30,12 +31,16 @@ def status(contest: Contest) -> dict:
     "declare" (no conflict declaration yet) or "score" (declared, not scored)."""
     entries = list(contest.entries)
     entry_ids = [e.id for e in entries] or [-1]
-    declared = {(d.judge_id, d.entry_id): d.has_conflict for d in db.session.scalars(
-        select(JudgeDeclaration).where(JudgeDeclaration.entry_id.in_(entry_ids)))}
+    declared = {
+        (d.judge_id, d.entry_id): d.has_conflict
+        for d in db.session.scalars(select(JudgeDeclaration).where(JudgeDeclaration.entry_id.in_(entry_ids)))
+    }
     criteria = contest.rubric.criteria if contest.rubric is not None else []
-    scored = {(s.judge_id, s.entry_id) for s in db.session.scalars(
-        select(JudgeScore).where(JudgeScore.entry_id.in_(entry_ids)))
-        if criteria and not scoring.validate_scores(criteria, s.scores)}
+    scored = {
+        (s.judge_id, s.entry_id)
+        for s in db.session.scalars(select(JudgeScore).where(JudgeScore.entry_id.in_(entry_ids)))
+        if criteria and not scoring.validate_scores(criteria, s.scores)
+    }
     done, expected, missing = 0, 0, []
     for judge in sorted(contest.judges, key=lambda j: j.id):
         for entry in entries:
@@ -46,9 +51,15 @@ def status(contest: Contest) -> dict:
             if key in scored:
                 done += 1
                 continue
-            missing.append({"judge_id": judge.user_id, "judge_name": judge.user.display_name,
-                            "entry_id": entry.id, "entry_title": entry.title,
-                            "state": "score" if key in declared else "declare"})
+            missing.append(
+                {
+                    "judge_id": judge.user_id,
+                    "judge_name": judge.user.display_name,
+                    "entry_id": entry.id,
+                    "entry_title": entry.title,
+                    "state": "score" if key in declared else "declare",
+                }
+            )
     return {"done": done, "expected": expected, "missing": missing}
 
 
@@ -64,9 +75,13 @@ def record_at_finalize(contest: Contest, user, confirmed: bool) -> dict:
     sheets = status(contest)
     if incomplete(sheets, contest):
         if not confirmed:
-            message = _l("The judges' part (%(weight)s%%) would be based on %(done)s of %(expected)s score sheets. "
-                         "Confirm that you want to finalise with score sheets missing.",
-                         weight=contest.weight_judges, done=sheets["done"], expected=sheets["expected"])
+            message = _l(
+                "The judges' part (%(weight)s%%) would be based on %(done)s of %(expected)s score sheets. "
+                "Confirm that you want to finalise with score sheets missing.",
+                weight=contest.weight_judges,
+                done=sheets["done"],
+                expected=sheets["expected"],
+            )
             raise Conflict(message, {CONFIRM_FIELD: [message]})
         contest.incomplete_confirmed_by_id = user.id if user is not None else None
         contest.incomplete_confirmed_at = utcnow()
@@ -82,14 +97,19 @@ def summary(contest: Contest, sheets: dict | None = None) -> dict:
         sheets = sheets or status(contest)
         done, expected = sheets["done"], sheets["expected"]
     by = contest.incomplete_confirmed_by
-    return {"done": done, "expected": expected, "complete": expected > 0 and done >= expected,
-            "confirmed_by": by.display_name if by is not None else None,
-            "confirmed_at": contest.incomplete_confirmed_at}
+    return {
+        "done": done,
+        "expected": expected,
+        "complete": expected > 0 and done >= expected,
+        "confirmed_by": by.display_name if by is not None else None,
+        "confirmed_at": contest.incomplete_confirmed_at,
+    }
 
 
 def declare(entry: Entry, judge, has_conflict: bool, reason: str) -> JudgeDeclaration:
-    declaration = db.session.scalar(select(JudgeDeclaration).where(
-        JudgeDeclaration.entry_id == entry.id, JudgeDeclaration.judge_id == judge.id))
+    declaration = db.session.scalar(
+        select(JudgeDeclaration).where(JudgeDeclaration.entry_id == entry.id, JudgeDeclaration.judge_id == judge.id)
+    )
     if declaration is not None:
         raise Conflict(_("You have already declared for this entry."))
     if has_conflict and not reason.strip():
@@ -97,15 +117,21 @@ def declare(entry: Entry, judge, has_conflict: bool, reason: str) -> JudgeDeclar
     declaration = JudgeDeclaration(entry_id=entry.id, judge_id=judge.id, has_conflict=has_conflict, reason=reason)
     db.session.add(declaration)
     if has_conflict:  # a recused judge's earlier score no longer counts
-        db.session.execute(JudgeScore.__table__.delete().where(JudgeScore.entry_id == entry.id,
-                                                               JudgeScore.judge_id == judge.id))
+        db.session.execute(
+            JudgeScore.__table__.delete().where(JudgeScore.entry_id == entry.id, JudgeScore.judge_id == judge.id)
+        )
     db.session.flush()
     return declaration
 
 
 def is_recused(entry_id: int, judge_id: int) -> bool:
-    return bool(db.session.scalar(select(JudgeDeclaration.has_conflict).where(
-        JudgeDeclaration.entry_id == entry_id, JudgeDeclaration.judge_id == judge_id)))
+    return bool(
+        db.session.scalar(
+            select(JudgeDeclaration.has_conflict).where(
+                JudgeDeclaration.entry_id == entry_id, JudgeDeclaration.judge_id == judge_id
+            )
+        )
+    )
 
 
 def score(entry: Entry, judge, scores: dict) -> JudgeScore:
@@ -118,8 +144,7 @@ def score(entry: Entry, judge, scores: dict) -> JudgeScore:
     errors = scoring.validate_scores(contest.rubric.criteria, scores)
     if errors:
         raise InvalidInput({"scores": errors})
-    row = db.session.scalar(select(JudgeScore).where(JudgeScore.entry_id == entry.id,
-                                                     JudgeScore.judge_id == judge.id))
+    row = db.session.scalar(select(JudgeScore).where(JudgeScore.entry_id == entry.id, JudgeScore.judge_id == judge.id))
     if row is None:
         row = JudgeScore(entry_id=entry.id, judge_id=judge.id, scores=dict(scores))
         db.session.add(row)

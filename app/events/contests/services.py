@@ -2,6 +2,7 @@
 the pitch on stage), its judges and rubric, the guests' join passes, and finding a contest.
 Rounds are in rounds.py, likes in likes.py, judges' declarations and scores in score_sheets.py,
 results in results.py, ballots in ballots.py. Flush, never commit."""
+
 from __future__ import annotations
 
 import secrets
@@ -22,6 +23,7 @@ from .models import Contest, ContestJudge, Entry, JoinPass, JudgeScore
 
 FORMULA_FIELDS = ("weight_judges", "weight_votes", "weight_likes")
 
+
 def _check_formula(values: dict) -> None:
     total = sum(values[f] for f in FORMULA_FIELDS)
     if total != 100:
@@ -35,6 +37,7 @@ def new_join_code() -> str:
 
 def create_contest(event, user, data: dict) -> Contest:
     from ..models import Event  # noqa: F401
+
     if event.kind != "contest":
         raise InvalidInput({"event_id": [_("Choose an event of the kind contest.")]})
     values = {"weight_judges": 60, "weight_votes": 35, "weight_likes": 5, **data}
@@ -77,11 +80,18 @@ def update_contest(contest: Contest, data: dict) -> Contest:
 
 
 def _has_scores(contest: Contest) -> bool:
-    return bool(db.session.scalar(select(func.count()).select_from(JudgeScore).join(
-        Entry, Entry.id == JudgeScore.entry_id).where(Entry.contest_id == contest.id)))
+    return bool(
+        db.session.scalar(
+            select(func.count())
+            .select_from(JudgeScore)
+            .join(Entry, Entry.id == JudgeScore.entry_id)
+            .where(Entry.contest_id == contest.id)
+        )
+    )
 
 
 # Entries ---------------------------------------------------------------------
+
 
 def _next_position(contest: Contest) -> int:
     return max((e.position for e in contest.entries), default=-1) + 1
@@ -90,6 +100,7 @@ def _next_position(contest: Contest) -> int:
 def add_entry(contest: Contest, data: dict) -> Entry:
     """An entry added by invitation: a startup organisation, optionally with one of its solutions."""
     from ...accounts.models import Organization
+
     not_finalized(contest)
     org = db.session.get(Organization, data["org_id"])
     if org is None or org.kind != "startup":
@@ -102,9 +113,14 @@ def add_entry(contest: Contest, data: dict) -> Entry:
     if any(e.org_id == org.id for e in contest.entries):
         raise Conflict(_("This startup is already in the contest."), fields={"org_id": [_("Already entered.")]})
     title = data.get("title") or (solution.title if solution else org.name_ja)
-    entry = Entry(org_id=org.id, solution_id=getattr(solution, "id", None), title=title,
-                  summary=data.get("summary") or (solution.summary if solution else ""),
-                  position=_next_position(contest), source="invitation")
+    entry = Entry(
+        org_id=org.id,
+        solution_id=getattr(solution, "id", None),
+        title=title,
+        summary=data.get("summary") or (solution.summary if solution else ""),
+        position=_next_position(contest),
+        source="invitation",
+    )
     contest.entries.append(entry)
     db.session.flush()
     return entry
@@ -119,17 +135,24 @@ def import_shortlisted(contest: Contest, challenge_id: int | None) -> list[Entry
         raise InvalidInput({"challenge_id": [_("Choose a challenge owned by the host.")]})
     present = {e.org_id for e in contest.entries}
     added = []
-    applications = db.session.scalars(select(Application).where(
-        Application.challenge_id == challenge.id, Application.status == "shortlisted").order_by(Application.id))
+    applications = db.session.scalars(
+        select(Application)
+        .where(Application.challenge_id == challenge.id, Application.status == "shortlisted")
+        .order_by(Application.id)
+    )
     for application in applications:
         if application.applicant_org_id in present:
             continue
         solution = application.solution
-        entry = Entry(org_id=application.applicant_org_id, solution_id=application.solution_id,
-                      application_id=application.id,
-                      title=solution.title if solution else application.applicant.name_ja,
-                      summary=solution.summary if solution else application.proposal[:500],
-                      position=_next_position(contest) + len(added), source="application")
+        entry = Entry(
+            org_id=application.applicant_org_id,
+            solution_id=application.solution_id,
+            application_id=application.id,
+            title=solution.title if solution else application.applicant.name_ja,
+            summary=solution.summary if solution else application.proposal[:500],
+            position=_next_position(contest) + len(added),
+            source="application",
+        )
         contest.entries.append(entry)
         added.append(entry)
         present.add(application.applicant_org_id)
@@ -156,8 +179,11 @@ def start_pitch(contest: Contest, entry_id: int | None) -> None:
 
 
 def pitch_payload(contest: Contest) -> dict:
-    return {"entry_id": contest.current_entry_id, "seconds": contest.pitch_seconds,
-            "started_at": contest.pitch_started_at.isoformat() if contest.pitch_started_at else None}
+    return {
+        "entry_id": contest.current_entry_id,
+        "seconds": contest.pitch_seconds,
+        "started_at": contest.pitch_started_at.isoformat() if contest.pitch_started_at else None,
+    }
 
 
 def not_finalized(contest: Contest) -> None:
@@ -167,8 +193,10 @@ def not_finalized(contest: Contest) -> None:
 
 # Judges ----------------------------------------------------------------------
 
+
 def add_judge(contest: Contest, user_id: int) -> ContestJudge:
     from ...accounts.models import User
+
     user = db.session.get(User, user_id)
     if user is None:
         raise InvalidInput({"user_id": [_("Unknown user.")]})
@@ -184,10 +212,10 @@ def add_judge_by_email(contest: Contest, email: str) -> ContestJudge:
     """The organiser's page names a judge by email (an account must exist: judges sign in)."""
     from ...accounts.models import User
     from ...accounts.services import normalise_email
+
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.is_active:
-        raise InvalidInput({"email": [_("No active account has this email address. Ask the person to sign up "
-                                        "first.")]})
+        raise InvalidInput({"email": [_("No active account has this email address. Ask the person to sign up first.")]})
     if user.id in contest.judge_ids():
         raise Conflict(_("This person is already a judge."), fields={"email": [_("Already a judge.")]})
     return add_judge(contest, user.id)
@@ -197,6 +225,7 @@ def use_standard_rubric(contest: Contest) -> Rubric:
     """Give a contest without a rubric the standard criteria of committee scoring (same model)."""
     from ...reviews.models import Criterion
     from ...reviews.services import DEFAULT_CRITERIA
+
     not_finalized(contest)
     if contest.rubric_id is not None:
         raise Conflict(_("The contest already has a rubric."))
@@ -209,14 +238,17 @@ def use_standard_rubric(contest: Contest) -> Rubric:
     db.session.flush()
     return rubric
 
+
 # Guests ----------------------------------------------------------------------
+
 
 def join(contest: Contest, display_name: str, user=None) -> JoinPass:
     if contest.status == "finalized":
         raise Conflict(_("The contest is over."))
     if user is not None:
-        existing = db.session.scalar(select(JoinPass).where(JoinPass.contest_id == contest.id,
-                                                            JoinPass.user_id == user.id))
+        existing = db.session.scalar(
+            select(JoinPass).where(JoinPass.contest_id == contest.id, JoinPass.user_id == user.id)
+        )
         if existing is not None:
             return existing
     join_pass = JoinPass(contest_id=contest.id, user_id=getattr(user, "id", None), display_name=display_name)
@@ -228,8 +260,9 @@ def join(contest: Contest, display_name: str, user=None) -> JoinPass:
 def find_by_code(code: str) -> Contest | None:
     """The contest of a join code, its row only (the phone pages need no entries, judges or
     event co-hosts: related rows load when something asks for them)."""
-    return db.session.scalar(select(Contest).where(Contest.join_code == (code or "").upper()[:16])
-                             .options(lazyload("*")))
+    return db.session.scalar(
+        select(Contest).where(Contest.join_code == (code or "").upper()[:16]).options(lazyload("*"))
+    )
 
 
 def get_contest(contest_id: int, light: bool = False) -> Contest:

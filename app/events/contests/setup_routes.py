@@ -2,6 +2,7 @@
 title and formula, the rubric, the entries (shortlisted applications or startups invited) and the
 judges. Each form posts to its own URL and comes back to the setup page; a refused form
 re-renders the page with its field errors (422) or the business rule's message (409)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -36,16 +37,20 @@ def _host_challenges(contest) -> list[tuple[Challenge, int]]:
     """The hosts' challenges with their number of shortlisted applications (most first)."""
     shortlisted = func.count(Application.id)
     rows = db.session.execute(
-        select(Challenge, shortlisted).outerjoin(Application, (Application.challenge_id == Challenge.id)
-                                                 & (Application.status == "shortlisted"))
+        select(Challenge, shortlisted)
+        .outerjoin(Application, (Application.challenge_id == Challenge.id) & (Application.status == "shortlisted"))
         .where(Challenge.owner_org_id.in_(contest.host_org_ids()), Challenge.status != "draft")
-        .group_by(Challenge.id).order_by(shortlisted.desc(), Challenge.id.desc()).limit(100)).all()
+        .group_by(Challenge.id)
+        .order_by(shortlisted.desc(), Challenge.id.desc())
+        .limit(100)
+    ).all()
     return [(challenge, count) for challenge, count in rows]
 
 
 def _startups() -> list[Organization]:
-    return db.session.scalars(select(Organization).where(Organization.kind == "startup")
-                              .order_by(Organization.name_ja)).all()
+    return db.session.scalars(
+        select(Organization).where(Organization.kind == "startup").order_by(Organization.name_ja)
+    ).all()
 
 
 def _page(contest, errors: dict | None = None, values: dict | None = None, form: str | None = None, code=200):
@@ -57,10 +62,17 @@ def _page(contest, errors: dict | None = None, values: dict | None = None, form:
         errors["search"], code = search_errors, 422
     found = setup_search.find_solutions(solution_q) if solution_q and not search_errors else []
     return render_template(
-        "contests/setup.html", contest=contest, challenges=_host_challenges(contest), startups=_startups(),
-        errors=errors, values={form: values} if form and values else {},
+        "contests/setup.html",
+        contest=contest,
+        challenges=_host_challenges(contest),
+        startups=_startups(),
+        errors=errors,
+        values={form: values} if form and values else {},
         settings=values if form == "settings" and values else defaults,
-        solution_q=solution_q, found=found, entered={e.org_id for e in contest.entries}), code
+        solution_q=solution_q,
+        found=found,
+        entered={e.org_id for e in contest.entries},
+    ), code
 
 
 def _apply(contest_id: int, form: str, change, message, anchor: str):
@@ -118,9 +130,13 @@ def setup(contest_id):
 @bp.route("/contests/<int:contest_id>/setup/settings", methods=["POST"])
 @login_required
 def settings(contest_id):
-    return _apply(contest_id, "settings",
-                  lambda c: services.update_contest(c, load_form(SettingsFormSchema(), request.form)),
-                  _("The contest settings were saved."), "settings")
+    return _apply(
+        contest_id,
+        "settings",
+        lambda c: services.update_contest(c, load_form(SettingsFormSchema(), request.form)),
+        _("The contest settings were saved."),
+        "settings",
+    )
 
 
 @bp.route("/contests/<int:contest_id>/setup/rubric", methods=["POST"])
@@ -132,21 +148,34 @@ def rubric(contest_id):
 @bp.route("/contests/<int:contest_id>/setup/import", methods=["POST"])
 @login_required
 def import_entries(contest_id):
-    return _apply(contest_id, "import",
-                  lambda c: services.import_shortlisted(c, load_form(ImportFormSchema(), request.form)["challenge_id"]),
-                  lambda added: _("%(n)s entries were imported.", n=len(added)), "entries")
+    return _apply(
+        contest_id,
+        "import",
+        lambda c: services.import_shortlisted(c, load_form(ImportFormSchema(), request.form)["challenge_id"]),
+        lambda added: _("%(n)s entries were imported.", n=len(added)),
+        "entries",
+    )
 
 
 @bp.route("/contests/<int:contest_id>/setup/entries", methods=["POST"])
 @login_required
 def invite(contest_id):
-    return _apply(contest_id, "invite", lambda c: services.add_entry(c, load_form(InviteFormSchema(), request.form)),
-                  _("The startup was added to the contest."), "entries")
+    return _apply(
+        contest_id,
+        "invite",
+        lambda c: services.add_entry(c, load_form(InviteFormSchema(), request.form)),
+        _("The startup was added to the contest."),
+        "entries",
+    )
 
 
 @bp.route("/contests/<int:contest_id>/setup/judges", methods=["POST"])
 @login_required
 def judges(contest_id):
-    return _apply(contest_id, "judges",
-                  lambda c: services.add_judge_by_email(c, load_form(JudgeFormSchema(), request.form)["email"]),
-                  _("The judge was added."), "judges")
+    return _apply(
+        contest_id,
+        "judges",
+        lambda c: services.add_judge_by_email(c, load_form(JudgeFormSchema(), request.form)["email"]),
+        _("The judge was added."),
+        "judges",
+    )

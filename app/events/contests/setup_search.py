@@ -1,6 +1,7 @@
 """The setup page's solution search: an organiser finds a startup's published solution by its name
 (or the startup's name) instead of copying a solution number from an address. A plain GET form
 on the setup page; each match is added with the invitation form (startup + solution)."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -34,12 +35,18 @@ def find_solutions(q: str, limit: int = LIMIT) -> list[Solution]:
     if not q:
         return []
     org_name = f"%{_escape_like(q)}%"
-    by_org = select(Organization.id).where(Organization.kind == "startup", or_(
-        Organization.name_ja.ilike(org_name, escape="\\"), Organization.name_en.ilike(org_name, escape="\\")))
+    by_org = select(Organization.id).where(
+        Organization.kind == "startup",
+        or_(Organization.name_ja.ilike(org_name, escape="\\"), Organization.name_en.ilike(org_name, escape="\\")),
+    )
     text = text_clause(Solution.search_text, q, Solution.search_grams)
     matches = [Solution.org_id.in_(by_org)] + ([text] if text is not None else [])
-    stmt = (select(Solution).join(Organization, Organization.id == Solution.org_id)
-            .options(selectinload(Solution.organization))
-            .where(Solution.status == "published", Organization.kind == "startup", or_(*matches))
-            .order_by(Solution.title, Solution.id).limit(limit))
+    stmt = (
+        select(Solution)
+        .join(Organization, Organization.id == Solution.org_id)
+        .options(selectinload(Solution.organization))
+        .where(Solution.status == "published", Organization.kind == "startup", or_(*matches))
+        .order_by(Solution.title, Solution.id)
+        .limit(limit)
+    )
     return list(db.session.scalars(stmt).unique())

@@ -14,6 +14,7 @@ it opens) come from a per-process cache of the same age; the round's status is d
 row lock in the group commit. Logged-in users take the full path (session, user row, staff and
 check-in checks on every event).
 """
+
 from __future__ import annotations
 
 import functools
@@ -42,7 +43,7 @@ from .models import Contest, JoinPass
 log = logging.getLogger(__name__)
 MAX_EVENT_BYTES = 2048
 CACHE_SECONDS = 1.0
-MAX_ID = 2**31 - 1          # ids are INTEGER columns: anything larger cannot exist (and must not reach the database)
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: anything larger cannot exist (and must not reach the database)
 BUSY_RETRY_SECONDS = 2
 
 
@@ -56,13 +57,14 @@ class _Guest:
     signed_at: float = 0.0
 
 
-_guests: dict[str, _Guest] = {}                 # socket sid -> the guest it was checked to be
-_pure_guests: dict[str, tuple[str, str]] = {}   # socket sid -> (join-pass token, locale) without a login
+_guests: dict[str, _Guest] = {}  # socket sid -> the guest it was checked to be
+_pure_guests: dict[str, tuple[str, str]] = {}  # socket sid -> (join-pass token, locale) without a login
 _rules: dict[int, tuple[float, ballots.Rules]] = {}
 
 
-def _guest_on_socket(contest_id: int | None = None, sid: str | None = None,
-                     token: str | None = None, row_checked_later: bool = False) -> _Guest | None:
+def _guest_on_socket(
+    contest_id: int | None = None, sid: str | None = None, token: str | None = None, row_checked_later: bool = False
+) -> _Guest | None:
     """The guest of this socket, checked on every call: the join-pass token's age and contest, and
     that it is the very token whose signature was verified (a socket's cookies are fixed at
     connect; any other token is verified afresh). Whether the pass row still exists is re-read
@@ -87,16 +89,18 @@ def _guest_on_socket(contest_id: int | None = None, sid: str | None = None,
             data, signed = _serializer().loads(token, max_age=MAX_AGE, return_timestamp=True)
         except Exception:  # noqa: BLE001  (any bad token is no guest)
             return None
-        if not isinstance(data, dict) or not isinstance(data.get("p"), int) or \
-                (contest_id is not None and data.get("c") != contest_id):
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("p"), int)
+            or (contest_id is not None and data.get("c") != contest_id)
+        ):
             return None
         signed_at = signed.timestamp()
     join_pass = db.session.get(JoinPass, data["p"])
     if join_pass is None or join_pass.contest_id != data.get("c") or join_pass.user_id is not None:
         _guests.pop(sid, None)
         return None
-    known = _guests[sid] = _Guest(token, join_pass.id, join_pass.contest_id, join_pass.display_name, now,
-                                  signed_at)
+    known = _guests[sid] = _Guest(token, join_pass.id, join_pass.contest_id, join_pass.display_name, now, signed_at)
     return known
 
 
@@ -124,7 +128,7 @@ def _cached_rules(round_id: int, fresh: bool = False) -> ballots.Rules | None:
     if hit is not None and not fresh and hit[1].status != "draft":
         if now - hit[0] < CACHE_SECONDS:
             return hit[1]
-        _rules[round_id] = (now, hit[1])   # one caller reloads; the others keep the (frozen) rules meanwhile
+        _rules[round_id] = (now, hit[1])  # one caller reloads; the others keep the (frozen) rules meanwhile
     if fresh:
         return _load_rules(round_id, now)
     with _loading_lock:
@@ -152,7 +156,7 @@ def _load_rules(round_id: int, now: float) -> ballots.Rules | None:
     except NotFound:
         _rules.pop(round_id, None)
         return None
-    rules = ballots.Rules(**{**rules.__dict__, "contest": None})   # no ORM object in a shared cache
+    rules = ballots.Rules(**{**rules.__dict__, "contest": None})  # no ORM object in a shared cache
     _rules[round_id] = (now, rules)
     if len(_rules) > 1000:
         _rules.clear()
@@ -192,19 +196,26 @@ def _may_view(contest) -> bool:
 
 def guarded(handler):
     """Runs inside the event's request context: re-check the identity, map errors to the API shape."""
+
     @functools.wraps(handler)
     def wrapper(self, data=None):
         if not current_user.is_authenticated and _guest_on_socket() is None:
             return error("unauthorized", "Session ended.")
         return _answer_errors(handler.__name__, handler, self, data)
+
     return wrapper
 
 
 def _own_contest_view(sid: str, data) -> bool:
     """Is this `join` a guest asking to view the contest of its own join pass?"""
     known = _guests.get(sid)
-    return known is not None and isinstance(data, dict) and data.get("role", "viewer") == "viewer" \
-        and db_id(data.get("contest_id")) == known.contest_id and _payload_ok(data)
+    return (
+        known is not None
+        and isinstance(data, dict)
+        and data.get("role", "viewer") == "viewer"
+        and db_id(data.get("contest_id")) == known.contest_id
+        and _payload_ok(data)
+    )
 
 
 def _guest_vote(guest: _Guest | None, contest_id: int, round_id: int, key: str, choices) -> dict:
@@ -213,12 +224,19 @@ def _guest_vote(guest: _Guest | None, contest_id: int, round_id: int, key: str, 
     if guest is None or rules is None or rules.contest_id != contest_id:
         return error("not_found", "Not found.")
     voter = Voter(key=f"g:{guest.pass_id}", join_pass_id=guest.pass_id, display_name=guest.display_name)
-    db.session.remove()   # nothing of this session is needed while the ballot is written
-    result = ballots.cast(round_id, voter, choices, key, via="socket", rules=rules, verify_pass=True,
-                          reload_entries=lambda: _cached_rules(round_id, fresh=True).entry_ids)
+    db.session.remove()  # nothing of this session is needed while the ballot is written
+    result = ballots.cast(
+        round_id,
+        voter,
+        choices,
+        key,
+        via="socket",
+        rules=rules,
+        verify_pass=True,
+        reload_entries=lambda: _cached_rules(round_id, fresh=True).entry_ids,
+    )
     # ballots.cast returns once the ballot is committed: durable before the acknowledgement
-    return {"ok": True, "receipt": result.receipt, "choices": result.ballot.choices,
-            "replayed": not result.created}
+    return {"ok": True, "receipt": result.receipt, "choices": result.ballot.choices, "replayed": not result.created}
 
 
 def _vote_fields(data):
@@ -239,8 +257,14 @@ def _answer_errors(name: str, fn, *args):
     except PoolTimeout:
         db.session.rollback()
         log.warning("Socket event %s: no database connection free (overload)", name)
-        return {"error": {"code": "busy", "message": "The server is busy. Please try again shortly.",
-                          "fields": {}, "retry_after": BUSY_RETRY_SECONDS}}
+        return {
+            "error": {
+                "code": "busy",
+                "message": "The server is busy. Please try again shortly.",
+                "fields": {},
+                "retry_after": BUSY_RETRY_SECONDS,
+            }
+        }
     except HTTPException as exc:
         db.session.rollback()
         code = getattr(exc, "error_code", None) or (exc.name or "error").lower().replace(" ", "_")
@@ -268,7 +292,7 @@ class ContestNamespace(AuthenticatedNamespace):
             # No login credential at all: the socket's cookies and headers are fixed at connect, so
             # this socket stays a guest for its whole life (see trigger_event).
             _pure_guests[request.sid] = (guest_token(), str(get_locale() or ""))
-        broadcast.ensure_worker(current_app._get_current_object())   # tallies and the heartbeat
+        broadcast.ensure_worker(current_app._get_current_object())  # tallies and the heartbeat
         return super().on_connect(auth)
 
     def on_disconnect(self, reason=None):
@@ -298,6 +322,7 @@ class ContestNamespace(AuthenticatedNamespace):
         pass (row re-read at most once per CACHE_SECONDS) is what lets it view; the state is the
         shared one plus the guest's own rows."""
         from . import live_state
+
         guest = _guest_on_socket(data["contest_id"], sid=sid, token=token)
         if guest is None:
             return error("not_found", "Not found.")
@@ -317,8 +342,13 @@ class ContestNamespace(AuthenticatedNamespace):
         if isinstance(fields, dict):
             return fields
         contest_id, round_id, key = fields
-        return _guest_vote(_guest_on_socket(contest_id, sid=sid, token=token, row_checked_later=True),
-                           contest_id, round_id, key, data.get("choices"))
+        return _guest_vote(
+            _guest_on_socket(contest_id, sid=sid, token=token, row_checked_later=True),
+            contest_id,
+            round_id,
+            key,
+            data.get("choices"),
+        )
 
     @guarded
     def on_join(self, data=None):
@@ -337,6 +367,7 @@ class ContestNamespace(AuthenticatedNamespace):
         if role == "moderator":
             join_room(broadcast.moderator_room(contest.id))
         from . import live_state  # imported when first used: its session listeners come with it
+
         return {"ok": True, "state": live_state.state(contest, current_voter(contest.id))}
 
     @guarded
@@ -360,8 +391,12 @@ class ContestNamespace(AuthenticatedNamespace):
                 return error("unauthorized", "Please log in or enter the join code.")
             result = ballots.cast(rnd.id, voter, data.get("choices"), key, via="socket")
             # ballots.cast returns once the ballot is committed: durable before the acknowledgement
-            return {"ok": True, "receipt": result.receipt, "choices": result.ballot.choices,
-                    "replayed": not result.created}
+            return {
+                "ok": True,
+                "receipt": result.receipt,
+                "choices": result.ballot.choices,
+                "replayed": not result.created,
+            }
 
     @guarded
     def on_state(self, data=None):
@@ -371,6 +406,7 @@ class ContestNamespace(AuthenticatedNamespace):
         if contest is None or not _may_view(contest):
             return error("not_found", "Not found.")
         from . import live_state  # imported when first used: its session listeners come with it
+
         return {"ok": True, "state": live_state.state(contest, current_voter(contest.id))}
 
 

@@ -24,11 +24,22 @@ Across processes (web workers read, one writer at a time publishes)::
 Environment: MATCHMAKING_SEMANTIC=off disables the model (lexical only);
 MATCHMAKING_EMBED_THREADS caps the embedding threads (e.g. 1 per web worker).
 """
+
 from .config import MODES, EngineConfig
 from .document import ENVIRONMENTS, NATIONWIDE, Document, Match
 from .engine import MatchingEngine
 from .semantic import Embedder
 from .store import IndexStore, SharedEngine
 
-__all__ = ["ENVIRONMENTS", "MODES", "NATIONWIDE", "Document", "Embedder", "EngineConfig", "IndexStore", "Match",
-           "MatchingEngine", "SharedEngine"]
+__all__ = [
+    "ENVIRONMENTS",
+    "MODES",
+    "NATIONWIDE",
+    "Document",
+    "Embedder",
+    "EngineConfig",
+    "IndexStore",
+    "Match",
+    "MatchingEngine",
+    "SharedEngine",
+]

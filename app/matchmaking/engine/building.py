@@ -4,6 +4,7 @@ A full build analyses and embeds every document once (vectors of unchanged texts
 from the previous build or a caller's cache) and swaps the new state in under the lock.
 Upserts append to the delta segment; ``compact`` folds it into a new main segment.
 """
+
 from __future__ import annotations
 
 import time
@@ -25,8 +26,12 @@ class BuildingMixin:
         an = self.analyzer.analyze(doc.lexical_text())
         return an.counts(), an.surfaces
 
-    def build(self, documents: Iterable[Document], progress: Progress | None = None,
-              vector_cache: dict[str, np.ndarray] | None = None) -> None:
+    def build(
+        self,
+        documents: Iterable[Document],
+        progress: Progress | None = None,
+        vector_cache: dict[str, np.ndarray] | None = None,
+    ) -> None:
         """Full rebuild. Vectors of documents whose text is unchanged are reused.
 
         ``progress(done, total)`` counts analysed documents plus embedded documents.
@@ -71,8 +76,9 @@ class BuildingMixin:
                     todo.setdefault(h, t)
             tick(n - len(todo))  # a text shared by several documents is embedded once
             if todo:
-                new = self.embedder.embed_passages(list(todo.values()), batch_size=self.config.embed_batch_size,
-                                                   progress=tick)
+                new = self.embedder.embed_passages(
+                    list(todo.values()), batch_size=self.config.embed_batch_size, progress=tick
+                )
                 for h, v in zip(todo, new):
                     known[h] = v
                     if vector_cache is not None:
@@ -85,8 +91,13 @@ class BuildingMixin:
             fresh.build_ann()
         with self._lock:
             version = self._version + 1
-            self.__dict__.update({k: v for k, v in fresh.__dict__.items()
-                                  if k not in ("config", "embedder", "analyzer", "_lock", "generation")})
+            self.__dict__.update(
+                {
+                    k: v
+                    for k, v in fresh.__dict__.items()
+                    if k not in ("config", "embedder", "analyzer", "_lock", "generation")
+                }
+            )
             self._version, self._mask_cache = version, {}
 
     def _query_vectors(self, hashed_texts: list[tuple[str, str]], vector_cache, tick) -> dict[str, np.ndarray]:
@@ -103,8 +114,9 @@ class BuildingMixin:
                 out[h] = v
         tick(len(hashed_texts) - len(todo))
         if todo:
-            new = self.embedder.embed_queries(list(todo.values()), batch_size=self.config.embed_batch_size,
-                                              progress=tick)
+            new = self.embedder.embed_queries(
+                list(todo.values()), batch_size=self.config.embed_batch_size, progress=tick
+            )
             for h, v in zip(todo, new):
                 out[h] = v
                 if vector_cache is not None:
@@ -128,8 +140,7 @@ class BuildingMixin:
             h = doc.content_hash()
             with self._lock:
                 old = self.ids.get(doc.id)
-                if (old is not None and self.hashes[old] == h
-                        and self.docs[old].lexical_text() == doc.lexical_text()):
+                if old is not None and self.hashes[old] == h and self.docs[old].lexical_text() == doc.lexical_text():
                     self._replace_metadata(old, doc)  # text unchanged: no re-indexing needed
                     continue
             todo.append((i, doc, h, self._analyze(doc)))
@@ -181,8 +192,7 @@ class BuildingMixin:
             docs = [self.docs[s] for s in slots]
         if not slots or not self.embedder.available:
             return 0
-        vecs = self.embedder.embed_passages([d.semantic_text() for d in docs],
-                                            batch_size=self.config.embed_batch_size)
+        vecs = self.embedder.embed_passages([d.semantic_text() for d in docs], batch_size=self.config.embed_batch_size)
         qkinds = self._query_vector_kinds()
         qdocs = [d for d in docs if d.kind in qkinds]
         qv = self.embedder.embed_queries([d.semantic_text() for d in qdocs]) if qdocs else []
@@ -258,11 +268,9 @@ class BuildingMixin:
             self.build_ann()
 
 
-
 def _append(arr: np.ndarray, value) -> np.ndarray:
     """Append to a 1-d array (copy; arrays are small: 1-2 bytes per document)."""
     out = np.empty(len(arr) + 1, dtype=arr.dtype)
     out[:-1] = arr
     out[-1] = value
     return out
-

@@ -1,4 +1,5 @@
 """Candidate pools: the searched slots' span, per-query visibility, the best visible slots."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,9 +32,11 @@ class Visibility:
             if self.batch is not None and slot not in self.checked:
                 self.prefetch([slot])
             doc = self.docs[slot]
-            hit = ((self.batch is None or self.checked[slot])
-                   and (self.id_pred is None or bool(self.id_pred(doc.id)))
-                   and (self.doc_filter is None or bool(self.doc_filter(doc))))
+            hit = (
+                (self.batch is None or self.checked[slot])
+                and (self.id_pred is None or bool(self.id_pred(doc.id)))
+                and (self.doc_filter is None or bool(self.doc_filter(doc)))
+            )
             self.cache[slot] = hit
         return hit
 

@@ -1,4 +1,5 @@
 """The engine's settings (EngineConfig) and its ranking modes."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -52,4 +53,3 @@ class EngineConfig:
     @classmethod
     def from_dict(cls, data: dict) -> EngineConfig:
         return cls(**{k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__})
-

@@ -30,6 +30,7 @@ a match if its score reaches min(match_floor, sqrt(n - 1) / 2). With two documen
 0.5 (the better of a relevant and an unrelated one is at +1); with a single document nothing
 stands out from anything, so nothing is a match.
 """
+
 from __future__ import annotations
 
 import math

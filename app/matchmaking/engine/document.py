@@ -1,4 +1,5 @@
 """Plain data types exchanged with the engine: Document in, Match out."""
+
 from __future__ import annotations
 
 import hashlib

@@ -13,6 +13,7 @@ with the responsibility it belongs to:
 - partitions.py: vector partitions for large corpora (``build_ann``);
 - persist.py: ``save``/``load`` of one directory; store.py: generations shared by processes.
 """
+
 from __future__ import annotations
 
 import threading
@@ -39,8 +40,12 @@ __all__ = ["MODES", "EngineConfig", "MatchingEngine"]
 class MatchingEngine(BuildingMixin, QueryingMixin, RankingMixin, PartitionsMixin):
     """Index of Documents of any kind; ``search`` ranks one kind against a query."""
 
-    def __init__(self, config: EngineConfig | None = None, semantic: bool | Embedder | None = None,
-                 analyzer: Analyzer | None = None):
+    def __init__(
+        self,
+        config: EngineConfig | None = None,
+        semantic: bool | Embedder | None = None,
+        analyzer: Analyzer | None = None,
+    ):
         self.config = config or EngineConfig()
         self.embedder = semantic if isinstance(semantic, Embedder) else Embedder(enabled=semantic)
         self.analyzer = analyzer or default_analyzer()
@@ -88,8 +93,7 @@ class MatchingEngine(BuildingMixin, QueryingMixin, RankingMixin, PartitionsMixin
 
     @property
     def semantic_active(self) -> bool:
-        return (self.embedder.available and self.dense is not None
-                and len(self.dense) == len(self.docs))
+        return self.embedder.available and self.dense is not None and len(self.dense) == len(self.docs)
 
     def status(self) -> dict:
         """Which backends are active and why (for health checks and the admin UI)."""
@@ -101,16 +105,25 @@ class MatchingEngine(BuildingMixin, QueryingMixin, RankingMixin, PartitionsMixin
         return {
             "mode": "hybrid" if sem["active"] else "lexical",
             "documents": len(self.ids),
-            "by_kind": {k: int(((self.kind_codes == c) & self.alive[: len(self.kind_codes)]).sum())
-                        for k, c in self.kinds.items()},
+            "by_kind": {
+                k: int(((self.kind_codes == c) & self.alive[: len(self.kind_codes)]).sum())
+                for k, c in self.kinds.items()
+            },
             "generation": self.generation,
-            "lexical": {"active": True,
-                        "tokenizer": "sudachipy (sudachidict_core)" if self.analyzer.sudachi_available
-                        else f"fallback: bigrams + Latin words ({self.analyzer.sudachi_error})",
-                        "vocabulary": len(self.lexical.terms), "main_docs": self.lexical.main_n,
-                        "delta_docs": self.lexical.delta_n},
-            "semantic": {**sem, "vectors": 0 if self.dense is None else len(self.dense),
-                         "pending_vectors": len(self.pending)},
+            "lexical": {
+                "active": True,
+                "tokenizer": "sudachipy (sudachidict_core)"
+                if self.analyzer.sudachi_available
+                else f"fallback: bigrams + Latin words ({self.analyzer.sudachi_error})",
+                "vocabulary": len(self.lexical.terms),
+                "main_docs": self.lexical.main_n,
+                "delta_docs": self.lexical.delta_n,
+            },
+            "semantic": {
+                **sem,
+                "vectors": 0 if self.dense is None else len(self.dense),
+                "pending_vectors": len(self.pending),
+            },
             "config": asdict(self.config),
         }
 
@@ -129,7 +142,12 @@ class MatchingEngine(BuildingMixin, QueryingMixin, RankingMixin, PartitionsMixin
         save_engine(self, path, link_from=link_from)
 
     @classmethod
-    def load(cls, path, config: EngineConfig | None = None, semantic: bool | Embedder | None = None,
-             mmap: bool = True, reuse: MatchingEngine | None = None) -> MatchingEngine:
+    def load(
+        cls,
+        path,
+        config: EngineConfig | None = None,
+        semantic: bool | Embedder | None = None,
+        mmap: bool = True,
+        reuse: MatchingEngine | None = None,
+    ) -> MatchingEngine:
         return load_engine(cls, path, config=config, semantic=semantic, mmap=mmap, reuse=reuse)
-

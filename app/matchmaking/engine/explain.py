@@ -1,4 +1,5 @@
 """Why a candidate matched: overlapping key terms and the best matching sentence."""
+
 from __future__ import annotations
 
 import re
@@ -36,15 +37,16 @@ class Explainer:
         # query terms most informative first (weight x idf, then term id, descending), sorted
         # once per query: a document's common terms are this order filtered
         qscore = {t: w * lexical.term_idf(t) for t, w in query_weights.items()}
-        self.by_score = np.array([t for _, t in sorted(((s, t) for t, s in qscore.items()), reverse=True)],
-                                 dtype=np.int64)
+        self.by_score = np.array(
+            [t for _, t in sorted(((s, t) for t, s in qscore.items()), reverse=True)], dtype=np.int64
+        )
         self.kinds = kinds = lexical.term_kinds()
         self.qkind = {t: int(kinds[t]) for t in query_weights}
         vocab = lexical.vocab
         feats = char_bigrams(query_norm) | latin_terms(query_norm)
         weighted = sorted(((lexical.term_idf(vocab[f]) if f in vocab else 1.0, f) for f in feats), reverse=True)
         # (needle, idf) of the most informative query features, matched as substrings
-        self.needles = [(f[len(BIGRAM_PREFIX):] if is_bigram(f) else f, w) for w, f in weighted[:MAX_NEEDLES]]
+        self.needles = [(f[len(BIGRAM_PREFIX) :] if is_bigram(f) else f, w) for w, f in weighted[:MAX_NEEDLES]]
         self.query_runs = _runs(query_norm)
 
     def whole_words(self, terms: list[str], doc_text: str) -> list[str]:
@@ -96,7 +98,7 @@ class Explainer:
             if kind == TERM_SYNONYM:
                 continue  # the words themselves are shown
             if kind == TERM_BIGRAM:
-                grams.append(term[len(BIGRAM_PREFIX):])
+                grams.append(term[len(BIGRAM_PREFIX) :])
             elif is_display_word(term, lex.display[tid]) and lex.display[tid] not in out:
                 out.append(lex.display[tid])
         shown = "\x00".join(out)  # g in shown <=> g in one of them: a bigram cannot span the separator
@@ -143,21 +145,44 @@ class Explainer:
         return best if len(best) <= SNIPPET_CHARS else best[: SNIPPET_CHARS - 1] + "…"
 
 
-def build_matches(rows, docs, lexical, query_terms, query_norm, fused, lex_p, sem_p, threshold,
-                  floor_active: bool, snippets: bool = True) -> list[Match]:
+def build_matches(
+    rows,
+    docs,
+    lexical,
+    query_terms,
+    query_norm,
+    fused,
+    lex_p,
+    sem_p,
+    threshold,
+    floor_active: bool,
+    snippets: bool = True,
+) -> list[Match]:
     """The Match of each ranked row (ranking.RankingMixin._tiered), with its key terms and snippet."""
     explainer = Explainer(dict(query_terms), query_norm, lexical)
     out = []
     for rank, (tier_, _, slot, i, fit, score, hard) in enumerate(rows, start=1):
         doc = docs[slot]
         ids, _ = lexical.doc_terms(slot)
-        out.append(Match(
-            id=doc.id, kind=doc.kind, title=doc.title, rank=rank, score=score,
-            fused_score=float(fused[i]), lexical_score=float(lex_p[i]),
-            semantic_score=None if sem_p is None else float(sem_p[i]),
-            fit=fit, hard_violation=hard, is_match=is_match(score, threshold), tier=tier_,
-            floor_active=floor_active,
-            matched_terms=explainer.whole_words(explainer.matched_terms(ids), doc.lexical_text()),
-            snippet=explainer.snippet(doc.text, doc.title) if snippets else "",
-            language=doc.language, category=doc.category))
+        out.append(
+            Match(
+                id=doc.id,
+                kind=doc.kind,
+                title=doc.title,
+                rank=rank,
+                score=score,
+                fused_score=float(fused[i]),
+                lexical_score=float(lex_p[i]),
+                semantic_score=None if sem_p is None else float(sem_p[i]),
+                fit=fit,
+                hard_violation=hard,
+                is_match=is_match(score, threshold),
+                tier=tier_,
+                floor_active=floor_active,
+                matched_terms=explainer.whole_words(explainer.matched_terms(ids), doc.lexical_text()),
+                snippet=explainer.snippet(doc.text, doc.title) if snippets else "",
+                language=doc.language,
+                category=doc.category,
+            )
+        )
     return out

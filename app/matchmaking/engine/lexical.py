@@ -11,6 +11,7 @@ Documents added after a build go to the delta segment and are scored at query ti
 the main segment's statistics (idf, average length); removals are the caller's tombstones.
 ``compact`` folds everything back into a fresh main segment.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -24,6 +25,7 @@ TERM_WORD, TERM_BIGRAM, TERM_SYNONYM = 0, 1, 2
 try:  # the scoring formulas; tiny fallback keeps the engine importable without bm25s
     from bm25s.scoring import _score_tfc_lucene as _tfc
 except Exception:  # noqa: BLE001  # pragma: no cover
+
     def _tfc(tf_array, l_d, l_avg, k1, b, delta=None):
         return tf_array / (k1 * ((1 - b) + b * l_d / l_avg) + tf_array)
 
@@ -186,14 +188,16 @@ class LexicalIndex:
         if tid < self.main_vocab and self.idf[tid] > 0 and self.indptr[tid + 1] > self.indptr[tid]:
             return float(self.idf[tid])
         df = len(self._delta.get(tid, ())) + (
-            int(self.indptr[tid + 1] - self.indptr[tid]) if tid < self.main_vocab else 0)
+            int(self.indptr[tid + 1] - self.indptr[tid]) if tid < self.main_vocab else 0
+        )
         return float(idf_lucene(max(df, 1), max(self._n, 1)))
 
     def lookup(self, weights: dict[str, float]) -> list[tuple[int, float]]:
         return [(self.vocab[t], w) for t, w in weights.items() if t in self.vocab]
 
-    def score(self, query: list[tuple[int, float]], n_slots: int | None = None,
-              lo: int = 0, hi: int | None = None) -> np.ndarray:
+    def score(
+        self, query: list[tuple[int, float]], n_slots: int | None = None, lo: int = 0, hi: int | None = None
+    ) -> np.ndarray:
         """BM25 scores for every slot (float64 array), query = [(term id, weight)].
 
         Only slots in ``[lo, hi)`` are scored (the others stay 0): a query over one kind of
@@ -252,8 +256,14 @@ class LexicalIndex:
         """Per term id: TERM_WORD, TERM_BIGRAM or TERM_SYNONYM (extended as the vocabulary grows)."""
         n = len(self.terms)
         if len(self._kinds) < n:
-            tail = [TERM_BIGRAM if t.startswith(BIGRAM_PREFIX) else TERM_SYNONYM if t.startswith(SYNONYM_PREFIX)
-                    else TERM_WORD for t in self.terms[len(self._kinds):n]]
+            tail = [
+                TERM_BIGRAM
+                if t.startswith(BIGRAM_PREFIX)
+                else TERM_SYNONYM
+                if t.startswith(SYNONYM_PREFIX)
+                else TERM_WORD
+                for t in self.terms[len(self._kinds) : n]
+            ]
             self._kinds = np.concatenate((self._kinds, np.asarray(tail, np.uint8)))
         return self._kinds
 
@@ -266,19 +276,35 @@ class LexicalIndex:
         indptr = np.asarray(self.fwd.indptr)
         if len(indptr) - 1 != self.main_n:  # main rows are always the CSR base
             raise RuntimeError("forward index base does not match the main segment")
-        meta = {"k1": self.k1, "b": self.b, "main_n": self.main_n, "main_vocab": self.main_vocab,
-                "avgdl": self.avgdl, "terms": self.terms[: self.main_vocab],
-                "display": self.display[: self.main_vocab]}
-        arrays = {"fwd_indptr": indptr, "fwd_ids": self.fwd.ids, "fwd_tfs": self.fwd.tfs,
-                  "doc_len": self.doc_len[: self.main_n], "data": self.data, "indices": self.indices,
-                  "indptr": self.indptr, "idf": self.idf}
+        meta = {
+            "k1": self.k1,
+            "b": self.b,
+            "main_n": self.main_n,
+            "main_vocab": self.main_vocab,
+            "avgdl": self.avgdl,
+            "terms": self.terms[: self.main_vocab],
+            "display": self.display[: self.main_vocab],
+        }
+        arrays = {
+            "fwd_indptr": indptr,
+            "fwd_ids": self.fwd.ids,
+            "fwd_tfs": self.fwd.tfs,
+            "doc_len": self.doc_len[: self.main_n],
+            "data": self.data,
+            "indices": self.indices,
+            "indptr": self.indptr,
+            "idf": self.idf,
+        }
         return meta, arrays
 
     def delta_state(self) -> dict:
         """JSON-able delta segment: new terms and the appended documents' term counts."""
         rows = [self.fwd.row(s) for s in range(self.main_n, self._n)]
-        return {"terms": self.terms[self.main_vocab:], "display": self.display[self.main_vocab:],
-                "rows": [[ids.tolist(), tfs.tolist()] for ids, tfs in rows]}
+        return {
+            "terms": self.terms[self.main_vocab :],
+            "display": self.display[self.main_vocab :],
+            "rows": [[ids.tolist(), tfs.tolist()] for ids, tfs in rows],
+        }
 
     @classmethod
     def from_state(cls, meta: dict, arrays: dict, delta: dict | None = None) -> LexicalIndex:

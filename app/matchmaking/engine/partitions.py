@@ -4,6 +4,7 @@ From ``EngineConfig.ann_min_docs`` documents the vectors are searched per partit
 IVF for large ones, see semantic.Partition) and the semantic statistics come from a uniform,
 deterministic sample; below that the engine scans every vector (querying.py).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -65,12 +66,18 @@ class PartitionsMixin:
             parts[(kind_code, script)] = Partition(slots, base[slots], ivf_min=cfg.ann_ivf_min, nprobe=cfg.ann_nprobe)
         rate = min(1.0, cfg.ann_sample / max(main_n, 1))
         sample = np.flatnonzero(_sampled(main_n, rate))
-        self._ann = VectorPartitions(segment=self.main_segment, parts=parts, rate=rate, sample=sample,
-                         sample_vecs=np.ascontiguousarray(base[sample], dtype=np.float32),
-                         stale={s for s in self.pending if s < main_n})
+        self._ann = VectorPartitions(
+            segment=self.main_segment,
+            parts=parts,
+            rate=rate,
+            sample=sample,
+            sample_vecs=np.ascontiguousarray(base[sample], dtype=np.float32),
+            stale={s for s in self.pending if s < main_n},
+        )
 
-
-    def _ann_pool(self, ann: VectorPartitions, qv: np.ndarray, kinds, sem_mask: np.ndarray, n: int, depth: int, visible):
+    def _ann_pool(
+        self, ann: VectorPartitions, qv: np.ndarray, kinds, sem_mask: np.ndarray, n: int, depth: int, visible
+    ):
         """Semantic candidates through the partitions: (scores, reference mask, top slots).
 
         ``scores`` (length n) is filled for the sample, the candidates and the delta segment;
@@ -118,4 +125,3 @@ class PartitionsMixin:
             if len(top) >= depth or complete:
                 return sem, ref, top
             want *= 4
-

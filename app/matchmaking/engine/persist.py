@@ -11,6 +11,7 @@ hard-links them from the previous directory (cheap incremental publish), and a l
 main segment is unchanged (``reuse``) reads only the delta files. Loads mmap the big arrays:
 several web processes share one copy in the page cache.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -31,7 +32,8 @@ from .text import script_code
 FORMAT_VERSION = 1
 LEX_ARRAYS = ("fwd_indptr", "fwd_ids", "fwd_tfs", "doc_len", "data", "indices", "indptr", "idf")
 MAIN_FILES = ("main.json", "main_docs.jsonl", "main_hashes.json", "dense_main.npy", "main_scripts.npy") + tuple(
-    f"lex_{a}.npy" for a in LEX_ARRAYS)
+    f"lex_{a}.npy" for a in LEX_ARRAYS
+)
 
 
 # ----------------------------------------------------------------- file helpers
@@ -101,16 +103,28 @@ def save_engine(engine, path, link_from=None) -> None:
             # vectors rewritten in the (hard-linked, immutable) main files: saved here
             patched = np.array(sorted(s for s in engine.patched if s < main_n), dtype=np.int64)
             _save_npy(path / "dense_patch_slots.npy", patched)
-            _save_npy(path / "dense_patch.npy", np.stack([engine.dense.row(s) for s in patched.tolist()])
-                      if len(patched) else np.zeros((0, engine.dense.base.shape[1]), np.float32))
+            _save_npy(
+                path / "dense_patch.npy",
+                np.stack([engine.dense.row(s) for s in patched.tolist()])
+                if len(patched)
+                else np.zeros((0, engine.dense.base.shape[1]), np.float32),
+            )
         qhashes = list(engine.qvecs)
         _write_json(path / "qvec_hashes.json", qhashes)
-        _save_npy(path / "qvec.npy", np.stack([engine.qvecs[h] for h in qhashes]) if qhashes
-                  else np.zeros((0, 384), np.float32))
+        _save_npy(
+            path / "qvec.npy",
+            np.stack([engine.qvecs[h] for h in qhashes]) if qhashes else np.zeros((0, 384), np.float32),
+        )
         manifest = {
-            "format": FORMAT_VERSION, "created": time.time(), "main_segment": engine.main_segment,
-            "main_n": main_n, "n_slots": n, "documents": len(engine.ids), "kinds": engine.kinds,
-            "has_vectors": engine.dense is not None, "config": _config_dict(engine.config),
+            "format": FORMAT_VERSION,
+            "created": time.time(),
+            "main_segment": engine.main_segment,
+            "main_n": main_n,
+            "n_slots": n,
+            "documents": len(engine.ids),
+            "kinds": engine.kinds,
+            "has_vectors": engine.dense is not None,
+            "config": _config_dict(engine.config),
             "model": engine.embedder.model_name if engine.dense is not None else None,
         }
     for f in path.iterdir():
@@ -148,11 +162,17 @@ def load_engine(cls, path, config=None, semantic=None, mmap: bool = True, reuse=
         manifest = json.load(fh)
     if manifest.get("format") != FORMAT_VERSION:
         raise ValueError(f"unsupported index format {manifest.get('format')}")
-    engine = cls(config or EngineConfig.from_dict(manifest.get("config")),
-                 semantic=reuse.embedder if (semantic is None and reuse is not None) else semantic)
+    engine = cls(
+        config or EngineConfig.from_dict(manifest.get("config")),
+        semantic=reuse.embedder if (semantic is None and reuse is not None) else semantic,
+    )
     main_n = int(manifest["main_n"])
-    same_main = (reuse is not None and reuse.main_segment == manifest["main_segment"]
-                 and reuse.lexical.main_n == main_n and len(reuse._main_docs) == main_n)
+    same_main = (
+        reuse is not None
+        and reuse.main_segment == manifest["main_segment"]
+        and reuse.lexical.main_n == main_n
+        and len(reuse._main_docs) == main_n
+    )
     if same_main:
         meta, arrays = reuse.lexical.main_state()
         main_docs, main_hashes = reuse._main_docs, reuse._main_hashes
@@ -167,14 +187,18 @@ def load_engine(cls, path, config=None, semantic=None, mmap: bool = True, reuse=
         with open(path / "main_hashes.json", encoding="utf-8") as fh:
             main_hashes = json.load(fh)
         scripts_path = path / "main_scripts.npy"
-        main_scripts = (np.array(_load_npy(scripts_path, False), dtype=np.int8) if scripts_path.exists()
-                        else np.array([script_code(d.semantic_text()) for d in main_docs], np.int8))
+        main_scripts = (
+            np.array(_load_npy(scripts_path, False), dtype=np.int8)
+            if scripts_path.exists()
+            else np.array([script_code(d.semantic_text()) for d in main_docs], np.int8)
+        )
         dense_base = _load_npy(path / "dense_main.npy", mmap) if manifest["has_vectors"] else None
     with open(path / "delta.json", encoding="utf-8") as fh:
         delta = json.load(fh)
     engine.lexical = LexicalIndex.from_state(meta, arrays, delta["lexical"])
     docs: list[Document | None] = list(main_docs) + [
-        None if d is None else Document.from_dict(d) for d in delta["docs"]]
+        None if d is None else Document.from_dict(d) for d in delta["docs"]
+    ]
     for slot, d in delta["overrides"].items():
         docs[int(slot)] = Document.from_dict(d)
         engine.overrides[int(slot)] = docs[int(slot)]
@@ -189,8 +213,12 @@ def load_engine(cls, path, config=None, semantic=None, mmap: bool = True, reuse=
     engine.ids = {d.id: i for i, d in enumerate(docs) if d is not None}
     engine.kinds = {k: int(v) for k, v in manifest["kinds"].items()}
     engine.kind_codes = np.array([-1 if d is None else engine._kind_code(d.kind) for d in docs], np.int16)
-    engine.script_codes = np.concatenate([np.asarray(main_scripts, np.int8), np.array(
-        [0 if d is None else script_code(d.semantic_text()) for d in docs[main_n:]], np.int8)])
+    engine.script_codes = np.concatenate(
+        [
+            np.asarray(main_scripts, np.int8),
+            np.array([0 if d is None else script_code(d.semantic_text()) for d in docs[main_n:]], np.int8),
+        ]
+    )
     engine.main_segment = manifest["main_segment"]
     engine.built_at = manifest["created"]
     if dense_base is not None:
@@ -200,8 +228,11 @@ def load_engine(cls, path, config=None, semantic=None, mmap: bool = True, reuse=
             slots = np.array(_load_npy(patch_path, False), dtype=np.int64)
             if len(slots):
                 rows = np.asarray(_load_npy(path / "dense_patch.npy", False), dtype=np.float32)
-                applied = (same_main and reuse.patched.issuperset(slots.tolist())
-                           and np.array_equal(np.asarray(dense.base[slots]), rows))
+                applied = (
+                    same_main
+                    and reuse.patched.issuperset(slots.tolist())
+                    and np.array_equal(np.asarray(dense.base[slots]), rows)
+                )
                 if not applied:
                     if same_main:  # never write into the array the previous engine still reads
                         dense.base = np.array(dense.base)
@@ -222,8 +253,9 @@ def load_engine(cls, path, config=None, semantic=None, mmap: bool = True, reuse=
     ann = getattr(reuse, "_ann", None) if same_main else None
     if ann is not None and ann.segment == engine.main_segment:  # same main segment: share the partitions
         moved = {s for s, d in engine.overrides.items() if main_docs[s].kind != d.kind}
-        engine._ann = replace(ann, stale=set(ann.stale) | moved | engine.patched
-                              | {s for s in engine.pending if s < main_n})
+        engine._ann = replace(
+            ann, stale=set(ann.stale) | moved | engine.patched | {s for s in engine.pending if s < main_n}
+        )
     else:
         engine.build_ann()
     return engine

@@ -5,6 +5,7 @@ one), masks the searched kinds and the hidden documents, takes the best ``pool_d
 candidates of each retriever, fuses and tiers them (ranking.py) and explains the first ``k``
 (explain.py).
 """
+
 from __future__ import annotations
 
 import math
@@ -30,17 +31,22 @@ class _Query:
     self_slot: int | None = None
 
 
-
 class QueryingMixin:
     """MatchingEngine's search."""
 
-    def search(self, query: Document | str, kinds: Iterable[str] | None = ("solution",), k: int = 20,
-               allowed_ids: set | frozenset | list | Callable[[str], bool] | None = None,
-               apply_constraints: bool = True, mode: str | None = None,
-               doc_filter: Callable[[Document], bool] | None = None,
-               exclude_ids: Iterable[str] = (),
-               visible_ids: Callable[[list[str]], Iterable[str]] | None = None,
-               snippets: bool = True) -> list[Match]:
+    def search(
+        self,
+        query: Document | str,
+        kinds: Iterable[str] | None = ("solution",),
+        k: int = 20,
+        allowed_ids: set | frozenset | list | Callable[[str], bool] | None = None,
+        apply_constraints: bool = True,
+        mode: str | None = None,
+        doc_filter: Callable[[Document], bool] | None = None,
+        exclude_ids: Iterable[str] = (),
+        visible_ids: Callable[[list[str]], Iterable[str]] | None = None,
+        snippets: bool = True,
+    ) -> list[Match]:
         """Rank indexed documents of ``kinds`` against ``query``.
 
         ``allowed_ids`` (a collection of ids, compared as strings, or a predicate called with
@@ -62,8 +68,18 @@ class QueryingMixin:
             return []
         q = self._prepare_query(query, mode)
         with self._lock:
-            return self._search_locked(q, kinds, k, allowed_ids, apply_constraints, mode, doc_filter,
-                                       set(map(str, exclude_ids)), visible_ids, snippets)
+            return self._search_locked(
+                q,
+                kinds,
+                k,
+                allowed_ids,
+                apply_constraints,
+                mode,
+                doc_filter,
+                set(map(str, exclude_ids)),
+                visible_ids,
+                snippets,
+            )
 
     def _prepare_query(self, query: Document | str, mode: str) -> _Query:
         if isinstance(query, Document):
@@ -158,8 +174,19 @@ class QueryingMixin:
                     predicate = allowed.__contains__
         return mask, predicate
 
-    def _search_locked(self, q: _Query, kinds, k, allowed_ids, apply_constraints, mode, doc_filter, exclude,
-                       visible_ids=None, snippets=True):
+    def _search_locked(
+        self,
+        q: _Query,
+        kinds,
+        k,
+        allowed_ids,
+        apply_constraints,
+        mode,
+        doc_filter,
+        exclude,
+        visible_ids=None,
+        snippets=True,
+    ):
         n = len(self.docs)
         if n == 0:
             return []
@@ -188,8 +215,9 @@ class QueryingMixin:
                 sem_rank = self._centre(sem, sem_mask) if self.config.language_centering else sem
                 pool.update(top_visible(sem_rank, sem_mask, depth, visible if filtered else None))
             else:
-                sem, sem_ref, top = self._ann_pool(ann, q.vector, kinds, sem_mask, n, depth,
-                                                   visible if filtered else None)
+                sem, sem_ref, top = self._ann_pool(
+                    ann, q.vector, kinds, sem_mask, n, depth, visible if filtered else None
+                )
                 pool.update(top)
         if not pool:
             return []
@@ -202,5 +230,16 @@ class QueryingMixin:
         fused = self._fuse(lex, sem_rank, mask, sem_mask, slots, use_lex, use_sem, q, sem_ref=sem_ref)
 
         rows, floor, threshold = self._tiered(slots, fused, int(mask.sum()), q.doc if apply_constraints else None)
-        return build_matches(rows[:k], self.docs, self.lexical, q.terms, q.norm, fused, lex_p, sem_p,
-                             threshold, floor is not None, snippets)
+        return build_matches(
+            rows[:k],
+            self.docs,
+            self.lexical,
+            q.terms,
+            q.norm,
+            fused,
+            lex_p,
+            sem_p,
+            threshold,
+            floor is not None,
+            snippets,
+        )

@@ -4,6 +4,7 @@ Fusion (EngineConfig.fusion) standardises the lexical and semantic scores over t
 documents and mixes them; the tiers (constraints.tier) put the matches meeting the hard
 requirements first, then the matches failing one, then the weaker candidates.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +17,7 @@ from .text import SCRIPTS, detect_script
 class RankingMixin:
     """MatchingEngine's fusion and tiers (pure functions of the pool and the engine's state)."""
 
-    def _fuse(self, lex, sem, mask, sem_mask, slots, use_lex: bool, use_sem: bool, q,
-              sem_ref=None) -> np.ndarray:
+    def _fuse(self, lex, sem, mask, sem_mask, slots, use_lex: bool, use_sem: bool, q, sem_ref=None) -> np.ndarray:
         """Relevance of the pool's candidates on one scale (see EngineConfig.fusion).
 
         ``sem_ref`` marks the documents whose semantic scores give the mean and deviation
@@ -67,7 +67,6 @@ class RankingMixin:
         denom = counts + prior
         means = np.where(denom > 0, (sums + prior * m.mean()) / np.maximum(denom, 1e-12), 0.0)
         return sem - means[codes]
-
 
     def _tiered(self, slots: np.ndarray, fused: np.ndarray, population: int, query_doc):
         """(rows sorted by tier then score, floor, match threshold) of the pool.

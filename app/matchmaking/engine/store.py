@@ -9,6 +9,7 @@ Layout of ``root``::
 A new generation hard-links the unchanged main-segment files of the current one, and a
 reader whose main segment is unchanged reloads only the delta files (persist.py).
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -107,8 +108,11 @@ class IndexStore:
         return name
 
     def generations(self) -> list[str]:
-        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and p.name.startswith("gen-")
-                      and not p.name.endswith(".tmp"))
+        return sorted(
+            p.name
+            for p in self.root.iterdir()
+            if p.is_dir() and p.name.startswith("gen-") and not p.name.endswith(".tmp")
+        )
 
     def prune(self) -> None:
         """Delete old generations (keeping the newest ``keep`` and anything recent)."""
@@ -166,8 +170,9 @@ class SharedEngine:
                 self._checked = now
                 stamp = self.store.stamp()
                 if self._engine is None or stamp != self._stamp:
-                    loaded = self.store.load(reuse=self._engine, config=self.config,
-                                             **({} if self._engine else {"semantic": self.semantic}))
+                    loaded = self.store.load(
+                        reuse=self._engine, config=self.config, **({} if self._engine else {"semantic": self.semantic})
+                    )
                     self._engine = loaded or self._engine or self._empty()
                     self._stamp = stamp
         return self._engine
@@ -181,8 +186,12 @@ class SharedEngine:
     def update(self, upserts=(), removes=()) -> str:
         """Apply upserts/removals on top of the latest generation and publish."""
         with self.store.lock():
-            eng = self.store.load(reuse=self._engine, config=self.config,
-                                  **({} if self._engine else {"semantic": self.semantic})) or self._empty()
+            eng = (
+                self.store.load(
+                    reuse=self._engine, config=self.config, **({} if self._engine else {"semantic": self.semantic})
+                )
+                or self._empty()
+            )
             for doc in upserts:
                 eng.upsert(doc)
             for doc_id in removes:

@@ -10,6 +10,7 @@ Index terms come in two families, kept apart by a prefix:
   recall on compounds and katakana that the dictionary splits differently
   (bigrams made only of hiragana are dropped: they are mostly inflections).
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,18 +27,39 @@ MAX_ANALYZE_CHARS = 20_000  # longer texts are truncated for lexical indexing
 MAX_TERMS = 30_000  # cap on terms per analysed text (words + bigrams)
 _SUDACHI_CHUNK = 3_000  # characters per Sudachi call (its input limit is ~49 kB)
 
-_DROP_POS0 = {"助詞", "助動詞", "補助記号", "空白", "記号", "接続詞", "感動詞", "代名詞",
-              "接頭辞", "接尾辞"}
-_FORMAL_NOUNS = {"こと", "事", "もの", "物", "為", "ため", "所", "ところ", "様", "よう", "等", "方",
-                 "上", "中", "際", "他", "ほか", "毎"}
-_EN_STOP = set("""a an and are as at be been being but by can could did do does for from had has have
+_DROP_POS0 = {"助詞", "助動詞", "補助記号", "空白", "記号", "接続詞", "感動詞", "代名詞", "接頭辞", "接尾辞"}
+_FORMAL_NOUNS = {
+    "こと",
+    "事",
+    "もの",
+    "物",
+    "為",
+    "ため",
+    "所",
+    "ところ",
+    "様",
+    "よう",
+    "等",
+    "方",
+    "上",
+    "中",
+    "際",
+    "他",
+    "ほか",
+    "毎",
+}
+_EN_STOP = set(
+    """a an and are as at be been being but by can could did do does for from had has have
 how i if in into is it its itself may more most must no not of on or our ours should so such than
 that the their them then there these they this those through to too very via was we were what when
 where which while who whom why will with would you your yours also each other per use using
-""".split())  # noqa: SIM905 (a word list reads better as text)
+""".split()
+)  # noqa: SIM905 (a word list reads better as text)
 
-_KANA_KANJI = (r"\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30fe\u3005\u3006\u3400-\u4dbf"
-               r"\u4e00-\u9fff\uf900-\ufaff")
+_KANA_KANJI = (
+    r"\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30fe\u3005\u3006\u3400-\u4dbf"
+    r"\u4e00-\u9fff\uf900-\ufaff"
+)
 _CJK_RUN = re.compile(f"[{_KANA_KANJI}]+")
 _HAS_CJK = re.compile(f"[{_KANA_KANJI}]")
 _HIRAGANA = re.compile(r"^[\u3041-\u3096\u309d\u309e\u30fc]+$")
@@ -60,8 +82,21 @@ def normalize(text: str | None) -> str:
     return text.strip()
 
 
-_TRANSLATE = str.maketrans({"〜": "~", "～": "~", "‐": "-", "‑": "-", "–": "-", "—": "-", "―": "-",
-                            "−": "-", "’": "'", "‘": "'", "\u200b": None})
+_TRANSLATE = str.maketrans(
+    {
+        "〜": "~",
+        "～": "~",
+        "‐": "-",
+        "‑": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "−": "-",
+        "’": "'",
+        "‘": "'",
+        "\u200b": None,
+    }
+)
 _TRANSLATED = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 _SPACE_TO_FIX = re.compile(r"\s{2,}|[^\S ]")  # what _SPACE.sub(" ", ...) would change
 
@@ -121,12 +156,14 @@ class Analyzer:
                 if self._dict is None and self.sudachi_error is None:
                     try:
                         from sudachipy import Dictionary
+
                         self._dict = Dictionary(dict="core")
                     except Exception as exc:  # noqa: BLE001  # pragma: no cover - depends on install
                         self.sudachi_error = f"{type(exc).__name__}: {exc}"
             if self._dict is None:
                 return None
             from sudachipy import SplitMode
+
             tok = self._dict.tokenizer(mode=SplitMode.C)
             self._local.tok = tok
             self._local.mode_a = SplitMode.A
@@ -224,7 +261,7 @@ class Analyzer:
     def _bigrams(norm: str, out: Analysis) -> None:
         for run in _CJK_RUN.findall(norm):
             for i in range(len(run) - 1):
-                bg = run[i:i + 2]
+                bg = run[i : i + 2]
                 if _skip_bigram(bg):
                     continue
                 term = BIGRAM_PREFIX + bg
@@ -268,7 +305,7 @@ _LATIN_LETTER = re.compile(r"[a-zA-Z]")
 
 
 def detect_script(text: str | None, sample: int = 600) -> str:
-    """"ja" if kana/kanji dominate, "latin" if Latin letters do, "other", or "empty"."""
+    """ "ja" if kana/kanji dominate, "latin" if Latin letters do, "other", or "empty"."""
     if not text or not text.strip():
         return "empty"
     head = unicodedata.normalize("NFKC", text[:sample])
@@ -304,7 +341,7 @@ def char_bigrams(norm: str) -> set[str]:
     out = set()
     for run in _CJK_RUN.findall(norm):
         for i in range(len(run) - 1):
-            bg = run[i:i + 2]
+            bg = run[i : i + 2]
             if not _HIRAGANA.match(bg):
                 out.add(BIGRAM_PREFIX + bg)
     return out

@@ -1,4 +1,5 @@
 """Factories and a small contest world for the contest tests."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,8 +11,15 @@ from app.events.contests.models import Contest, Entry, VotingRound
 from app.events.contests.services import new_join_code
 from app.events.models import Event
 from app.extensions import db
-from tests.factories import (Base, MunicipalityFactory, RubricFactory, SolutionFactory, StartupFactory, UserFactory,
-                             member_of)
+from tests.factories import (
+    Base,
+    MunicipalityFactory,
+    RubricFactory,
+    SolutionFactory,
+    StartupFactory,
+    UserFactory,
+    member_of,
+)
 
 
 class ContestEventFactory(Base):
@@ -55,18 +63,24 @@ def make_contest(entries: int = 3, rubric: bool = True, **kwargs):
     for i in range(entries):
         startup = StartupFactory()
         solution = SolutionFactory(organization=startup, org_id=startup.id)
-        db.session.add(Entry(contest_id=contest.id, org_id=startup.id, solution_id=solution.id,
-                             title=solution.title, position=i))
+        db.session.add(
+            Entry(contest_id=contest.id, org_id=startup.id, solution_id=solution.id, title=solution.title, position=i)
+        )
     db.session.commit()
     db.session.refresh(contest)
     return contest, organiser, staff
 
 
 def add_round(contest, status: str = "open", **kwargs) -> VotingRound:
-    values = {"title": "決勝投票", "method": "single", "max_choices": 1, "eligibility": ["staff"],
-              "allow_change": True, **kwargs}
-    rnd = VotingRound(contest_id=contest.id, status=status, opened_at=utcnow() if status != "draft" else None,
-                      **values)
+    values = {
+        "title": "決勝投票",
+        "method": "single",
+        "max_choices": 1,
+        "eligibility": ["staff"],
+        "allow_change": True,
+        **kwargs,
+    }
+    rnd = VotingRound(contest_id=contest.id, status=status, opened_at=utcnow() if status != "draft" else None, **values)
     db.session.add(rnd)
     db.session.commit()
     return rnd

@@ -5,6 +5,7 @@ Redis of the test's own). `Phone` does what the voter page does: GET /join/<code
 with its CSRF token, GET the voter page, then a websocket with the cookies (Engine.IO v4 /
 Socket.IO v5 frames, as socket.io-client sends them), `join`, and ballots over the socket.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -79,6 +80,7 @@ def redis_server():
         if proc is not None and proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
             proc.wait(10)
+
     start()
     try:
         yield {"url": f"redis://127.0.0.1:{port}/0", "start": start, "stop": stop}
@@ -91,16 +93,39 @@ def serve(database_url: str, processes: int = 1, redis_url: str | None = None):
     """gunicorn + gevent (deploy/gunicorn-socketio.conf.py) on the test database. Yields the ports."""
     ports = [free_port() for _ in range(processes)]
     origins = ",".join(f"http://127.0.0.1:{p}" for p in ports)
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "live-clients-secret", "JOBS_INLINE": "1",
-           "PYTHONPATH": ROOT, "APP_ENV": "production", "SOCKETIO_ALLOWED_ORIGINS": origins,
-           "LOGIN_RATE_LIMIT": "1000 per minute", "SESSION_COOKIE_SECURE": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "live-clients-secret",
+        "JOBS_INLINE": "1",
+        "PYTHONPATH": ROOT,
+        "APP_ENV": "production",
+        "SOCKETIO_ALLOWED_ORIGINS": origins,
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "SESSION_COOKIE_SECURE": "0",
+    }
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    procs = [subprocess.Popen([gunicorn, "-c", os.path.join(ROOT, "deploy/gunicorn-socketio.conf.py"),
-                               "-b", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for port in ports]
+    procs = [
+        subprocess.Popen(
+            [
+                gunicorn,
+                "-c",
+                os.path.join(ROOT, "deploy/gunicorn-socketio.conf.py"),
+                "-b",
+                f"127.0.0.1:{port}",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for port in ports
+    ]
     try:
         for port, proc in zip(ports, procs):
             wait_port(port, proc)
@@ -118,8 +143,9 @@ def serve(database_url: str, processes: int = 1, redis_url: str | None = None):
 
 
 def form_token(html: str, name: str = "csrf_token") -> str:
-    found = re.search(rf'name="{name}"[^>]*value="([^"]+)"', html) or \
-        re.search(rf'value="([^"]+)"[^>]*name="{name}"', html)
+    found = re.search(rf'name="{name}"[^>]*value="([^"]+)"', html) or re.search(
+        rf'value="([^"]+)"[^>]*name="{name}"', html
+    )
     assert found, html[:2000]
     return found.group(1)
 
@@ -134,16 +160,23 @@ def login_session(port: int, email: str, password: str) -> requests.Session:
     """The organiser, signed in through the login form (as a browser)."""
     http = requests.Session()
     page = http.get(f"http://127.0.0.1:{port}/login", timeout=20)
-    r = http.post(f"http://127.0.0.1:{port}/login", data={"csrf_token": form_token(page.text), "email": email,
-                                                          "password": password}, timeout=20)
+    r = http.post(
+        f"http://127.0.0.1:{port}/login",
+        data={"csrf_token": form_token(page.text), "email": email, "password": password},
+        timeout=20,
+    )
     assert r.status_code == 200 and "/login" not in r.url, (r.status_code, r.url)
     return http
 
 
 def moderator_post(http: requests.Session, port: int, contest_id: int, path: str) -> requests.Response:
     page = http.get(f"http://127.0.0.1:{port}/contests/{contest_id}/moderate", timeout=20)
-    return http.post(f"http://127.0.0.1:{port}/api/v1/contests/{contest_id}{path}", json={}, timeout=20,
-                     headers={"X-CSRFToken": meta_token(page.text), "Accept": "application/json"})
+    return http.post(
+        f"http://127.0.0.1:{port}/api/v1/contests/{contest_id}{path}",
+        json={},
+        timeout=20,
+        headers={"X-CSRFToken": meta_token(page.text), "Accept": "application/json"},
+    )
 
 
 def join_page(port: int, code: str, name: str) -> requests.Session:
@@ -151,8 +184,11 @@ def join_page(port: int, code: str, name: str) -> requests.Session:
     http = requests.Session()
     page = http.get(f"http://127.0.0.1:{port}/join/{code}", timeout=30)
     assert page.status_code == 200, page.status_code
-    voter = http.post(f"http://127.0.0.1:{port}/join/{code}", data={"csrf_token": form_token(page.text),
-                                                                    "display_name": name}, timeout=30)
+    voter = http.post(
+        f"http://127.0.0.1:{port}/join/{code}",
+        data={"csrf_token": form_token(page.text), "display_name": name},
+        timeout=30,
+    )
     assert voter.status_code == 200 and "/vote" in voter.url, (voter.status_code, voter.url)
     http.csrf = meta_token(voter.text)
     return http
@@ -181,11 +217,15 @@ class Phone:
 
     async def connect(self):
         import websockets
+
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         self.ws = await websockets.connect(
-            f"ws://127.0.0.1:{self.port}/socket.io/?EIO=4&transport=websocket", compression=None,
-            additional_headers={"Cookie": cookie, "Origin": f"http://127.0.0.1:{self.port}"}, open_timeout=30,
-            max_size=2**22)
+            f"ws://127.0.0.1:{self.port}/socket.io/?EIO=4&transport=websocket",
+            compression=None,
+            additional_headers={"Cookie": cookie, "Origin": f"http://127.0.0.1:{self.port}"},
+            open_timeout=30,
+            max_size=2**22,
+        )
         opened = await self.ws.recv()
         assert opened.startswith("0"), opened
         await self.ws.send(f"40{NS},")
@@ -209,18 +249,18 @@ class Phone:
                 if message == "2":
                     await self.ws.send("3")
                 elif message.startswith(prefix_ack):
-                    body = message[len(prefix_ack):]
+                    body = message[len(prefix_ack) :]
                     n = int(re.match(r"\d+", body).group(0))
                     future = self.acks.pop(n, None)
                     if future is not None and not future.done():
-                        future.set_result(json.loads(body[len(str(n)):])[0])
+                        future.set_result(json.loads(body[len(str(n)) :])[0])
                 elif message.startswith(prefix_event):
-                    name, payload = json.loads(message[len(prefix_event):])[:2]
+                    name, payload = json.loads(message[len(prefix_event) :])[:2]
                     if name == "tally":
                         self.tallies.append(payload)
                     elif name == "round":
                         self.rounds.append(payload)
-        except Exception as exc:   # a closed socket ends the reader
+        except Exception as exc:  # a closed socket ends the reader
             self.errors.append(repr(exc))
 
     async def call(self, event: str, payload: dict, timeout: float = 30) -> dict:

@@ -1,4 +1,5 @@
 """Casting ballots over HTTP: receipts, idempotency, changes, eligibility, frozen rules, durability."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -88,10 +89,10 @@ def test_bad_input_changes_nothing(login, db):
         ({"choices": []}, {"Idempotency-Key": "a"}, 422),
         ({"choices": ["x"]}, {"Idempotency-Key": "a"}, 422),
         ({"choices": [contest.entries[0].id] * 2}, {"Idempotency-Key": "a"}, 422),
-        ({"choices": [e.id for e in contest.entries]}, {"Idempotency-Key": "a"}, 422),   # 3 > k=2
+        ({"choices": [e.id for e in contest.entries]}, {"Idempotency-Key": "a"}, 422),  # 3 > k=2
         ({"choices": [other.entries[0].id]}, {"Idempotency-Key": "a"}, 422),
         ({"choices": [contest.entries[0].id], "extra": 1}, {"Idempotency-Key": "a"}, 422),
-        ({"choices": [contest.entries[0].id]}, {}, 422),                                  # no key
+        ({"choices": [contest.entries[0].id]}, {}, 422),  # no key
         ({"choices": [contest.entries[0].id]}, {"Idempotency-Key": "k" * 81}, 422),
     ]
     for body, headers, status in cases:
@@ -106,8 +107,11 @@ def test_approval_counts_each_choice(login, db):
     contest, _org, staff = make_contest()
     rnd = add_round(contest, method="approval", max_choices=2)
     a, b = staff_of(contest, 2)
-    login(a).post(url(contest, rnd), json={"choices": [contest.entries[0].id, contest.entries[1].id]},
-                  headers={"Idempotency-Key": "1"})
+    login(a).post(
+        url(contest, rnd),
+        json={"choices": [contest.entries[0].id, contest.entries[1].id]},
+        headers={"Idempotency-Key": "1"},
+    )
     login(b).post(url(contest, rnd), json={"choices": [contest.entries[1].id]}, headers={"Idempotency-Key": "1"})
     state = login(a).get(f"/api/v1/contests/{contest.id}/state").json
     assert state["tally"]["counts"] == {str(contest.entries[0].id): 1, str(contest.entries[1].id): 2}
@@ -127,8 +131,9 @@ def test_checked_in_eligibility_uses_the_one_seam(login, db, monkeypatch):
     contest, _org, _staff = make_contest()
     rnd = add_round(contest, eligibility=["checked_in"])
     attendee, absent = UserFactory(), UserFactory()
-    monkeypatch.setattr(eligibility, "is_checked_in",
-                        lambda event_id, user_id: event_id == contest.event_id and user_id == attendee.id)
+    monkeypatch.setattr(
+        eligibility, "is_checked_in", lambda event_id, user_id: event_id == contest.event_id and user_id == attendee.id
+    )
     body = {"choices": [contest.entries[0].id]}
     assert login(attendee).post(url(contest, rnd), json=body, headers={"Idempotency-Key": "1"}).status_code == 201
     assert login(absent).post(url(contest, rnd), json=body, headers={"Idempotency-Key": "1"}).status_code == 403
@@ -174,7 +179,7 @@ def test_rules_frozen_after_open(login, db):
         r = client.patch(base, json=change)
         assert r.status_code == 409, change
     assert client.patch(base, json={"method": "approval"}).status_code == 200  # unchanged is fine
-    assert client.patch(base, json={"title": "第1部"}).status_code == 200       # the title is not a rule
+    assert client.patch(base, json={"title": "第1部"}).status_code == 200  # the title is not a rule
     assert reload(rnd).max_choices == 2
 
 
@@ -196,6 +201,7 @@ def test_close_snapshots_and_refuses_later_ballots(login, db):
 
 def test_snapshot_tampering_is_detected(login, db):
     from app.events.contests import tally
+
     contest, organiser, staff = make_contest()
     rnd = add_round(contest)
     login(staff).post(url(contest, rnd), json={"choices": [contest.entries[0].id]}, headers={"Idempotency-Key": "1"})

@@ -1,5 +1,6 @@
 """A real browser (Chromium via Playwright) against a real server thread: the presenter's bar
 chart updates live while two voters vote on their phones, without reloading."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,9 @@ from tests.conftest import PASSWORD
 from .factories import add_round, make_contest, staff_of
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) or shutil.which("chromium") is None,
-                                reason="Debian chromium is not installed")
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM) or shutil.which("chromium") is None, reason="Debian chromium is not installed"
+)
 
 
 def _free_port() -> int:
@@ -28,6 +30,7 @@ def _free_port() -> int:
 @pytest.fixture
 def live_server(app):
     from werkzeug.serving import make_server
+
     port = _free_port()
     origin = f"http://127.0.0.1:{port}"
     allowed = app.config["SOCKETIO_ALLOWED_ORIGINS"]
@@ -61,14 +64,22 @@ def _login(browser, base, user):
 
 def test_presenter_chart_updates_live_while_two_voters_vote(live_server, db):
     from playwright.sync_api import expect, sync_playwright
+
     contest, organiser, _staff = make_contest(entries=3)
     add_round(contest, title="第1部")
     alice, bob = staff_of(contest, 2)
     first, second = contest.entries[0], contest.entries[1]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         try:
             presenter = _login(browser, live_server, organiser)
             errors = []
@@ -94,7 +105,8 @@ def test_presenter_chart_updates_live_while_two_voters_vote(live_server, db):
             # Alice changes her mind: the chart follows, and the page was never reloaded.
             voters[0].click(f'button.vote-button[data-entry-id="{second.id}"]')
             expect(presenter.locator(f'.bar-row[data-entry-id="{second.id}"] .bar-count')).to_have_text(
-                "2", timeout=10000)
+                "2", timeout=10000
+            )
             expect(presenter.locator(f'.bar-row[data-entry-id="{first.id}"] .bar-count')).to_have_text("0")
             assert presenter.evaluate("window.__marker") == "no reload"
             share = presenter.evaluate(f"""getComputedStyle(document.querySelector(
@@ -112,13 +124,21 @@ def test_reveal_takes_the_big_screen_with_the_formula(live_server, db):
 
     from app.db import commit
     from app.events.contests import results
+
     contest, organiser, _staff = make_contest(entries=3)
-    results.finalize(contest, organiser, confirm_incomplete_scores=True)   # no judges in this contest
+    results.finalize(contest, organiser, confirm_incomplete_scores=True)  # no judges in this contest
     commit()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         try:
             presenter = _login(browser, live_server, organiser)
             presenter.set_viewport_size({"width": 1280, "height": 720})
@@ -135,9 +155,11 @@ def test_reveal_takes_the_big_screen_with_the_formula(live_server, db):
             expect(presenter.locator(".presenter-live")).to_be_hidden()
             expect(presenter.locator("#reveal .contest-formula")).to_contain_text("60%")
             # what the judges' part rests on: this contest has no judges, finalised with the confirmation
-            expect(presenter.locator("#reveal-sheets")).to_contain_text("審査員の評価は 0 件中 0 件の評価票に基づきます")
+            expect(presenter.locator("#reveal-sheets")).to_contain_text(
+                "審査員の評価は 0 件中 0 件の評価票に基づきます"
+            )
             box = presenter.locator("#reveal-list").bounding_box()
-            assert box is not None and box["y"] < 720   # on screen, not below the fold
+            assert box is not None and box["y"] < 720  # on screen, not below the fold
             assert errors == []
         finally:
             browser.close()
@@ -147,12 +169,20 @@ def test_finalising_turns_the_open_presenter_screen_to_voting_closed(live_server
     """The presenter screen already open on the big screen: when the moderator finalises, it stops
     saying 「ピッチ中」 and drops the join code, and says that voting has closed and results will follow."""
     from playwright.sync_api import expect, sync_playwright
+
     contest, organiser, _staff = make_contest(entries=2)
     add_round(contest, status="closed", title="決勝")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         try:
             presenter = _login(browser, live_server, organiser)
             presenter.set_viewport_size({"width": 1280, "height": 720})
@@ -181,14 +211,22 @@ def test_finalising_turns_the_open_presenter_screen_to_voting_closed(live_server
 def test_vote_and_like_buttons_are_named_after_their_entry(live_server, db):
     """A screen reader lists 「Aに投票」「Bに投票」, not a row of identical 「投票」 buttons (ja and en)."""
     from playwright.sync_api import expect, sync_playwright
+
     contest, _organiser, _staff = make_contest(entries=2)
     add_round(contest, title="決勝")
     (voter,) = staff_of(contest, 1)
     first, second = contest.entries[0], contest.entries[1]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         try:
             page = _login(browser, live_server, voter)
             page.goto(f"{live_server}/contests/{contest.id}/vote")

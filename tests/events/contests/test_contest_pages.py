@@ -1,5 +1,6 @@
 """What walking the contest on the demo data showed: the join page for a logged-in member, the reveal
 with the formula on the big screen, button labels that say what they do, and the way to the contest."""
+
 from __future__ import annotations
 
 from tests.factories import UserFactory
@@ -27,7 +28,9 @@ def test_presenter_reveal_shows_the_formula(login, db):
     assert "最優秀賞の決め方" in reveal and "50%" in reveal and "(40)" in reveal and "(10)" in reveal
     assert 'id="reveal-list"' in reveal
     # Before any pitch the big screen says so instead of a bare dash
-    assert 'data-label-no-pitch="次のピッチを待っています"' in page.text and ">次のピッチを待っています</p>" in page.text
+    assert (
+        'data-label-no-pitch="次のピッチを待っています"' in page.text and ">次のピッチを待っています</p>" in page.text
+    )
 
 
 def test_moderator_buttons_and_results_are_labelled_for_what_they_do(login, db):
@@ -36,7 +39,7 @@ def test_moderator_buttons_and_results_are_labelled_for_what_they_do(login, db):
     client = login(organiser)
     moderate = client.get(f"/contests/{contest.id}/moderate").text
     assert "投票を開始" in moderate and "新しい投票ラウンド" in moderate and "結果・順位" in moderate
-    assert "成果" not in moderate   # a pilot's "Results", not a contest's
+    assert "成果" not in moderate  # a pilot's "Results", not a contest's
     assert "結果・順位" in client.get(f"/contests/{contest.id}").text
 
 

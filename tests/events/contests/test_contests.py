@@ -1,4 +1,5 @@
 """Organising a contest: formula, entries, order, judges with recusal, likes, results, export, pages."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -12,15 +13,18 @@ from .factories import ContestEventFactory, add_round, make_contest, staff_of
 
 def test_create_contest_with_formula(login, db):
     _c, organiser, _s = make_contest()
-    event = ContestEventFactory(host=organiser.memberships[0].organization,
-                                host_org_id=organiser.memberships[0].org_id)
+    event = ContestEventFactory(host=organiser.memberships[0].organization, host_org_id=organiser.memberships[0].org_id)
     client = login(organiser)
-    bad = client.post("/api/v1/contests", json={"event_id": event.id, "title": "本選", "weight_judges": 50,
-                                                "weight_votes": 30, "weight_likes": 5})
+    bad = client.post(
+        "/api/v1/contests",
+        json={"event_id": event.id, "title": "本選", "weight_judges": 50, "weight_votes": 30, "weight_likes": 5},
+    )
     assert bad.status_code == 422 and "weight_judges" in bad.json["error"]["fields"]
     before = db.session.scalar(select(func.count()).select_from(Contest))
-    r = client.post("/api/v1/contests", json={"event_id": event.id, "title": "本選", "weight_judges": 50,
-                                              "weight_votes": 40, "weight_likes": 10})
+    r = client.post(
+        "/api/v1/contests",
+        json={"event_id": event.id, "title": "本選", "weight_judges": 50, "weight_votes": 40, "weight_likes": 10},
+    )
     assert r.status_code == 201 and r.json["formula"] == {"judges": 50, "votes": 40, "likes": 10}
     assert db.session.scalar(select(func.count()).select_from(Contest)) == before + 1
     page = client.get(f"/contests/{r.json['id']}")
@@ -30,8 +34,9 @@ def test_create_contest_with_formula(login, db):
 def test_create_needs_a_contest_event_of_the_host(login, db):
     _c, organiser, _s = make_contest()
     other_event = ContestEventFactory()
-    meetup = ContestEventFactory(host=organiser.memberships[0].organization,
-                                 host_org_id=organiser.memberships[0].org_id, kind="meetup")
+    meetup = ContestEventFactory(
+        host=organiser.memberships[0].organization, host_org_id=organiser.memberships[0].org_id, kind="meetup"
+    )
     client = login(organiser)
     assert client.post("/api/v1/contests", json={"event_id": other_event.id, "title": "x"}).status_code == 403
     assert client.post("/api/v1/contests", json={"event_id": meetup.id, "title": "x"}).status_code == 422
@@ -52,12 +57,14 @@ def test_import_shortlisted_applications_of_host_challenge(login, db):
     ApplicationFactory(challenge=challenge, challenge_id=challenge.id, status="under_review")
     foreign = ChallengeFactory()
     client = login(organiser)
-    assert client.post(f"/api/v1/contests/{contest.id}/entries/import",
-                       json={"challenge_id": foreign.id}).status_code == 422
+    assert (
+        client.post(f"/api/v1/contests/{contest.id}/entries/import", json={"challenge_id": foreign.id}).status_code
+        == 422
+    )
     r = client.post(f"/api/v1/contests/{contest.id}/entries/import", json={"challenge_id": challenge.id})
     assert r.status_code == 201 and sorted(e["application_id"] for e in r.json) == sorted(a.id for a in short)
     again = client.post(f"/api/v1/contests/{contest.id}/entries/import", json={"challenge_id": challenge.id})
-    assert again.json == []   # no duplicates
+    assert again.json == []  # no duplicates
 
 
 def test_invite_entry_and_reorder(login, db):
@@ -97,7 +104,7 @@ def test_judges_score_with_recusal(login, db):
     assert login(judge).put(base + "/score", json={"scores": {**scores, "cost": 9}}).status_code == 422
     assert login(judge).put(base + "/score", json={"scores": scores}).status_code == 200
     c = login(conflicted)
-    assert c.post(base + "/declaration", json={"has_conflict": True}).status_code == 422   # a reason is needed
+    assert c.post(base + "/declaration", json={"has_conflict": True}).status_code == 422  # a reason is needed
     assert c.post(base + "/declaration", json={"has_conflict": True, "reason": "出資先"}).status_code == 201
     assert c.put(base + "/score", json={"scores": {k: 1 for k in scores}}).status_code == 403
     other = f"/api/v1/contests/{contest.id}/entries/{contest.entries[1].id}/score"
@@ -116,7 +123,7 @@ def test_likes_one_per_person(login, client, db):
     assert s.post(url).json["likes"] == 1
     client.post(f"/join/{contest.join_code}", data={"display_name": "ゲスト"})
     assert client.post(url).json["likes"] == 2
-    assert login(UserFactory()).post(url).status_code == 403   # not attending
+    assert login(UserFactory()).post(url).status_code == 403  # not attending
     assert s.delete(url).json["likes"] == 1
 
 
@@ -126,13 +133,21 @@ def test_finalize_ranks_by_published_formula_and_reveal(login, anon, db):
     voters = staff_of(contest, 3)
     e0, e1, e2 = contest.entries
     for v, entry in zip(voters, (e1, e1, e2)):
-        assert login(v).post(f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots", json={"choices": [entry.id]},
-                             headers={"Idempotency-Key": "k"}).status_code == 201
+        assert (
+            login(v)
+            .post(
+                f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots",
+                json={"choices": [entry.id]},
+                headers={"Idempotency-Key": "k"},
+            )
+            .status_code
+            == 201
+        )
     org = login(organiser)
-    assert org.post(f"/api/v1/contests/{contest.id}/finalize").status_code == 409   # open round
+    assert org.post(f"/api/v1/contests/{contest.id}/finalize").status_code == 409  # open round
     org.post(f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/close")
     assert anon.get(f"/api/v1/contests/{contest.id}/results").status_code == 401
-    assert org.post(f"/api/v1/contests/{contest.id}/finalize").status_code == 409   # no judges' score sheets
+    assert org.post(f"/api/v1/contests/{contest.id}/finalize").status_code == 409  # no judges' score sheets
     r = org.post(f"/api/v1/contests/{contest.id}/finalize", json={"confirm_incomplete_scores": True})
     assert r.status_code == 200 and r.json["final"] is True
     ranking = [(x["entry_id"], x["rank"], round(x["total"], 4)) for x in r.json["results"]]
@@ -144,21 +159,26 @@ def test_finalize_ranks_by_published_formula_and_reveal(login, anon, db):
     assert public.status_code == 200 and public.json["results"][0]["entry_id"] == e1.id
     assert "voter" not in str(public.json)
     assert anon.get(f"/contests/{contest.id}").status_code == 200
-    assert org.post(f"/api/v1/contests/{contest.id}/finalize",
-                    json={"confirm_incomplete_scores": True}).status_code == 409   # already finalised
+    assert (
+        org.post(f"/api/v1/contests/{contest.id}/finalize", json={"confirm_incomplete_scores": True}).status_code == 409
+    )  # already finalised
 
 
 def test_export_named_or_anonymous(login, db):
     contest, organiser, staff = make_contest()
     rnd = add_round(contest)
-    login(staff).post(f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots",
-                      json={"choices": [contest.entries[0].id]}, headers={"Idempotency-Key": "k"})
+    login(staff).post(
+        f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots",
+        json={"choices": [contest.entries[0].id]},
+        headers={"Idempotency-Key": "k"},
+    )
     org = login(organiser)
     anonymous = org.get(f"/contests/{contest.id}/export.csv")
     assert anonymous.status_code == 200 and staff.display_name not in anonymous.text
     assert "R-" in anonymous.text
     import csv
     import io
+
     rows = list(csv.reader(io.StringIO(anonymous.text.lstrip("\ufeff"))))
     assert rows[0] == ["round", "receipt", "choices", "choice_titles", "cast_at", "voter"]
     entry = contest.entries[0]
@@ -173,8 +193,11 @@ def test_state_never_shows_other_voters(login, db):
     contest, _org, staff = make_contest()
     rnd = add_round(contest)
     a, b = staff_of(contest, 2)
-    login(a).post(f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots", json={"choices": [contest.entries[0].id]},
-                  headers={"Idempotency-Key": "k"})
+    login(a).post(
+        f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots",
+        json={"choices": [contest.entries[0].id]},
+        headers={"Idempotency-Key": "k"},
+    )
     state = login(b).get(f"/api/v1/contests/{contest.id}/state").json
     assert state["my_ballot"] is None and state["tally"]["total"] == 1
     assert a.display_name not in str(state) and "voter_key" not in str(state) and "receipt" not in str(state["tally"])

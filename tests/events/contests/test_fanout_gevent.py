@@ -8,6 +8,7 @@ message queue reaches them too. Also pins the library internals realtime_fanout 
 The server tests start real gunicorn processes (deploy/gunicorn-socketio.conf.py) on a SQLite
 database of their own (or on TEST_DATABASE_URL's server when set: a database of its own there too).
 """
+
 from __future__ import annotations
 
 import inspect
@@ -41,8 +42,10 @@ def test_library_hooks_still_exist():
     assert "encoded_packet = pkt.encode()" in emit_src
     # one client's packets (acks, connect answers) go through server._send_packet -> eio.send
     import socketio.server
-    assert "server._send_packet(eio_sid, self.packet_class(" in \
-        inspect.getsource(socketio.server.Server._handle_event_internal)
+
+    assert "server._send_packet(eio_sid, self.packet_class(" in inspect.getsource(
+        socketio.server.Server._handle_event_internal
+    )
     assert "self.eio.send(eio_sid, encoded_packet)" in inspect.getsource(socketio.server.Server._send_packet)
     # the websocket driver is looked up per upgrade in the server's _async table
     assert "self.server._async['websocket']" in inspect.getsource(engineio.socket.Socket._upgrade_websocket)
@@ -66,6 +69,7 @@ def test_frame_is_a_valid_server_frame(size):
     from wsproto.events import BytesMessage, TextMessage
 
     from app.realtime_fanout import frame
+
     text = "4" + "票" * (size // 3) + "x" * (size % 3)
     for message, kind in ((text, TextMessage), (text.encode(), BytesMessage)):
         client = Connection(ConnectionType.CLIENT)
@@ -78,6 +82,7 @@ def test_frame_is_a_valid_server_frame(size):
 def test_not_installed_outside_gevent(app):
     """The test app runs threading mode: the normal python-engineio path, untouched."""
     from app.extensions import socketio
+
     assert not getattr(socketio.server, "direct_fanout", False)
 
 
@@ -107,6 +112,7 @@ def _database_url(tmp_path):
         return f"sqlite:///{tmp_path}/fanout.db"
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
+
     name = "test_fanout_" + uuid.uuid4().hex[:8]
     engine = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
@@ -120,6 +126,7 @@ def _drop_database(url):
         return
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
+
     engine = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
@@ -132,24 +139,51 @@ def live(tmp_path_factory):
     config), with long-polling allowed too. With TEST_REDIS_URL: through the Redis message queue."""
     tmp_path = tmp_path_factory.mktemp("fanout")
     url = _database_url(tmp_path)
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "fanout-" + uuid.uuid4().hex, "JOBS_INLINE": "1",
-           "PYTHONPATH": ROOT, "APP_ENV": "production", "SOCKETIO_ALLOWED_ORIGINS": ORIGIN,
-           "SOCKETIO_TRANSPORTS": "polling,websocket", "SOCKETIO_FANOUT_STATS": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "fanout-" + uuid.uuid4().hex,
+        "JOBS_INLINE": "1",
+        "PYTHONPATH": ROOT,
+        "APP_ENV": "production",
+        "SOCKETIO_ALLOWED_ORIGINS": ORIGIN,
+        "SOCKETIO_TRANSPORTS": "polling,websocket",
+        "SOCKETIO_FANOUT_STATS": "1",
+    }
     env.pop("REDIS_URL", None)
     redis_url = os.environ.get("TEST_REDIS_URL")
     if redis_url:
         env["REDIS_URL"] = redis_url
     setup = subprocess.run(
-        [sys.executable, "-c", "import json; from benchmarks.live.world import setup_passes; "
-                               "print(json.dumps(setup_passes(12)))"],
-        cwd=ROOT, env={**env, "APP_ENV": "development"}, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-c",
+            "import json; from benchmarks.live.world import setup_passes; print(json.dumps(setup_passes(12)))",
+        ],
+        cwd=ROOT,
+        env={**env, "APP_ENV": "development"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert setup.returncode == 0, setup.stderr[-3000:]
     data = json.loads(setup.stdout.strip().splitlines()[-1])
     port = _free_port()
-    proc = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-c",
-                             os.path.join(ROOT, "deploy/gunicorn-socketio.conf.py"), "-b", f"127.0.0.1:{port}",
-                             "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    proc = subprocess.Popen(
+        [
+            os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+            "-c",
+            os.path.join(ROOT, "deploy/gunicorn-socketio.conf.py"),
+            "-b",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         _wait_port(port, proc)
         yield {**data, "port": port, "redis_url": redis_url}
@@ -165,7 +199,7 @@ def live(tmp_path_factory):
     line = [x for x in output.splitlines() if x.startswith("direct fan-out stats: ")]
     assert line, output[-3000:]
     stats = json.loads(line[-1].split(": ", 1)[1])
-    assert stats["direct"] > 0 and stats["queued"] > 0, stats                  # broadcasts
+    assert stats["direct"] > 0 and stats["queued"] > 0, stats  # broadcasts
     assert stats["direct_unicast"] > 0 and stats["queued_unicast"] > 0, stats  # acks, connect answers
 
 
@@ -174,12 +208,18 @@ class PollingViewer:
 
     def __init__(self, live, token):
         import socketio
+
         self.tallies, self.other = [], []
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("tally", self.tallies.append, namespace=NS)
         self.sio.on("fanout_probe", self.other.append, namespace=NS)
-        self.sio.connect(f"http://127.0.0.1:{live['port']}", namespaces=[NS], transports=["polling"],
-                         headers={"Origin": ORIGIN, "Cookie": f"contest_guest={token}"}, wait_timeout=20)
+        self.sio.connect(
+            f"http://127.0.0.1:{live['port']}",
+            namespaces=[NS],
+            transports=["polling"],
+            headers={"Origin": ORIGIN, "Cookie": f"contest_guest={token}"},
+            wait_timeout=20,
+        )
         answer = self.call("join", {"contest_id": live["contest_id"], "role": "viewer"})
         assert answer.get("ok"), answer
 
@@ -197,10 +237,16 @@ class WebSocketViewer:
 
     def __init__(self, live, token):
         from websockets.sync.client import connect
+
         self.tallies, self.other, self.acks, self.next_id = [], [], {}, 0
-        self.ws = connect(f"ws://127.0.0.1:{live['port']}/socket.io/?EIO=4&transport=websocket", origin=ORIGIN,
-                          additional_headers={"Cookie": f"contest_guest={token}"}, compression=None,
-                          max_size=2 ** 21, open_timeout=20)
+        self.ws = connect(
+            f"ws://127.0.0.1:{live['port']}/socket.io/?EIO=4&transport=websocket",
+            origin=ORIGIN,
+            additional_headers={"Cookie": f"contest_guest={token}"},
+            compression=None,
+            max_size=2**21,
+            open_timeout=20,
+        )
         assert self.ws.recv(timeout=20).startswith("0")
         self.ws.send(f"40{NS},")
         assert self.ws.recv(timeout=20).startswith(f"40{NS},")
@@ -215,11 +261,11 @@ class WebSocketViewer:
                 if message == "2":
                     self.ws.send("3")
                 elif message.startswith(f"43{NS},"):
-                    body = message[len(NS) + 3:]
+                    body = message[len(NS) + 3 :]
                     digits = len(body) - len(body.lstrip("0123456789"))
                     self.acks[int(body[:digits])] = json.loads(body[digits:])[0]
                 elif message.startswith(f"42{NS},"):
-                    event, payload = json.loads(message[len(NS) + 3:])
+                    event, payload = json.loads(message[len(NS) + 3 :])
                     (self.tallies if event == "tally" else self.other).append(payload)
         except Exception:
             pass
@@ -250,18 +296,27 @@ def _wait_for(predicate, timeout=15):
 
 def test_every_viewer_gets_every_tally_on_websocket_and_polling(live):
     tokens = live["tokens"]
-    viewers = [Viewer(live, tokens[i], "websocket") for i in range(6)] + \
-              [Viewer(live, tokens[i], "polling") for i in range(6, 8)]
+    viewers = [Viewer(live, tokens[i], "websocket") for i in range(6)] + [
+        Viewer(live, tokens[i], "polling") for i in range(6, 8)
+    ]
     voters = [Viewer(live, tokens[i], "websocket") for i in range(8, 12)]
     try:
         versions = []
         for n, voter in enumerate(voters):
-            answer = voter.call("vote", {"contest_id": live["contest_id"], "round_id": live["round_id"],
-                                         "choices": [live["entries"][n % 5]], "idempotency_key": uuid.uuid4().hex})
+            answer = voter.call(
+                "vote",
+                {
+                    "contest_id": live["contest_id"],
+                    "round_id": live["round_id"],
+                    "choices": [live["entries"][n % 5]],
+                    "idempotency_key": uuid.uuid4().hex,
+                },
+            )
             assert answer.get("ok"), answer
             # wait for this ballot's tally everywhere: each step is one broadcast of its own
-            assert _wait_for(lambda: all(v.tallies and v.tallies[-1]["total"] == n + 1
-                                         for v in viewers + voters)), [v.tallies[-1:] for v in viewers]
+            assert _wait_for(lambda: all(v.tallies and v.tallies[-1]["total"] == n + 1 for v in viewers + voters)), [
+                v.tallies[-1:] for v in viewers
+            ]
             versions.append(viewers[0].tallies[-1]["version"])
         assert versions == sorted(versions) and len(set(versions)) == len(versions)
         for v in viewers + voters:
@@ -269,8 +324,8 @@ def test_every_viewer_gets_every_tally_on_websocket_and_polling(live):
             assert final["round_id"] == live["round_id"] and final["version"] == versions[-1]
             assert final["total"] == len(voters)
             seen = [t["version"] for t in v.tallies]
-            assert seen == sorted(seen), seen                      # in order on every transport
-            assert set(versions) <= set(seen)                      # none of the four was missed
+            assert seen == sorted(seen), seen  # in order on every transport
+            assert set(versions) <= set(seen)  # none of the four was missed
     finally:
         for v in viewers + voters:
             v.close()
@@ -282,6 +337,7 @@ def test_emit_from_another_process_through_redis_reaches_every_viewer(live):
     if not live["redis_url"]:
         pytest.skip("needs TEST_REDIS_URL (the message queue)")
     import socketio
+
     tokens = live["tokens"]
     viewers = [Viewer(live, tokens[i], "websocket") for i in range(4)] + [Viewer(live, tokens[4], "polling")]
     try:
@@ -304,6 +360,7 @@ def test_concurrent_broadcasts_never_interleave(live):
     if not live["redis_url"]:
         pytest.skip("needs TEST_REDIS_URL (the message queue)")
     import socketio
+
     tokens = live["tokens"]
     viewers = [Viewer(live, tokens[i], "websocket") for i in range(3)]
     try:
@@ -312,8 +369,9 @@ def test_concurrent_broadcasts_never_interleave(live):
         sent = [{"n": i, "blob": chr(0x3041 + i % 80) * (20000 + 997 * i)} for i in range(40)]
         for payload in sent:
             queue.emit("fanout_probe", payload, room=room, namespace=NS)
-        assert _wait_for(lambda: all(len(v.other) == len(sent) for v in viewers), timeout=30), \
-            [len(v.other) for v in viewers]
+        assert _wait_for(lambda: all(len(v.other) == len(sent) for v in viewers), timeout=30), [
+            len(v.other) for v in viewers
+        ]
         for v in viewers:
             assert v.other == sent
     finally:

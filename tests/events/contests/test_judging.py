@@ -1,6 +1,7 @@
 """The judge's scoring pages: only the contest's judges, declare a conflict of interest first, field errors
 re-rendered in the form (Japanese and English), recusal, read-only once finalised, links from the
 contest page, the event page and the dashboard."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -14,8 +15,13 @@ from tests.factories import UserFactory
 
 from .factories import make_contest
 
-GOOD = {"score_understanding": "4", "score_feasibility": "5", "score_novelty": "3", "score_cost": "4",
-        "score_continuity": "2"}
+GOOD = {
+    "score_understanding": "4",
+    "score_feasibility": "5",
+    "score_novelty": "3",
+    "score_cost": "4",
+    "score_continuity": "2",
+}
 
 
 def _judged_contest(n_judges=1, **kwargs):
@@ -43,16 +49,22 @@ def test_judge_declares_then_scores_and_the_score_counts(login, db):
     early = client.post(f"/contests/{contest.id}/judging/{entry.id}/score", data=GOOD)
     assert early.status_code == 409 and "利益相反の有無を申告" in early.text and _count(JudgeScore) == 0
     # As a browser sends it: the reason textarea comes along, empty
-    r = client.post(f"/contests/{contest.id}/judging/{entry.id}/declaration",
-                    data={"has_conflict": "false", "reason": ""})
+    r = client.post(
+        f"/contests/{contest.id}/judging/{entry.id}/declaration", data={"has_conflict": "false", "reason": ""}
+    )
     assert r.status_code == 302
     page = client.get(f"/contests/{contest.id}/judging/{entry.id}")
     assert 'name="score_novelty"' in page.text and "利益相反なしと申告済み" in page.text
     r = client.post(f"/contests/{contest.id}/judging/{entry.id}/score", data=GOOD)
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/contests/{contest.id}/judging")
     row = db.session.scalar(select(JudgeScore).where(JudgeScore.entry_id == entry.id))
-    assert row.judge_id == judge.id and row.scores == {"understanding": 4, "feasibility": 5, "novelty": 3, "cost": 4,
-                                                       "continuity": 2}
+    assert row.judge_id == judge.id and row.scores == {
+        "understanding": 4,
+        "feasibility": 5,
+        "novelty": 3,
+        "cost": 4,
+        "continuity": 2,
+    }
     assert "採点済み" in client.get(f"/contests/{contest.id}/judging").text
     results = {r["entry_id"]: r for r in compute_results(reload(contest))}
     assert results[entry.id]["judges"] == 1 and results[entry.id]["judge_score"] is not None
@@ -71,8 +83,8 @@ def test_field_errors_are_rerendered_in_the_form_and_nothing_is_saved(login, db)
     r = client.post(f"/contests/{contest.id}/judging/{entry.id}/score", data=bad)
     assert r.status_code == 422
     assert "点数は整数で入力してください。" in r.text and "点数を入力してください。" in r.text
-    assert "点数は1から5の間で入力してください。" in r.text   # every field's error at once
-    assert 'value="abc"' in r.text and 'aria-invalid="true"' in r.text   # what was typed is kept
+    assert "点数は1から5の間で入力してください。" in r.text  # every field's error at once
+    assert 'value="abc"' in r.text and 'aria-invalid="true"' in r.text  # what was typed is kept
     assert _count(JudgeScore) == 0
     # Out of the rubric's scale: the shared scoring validation, in the form's field
     r = client.post(f"/contests/{contest.id}/judging/{entry.id}/score", data=dict(GOOD, score_novelty="9"))
@@ -95,11 +107,14 @@ def test_declaring_a_conflict_needs_a_reason_and_recuses(login, db):
     contest, _o, _s, (judge,) = _judged_contest()
     entry = contest.entries[0]
     client = login(judge)
-    r = client.post(f"/contests/{contest.id}/judging/{entry.id}/declaration", data={"has_conflict": "true",
-                                                                                    "reason": " "})
+    r = client.post(
+        f"/contests/{contest.id}/judging/{entry.id}/declaration", data={"has_conflict": "true", "reason": " "}
+    )
     assert r.status_code == 422 and 'id="reason-errors"' in r.text and _count(JudgeDeclaration) == 0
-    r = client.post(f"/contests/{contest.id}/judging/{entry.id}/declaration",
-                    data={"has_conflict": "true", "reason": "登壇企業の顧問をしている"})
+    r = client.post(
+        f"/contests/{contest.id}/judging/{entry.id}/declaration",
+        data={"has_conflict": "true", "reason": "登壇企業の顧問をしている"},
+    )
     assert r.status_code == 302
     page = client.get(f"/contests/{contest.id}/judging/{entry.id}")
     assert "審査回避" in page.text and "score_novelty" not in page.text
@@ -112,8 +127,9 @@ def test_declaring_a_conflict_needs_a_reason_and_recuses(login, db):
 def test_bad_declaration_input_is_a_field_error(login, db):
     contest, _o, _s, (judge,) = _judged_contest()
     entry = contest.entries[0]
-    r = login(judge).post(f"/contests/{contest.id}/judging/{entry.id}/declaration",
-                          data={"reason": "x" * 2001, "has_conflict": "false"})
+    r = login(judge).post(
+        f"/contests/{contest.id}/judging/{entry.id}/declaration", data={"reason": "x" * 2001, "has_conflict": "false"}
+    )
     assert r.status_code == 422 and "長すぎます（2000文字・件以内）。" in r.text and 'id="reason-errors"' in r.text
     assert _count(JudgeDeclaration) == 0
 
@@ -124,8 +140,9 @@ def test_two_judges_one_recused_only_the_other_counts(login, db):
     a, b = login(first), login(second)
     a.post(f"/contests/{contest.id}/judging/{entry.id}/declaration", data={"has_conflict": "false"})
     a.post(f"/contests/{contest.id}/judging/{entry.id}/score", data=GOOD)
-    b.post(f"/contests/{contest.id}/judging/{entry.id}/declaration",
-           data={"has_conflict": "true", "reason": "親族が経営"})
+    b.post(
+        f"/contests/{contest.id}/judging/{entry.id}/declaration", data={"has_conflict": "true", "reason": "親族が経営"}
+    )
     results = {r["entry_id"]: r for r in compute_results(reload(contest))}
     assert results[entry.id]["judges"] == 1
 
@@ -166,8 +183,10 @@ def test_finalised_contest_is_read_only(login, db):
     commit()
     page = client.get(f"/contests/{contest.id}/judging/{entry.id}")
     assert page.status_code == 200 and "閲覧のみ" in page.text and "<form" not in page.text.split("</header>")[-1]
-    assert client.post(f"/contests/{contest.id}/judging/{entry.id}/score",
-                       data=dict(GOOD, score_novelty="1")).status_code == 403
+    assert (
+        client.post(f"/contests/{contest.id}/judging/{entry.id}/score", data=dict(GOOD, score_novelty="1")).status_code
+        == 403
+    )
     assert reload(db.session.scalar(select(JudgeScore))).scores["novelty"] == 3
 
 

@@ -1,6 +1,7 @@
 """Live contests against real servers (gunicorn + gevent, the deploy config), driven the way the
 pages drive them: phones join through /join/<code> and vote over their socket; the organiser
 signs in through the login form and closes the round from the moderator page's API call."""
+
 from __future__ import annotations
 
 import asyncio
@@ -34,8 +35,15 @@ def _join_all(ports, code, n):
 
 
 def _vote(phone, rnd, entries, i):
-    return phone.call("vote", {"contest_id": phone.contest_id, "round_id": rnd.id,
-                               "choices": [entries[i % len(entries)]], "idempotency_key": f"k{i}"})
+    return phone.call(
+        "vote",
+        {
+            "contest_id": phone.contest_id,
+            "round_id": rnd.id,
+            "choices": [entries[i % len(entries)]],
+            "idempotency_key": f"k{i}",
+        },
+    )
 
 
 def test_connect_storm_of_phones_joining_through_the_pages(app, db, database_url):
@@ -56,6 +64,7 @@ def test_connect_storm_of_phones_joining_through_the_pages(app, db, database_url
             for p in phones:
                 await p.close()
             return acks
+
         acks = asyncio.run(run())
     assert [a for a in acks if not a.get("ok")] == []
     assert len({a["receipt"] for a in acks}) == STORM
@@ -84,16 +93,18 @@ def test_screens_recover_from_a_redis_outage_without_new_ballots(app, db, databa
             redis["stop"]()
             rest = await asyncio.gather(*(_vote(p, rnd, entries, i + 30) for i, p in enumerate(phones[30:])))
             assert all(a.get("ok") for a in rest), rest
-            closed = await asyncio.to_thread(moderator_post, moderator, ports[0], contest.id,
-                                             f"/rounds/{rnd.id}/close")
+            closed = await asyncio.to_thread(moderator_post, moderator, ports[0], contest.id, f"/rounds/{rnd.id}/close")
             assert closed.status_code == 200, closed.text
             await asyncio.sleep(1.0)
             redis["start"]()
-            waited = await _until(lambda: all((s.final or {}).get("status") == "closed"
-                                              and s.final.get("total") == 60 for s in screens), 5)
+            waited = await _until(
+                lambda: all((s.final or {}).get("status") == "closed" and s.final.get("total") == 60 for s in screens),
+                5,
+            )
             for c in phones + screens:
                 await c.close()
             return waited
+
         waited = asyncio.run(run())
     assert waited <= 5
     assert db.session.scalar(select(func.count()).select_from(Ballot).where(Ballot.round_id == rnd.id)) == 60
@@ -109,17 +120,33 @@ def test_make_run_serves_websockets_on_any_local_port(app, database_url, tmp_pat
     from websockets.sync.client import connect
 
     from .live_clients import ROOT, free_port, ready
+
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "FLASK_APP": "wsgi.py", "APP_ENV": "development",
-           "PYTHONPATH": ROOT}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "FLASK_APP": "wsgi.py",
+        "APP_ENV": "development",
+        "PYTHONPATH": ROOT,
+    }
     env.pop("REDIS_URL", None)
     flask = os.path.join(os.path.dirname(sys.executable), "flask")
-    proc = subprocess.Popen([flask, "run", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [flask, "run", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         ready(port, proc)
-        with connect(f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket",
-                     origin=f"http://127.0.0.1:{port}", open_timeout=30, compression=None) as ws:
+        with connect(
+            f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket",
+            origin=f"http://127.0.0.1:{port}",
+            open_timeout=30,
+            compression=None,
+        ) as ws:
             assert ws.recv(timeout=20).startswith("0")
     finally:
         proc.terminate()

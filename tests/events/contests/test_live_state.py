@@ -1,5 +1,6 @@
 """Screens at scale: one shared state per contest revision, `round` events that carry it, the tally
 heartbeat, bounded ids, overload answered 503, and sockets that need no database to leave."""
+
 from __future__ import annotations
 
 import contextvars
@@ -18,7 +19,7 @@ from tests.factories import UserFactory
 from .factories import add_round, make_contest
 from .test_sockets import NS, _no_worker, connect  # noqa: F401  (the fixture: an in-process manager)
 
-HUGE = 2**40   # past the INTEGER ids (PostgreSQL refuses it in a query)
+HUGE = 2**40  # past the INTEGER ids (PostgreSQL refuses it in a query)
 
 
 def _join(sio, contest_id):
@@ -46,8 +47,11 @@ def test_a_ballot_moves_the_revision_on(app, login, db):
     rnd = add_round(contest)
     client = login(staff)
     assert client.get(f"/api/v1/contests/{contest.id}/state").get_json()["tally"]["total"] == 0
-    r = client.post(f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots", json={"choices": [contest.entries[0].id]},
-                    headers={"Idempotency-Key": "a1"})
+    r = client.post(
+        f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots",
+        json={"choices": [contest.entries[0].id]},
+        headers={"Idempotency-Key": "a1"},
+    )
     assert r.status_code == 201
     state = client.get(f"/api/v1/contests/{contest.id}/state").get_json()
     assert state["tally"]["total"] == 1 and state["my_ballot"]["receipt"] == r.get_json()["receipt"]
@@ -80,7 +84,7 @@ def test_round_event_carries_the_shared_state(app, login, db):
     assert shared["round"]["id"] == rnd.id and shared["round"]["status"] == "open"
     assert [e["id"] for e in shared["entries"]] == [e.id for e in contest.entries]
     assert shared["tally"]["total"] == 0
-    assert "my_ballot" not in shared and "liked" not in shared   # nobody's own part goes to everyone
+    assert "my_ballot" not in shared and "liked" not in shared  # nobody's own part goes to everyone
     # the broadcast's computation is the one every later join reuses
     again = connect(app, login(UserFactory()))
     assert _join(again, contest.id)["state"]["round"]["status"] == "open"
@@ -104,8 +108,11 @@ def test_heartbeat_resends_the_tally_to_this_processes_screens(app, login, db):
     idle, _o, idle_staff = make_contest()
     idle_viewer = connect(app, login(idle_staff))
     _join(idle_viewer, idle.id)
-    r = login(staff).post(f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots",
-                           json={"choices": [contest.entries[1].id]}, headers={"Idempotency-Key": "h1"})
+    r = login(staff).post(
+        f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots",
+        json={"choices": [contest.entries[1].id]},
+        headers={"Idempotency-Key": "h1"},
+    )
     assert r.status_code == 201, r.get_json()
     viewer.get_received(NS)
     idle_viewer.get_received(NS)
@@ -124,20 +131,29 @@ def test_ids_past_64_bits_are_not_found(app, login, db, event_name):
     contest, _org, staff = make_contest()
     rnd = add_round(contest)
     sio = connect(app, login(staff))
-    for body in ({"contest_id": HUGE, "round_id": rnd.id}, {"contest_id": contest.id, "round_id": HUGE},
-                 {"contest_id": -1, "round_id": rnd.id}):
+    for body in (
+        {"contest_id": HUGE, "round_id": rnd.id},
+        {"contest_id": contest.id, "round_id": HUGE},
+        {"contest_id": -1, "round_id": rnd.id},
+    ):
         answer = sio.emit(event_name, {**body, "choices": [1], "idempotency_key": "k"}, namespace=NS, callback=True)
         if event_name != "vote" and body["contest_id"] == contest.id:
-            assert answer.get("ok"), answer   # join/state read no round id
+            assert answer.get("ok"), answer  # join/state read no round id
         else:
             assert answer["error"]["code"] == "not_found", answer
     sio.disconnect(namespace=NS)
 
 
 def test_root_namespace_refuses_anonymous_clients(app, login, db):
-    def root(client):   # each connection in its own context, as each request
-        return contextvars.Context().run(socketio.test_client, app, namespace="/", flask_test_client=client,
-                                         headers={"Origin": "http://127.0.0.1:5000"})
+    def root(client):  # each connection in its own context, as each request
+        return contextvars.Context().run(
+            socketio.test_client,
+            app,
+            namespace="/",
+            flask_test_client=client,
+            headers={"Origin": "http://127.0.0.1:5000"},
+        )
+
     anonymous = root(app.test_client())
     assert not anonymous.is_connected("/")
     signed_in = root(login(UserFactory()))
@@ -147,7 +163,7 @@ def test_root_namespace_refuses_anonymous_clients(app, login, db):
 
 def test_the_page_origin_is_allowed_and_others_are_not(app, login, db):
     _contest, _org, staff = make_contest()
-    same = connect(app, login(staff), headers={"Origin": "http://localhost"})   # the test client's own host
+    same = connect(app, login(staff), headers={"Origin": "http://localhost"})  # the test client's own host
     assert same.is_connected(NS)
     same.disconnect(namespace=NS)
     other = connect(app, login(staff), headers={"Origin": "http://localhost.evil.example"})
@@ -162,6 +178,7 @@ def test_disconnect_needs_no_database(app, login, db):
 
     def count(*_args, **_kwargs):
         statements.append(1)
+
     event.listen(_db.engine, "before_cursor_execute", count)
     try:
         sio.disconnect(namespace=NS)
@@ -177,7 +194,7 @@ def test_sweep_drops_the_socket_of_a_user_disabled_elsewhere(app, login, db):
     keep = connect(app, login(UserFactory()))
     _join(sio, contest.id)
     assert sweep_once(app) == 0
-    with db.engine.begin() as conn:   # another process's write: nothing in this one is told
+    with db.engine.begin() as conn:  # another process's write: nothing in this one is told
         conn.execute(update(User.__table__).where(User.__table__.c.id == staff.id).values(disabled=True))
     assert sweep_once(app) == 1
     assert not sio.is_connected(NS) and keep.is_connected(NS)
@@ -190,6 +207,7 @@ def test_overload_is_503_with_retry_after(app, login, db, monkeypatch):
 
     def no_connection(*_args, **_kwargs):
         raise PoolTimeout("QueuePool limit of size 5 overflow 10 reached")
+
     monkeypatch.setattr(live_state, "state", no_connection)
     client = login(staff)
     r = client.get(f"/api/v1/contests/{contest.id}/state")
@@ -218,17 +236,20 @@ def test_a_guest_joins_its_own_contest_on_the_lean_path(app, db, monkeypatch):
     assert client.post(f"/join/{contest.join_code}", data={"display_name": "来場者"}).status_code == 302
     sio = connect(app, client)
     full_path = []
-    monkeypatch.setattr(contest_sockets.ContestNamespace, "on_join",
-                        lambda self, data=None: full_path.append(data) or {"error": {"code": "not_found"}})
+    monkeypatch.setattr(
+        contest_sockets.ContestNamespace,
+        "on_join",
+        lambda self, data=None: full_path.append(data) or {"error": {"code": "not_found"}},
+    )
     vote = {"contest_id": contest.id, "round_id": rnd.id, "choices": [contest.entries[0].id], "idempotency_key": "g1"}
     receipt = sio.emit("vote", vote, namespace=NS, callback=True)["receipt"]
     answer = _join(sio, contest.id)
-    assert full_path == []                                    # the lean path answered
+    assert full_path == []  # the lean path answered
     assert answer["ok"] and answer["state"]["round"]["id"] == rnd.id
     assert answer["state"]["eligible"] is True and answer["state"]["qualifies"] == ["join_code"]
     assert answer["state"]["my_ballot"]["receipt"] == receipt
     sio.get_received(NS)
-    broadcast.heartbeat_once(app)                             # ...and it is in the contest's room
+    broadcast.heartbeat_once(app)  # ...and it is in the contest's room
     assert [m["args"][0]["round_id"] for m in sio.get_received(NS) if m["name"] == "tally"] == [rnd.id]
     assert _join(sio, other.id)["error"]["code"] == "not_found" and len(full_path) == 1
     db.session.execute(JoinPass.__table__.delete())

@@ -1,4 +1,5 @@
 """Races on PostgreSQL: parallel identical ballots, ballots racing the round close."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,10 @@ from tests.conftest import reload
 
 from .factories import add_round, make_contest, staff_of
 
-pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                                reason="row locks and real concurrency need PostgreSQL")
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="row locks and real concurrency need PostgreSQL",
+)
 
 
 def _bearer_client(app, api, user):
@@ -27,6 +30,7 @@ def _bearer_client(app, api, user):
         c.environ_base["HTTP_AUTHORIZATION"] = header
         c.csrf = False
         return c
+
     return make
 
 
@@ -101,6 +105,6 @@ def test_ballots_racing_the_close_are_counted_or_refused_never_lost(app, api, lo
     db.session.expire_all()
     snapshot = db.session.scalar(select(TallySnapshot).where(TallySnapshot.round_id == rnd.id))
     counted = set(db.session.scalars(select(Ballot.receipt).where(Ballot.id.in_(snapshot.ballot_ids))))
-    assert counted == accepted                      # every acknowledged ballot is in the snapshot
+    assert counted == accepted  # every acknowledged ballot is in the snapshot
     assert sum(snapshot.counts.values()) == len(accepted)
-    assert tally.verify(reload(rnd))["verified"] is True   # recount == snapshot
+    assert tally.verify(reload(rnd))["verified"] is True  # recount == snapshot

@@ -1,4 +1,5 @@
 """The guest vote path's per-process cache of a round's rules (sockets._cached_rules)."""
+
 from __future__ import annotations
 
 import threading
@@ -12,8 +13,15 @@ from app.events.contests import ballots, sockets
 
 
 def _rules(round_id=7, status="open"):
-    return ballots.Rules(round_id=round_id, contest_id=3, status=status, method="single", max_choices=1,
-                         eligibility=("join_code",), entry_ids=frozenset({1, 2}))
+    return ballots.Rules(
+        round_id=round_id,
+        contest_id=3,
+        status=status,
+        method="single",
+        max_choices=1,
+        eligibility=("join_code",),
+        entry_ids=frozenset({1, 2}),
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -33,17 +41,19 @@ def test_first_ballots_of_a_round_load_its_rules_once(monkeypatch):
         calls.append(round_id)
         time.sleep(0.2)
         return _rules(round_id)
+
     monkeypatch.setattr(ballots.Rules, "load", staticmethod(load))
     barrier = threading.Barrier(20)
 
     def first_ballot(_):
         barrier.wait()
         return sockets._cached_rules(7)
+
     with ThreadPoolExecutor(20) as pool:
         results = list(pool.map(first_ballot, range(20)))
     assert calls == [7]
     assert all(r == _rules(7) for r in results)
-    assert sockets._cached_rules(7) == _rules(7) and calls == [7]     # cached afterwards
+    assert sockets._cached_rules(7) == _rules(7) and calls == [7]  # cached afterwards
     assert sockets._loading == {}
 
 
@@ -57,6 +67,7 @@ def test_waiters_share_not_found_and_reload_after_a_failed_load(monkeypatch):
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
+
     monkeypatch.setattr(ballots.Rules, "load", staticmethod(load))
     # not found: the waiter takes the leader's answer (no second load)
     with ThreadPoolExecutor(2) as pool:
@@ -85,8 +96,9 @@ def test_fresh_and_draft_rules_are_always_reloaded(monkeypatch):
     def load(round_id):
         loads.append(round_id)
         return _rules(round_id, status="draft")
+
     monkeypatch.setattr(ballots.Rules, "load", staticmethod(load))
     sockets._cached_rules(9)
-    sockets._cached_rules(9)                 # a draft round may open at any moment: not cached
+    sockets._cached_rules(9)  # a draft round may open at any moment: not cached
     sockets._cached_rules(9, fresh=True)
     assert loads == [9, 9, 9]

@@ -1,6 +1,7 @@
 """Finalising a contest whose judges have not all scored: the moderator sees who is missing (judge ×
 entry), finalising needs an explicit confirmation that is recorded (who, when, k of n), and the results,
 the contest page and the reveal say what the judges' part is based on."""
+
 from __future__ import annotations
 
 from app.db import commit
@@ -20,12 +21,16 @@ def _contest_with_two_judges():
     contest, organiser, _staff = make_contest(entries=3)
     a, b = UserFactory(display_name="審査員A"), UserFactory(display_name="審査員B")
     e0, e1, _e2 = contest.entries
-    _db.session.add_all([ContestJudge(contest_id=contest.id, user_id=a.id),
-                         ContestJudge(contest_id=contest.id, user_id=b.id),
-                         JudgeDeclaration(entry_id=e0.id, judge_id=a.id, has_conflict=False),
-                         JudgeScore(entry_id=e0.id, judge_id=a.id, scores=SCORES),
-                         JudgeDeclaration(entry_id=e1.id, judge_id=a.id, has_conflict=True, reason="顧問"),
-                         JudgeDeclaration(entry_id=e0.id, judge_id=b.id, has_conflict=False)])
+    _db.session.add_all(
+        [
+            ContestJudge(contest_id=contest.id, user_id=a.id),
+            ContestJudge(contest_id=contest.id, user_id=b.id),
+            JudgeDeclaration(entry_id=e0.id, judge_id=a.id, has_conflict=False),
+            JudgeScore(entry_id=e0.id, judge_id=a.id, scores=SCORES),
+            JudgeDeclaration(entry_id=e1.id, judge_id=a.id, has_conflict=True, reason="顧問"),
+            JudgeDeclaration(entry_id=e0.id, judge_id=b.id, has_conflict=False),
+        ]
+    )
     commit()
     return reload(contest), organiser, a, b
 
@@ -43,15 +48,21 @@ def test_api_lists_missing_sheets_and_refuses_to_finalise_without_confirmation(l
     sheets = org.get(f"/api/v1/contests/{contest.id}/score-sheets")
     assert sheets.status_code == 200 and (sheets.json["done"], sheets.json["expected"]) == (1, 5)
     missing = {(m["judge_id"], m["entry_id"]): m["state"] for m in sheets.json["missing"]}
-    assert missing == {(a.id, e2.id): "declare", (b.id, e0.id): "score", (b.id, e1.id): "declare",
-                       (b.id, e2.id): "declare"}
+    assert missing == {
+        (a.id, e2.id): "declare",
+        (b.id, e0.id): "score",
+        (b.id, e1.id): "declare",
+        (b.id, e2.id): "declare",
+    }
     refused = org.post(f"/api/v1/contests/{contest.id}/finalize")
     assert refused.status_code == 409
     assert "1 of 5" in refused.json["error"]["message"] or "5 件中 1 件" in refused.json["error"]["message"]
     assert "confirm_incomplete_scores" in refused.json["error"]["fields"]
     assert reload(contest).status != "finalized"
-    assert org.post(f"/api/v1/contests/{contest.id}/finalize", json={"confirm_incomplete_scores": "maybe"}
-                    ).status_code == 422
+    assert (
+        org.post(f"/api/v1/contests/{contest.id}/finalize", json={"confirm_incomplete_scores": "maybe"}).status_code
+        == 422
+    )
     done = org.post(f"/api/v1/contests/{contest.id}/finalize", json={"confirm_incomplete_scores": True})
     assert done.status_code == 200
     summary = done.json["score_sheets"]
@@ -68,17 +79,22 @@ def test_a_contest_without_judges_needs_the_confirmation_too(login, db):
     contest, organiser, _staff = make_contest(entries=2)
     org = login(organiser)
     assert org.post(f"/api/v1/contests/{contest.id}/finalize").status_code == 409
-    assert org.post(f"/api/v1/contests/{contest.id}/finalize",
-                    json={"confirm_incomplete_scores": True}).status_code == 200
+    assert (
+        org.post(f"/api/v1/contests/{contest.id}/finalize", json={"confirm_incomplete_scores": True}).status_code == 200
+    )
 
 
 def test_complete_sheets_finalise_without_confirmation(login, db):
     contest, organiser, _staff = make_contest(entries=1)
     judge = UserFactory()
     entry = contest.entries[0]
-    _db.session.add_all([ContestJudge(contest_id=contest.id, user_id=judge.id),
-                         JudgeDeclaration(entry_id=entry.id, judge_id=judge.id, has_conflict=False),
-                         JudgeScore(entry_id=entry.id, judge_id=judge.id, scores=SCORES)])
+    _db.session.add_all(
+        [
+            ContestJudge(contest_id=contest.id, user_id=judge.id),
+            JudgeDeclaration(entry_id=entry.id, judge_id=judge.id, has_conflict=False),
+            JudgeScore(entry_id=entry.id, judge_id=judge.id, scores=SCORES),
+        ]
+    )
     commit()
     r = login(organiser).post(f"/api/v1/contests/{contest.id}/finalize")
     assert r.status_code == 200 and r.json["score_sheets"]["complete"] is True

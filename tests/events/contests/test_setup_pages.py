@@ -1,6 +1,7 @@
 """The organiser sets up a contest in the browser: create it on a contest event, the formula, the rubric,
 entries from shortlisted applications or by invitation, and judges by email. Bad input is a 4xx with
 field messages and changes nothing."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -9,7 +10,7 @@ from app.applications.models import Application
 from app.events.contests.models import Contest, ContestJudge, Entry
 from app.extensions import db as _db
 from tests.conftest import reload
-from tests.factories import (ApplicationFactory, ChallengeFactory, SolutionFactory, StartupFactory, UserFactory)
+from tests.factories import ApplicationFactory, ChallengeFactory, SolutionFactory, StartupFactory, UserFactory
 
 from .factories import ContestEventFactory, add_round, make_contest
 
@@ -61,8 +62,15 @@ def test_only_organisers_create_and_set_up(login, anon, db):
 def test_settings_save_the_formula_and_reject_weights_not_adding_up(login, db):
     contest, organiser, _staff = make_contest()
     client = login(organiser)
-    form = {"title": "本選", "description": "", "pitch_seconds": "240", "weight_judges": "50",
-            "weight_votes": "40", "weight_likes": "10", "named_export": "1"}
+    form = {
+        "title": "本選",
+        "description": "",
+        "pitch_seconds": "240",
+        "weight_judges": "50",
+        "weight_votes": "40",
+        "weight_likes": "10",
+        "named_export": "1",
+    }
     assert client.post(f"/contests/{contest.id}/setup/settings", data=form).status_code == 302
     contest = reload(contest)
     assert (contest.weight_judges, contest.weight_votes, contest.weight_likes) == (50, 40, 10)
@@ -81,8 +89,13 @@ def test_settings_save_the_formula_and_reject_weights_not_adding_up(login, db):
 def test_formula_is_frozen_once_voting_started(login, db):
     contest, organiser, _staff = make_contest()
     add_round(contest, status="open")
-    form = {"title": contest.title, "pitch_seconds": "300", "weight_judges": "40", "weight_votes": "40",
-            "weight_likes": "20"}
+    form = {
+        "title": contest.title,
+        "pitch_seconds": "300",
+        "weight_judges": "40",
+        "weight_votes": "40",
+        "weight_likes": "20",
+    }
     r = login(organiser).post(f"/contests/{contest.id}/setup/settings", data=form)
     assert r.status_code == 409 and "投票" in r.text
     assert reload(contest).weight_judges == 60
@@ -92,8 +105,9 @@ def test_import_shortlisted_applications_and_invite_a_startup(login, db):
     contest, organiser, _staff = make_contest(entries=0)
     city = contest.event.host
     challenge = ChallengeFactory(owner=city, owner_org_id=city.id)
-    shortlisted = [ApplicationFactory(challenge=challenge, challenge_id=challenge.id, status="shortlisted")
-                   for _ in range(2)]
+    shortlisted = [
+        ApplicationFactory(challenge=challenge, challenge_id=challenge.id, status="shortlisted") for _ in range(2)
+    ]
     ApplicationFactory(challenge=challenge, challenge_id=challenge.id, status="submitted")
     client = login(organiser)
     page = client.get(f"/contests/{contest.id}/setup")
@@ -105,8 +119,9 @@ def test_import_shortlisted_applications_and_invite_a_startup(login, db):
     # invited: a startup with one of its solutions
     startup = StartupFactory()
     solution = SolutionFactory(organization=startup, org_id=startup.id)
-    r = client.post(f"/contests/{contest.id}/setup/entries",
-                    data={"org_id": str(startup.id), "solution_id": str(solution.id)})
+    r = client.post(
+        f"/contests/{contest.id}/setup/entries", data={"org_id": str(startup.id), "solution_id": str(solution.id)}
+    )
     assert r.status_code == 302
     assert _count(Entry, contest_id=contest.id, org_id=startup.id, source="invitation") == 1
 
@@ -120,11 +135,13 @@ def test_entry_forms_refuse_what_does_not_fit(login, db):
     assert r.status_code == 422 and 'id="challenge_id-errors"' in r.text
     startup, stranger = StartupFactory(), StartupFactory()
     foreign_solution = SolutionFactory(organization=stranger, org_id=stranger.id)
-    r = client.post(f"/contests/{contest.id}/setup/entries",
-                    data={"org_id": str(startup.id), "solution_id": str(foreign_solution.id)})
+    r = client.post(
+        f"/contests/{contest.id}/setup/entries",
+        data={"org_id": str(startup.id), "solution_id": str(foreign_solution.id)},
+    )
     assert r.status_code == 422 and 'id="solution_id-errors"' in r.text
     r = client.post(f"/contests/{contest.id}/setup/entries", data={"org_id": str(contest.event.host_org_id)})
-    assert r.status_code == 422 and 'id="org_id-errors"' in r.text   # a city is not a startup
+    assert r.status_code == 422 and 'id="org_id-errors"' in r.text  # a city is not a startup
     entered = reload(contest).entries[0].org_id
     r = client.post(f"/contests/{contest.id}/setup/entries", data={"org_id": str(entered)})
     assert r.status_code == 409
@@ -177,8 +194,14 @@ def test_organiser_finds_a_solution_by_name_and_adds_it(login, db):
     name or their startup's name, and adds one with a button named after it."""
     contest, organiser, _staff = make_contest(entries=0)
     startup = StartupFactory(name_ja="株式会社ギジロク", name_en="Gijiroku Lab")
-    minutes = SolutionFactory(organization=startup, org_id=startup.id, title="AI議事録クラウド",
-                              summary="会議の音声から議事録を作ります。", features=[], tags=[])
+    minutes = SolutionFactory(
+        organization=startup,
+        org_id=startup.id,
+        title="AI議事録クラウド",
+        summary="会議の音声から議事録を作ります。",
+        features=[],
+        tags=[],
+    )
     SolutionFactory(organization=startup, org_id=startup.id, title="AI議事録 下書き版", status="draft")
     other = SolutionFactory(title="道路損傷の自動検知")
     client = login(organiser)
@@ -200,8 +223,9 @@ def test_organiser_finds_a_solution_by_name_and_adds_it(login, db):
     # Special characters are text, not patterns
     assert "AI議事録クラウド" not in _search(client, contest, "%").text
 
-    r = client.post(f"/contests/{contest.id}/setup/entries",
-                    data={"org_id": str(startup.id), "solution_id": str(minutes.id)})
+    r = client.post(
+        f"/contests/{contest.id}/setup/entries", data={"org_id": str(startup.id), "solution_id": str(minutes.id)}
+    )
     assert r.status_code == 302
     entry = _db.session.scalar(select(Entry).where(Entry.contest_id == contest.id))
     assert (entry.solution_id, entry.title, entry.source) == (minutes.id, "AI議事録クラウド", "invitation")
@@ -232,9 +256,11 @@ def test_an_entry_invited_without_a_solution_is_named_once(login, anon, db):
     startup = StartupFactory(name_ja="株式会社ソナエル", name_en="Sonaeru Inc.")
     client = login(organiser)
     assert client.post(f"/contests/{contest.id}/setup/entries", data={"org_id": str(startup.id)}).status_code == 302
-    for url, entries in ((f"/contests/{contest.id}/setup", '<ol class="item-list">'),
-                         (f"/contests/{contest.id}/moderate", 'id="mod-entries"'),
-                         (f"/contests/{contest.id}", 'class="contest-entries"')):
+    for url, entries in (
+        (f"/contests/{contest.id}/setup", '<ol class="item-list">'),
+        (f"/contests/{contest.id}/moderate", 'id="mod-entries"'),
+        (f"/contests/{contest.id}", 'class="contest-entries"'),
+    ):
         text = client.get(url).text.split(entries)[1].split("</ol>")[0]
         assert "株式会社ソナエル" in text and " — " not in text, url
         assert text.count("株式会社ソナエル") == 1, url

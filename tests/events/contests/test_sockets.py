@@ -1,4 +1,5 @@
 """Socket.IO /contests: authentication, origins, room policy, malformed events, votes, coalescing."""
+
 from __future__ import annotations
 
 import contextvars
@@ -22,6 +23,7 @@ def _no_worker(app):
     """Flush by hand; and the Socket.IO test client needs an in-process manager instead of the
     Redis message queue (which the PostgreSQL + Redis run configures)."""
     import socketio as python_socketio
+
     app.config["CONTESTS_BROADCAST_WORKER"] = False
     # Dirty rounds left by an earlier test (ids restart on SQLite) must not leak into this one.
     broadcast._local_dirty.clear()
@@ -52,8 +54,9 @@ class Fresh:
 
 
 def connect(app, client=None, headers=ORIGIN):
-    return Fresh(contextvars.Context().run(socketio.test_client, app, namespace=NS, flask_test_client=client,
-                                           headers=headers))
+    return Fresh(
+        contextvars.Context().run(socketio.test_client, app, namespace=NS, flask_test_client=client, headers=headers)
+    )
 
 
 def test_unauthenticated_connect_refused(app):
@@ -96,8 +99,9 @@ def test_moderator_room_needs_manage(app, login, db):
     mod.disconnect(namespace=NS)
 
 
-@pytest.mark.parametrize("payload", [None, "text", [1, 2], {"contest_id": "1"}, {"contest_id": True},
-                                     {"contest_id": 1, "role": "x" * 5000}])
+@pytest.mark.parametrize(
+    "payload", [None, "text", [1, 2], {"contest_id": "1"}, {"contest_id": True}, {"contest_id": 1, "role": "x" * 5000}]
+)
 def test_malformed_events_get_an_error_and_no_broadcast(app, login, db, payload):
     contest, _org, staff = make_contest()
     rnd = add_round(contest)
@@ -108,8 +112,12 @@ def test_malformed_events_get_an_error_and_no_broadcast(app, login, db, payload)
     for event in ("join", "vote", "state"):
         answer = sio.emit(event, payload, namespace=NS, callback=True)
         assert "error" in answer, (event, payload, answer)
-    bad_vote = sio.emit("vote", {"contest_id": contest.id, "round_id": rnd.id, "choices": "all",
-                                 "idempotency_key": "k"}, namespace=NS, callback=True)
+    bad_vote = sio.emit(
+        "vote",
+        {"contest_id": contest.id, "round_id": rnd.id, "choices": "all", "idempotency_key": "k"},
+        namespace=NS,
+        callback=True,
+    )
     assert bad_vote["error"]["code"] == "validation_error"
     assert broadcast.flush_once(app) == 0
     assert watcher.get_received(NS) == []
@@ -140,19 +148,24 @@ def test_tally_broadcasts_are_coalesced_with_a_version(app, login, api, db):
     viewer.get_received(NS)
     broadcast.flush_once(app)
     from tests.factories import member_of
+
     for i in range(5):
         voter = member_of(contest.event.host, "member")
-        r = api(voter).post(f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots",
-                            json={"choices": [contest.entries[i % 2].id]}, headers={"Idempotency-Key": "k"})
+        r = api(voter).post(
+            f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots",
+            json={"choices": [contest.entries[i % 2].id]},
+            headers={"Idempotency-Key": "k"},
+        )
         assert r.status_code == 201
-    assert [m for m in viewer.get_received(NS) if m["name"] == "tally"] == []   # never one per vote
+    assert [m for m in viewer.get_received(NS) if m["name"] == "tally"] == []  # never one per vote
     import time
+
     time.sleep(broadcast.INTERVAL + 0.05)
     assert broadcast.flush_once(app) == 1
     tallies = [m["args"][0] for m in viewer.get_received(NS) if m["name"] == "tally"]
     assert len(tallies) == 1 and tallies[0]["version"] == 5 and tallies[0]["total"] == 5
     time.sleep(broadcast.INTERVAL + 0.05)
-    assert broadcast.flush_once(app) == 0      # nothing changed: nothing sent
+    assert broadcast.flush_once(app) == 0  # nothing changed: nothing sent
     viewer.disconnect(namespace=NS)
 
 
@@ -164,13 +177,18 @@ def test_redis_down_ballots_still_accepted(app, login, db, monkeypatch):
         def __getattr__(self, name):
             def fail(*a, **k):
                 raise ConnectionError("redis down")
+
             return fail
+
     monkeypatch.setattr(broadcast, "_redis", lambda app: Down())
     monkeypatch.setattr(socketio, "emit", lambda *a, **k: (_ for _ in ()).throw(ConnectionError("mq down")))
-    r = login(staff).post(f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots",
-                          json={"choices": [contest.entries[0].id]}, headers={"Idempotency-Key": "k"})
+    r = login(staff).post(
+        f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots",
+        json={"choices": [contest.entries[0].id]},
+        headers={"Idempotency-Key": "k"},
+    )
     assert r.status_code == 201
-    assert broadcast.flush_once(app) == 0    # emit failed quietly; the round stays dirty
+    assert broadcast.flush_once(app) == 0  # emit failed quietly; the round stays dirty
     state = login(staff).get(f"/api/v1/contests/{contest.id}/state").json
     assert state["tally"]["total"] == 1 and state["my_ballot"]["receipt"] == r.json["receipt"]
 
@@ -189,7 +207,7 @@ def test_guest_votes_over_socket_with_every_check(app, db, monkeypatch):
     assert client.post(f"/join/{contest.join_code}", data={"display_name": "来場者"}).status_code == 302
     sio = connect(app, client)
     assert sio.is_connected(NS)
-    assert contest_sockets._pure_guests     # no login credential: the lean path is taken
+    assert contest_sockets._pure_guests  # no login credential: the lean path is taken
     body = {"contest_id": contest.id, "round_id": rnd.id, "choices": [contest.entries[0].id], "idempotency_key": "g1"}
     first = sio.emit("vote", body, namespace=NS, callback=True)
     again = sio.emit("vote", body, namespace=NS, callback=True)
@@ -197,12 +215,17 @@ def test_guest_votes_over_socket_with_every_check(app, db, monkeypatch):
     changed = sio.emit("vote", {**body, "choices": [contest.entries[1].id]}, namespace=NS, callback=True)
     assert changed["error"]["code"] == "conflict"
     assert sio.emit("vote", "not a dict", namespace=NS, callback=True)["error"]["code"] == "bad_request"
-    foreign = sio.emit("vote", {**body, "contest_id": other.id, "round_id": other_round.id, "idempotency_key": "g2"},
-                       namespace=NS, callback=True)
-    assert foreign["error"]["code"] == "not_found"          # the pass is for another contest
-    mismatched = sio.emit("vote", {**body, "round_id": other_round.id, "idempotency_key": "g3"},
-                          namespace=NS, callback=True)
-    assert mismatched["error"]["code"] == "not_found"       # the round belongs to another contest
+    foreign = sio.emit(
+        "vote",
+        {**body, "contest_id": other.id, "round_id": other_round.id, "idempotency_key": "g2"},
+        namespace=NS,
+        callback=True,
+    )
+    assert foreign["error"]["code"] == "not_found"  # the pass is for another contest
+    mismatched = sio.emit(
+        "vote", {**body, "round_id": other_round.id, "idempotency_key": "g3"}, namespace=NS, callback=True
+    )
+    assert mismatched["error"]["code"] == "not_found"  # the round belongs to another contest
     # The pass is revoked: once the cached check is stale, the next event is refused.
     db.session.execute(JoinPass.__table__.delete())
     db.session.commit()

@@ -2,6 +2,7 @@
 
 Invariants: one current ballot per voter per round; the tally equals the ballot rows and
 the model; a closed round never changes and its recount equals its snapshot."""
+
 from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
@@ -34,11 +35,10 @@ class Voting(RuleBasedStateMachine):
         self.contest, _org, _staff = make_contest(entries=3)
         self.entry_ids = [e.id for e in self.contest.entries]
         self.voters = [Voter(key=f"u:{u.id}", user=u) for u in staff_of(self.contest, 3)]
-        self.rounds = [add_round(self.contest, title="R1").id,
-                       add_round(self.contest, status="draft", title="R2").id]
-        self.model = {rid: {} for rid in self.rounds}      # round -> voter key -> choices
-        self.keys = {}                                     # (round, voter, key) -> choices
-        self.closed = {}                                   # round -> frozen counts
+        self.rounds = [add_round(self.contest, title="R1").id, add_round(self.contest, status="draft", title="R2").id]
+        self.model = {rid: {} for rid in self.rounds}  # round -> voter key -> choices
+        self.keys = {}  # (round, voter, key) -> choices
+        self.closed = {}  # round -> frozen counts
         self.counter = 0
 
     def _round(self, rid):
@@ -106,8 +106,11 @@ class Voting(RuleBasedStateMachine):
     def one_current_ballot_per_voter(self):
         if not hasattr(self, "rounds"):
             return
-        rows = db.session.execute(select(Ballot.round_id, Ballot.voter_key, func.count()).where(
-            Ballot.superseded_at.is_(None)).group_by(Ballot.round_id, Ballot.voter_key)).all()
+        rows = db.session.execute(
+            select(Ballot.round_id, Ballot.voter_key, func.count())
+            .where(Ballot.superseded_at.is_(None))
+            .group_by(Ballot.round_id, Ballot.voter_key)
+        ).all()
         assert all(n == 1 for _r, _v, n in rows)
 
     @invariant()
@@ -137,8 +140,14 @@ def test_voting_state_machine(app):
     app.config["CONTESTS_BROADCAST_WORKER"] = False
     try:
         with app.test_request_context():
-            run_state_machine_as_test(Voting, settings=settings(
-                max_examples=10, stateful_step_count=25, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+            run_state_machine_as_test(
+                Voting,
+                settings=settings(
+                    max_examples=10,
+                    stateful_step_count=25,
+                    deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+                ),
+            )
     finally:
         app.config.pop("CONTESTS_BROADCAST_WORKER", None)

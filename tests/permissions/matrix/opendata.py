@@ -1,4 +1,5 @@
 """Open data: public to everyone (the records themselves follow the anonymous visibility rules)."""
+
 from tests.permissions.cases import Case
 
 CASES = [
