@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from flask import current_app, has_app_context, request, session
 from flask_babel import force_locale, get_locale
 from flask_login import current_user
-from flask_socketio import join_room
+from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
@@ -250,6 +250,15 @@ def _vote_fields(data):
     return contest_id, round_id, key if isinstance(key, str) else ""
 
 
+def busy() -> dict:
+    return {
+        "code": "busy",
+        "message": "The server is busy. Please try again shortly.",
+        "fields": {},
+        "retry_after": BUSY_RETRY_SECONDS,
+    }
+
+
 def _answer_errors(name: str, fn, *args):
     """Map errors to the API shape; the event's database session always ends."""
     try:
@@ -257,14 +266,7 @@ def _answer_errors(name: str, fn, *args):
     except PoolTimeout:
         db.session.rollback()
         log.warning("Socket event %s: no database connection free (overload)", name)
-        return {
-            "error": {
-                "code": "busy",
-                "message": "The server is busy. Please try again shortly.",
-                "fields": {},
-                "retry_after": BUSY_RETRY_SECONDS,
-            }
-        }
+        return {"error": busy()}
     except HTTPException as exc:
         db.session.rollback()
         code = getattr(exc, "error_code", None) or (exc.name or "error").lower().replace(" ", "_")
@@ -284,6 +286,18 @@ class ContestNamespace(AuthenticatedNamespace):
     allow_anonymous = True  # guests with a join pass; checked in on_connect
 
     def on_connect(self, auth=None):
+        """Refused when no database connection is free: the client gets connect_error with
+        {"code": "busy", "retry_after"} and connects again after that (contest-common.js)."""
+        try:
+            return self._connect(auth)
+        except PoolTimeout:
+            db.session.rollback()
+            log.warning("Socket connect: no database connection free (overload)")
+            raise ConnectionRefusedError(busy()) from None
+        finally:
+            db.session.remove()
+
+    def _connect(self, auth):
         if not origin_allowed(current_app, request.headers.get("Origin"), request.environ):
             return False
         if not current_user.is_authenticated and _guest_on_socket() is None:
