@@ -95,7 +95,7 @@ def current_ballot(round_id: int, voter_key: str) -> Ballot | None:
 class Rules:
     """What the policy check of a ballot reads about its round. Method, choices and eligibility are
     frozen once the round opens and entries are only ever added, so a copy of an open round's
-    rules may be cached (sockets.py does, for a second); the status is decided under the lock."""
+    rules may be cached (rules_cache.py does, for a second); the status is decided under the lock."""
 
     round_id: int
     contest_id: int
