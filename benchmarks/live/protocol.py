@@ -55,6 +55,7 @@ class SioClient:
                 continue
             if answer.startswith(f"44{NS},"):  # connect_error
                 data = json.loads(answer[len(f"44{NS},") :] or "{}")
+                data = data.get("data") if isinstance(data, dict) else None  # {message, data}
                 if isinstance(data, dict) and data.get("code") == "busy":
                     # contest-common.js: socket.connect() again after retryDelay(retry_after)
                     self.busy_refusals += 1

@@ -225,13 +225,13 @@ class ContestNamespace(AuthenticatedNamespace):
 
     def on_connect(self, auth=None):
         """Refused when no database connection is free: the client gets connect_error with
-        {"code": "busy", "retry_after"} and connects again after that (contest-common.js)."""
+        data {"code": "busy", "retry_after"} and connects again after that (contest-common.js)."""
         try:
             return self._connect(auth)
         except PoolTimeout:
             db.session.rollback()
             log.warning("Socket connect: no database connection free (overload)")
-            raise ConnectionRefusedError(busy()) from None
+            raise ConnectionRefusedError("busy", busy()) from None  # connect_error: {message, data}
         finally:
             db.session.remove()
 

@@ -219,6 +219,31 @@ def test_overload_is_503_with_retry_after(app, login, db, monkeypatch):
     sio.disconnect(namespace=NS)
 
 
+def test_a_connect_with_no_database_connection_free_is_refused_as_busy(app, login, db, monkeypatch):
+    """The page connects again after Retry-After (contest-common.js reads connect_error's data)."""
+    from app.events.contests.sockets import ContestNamespace
+
+    _contest, _org, staff = make_contest()
+
+    def no_connection(*_args, **_kwargs):
+        raise PoolTimeout("QueuePool limit of size 5 overflow 10 reached")
+
+    monkeypatch.setattr(ContestNamespace, "_connect", no_connection)
+    sent = []
+    base = socketio.server.packet_class
+
+    class Recorded(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            sent.append(self)
+
+    monkeypatch.setattr(socketio.server, "packet_class", Recorded)
+    sio = connect(app, login(staff))
+    assert not sio.is_connected(NS)
+    refusals = [p.data for p in sent if p.packet_type == 4 and p.namespace == NS]  # CONNECT_ERROR
+    assert refusals and refusals[0]["data"]["code"] == "busy" and refusals[0]["data"]["retry_after"] == 2
+
+
 def test_a_guest_joins_its_own_contest_on_the_lean_path(app, db, monkeypatch):
     """A phone with a join pass joins its contest without Flask's request context, and gets the
     same state as the full path: the round, its own ballot, that it may vote. Another contest
