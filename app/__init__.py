@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     _sqlite_pragmas(app)
+    _ping_idle_connections(app)
     migrate.init_app(
         app,
         db,
@@ -116,6 +117,16 @@ def _without_websocket_compression(wsgi_app):
         return wsgi_app(environ, start_response)
 
     return app
+
+
+def _ping_idle_connections(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from . import db_ping
+    from .extensions import db
+
+    with app.app_context():
+        db_ping.install(db.engine, app.config.get("DB_PING_AFTER_IDLE", 10))
 
 
 def _sqlite_pragmas(app: Flask) -> None:

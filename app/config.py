@@ -21,7 +21,9 @@ def _pool_options() -> dict:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'cocreate.sqlite'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, **_pool_options()}
+    SQLALCHEMY_ENGINE_OPTIONS = {**_pool_options()}
+    # Pooled connections idle longer than this are pinged before use (app/db_ping.py).
+    DB_PING_AFTER_IDLE = float(os.environ.get("DB_PING_AFTER_IDLE") or 10)
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # Jobs run inline (in-process, after the commit) when there is no Redis.
     JOBS_INLINE = os.environ.get("JOBS_INLINE", "").lower() in ("1", "true") or not REDIS_URL

@@ -107,7 +107,12 @@ def _clean_db(app):
     from app.extensions import limiter
 
     limiter.reset()
+    from app import realtime
     from app.events.contests import live_state
+
+    with realtime._lock:  # sockets of the previous test's users (deleted with the rows)
+        realtime._by_sid.clear()
+        realtime._local.clear()
 
     live_state.forget_all()  # the rows it cached were deleted behind its back
 

@@ -15,6 +15,7 @@ from .protocol import SioClient
 from .web import Counters, Http
 
 FETCH_DELAY = 1.0  # the page's random delay before a fetch prompted by a `round` event
+SPREAD = 1.5  # contest-common.js SPREAD_MS: resyncSoon's random delay
 OVERLOADED = ("overloaded", "unavailable", "service_unavailable")
 CONNECT_TIMEOUT, CONNECT_TRIES = 20.0, 3  # socket.io-client's `timeout`; then it reconnects
 
@@ -36,6 +37,8 @@ class LivePage:
         self.tallies: list[tuple[float, int, int, int]] = []  # (time, round id, version, total)
         self.shown: dict[tuple[int, str], float] = {}  # (round id, status) -> first time on screen
         self.last_version = -1
+        self.round_id: int | None = None  # the round the page shows
+        self.resync_pending = False
         self.fetches = 0
         self.errors: list[str] = []
         self.tasks: set[asyncio.Task] = set()
@@ -66,7 +69,7 @@ class LivePage:
                 await self.sock.close()
                 await asyncio.sleep(1 + random.random())
                 continue
-            _at, answer = await self.sock.call("join", {"contest_id": self.contest_id, "role": "viewer"})
+            answer = await self._join(attempts)
             if answer.get("ok"):
                 break
             if (answer.get("error") or {}).get("code") not in OVERLOADED:
@@ -80,6 +83,19 @@ class LivePage:
         else:
             await self.fetch_state()
 
+    async def _join(self, attempts: int) -> dict:
+        """`join` on the open socket; a `busy` answer is retried on the same socket after
+        Retry-After × (1 + random), as contest-common.js does."""
+        for _ in range(attempts):
+            _at, answer = await self.sock.call("join", {"contest_id": self.contest_id, "role": "viewer"})
+            error = answer.get("error") or {}
+            if error.get("code") != "busy":
+                return answer
+            self.http.counters.overloaded += 1
+            seconds = error.get("retry_after") or 2
+            await asyncio.sleep(seconds * (1 + random.random()))
+        return answer
+
     async def _overloaded(self, retry_after) -> None:
         self.http.counters.overloaded += 1
         try:
@@ -90,15 +106,27 @@ class LivePage:
 
     def apply_state(self, state: dict, at: float) -> None:
         rnd = state.get("round")
+        self.round_id = rnd["id"] if rnd else None
         if rnd:
             self.shown.setdefault((rnd["id"], rnd["status"]), at)
         if state.get("tally"):
             self.apply_tally(state["tally"], at)
 
     def apply_tally(self, t: dict, at: float) -> None:
+        """As the page's `tally` handler: a tally (or heartbeat) of another round than the one
+        shown means a missed round: resync soon; a heartbeat without a round changes nothing."""
+        if (t.get("round_id") or None) != self.round_id:
+            if not self.resync_pending:  # resyncSoon: one pending resync at a time
+                self.resync_pending = True
+                self.spawn(self.fetch_state(random.random() * SPREAD))
+            return
+        if t.get("round_id") is None:
+            return
         if t["version"] < self.last_version and t.get("status") == "open":
             return  # an older update arrived late
         self.last_version = t["version"]
+        if t.get("status"):
+            self.shown.setdefault((t["round_id"], t["status"]), at)
         self.tallies.append((at, t["round_id"], t["version"], t["total"]))
 
     def on_event(self, name: str, payload, at: float) -> None:
@@ -120,6 +148,7 @@ class LivePage:
     async def fetch_state(self, delay: float = 0.0) -> None:
         if delay:
             await asyncio.sleep(delay)
+        self.resync_pending = False
         try:
             response = await self.http.get(self.port, self.state_path, accept="application/json")
             self.fetches += 1

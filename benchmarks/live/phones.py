@@ -6,10 +6,15 @@ to POST .../ballots with the same Idempotency-Key when the ack does not come in 
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 
-from .page import OVERLOADED, LivePage
+from .page import LivePage
 from .web import form_csrf, open_page
+
+
+FALLBACK_CODES = ("busy", "unauthorized", "server_error")  # contest-voter.js: these go to HTTP
+HTTP_TRIES = 3  # contest-voter.js sendHttp(url, choices, key, 3)
 
 
 class Phone(LivePage):
@@ -37,8 +42,11 @@ class Phone(LivePage):
         body = {"contest_id": self.contest_id, "round_id": round_id, "choices": [entry_id], "idempotency_key": key}
         try:
             at, answer = await self.sock.call("vote", body, timeout)
-            if answer.get("ok") or (answer.get("error") or {}).get("code") not in OVERLOADED:
+            error = answer.get("error") or {}
+            if answer.get("ok") or error.get("code") not in FALLBACK_CODES:
                 return "socket", at, answer
+            if error.get("code") == "busy":  # contest-voter.js: retryDelay(retry_after), then HTTP
+                await asyncio.sleep((error.get("retry_after") or 2) * (1 + random.random()))
         except asyncio.TimeoutError:
             pass
         at, answer = await self.vote_http(round_id, entry_id, key, self.port)
@@ -46,9 +54,14 @@ class Phone(LivePage):
 
     async def vote_http(self, round_id: int, entry_id: int, key: str, port: int) -> tuple[float, dict]:
         """POST .../ballots as postJSON sends it: 201 new, 200 the same receipt again."""
-        response = await self.http.post_json(
-            port, self.ballot_path(round_id), {"choices": [entry_id]}, self.csrf, {"Idempotency-Key": key}
-        )
+        for tries in range(HTTP_TRIES, -1, -1):  # sendHttp: a 503 is retried after Retry-After × (1 + random)
+            response = await self.http.post_json(
+                port, self.ballot_path(round_id), {"choices": [entry_id]}, self.csrf, {"Idempotency-Key": key}
+            )
+            if response.status != 503 or not tries:
+                break
+            self.http.counters.overloaded += 1
+            await asyncio.sleep(float(response.headers.get("retry-after") or 2) * (1 + random.random()))
         at = time.monotonic()
         answer = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
         if response.status in (200, 201) and answer.get("receipt"):

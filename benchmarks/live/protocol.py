@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
 
 NS = "/contests"
@@ -23,6 +24,7 @@ class SioClient:
         self.ws = None
         self.reader = None
         self.closed_at: float | None = None
+        self.busy_refusals = 0
 
     @property
     def connected(self) -> bool:
@@ -51,6 +53,15 @@ class SioClient:
             if answer == "2":  # a ping before the answer (slow server)
                 await self.ws.send("3")
                 continue
+            if answer.startswith(f"44{NS},"):  # connect_error
+                data = json.loads(answer[len(f"44{NS},") :] or "{}")
+                if isinstance(data, dict) and data.get("code") == "busy":
+                    # contest-common.js: socket.connect() again after retryDelay(retry_after)
+                    self.busy_refusals += 1
+                    await asyncio.sleep((data.get("retry_after") or 2) * (1 + random.random()))
+                    await self.ws.send(f"40{NS},")
+                    deadline = time.monotonic() + timeout
+                    continue
             if not answer.startswith(f"40{NS},"):
                 raise RuntimeError(f"namespace refused: {answer[:120]}")
             break

@@ -9,10 +9,10 @@ The vote event is lean for guests (the big audience): their identity is the sign
 checked (age, contest, and that it is the token whose signature was verified) on EVERY event
 without the database; that the pass row still exists (and is not claimed by a user) is checked
 for a vote inside the group commit's transaction (one query per batch), for other events re-read
-at most once per CACHE_SECONDS per connection. The round's rules (frozen once
-it opens) come from a per-process cache of the same age; the round's status is decided under the
-row lock in the group commit. Logged-in users take the full path (session, user row, staff and
-check-in checks on every event).
+at most once per CACHE_SECONDS per connection. The round's rules (frozen once it opens) come
+from a per-process cache of the same age (rules_cache.py); the round's status is decided under
+the row lock in the group commit. Logged-in users take the full path (session, user row, staff
+and check-in checks on every event).
 """
 
 from __future__ import annotations
@@ -20,18 +20,16 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import threading
 import time
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context, request, session
 from flask_babel import force_locale, get_locale
 from flask_login import current_user
-from flask_socketio import join_room
+from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from ...errors import NotFound
 from ...extensions import db
 from ...policies import can
 from ...realtime import AuthenticatedNamespace, origin_allowed
@@ -39,10 +37,10 @@ from ...security import bearer_token
 from . import ballots, broadcast
 from .identity import MAX_AGE, Voter, _serializer, current_voter, guest_token
 from .models import Contest, JoinPass
+from .rules_cache import CACHE_SECONDS, cached_rules
 
 log = logging.getLogger(__name__)
 MAX_EVENT_BYTES = 2048
-CACHE_SECONDS = 1.0
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: anything larger cannot exist (and must not reach the database)
 BUSY_RETRY_SECONDS = 2
 
@@ -59,7 +57,6 @@ class _Guest:
 
 _guests: dict[str, _Guest] = {}  # socket sid -> the guest it was checked to be
 _pure_guests: dict[str, tuple[str, str]] = {}  # socket sid -> (join-pass token, locale) without a login
-_rules: dict[int, tuple[float, ballots.Rules]] = {}
 
 
 def _guest_on_socket(
@@ -102,65 +99,6 @@ def _guest_on_socket(
         return None
     known = _guests[sid] = _Guest(token, join_pass.id, join_pass.contest_id, join_pass.display_name, now, signed_at)
     return known
-
-
-class _Flight:
-    """One load of a round's rules in progress; the callers that arrive meanwhile wait for it."""
-
-    def __init__(self):
-        self.done = threading.Event()
-        self.ok = False
-        self.rules: ballots.Rules | None = None
-
-
-_loading: dict[int, _Flight] = {}
-_loading_lock = threading.Lock()
-
-
-def _cached_rules(round_id: int, fresh: bool = False) -> ballots.Rules | None:
-    """The round's rules from the per-process cache (CACHE_SECONDS). A miss loads them ONCE: when a
-    round opens, hundreds of first ballots arrive together; each used to load the rules itself
-    (a pool connection and ~4 queries each), which queued every vote of the first second behind
-    the database. Callers arriving during a load wait for it and take its result (loaded after
-    they asked, so never staler than their own load); if that load fails they load themselves."""
-    now = time.monotonic()
-    hit = _rules.get(round_id)
-    if hit is not None and not fresh and hit[1].status != "draft":
-        if now - hit[0] < CACHE_SECONDS:
-            return hit[1]
-        _rules[round_id] = (now, hit[1])  # one caller reloads; the others keep the (frozen) rules meanwhile
-    if fresh:
-        return _load_rules(round_id, now)
-    with _loading_lock:
-        flight = _loading.get(round_id)
-        lead = flight is None
-        if lead:
-            flight = _loading[round_id] = _Flight()
-    if not lead:
-        if flight.done.wait(10) and flight.ok:
-            return flight.rules
-        return _load_rules(round_id, time.monotonic())
-    try:
-        flight.rules = _load_rules(round_id, now)
-        flight.ok = True
-        return flight.rules
-    finally:
-        with _loading_lock:
-            _loading.pop(round_id, None)
-        flight.done.set()
-
-
-def _load_rules(round_id: int, now: float) -> ballots.Rules | None:
-    try:
-        rules = ballots.Rules.load(round_id)
-    except NotFound:
-        _rules.pop(round_id, None)
-        return None
-    rules = ballots.Rules(**{**rules.__dict__, "contest": None})  # no ORM object in a shared cache
-    _rules[round_id] = (now, rules)
-    if len(_rules) > 1000:
-        _rules.clear()
-    return rules
 
 
 def error(code: str, message: str, fields: dict | None = None) -> dict:
@@ -220,7 +158,7 @@ def _own_contest_view(sid: str, data) -> bool:
 
 def _guest_vote(guest: _Guest | None, contest_id: int, round_id: int, key: str, choices) -> dict:
     """A guest may view (and vote in) exactly the contest of its join pass."""
-    rules = _cached_rules(round_id)
+    rules = cached_rules(round_id)
     if guest is None or rules is None or rules.contest_id != contest_id:
         return error("not_found", "Not found.")
     voter = Voter(key=f"g:{guest.pass_id}", join_pass_id=guest.pass_id, display_name=guest.display_name)
@@ -233,7 +171,7 @@ def _guest_vote(guest: _Guest | None, contest_id: int, round_id: int, key: str, 
         via="socket",
         rules=rules,
         verify_pass=True,
-        reload_entries=lambda: _cached_rules(round_id, fresh=True).entry_ids,
+        reload_entries=lambda: cached_rules(round_id, fresh=True).entry_ids,
     )
     # ballots.cast returns once the ballot is committed: durable before the acknowledgement
     return {"ok": True, "receipt": result.receipt, "choices": result.ballot.choices, "replayed": not result.created}
@@ -250,6 +188,15 @@ def _vote_fields(data):
     return contest_id, round_id, key if isinstance(key, str) else ""
 
 
+def busy() -> dict:
+    return {
+        "code": "busy",
+        "message": "The server is busy. Please try again shortly.",
+        "fields": {},
+        "retry_after": BUSY_RETRY_SECONDS,
+    }
+
+
 def _answer_errors(name: str, fn, *args):
     """Map errors to the API shape; the event's database session always ends."""
     try:
@@ -257,14 +204,7 @@ def _answer_errors(name: str, fn, *args):
     except PoolTimeout:
         db.session.rollback()
         log.warning("Socket event %s: no database connection free (overload)", name)
-        return {
-            "error": {
-                "code": "busy",
-                "message": "The server is busy. Please try again shortly.",
-                "fields": {},
-                "retry_after": BUSY_RETRY_SECONDS,
-            }
-        }
+        return {"error": busy()}
     except HTTPException as exc:
         db.session.rollback()
         code = getattr(exc, "error_code", None) or (exc.name or "error").lower().replace(" ", "_")
@@ -284,6 +224,18 @@ class ContestNamespace(AuthenticatedNamespace):
     allow_anonymous = True  # guests with a join pass; checked in on_connect
 
     def on_connect(self, auth=None):
+        """Refused when no database connection is free: the client gets connect_error with
+        {"code": "busy", "retry_after"} and connects again after that (contest-common.js)."""
+        try:
+            return self._connect(auth)
+        except PoolTimeout:
+            db.session.rollback()
+            log.warning("Socket connect: no database connection free (overload)")
+            raise ConnectionRefusedError(busy()) from None
+        finally:
+            db.session.remove()
+
+    def _connect(self, auth):
         if not origin_allowed(current_app, request.headers.get("Origin"), request.environ):
             return False
         if not current_user.is_authenticated and _guest_on_socket() is None:

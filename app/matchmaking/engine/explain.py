@@ -10,7 +10,8 @@ import numpy as np
 from .constraints import is_match
 from .document import Match
 from .lexical import TERM_BIGRAM, TERM_SYNONYM, TERM_WORD
-from .text import BIGRAM_PREFIX, char_bigrams, is_bigram, is_display_word, latin_terms, normalize, split_sentences
+from .explain_text import char_bigrams, is_display_word, latin_terms, split_sentences
+from .text import BIGRAM_PREFIX, is_bigram, normalize
 
 MAX_TERMS_SHOWN = 8
 SNIPPET_CHARS = 160

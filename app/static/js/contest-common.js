@@ -82,6 +82,13 @@
       join();
     });
     socket.on("disconnect", function () { if (handlers.connection) { handlers.connection(false); } });
+    // A server with no database connection free refuses the connect with {code: "busy"}; the
+    // client does not retry a refusal by itself, so connect again after Retry-After plus jitter.
+    socket.on("connect_error", function (err) {
+      if (err && err.data && err.data.code === "busy") {
+        setTimeout(function () { socket.connect(); }, retryDelay(err.data.retry_after));
+      }
+    });
     socket.on("tally", function (t) {
       lastHeard = Date.now();
       if (!current) { return; }

@@ -1,4 +1,4 @@
-"""The guest vote path's per-process cache of a round's rules (sockets._cached_rules)."""
+"""The guest vote path's per-process cache of a round's rules (rules_cache.cached_rules)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from app.errors import NotFound
-from app.events.contests import ballots, sockets
+from app.events.contests import ballots, rules_cache
 
 
 def _rules(round_id=7, status="open"):
@@ -26,11 +26,11 @@ def _rules(round_id=7, status="open"):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    sockets._rules.clear()
-    sockets._loading.clear()
+    rules_cache._rules.clear()
+    rules_cache._loading.clear()
     yield
-    sockets._rules.clear()
-    sockets._loading.clear()
+    rules_cache._rules.clear()
+    rules_cache._loading.clear()
 
 
 def test_first_ballots_of_a_round_load_its_rules_once(monkeypatch):
@@ -47,14 +47,14 @@ def test_first_ballots_of_a_round_load_its_rules_once(monkeypatch):
 
     def first_ballot(_):
         barrier.wait()
-        return sockets._cached_rules(7)
+        return rules_cache.cached_rules(7)
 
     with ThreadPoolExecutor(20) as pool:
         results = list(pool.map(first_ballot, range(20)))
     assert calls == [7]
     assert all(r == _rules(7) for r in results)
-    assert sockets._cached_rules(7) == _rules(7) and calls == [7]  # cached afterwards
-    assert sockets._loading == {}
+    assert rules_cache.cached_rules(7) == _rules(7) and calls == [7]  # cached afterwards
+    assert rules_cache._loading == {}
 
 
 def test_waiters_share_not_found_and_reload_after_a_failed_load(monkeypatch):
@@ -71,18 +71,18 @@ def test_waiters_share_not_found_and_reload_after_a_failed_load(monkeypatch):
     monkeypatch.setattr(ballots.Rules, "load", staticmethod(load))
     # not found: the waiter takes the leader's answer (no second load)
     with ThreadPoolExecutor(2) as pool:
-        a = pool.submit(sockets._cached_rules, 8)
+        a = pool.submit(rules_cache.cached_rules, 8)
         time.sleep(0.05)
-        b = pool.submit(sockets._cached_rules, 8)
+        b = pool.submit(rules_cache.cached_rules, 8)
         time.sleep(0.05)
         gate.set()
         assert a.result() is None and b.result() is None
     # the leader's load fails: its caller sees the error, a waiter loads by itself
     gate.clear()
     with ThreadPoolExecutor(2) as pool:
-        a = pool.submit(sockets._cached_rules, 8)
+        a = pool.submit(rules_cache.cached_rules, 8)
         time.sleep(0.05)
-        b = pool.submit(sockets._cached_rules, 8)
+        b = pool.submit(rules_cache.cached_rules, 8)
         time.sleep(0.05)
         gate.set()
         with pytest.raises(RuntimeError):
@@ -98,7 +98,7 @@ def test_fresh_and_draft_rules_are_always_reloaded(monkeypatch):
         return _rules(round_id, status="draft")
 
     monkeypatch.setattr(ballots.Rules, "load", staticmethod(load))
-    sockets._cached_rules(9)
-    sockets._cached_rules(9)  # a draft round may open at any moment: not cached
-    sockets._cached_rules(9, fresh=True)
+    rules_cache.cached_rules(9)
+    rules_cache.cached_rules(9)  # a draft round may open at any moment: not cached
+    rules_cache.cached_rules(9, fresh=True)
     assert loads == [9, 9, 9]
