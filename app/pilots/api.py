@@ -9,7 +9,7 @@ from ..api import Blueprint, paged, paginate
 from ..db import commit, get_or_404
 from ..extensions import db
 from ..policies import authorize, can
-from . import contracts, services
+from . import contracts, library, lineage, replication, services
 from .models import ContractRecord, Pilot
 from .schemas import (
     ContractCreateSchema,
@@ -51,7 +51,7 @@ def load_pilot(pilot_id: int) -> Pilot:
 @blp.response(200, paged(PilotSchema))
 def list_pilots(args):
     """The pilot library: every pilot the caller may see, filtered and sorted."""
-    page = services.library_page(args, _user())
+    page = library.library_page(args, _user())
     return {"items": page.items, "meta": page.meta}
 
 
@@ -163,7 +163,7 @@ def add_report(data, pilot_id):
 @blp.response(200, PilotSchema(many=True))
 def list_replications(pilot_id):
     pilot = load_pilot(pilot_id)
-    return [p for p in services.replications(pilot) if can(_user(), "pilot.view", p)]
+    return [p for p in lineage.replications(pilot) if can(_user(), "pilot.view", p)]
 
 
 @blp.route("/pilots/<int:pilot_id>/replications", methods=["POST"])
@@ -173,7 +173,7 @@ def replicate(data, pilot_id):
     """Replicate into the caller's municipality: a draft pilot with lineage, the startup is invited."""
     pilot = load_pilot(pilot_id)
     authorize("pilot.replicate", pilot)
-    copy = services.replicate(pilot, current_user, data.get("municipality_id"), data.get("with_challenge"))
+    copy = replication.replicate(pilot, current_user, data.get("municipality_id"), data.get("with_challenge"))
     commit()
     return copy
 

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..forms import load_form
 from ..policies import authorize, can
 from ..templating import kpi_unit, localized_name
-from . import contracts, exports, services
+from . import contracts, exports, library, lineage, replication, services
 from .charts import change_chart, kpi_chart, lineage_svg
 from .kpis import best_improvement, cost_per_resident, kpi_improvement, residents, target_consistent
 from .models import TRANSITIONS, Pilot
@@ -57,7 +57,7 @@ def _filters() -> tuple[dict, dict]:
 @bp.route("/pilots")
 def index():
     filters, errors = _filters()
-    page = services.library_page(filters, _user())
+    page = library.library_page(filters, _user())
     from ..solutions.models import Solution
 
     solutions = db.session.scalars(
@@ -78,7 +78,7 @@ def index():
 @bp.route("/pilots.csv")
 def library_csv():
     filters, _errors = _filters()
-    rows = services.library_select(filters, _user())
+    rows = library.library_select(filters, _user())
     return exports.csv_response(exports.library_rows(db.session.scalars(rows.limit(5000)).unique().all()), "pilots.csv")
 
 
@@ -94,8 +94,8 @@ def _detail_context(pilot: Pilot) -> dict:
     fact_sheet = contracts.latest_fact_sheet(pilot.solution_id) if pilot.solution_id else None
     if fact_sheet is not None and not can(user, "fact_sheet.view", fact_sheet.solution):
         fact_sheet = None
-    root = services.root_of(pilot)
-    tree = services.lineage_tree(root, lambda p: can(user, "pilot.view", p))
+    root = lineage.root_of(pilot)
+    tree = lineage.lineage_tree(root, lambda p: can(user, "pilot.view", p))
     return dict(
         pilot=pilot,
         charts=charts,
@@ -110,10 +110,8 @@ def _detail_context(pilot: Pilot) -> dict:
         statuses=status_labels(),
         next_statuses=TRANSITIONS.get(pilot.status, ()),
         status_options=[(s, status_labels()[s]) for s in TRANSITIONS.get(pilot.status, ())],
-        replications=[p for p in services.replications(pilot) if can(user, "pilot.view", p)],
-        similar=services.similar_pilots(
-            pilot.category, user, exclude_org_id=pilot.municipality_id, exclude_id=pilot.id
-        ),
+        replications=[p for p in lineage.replications(pilot) if can(user, "pilot.view", p)],
+        similar=library.similar_pilots(pilot.category, user, exclude_org_id=pilot.municipality_id, exclude_id=pilot.id),
         cost_per_resident=cost_per_resident(pilot),
         residents=residents(pilot),
         replicate_options=[
@@ -340,7 +338,7 @@ def replicate(pilot_id):
 
     def run():
         data = load_form(ReplicateSchema(), request.form)
-        holder["copy"] = services.replicate(
+        holder["copy"] = replication.replicate(
             pilot, current_user, data.get("municipality_id"), data.get("with_challenge")
         )
         return None
@@ -360,15 +358,15 @@ def compare():
     solution = db.session.get(Solution, solution_id) if solution_id else None
     if solution is None or not can(_user(), "solution.view", solution):
         raise NotFound()
-    rows = services.comparison(solution.id, _user())
+    rows = library.comparison(solution.id, _user())
     kpi_names = []
     for row in rows:
         for name in row["kpis"]:
             if name not in kpi_names:
                 kpi_names.append(name)
     trees = [
-        services.lineage_tree(r, lambda p: can(_user(), "pilot.view", p))
-        for r in services.lineage_roots_for_solution(solution.id)
+        lineage.lineage_tree(r, lambda p: can(_user(), "pilot.view", p))
+        for r in lineage.lineage_roots_for_solution(solution.id)
     ]
     svgs = [lineage_svg(t, _("Where %(s)s has spread", s=solution.title), status_labels()) for t in trees]
     change_charts = []

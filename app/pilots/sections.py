@@ -47,14 +47,14 @@ def startup_panel(user):
 
 
 def org_section(org, user):
-    from .services import pilots_of_org
+    from .library import pilots_of_org
 
     pilots = pilots_of_org(org.id, user)
     return {"pilots": pilots, "org": org, "statuses": _statuses()} if pilots else None
 
 
 def challenge_section(challenge, user):
-    from .services import similar_pilots
+    from .library import similar_pilots
     from .models import Pilot
 
     pilots = similar_pilots(challenge.category, user, exclude_org_id=challenge.owner_org_id)
@@ -74,7 +74,7 @@ def challenge_section(challenge, user):
 
 def solution_lineage_section(solution, user):
     from .charts import lineage_svg
-    from .services import lineage_roots_for_solution, lineage_tree
+    from .lineage import lineage_roots_for_solution, lineage_tree
     from .ui import status_labels
 
     trees = [lineage_tree(r, lambda p: can(user, "pilot.view", p)) for r in lineage_roots_for_solution(solution.id)]
@@ -108,7 +108,7 @@ def application_section(application, user):
 
 def search(q, user, limit):
     from ..web.registry import SearchHit
-    from .services import library_select
+    from .library import library_select
     from .ui import STATUS_LABELS
 
     rows = db.session.scalars(library_select({"q": q}, user).limit(limit)).unique().all()

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..api import Blueprint, paged, paginate
 from ..db import commit
 from ..policies import authorize
-from . import services
+from . import joint_challenge, services
 from .schemas import (
     ChallengeRefSchema,
     DemoCreateSchema,
@@ -167,6 +167,6 @@ def publish_challenge(round_id):
     """Create the joint challenge (draft) from the matrix, every participant an accepted co-owner."""
     rnd = services.get_round(round_id)
     authorize("procurement_round.manage", rnd)
-    challenge = services.publish_challenge(rnd, current_user)
+    challenge = joint_challenge.publish_challenge(rnd, current_user)
     commit()
     return challenge

@@ -14,7 +14,7 @@ from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..forms import load_form
 from ..policies import authorize, can
-from . import services
+from . import joint_challenge, services
 from .constants import FEATURE_CATALOGUES, ROUND_STATUSES, SERVICE_TYPES
 from .schemas import (
     DemoCreateSchema,
@@ -295,7 +295,7 @@ def publish_challenge(round_id):
     rnd = services.get_round(round_id)
     authorize("procurement_round.manage", rnd)
     try:
-        challenge = services.publish_challenge(rnd, current_user)
+        challenge = joint_challenge.publish_challenge(rnd, current_user)
     except Conflict as exc:
         db.session.rollback()
         flash(exc.description, "error")

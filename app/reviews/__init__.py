@@ -11,12 +11,12 @@ def init_app(app, api):
     app.register_blueprint(bp)
     register_sections()
     from ..applications import reviewing
-    from . import services
+    from . import judging, ranking, services
 
     reviewing.register(
         committee_for_challenge=services.committee_for_challenge,
-        assignment=services.assignment,
-        criteria_of=services.criteria_of,
-        visible_reviews=services.visible_reviews,
-        ranking=services.ranking,
+        assignment=judging.assignment,
+        criteria_of=judging.criteria_of,
+        visible_reviews=judging.visible_reviews,
+        ranking=ranking.ranking,
     )  # what applications' rules and pages ask of the reviews

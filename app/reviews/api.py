@@ -11,7 +11,8 @@ from ..challenges.models import Challenge
 from ..db import commit
 from ..errors import NotFound
 from ..policies import authorize
-from . import services
+from . import judging, services
+from .ranking import ranking as challenge_ranking
 from .schemas import (
     AssignmentInSchema,
     CommitteeInSchema,
@@ -112,7 +113,7 @@ def ranking(challenge_id):
     return {
         "challenge_id": challenge.id,
         "committee_status": committee.status if committee else "open",
-        "items": services.ranking(challenge),
+        "items": challenge_ranking(challenge),
     }
 
 
@@ -123,7 +124,7 @@ def declare_conflict(data, application_id):
     """Declare a conflict of interest (recuses you) or its absence, before scoring."""
     application = load_application(application_id)
     authorize("application.review", application)
-    row = services.declare_conflict(application, current_user, data["has_conflict"], data.get("reason") or "")
+    row = judging.declare_conflict(application, current_user, data["has_conflict"], data.get("reason") or "")
     commit()
     return row
 
@@ -134,7 +135,7 @@ def list_reviews(application_id):
     """Owners see every review; a judge sees only their own until it is submitted. Never applicants."""
     application = load_application(application_id)
     authorize("application.view_scores", application)
-    return services.visible_reviews(application, current_user)
+    return judging.visible_reviews(application, current_user)
 
 
 @blp.route("/applications/<int:application_id>/reviews", methods=["POST", "PUT"])
@@ -144,6 +145,6 @@ def save_review(data, application_id):
     """Save (submit=false) or submit your scores: {"scores": {criterion_key: int}, "comment", "submit"}."""
     application = load_application(application_id)
     authorize("application.review", application)
-    review = services.save_review(application, current_user, data["scores"], data["comment"], data["submit"])
+    review = judging.save_review(application, current_user, data["scores"], data["comment"], data["submit"])
     commit()
-    return services.review_dict(review, services.criteria_of(application.challenge))
+    return judging.review_dict(review, judging.criteria_of(application.challenge))

@@ -16,7 +16,8 @@ from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..forms import load_form
 from ..policies import authorize, can
-from . import services
+from . import judging, services
+from .ranking import ranking as challenge_ranking
 from .schemas import AssignmentInSchema, CommitteeInSchema, ConflictInSchema, RubricInSchema
 
 bp = Blueprint("reviews", __name__, template_folder="templates")
@@ -202,7 +203,7 @@ def ranking(challenge_id):
         committee=committee_row,
         people=people,
         applicants=applicants,
-        items=services.ranking(challenge),
+        items=challenge_ranking(challenge),
         labels=STATUS_LABELS,
         early_labels=EARLY_LABELS,
         recusals=services.recusals(challenge.id),
@@ -210,19 +211,19 @@ def ranking(challenge_id):
 
 
 def _review_page(application, errors=None, values=None, code=200):
-    criteria = services.criteria_of(application.challenge)
-    own = services.my_review(application, current_user)
+    criteria = judging.criteria_of(application.challenge)
+    own = judging.my_review(application, current_user)
     return render_template(
         "reviews/review.html",
         application=application,
         challenge=application.challenge,
         criteria=criteria,
-        declaration=services.declaration(application, current_user),
+        declaration=judging.declaration(application, current_user),
         own=own,
-        own_scores=services.review_dict(own, criteria)["scores"] if own else {},
-        others=[r for r in services.visible_reviews(application, current_user) if r["judge"].id != current_user.id],
+        own_scores=judging.review_dict(own, criteria)["scores"] if own else {},
+        others=[r for r in judging.visible_reviews(application, current_user) if r["judge"].id != current_user.id],
         committee=services.committee_for_challenge(application.challenge_id),
-        assigned=services.assignment(application, current_user) is not None,
+        assigned=judging.assignment(application, current_user) is not None,
         errors=errors or {},
         values=values or {},
         labels=STATUS_LABELS,
@@ -244,7 +245,7 @@ def declare_conflict(application_id):
     authorize("application.review", application)
     try:
         data = load_form(ConflictInSchema(), request.form)
-        services.declare_conflict(application, current_user, data["has_conflict"], data.get("reason") or "")
+        judging.declare_conflict(application, current_user, data["has_conflict"], data.get("reason") or "")
     except (InvalidInput, Conflict, PermissionDenied) as exc:
         db.session.rollback()
         return _review_page(load_application(application_id), _errors_of(exc), request.form, exc.code)
@@ -259,7 +260,7 @@ def save_review(application_id):
     application = load_application(application_id)
     authorize("application.review", application)
     scores, bad = {}, {}
-    for c in services.criteria_of(application.challenge):
+    for c in judging.criteria_of(application.challenge):
         raw = request.form.get(f"score_{c.key}", "").strip()
         if raw:
             try:
@@ -270,7 +271,7 @@ def save_review(application_id):
     try:
         if bad:
             raise InvalidInput(bad)
-        services.save_review(application, current_user, scores, request.form.get("comment", "")[:5000], submit)
+        judging.save_review(application, current_user, scores, request.form.get("comment", "")[:5000], submit)
     except (InvalidInput, Conflict, PermissionDenied) as exc:
         db.session.rollback()
         return _review_page(load_application(application_id), _errors_of(exc), request.form, exc.code)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from ..web.registry import register_panel, register_section
-from . import services
+from . import judging, services
 
 
 def judge_panel(user):
-    items = services.assignments_for_judge(user)
+    items = judging.assignments_for_judge(user)
     if not items:
         return None
     rows = []
     for a in items:
-        declaration = services.declaration(a.application, user)
-        review = services.my_review(a.application, user)
+        declaration = judging.declaration(a.application, user)
+        review = judging.my_review(a.application, user)
         if declaration is None:
             state = "declare"
         elif declaration.has_conflict:
@@ -35,7 +35,7 @@ def challenge_section(challenge, user):
     return {
         "challenge": challenge,
         "committee": committee,
-        "assignments": [a for a in services.assignments_for_judge(user) if a.application.challenge_id == challenge.id],
+        "assignments": [a for a in judging.assignments_for_judge(user) if a.application.challenge_id == challenge.id],
     }
 
 

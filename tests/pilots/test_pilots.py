@@ -258,7 +258,7 @@ def test_shared_pages_show_pilot_sections(client, login):
 
     sections = sections_for("challenge", challenge, None)
     assert any(pilot in ctx["pilots"] for _t, ctx in sections if "pilots" in ctx)
-    from app.pilots.services import pilot_document
+    from app.pilots.library import pilot_document
 
     doc = pilot_document(pilot)
     assert set(doc) == {"id", "title", "text", "category", "environments", "prefecture", "language"}

@@ -66,7 +66,7 @@ def test_lineage_rejects_cycles(api, db):
     assert api(a_admin).patch(f"/api/v1/pilots/{a.id}", json={"origin_id": a.id}).status_code == 422
     db.session.expire_all()
     assert db.session.get(Pilot, a.id).origin_id is None
-    from app.pilots.services import ancestors
+    from app.pilots.lineage import ancestors
 
     assert [p.id for p in ancestors(db.session.get(Pilot, c_id))] == [b_id, a.id]
 
