@@ -60,7 +60,12 @@ def parse_args():
     pages.add_argument("--screen-window", type=float, default=10.0, help="seconds over which the screens open")
     pages.add_argument("--burst-window", type=float, default=5.0, help="seconds over which every phone votes")
     pages.add_argument("--duplicates", type=float, default=0.2, help="share of phones that retry over HTTP")
-    pages.add_argument("--ack-timeout", type=float, default=4.0, help="the voter page's wait for the socket ack")
+    pages.add_argument(
+        "--ack-timeout",
+        type=float,
+        default=4.0,
+        help="how often the voter page checks its socket while it waits for the ack",
+    )
     pages.add_argument("--path-ballots", type=int, default=500, help="ballots per path in the CPU windows")
     pages.add_argument("--path-window", type=float, default=5.0)
     pages.add_argument("--client-procs", type=int, default=2, help="load-generator processes for the phones")

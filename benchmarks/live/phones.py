@@ -15,6 +15,7 @@ from .web import form_csrf, open_page
 
 FALLBACK_CODES = ("busy", "unauthorized", "server_error")  # contest-voter.js: these go to HTTP
 HTTP_TRIES = 3  # contest-voter.js sendHttp(url, choices, key, 3)
+ACK_GIVE_UP = 20.0  # contest-voter.js ACK_GIVE_UP_MS
 
 
 class Phone(LivePage):
@@ -38,10 +39,10 @@ class Phone(LivePage):
 
     async def vote_socket(self, round_id: int, entry_id: int, key: str, timeout: float) -> tuple[str, float, dict]:
         """The voter page's path: the `vote` event; ("socket", ack time, answer), or the HTTP
-        fallback's answer when the ack does not come within `timeout` seconds."""
+        fallback's answer when the socket drops or no ack comes within ACK_GIVE_UP seconds."""
         body = {"contest_id": self.contest_id, "round_id": round_id, "choices": [entry_id], "idempotency_key": key}
         try:
-            at, answer = await self.sock.call("vote", body, timeout)
+            at, answer = await self._ack(body, timeout)
             error = answer.get("error") or {}
             if answer.get("ok") or error.get("code") not in FALLBACK_CODES:
                 return "socket", at, answer
@@ -51,6 +52,19 @@ class Phone(LivePage):
             pass
         at, answer = await self.vote_http(round_id, entry_id, key, self.port)
         return "fallback", at, answer
+
+    async def _ack(self, body: dict, check: float) -> tuple[float, dict]:
+        """contest-voter.js: wait for the ack while the socket stays connected, checking every
+        ACK_CHECK_MS (`check` s); TimeoutError when it dropped or after ACK_GIVE_UP_MS."""
+        future = await self.sock.send_call("vote", body)
+        started = time.monotonic()
+        while True:
+            try:
+                return await asyncio.wait_for(asyncio.shield(future), check)
+            except asyncio.TimeoutError:
+                if not self.sock.connected or time.monotonic() - started >= ACK_GIVE_UP:
+                    future.cancel()
+                    raise
 
     async def vote_http(self, round_id: int, entry_id: int, key: str, port: int) -> tuple[float, dict]:
         """POST .../ballots as postJSON sends it: 201 new, 200 the same receipt again."""

@@ -22,9 +22,13 @@
   function sameChoices(a, b) { return a.slice().sort().join(",") === b.slice().sort().join(","); }
 
   // A ballot goes over the socket the page already holds (acknowledged once it is committed);
-  // over HTTP when the socket is down or gives no answer within ACK_WAIT_MS. Both carry the same
-  // Idempotency-Key, so a ballot sent both ways is counted once and gets one receipt.
-  var ACK_WAIT_MS = 4000;
+  // over HTTP when the socket is down, drops before the answer, or gives none within
+  // ACK_GIVE_UP_MS. While the socket stays connected the page keeps waiting (checking every
+  // ACK_CHECK_MS): under load a late answer is normal, and a second copy over HTTP would only add
+  // to the load. Both carry the same Idempotency-Key, so a ballot sent both ways is counted once
+  // and gets one receipt.
+  var ACK_CHECK_MS = 4000;
+  var ACK_GIVE_UP_MS = 20000;
   function accepted(body) {
     pending = null;
     current.my_ballot = { receipt: body.receipt, choices: body.choices };
@@ -54,12 +58,28 @@
     var socket = conn && conn.socket;
     if (!socket || !socket.connected) { sendHttp(url, choices, key, 3); return; }
     var answered = false;
-    var timer = setTimeout(function () { if (!answered) { answered = true; sendHttp(url, choices, key, 3); } }, ACK_WAIT_MS);
+    var started = Date.now();
+    var timer = null;
+    function fallback() {
+      if (answered) { return; }
+      answered = true;
+      clearTimeout(timer);
+      socket.off("disconnect", fallback);
+      sendHttp(url, choices, key, 3);
+    }
+    function check() {
+      if (answered) { return; }
+      if (!socket.connected || Date.now() - started >= ACK_GIVE_UP_MS) { fallback(); return; }
+      timer = setTimeout(check, ACK_CHECK_MS);
+    }
+    timer = setTimeout(check, ACK_CHECK_MS);
+    socket.once("disconnect", fallback);   // an answer never comes over a socket that dropped
     socket.emit("vote", { contest_id: contestId, round_id: current.round.id, choices: choices, idempotency_key: key },
       function (answer) {
         if (answered) { return; }
         answered = true;
         clearTimeout(timer);
+        socket.off("disconnect", fallback);
         if (answer && answer.ok) { accepted(answer); return; }
         var error = answer && answer.error;
         if (error && (error.code === "busy" || error.code === "unauthorized" || error.code === "server_error")) {
