@@ -14,9 +14,9 @@ from ...errors import InvalidInput, NotFound, PermissionDenied, Unauthorized
 from ...extensions import db
 from ...policies import authorize, can
 from ..models import Event
-from . import ballots, broadcast, likes, rounds, score_sheets, services, tally
+from . import ballots, broadcast, guest_ballots, likes, rounds, score_sheets, services, tally
 from . import results as ranking
-from .identity import current_voter
+from .identity import current_voter, guest_token, signed_pass
 from .models import Contest, Entry, VotingRound
 from .schemas import (
     BallotCreateSchema,
@@ -262,12 +262,17 @@ def verify_round(contest_id, round_id):
 @blp.response(201, ReceiptSchema)
 def cast_ballot(data, contest_id, round_id):
     """Cast (or change) a ballot. Send an `Idempotency-Key` header; a retry returns the same receipt (200)."""
+    key = request.headers.get("Idempotency-Key", "")
+    pass_id = None if current_user.is_authenticated else signed_pass(guest_token(), contest_id)
+    if pass_id is not None:  # a guest (the voter page's fallback): the socket's lean path
+        result = guest_ballots.cast(pass_id, contest_id, round_id, data["choices"], key, via="http")
+        return receipt_body(result), (201 if result.created else 200)
     contest = load_contest(contest_id)
     rnd = load_round(contest, round_id)
     voter = current_voter(contest.id)
     if voter is None:
         raise Unauthorized()
-    result = ballots.cast(rnd.id, voter, data["choices"], request.headers.get("Idempotency-Key", ""))
+    result = ballots.cast(rnd.id, voter, data["choices"], key)
     commit()  # durable before it is acknowledged
     body = receipt_body(result)
     return body, (201 if result.created else 200)

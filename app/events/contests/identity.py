@@ -49,6 +49,21 @@ def read_pass(token: str | None, contest_id: int | None = None):
     return join_pass
 
 
+def signed_pass(token: str | None, contest_id: int) -> int | None:
+    """The id of the join pass a token was signed for, when it is for this contest and not
+    expired; checked without the database (the row is checked where the pass is used)."""
+    if not token or len(token) > 300:
+        return None
+    try:
+        data = _serializer().loads(token, max_age=MAX_AGE)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("c") != contest_id:
+        return None
+    pass_id = data.get("p")
+    return pass_id if isinstance(pass_id, int) and not isinstance(pass_id, bool) else None
+
+
 def guest_token() -> str | None:
     return request.headers.get(HEADER) or request.cookies.get(COOKIE)
 

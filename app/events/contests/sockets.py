@@ -34,10 +34,10 @@ from ...extensions import db
 from ...policies import can
 from ...realtime import AuthenticatedNamespace, origin_allowed
 from ...security import bearer_token
-from . import ballots, broadcast
+from . import ballots, broadcast, guest_ballots
 from .identity import MAX_AGE, Voter, _serializer, current_voter, guest_token
 from .models import Contest, JoinPass
-from .rules_cache import CACHE_SECONDS, cached_rules
+from .rules_cache import CACHE_SECONDS
 
 log = logging.getLogger(__name__)
 MAX_EVENT_BYTES = 2048
@@ -158,22 +158,11 @@ def _own_contest_view(sid: str, data) -> bool:
 
 def _guest_vote(guest: _Guest | None, contest_id: int, round_id: int, key: str, choices) -> dict:
     """A guest may view (and vote in) exactly the contest of its join pass."""
-    rules = cached_rules(round_id)
-    if guest is None or rules is None or rules.contest_id != contest_id:
+    if guest is None or guest.contest_id != contest_id:
         return error("not_found", "Not found.")
-    voter = Voter(key=f"g:{guest.pass_id}", join_pass_id=guest.pass_id, display_name=guest.display_name)
     db.session.remove()  # nothing of this session is needed while the ballot is written
-    result = ballots.cast(
-        round_id,
-        voter,
-        choices,
-        key,
-        via="socket",
-        rules=rules,
-        verify_pass=True,
-        reload_entries=lambda: cached_rules(round_id, fresh=True).entry_ids,
-    )
-    # ballots.cast returns once the ballot is committed: durable before the acknowledgement
+    result = guest_ballots.cast(guest.pass_id, contest_id, round_id, choices, key, via="socket")
+    # guest_ballots.cast returns once the ballot is committed: durable before the acknowledgement
     return {"ok": True, "receipt": result.receipt, "choices": result.ballot.choices, "replayed": not result.created}
 
 

@@ -210,3 +210,40 @@ def test_snapshot_tampering_is_detected(login, db):
     snap.counts = {str(contest.entries[1].id): 1}
     db.session.commit()
     assert tally.verify(reload(rnd))["verified"] is False
+
+
+def _guest(client, contest, name="来場者"):
+    assert client.post(f"/join/{contest.join_code}", data={"display_name": name}).status_code == 302
+
+
+def test_guest_http_ballot_takes_the_lean_path_with_every_check(client, db):
+    """The voter page's HTTP fallback: the same checks as the socket (join pass, round of the
+    pass's contest, open round, choices) and the same receipt on a retry."""
+    from app.events.contests.models import JoinPass
+
+    contest, _org, _staff = make_contest()
+    other, _o, _s = make_contest()
+    rnd = add_round(contest, eligibility=["join_code"])
+    foreign = add_round(other, eligibility=["join_code"])
+    draft = add_round(contest, eligibility=["join_code"], status="draft")
+    _guest(client, contest)
+    entry = contest.entries[0].id
+    body, key = {"choices": [entry]}, {"Idempotency-Key": "fallback-1"}
+    first = client.post(url(contest, rnd), json=body, headers=key)
+    again = client.post(url(contest, rnd), json=body, headers=key)
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json["receipt"] == first.json["receipt"] and again.json["replayed"] is True
+    assert db.session.scalar(select(Ballot.via)) == "http"
+    # a round of another contest under this contest's URL, or another contest's URL: not found / no voter
+    wrong = client.post(f"/api/v1/contests/{contest.id}/rounds/{foreign.id}/ballots", json=body, headers=key)
+    assert wrong.status_code == 404
+    assert client.post(url(other, foreign), json=body, headers={"Idempotency-Key": "x"}).status_code == 401
+    assert client.post(url(contest, draft), json=body, headers={"Idempotency-Key": "d"}).status_code == 409
+    bad = client.post(url(contest, rnd), json={"choices": [999999]}, headers={"Idempotency-Key": "c"})
+    assert bad.status_code == 422 and "choices" in bad.json["error"]["fields"]
+    # the pass claimed by a user (or removed) ends the guest's session: refused, nothing written
+    db.session.execute(JoinPass.__table__.update().values(user_id=UserFactory().id))
+    db.session.commit()
+    late = client.post(url(contest, rnd), json=body, headers={"Idempotency-Key": "after-claim"})
+    assert late.status_code == 401
+    assert ballot_rows(db) == 1
