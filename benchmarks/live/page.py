@@ -21,6 +21,8 @@ CONNECT_TIMEOUT, CONNECT_TRIES = 20.0, 3  # socket.io-client's `timeout`; then i
 
 
 class LivePage:
+    JOIN: dict = {}  # what the page adds to its `join` (the voter page: {"tally": "paced"})
+
     def __init__(
         self,
         index: int,
@@ -87,7 +89,7 @@ class LivePage:
         """`join` on the open socket; a `busy` answer is retried on the same socket after
         Retry-After × (1 + random), as contest-common.js does."""
         for _ in range(attempts):
-            _at, answer = await self.sock.call("join", {"contest_id": self.contest_id, "role": "viewer"})
+            _at, answer = await self.sock.call("join", {"contest_id": self.contest_id, "role": "viewer", **self.JOIN})
             error = answer.get("error") or {}
             if error.get("code") != "busy":
                 return answer

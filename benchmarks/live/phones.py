@@ -19,6 +19,8 @@ ACK_GIVE_UP = 20.0  # contest-voter.js ACK_GIVE_UP_MS
 
 
 class Phone(LivePage):
+    JOIN = {"tally": "paced"}  # contest-voter.js: the page shows only the count
+
     async def join(self, code: str, ws_url: str) -> float:
         """The whole join, from the first request to the join ack (the phone shows the round)."""
         start = time.monotonic()

@@ -2,10 +2,16 @@
 
 One background task per process (socketio.start_background_task) wakes every 200 ms, takes
 the dirty rounds, and emits ONE `tally` (with the round's version) per changed round to the
-contest's room. With Redis, the dirty set and a 200 ms throttle key are shared, so several web
+contest's screens (presenters, moderators, logged-in viewers). With Redis, the dirty set and a 200 ms throttle key are shared, so several web
 processes and RQ workers together emit at most every 200 ms per round; Socket.IO's Redis
 message queue fans the emit out to every process. Redis errors never reach the voter: the
 ballot is already committed, and viewers resync with GET .../state.
+
+The phones (the voter page, the big audience) show only how many votes are in: they join with
+"tally": "paced" (sockets.py) and get the tally at most once per VOTERS_INTERVAL while ballots keep coming, and at once
+when the ballots pause (the first tick after a screens tally with no new ballot): a burst of
+2,000 ballots is 5 deliveries per phone instead of 25, and the final count still reaches
+every phone one tick after the screens.
 
 A `round` event (a round opened or closed) carries the contest's whole shared state
 (live_state.shared), so thousands of screens apply it without fetching it at the same moment.
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from flask import current_app
 
@@ -31,15 +38,19 @@ log = logging.getLogger(__name__)
 
 NAMESPACE = "/contests"
 INTERVAL = 0.2
+VOTERS_INTERVAL = 1.0
 HEARTBEAT_SECONDS = 3.0
 DIRTY_KEY = "contests:dirty"
 THROTTLE_KEY = "contests:throttle:{}"
 EMITTED_KEY = "contests:emitted:{}"
+VOTERS_KEY = "contests:voters:{}"
 
 _lock = threading.Lock()
 _local_dirty: set[int] = set()
 _last_emitted: dict[int, int] = {}
 _workers: set[int] = set()
+_voters_pending: dict[int, tuple] = {}  # round -> (tally, revision, since): sent to the screens, not yet the phones
+_voters_sent_at: dict[int, float] = {}  # round -> when this process last sent the phones a tally (Redis down)
 _shared_state = None  # live_state.shared, registered by live_state (see use_shared_state)
 
 
@@ -49,6 +60,17 @@ def room(contest_id: int) -> str:
 
 def moderator_room(contest_id: int) -> str:
     return f"contest:{contest_id}:mod"
+
+
+def screens_room(contest_id: int) -> str:
+    """Presenters, moderators, anything that shows the counts: every tally (at most every INTERVAL)."""
+    return f"contest:{contest_id}:screens"
+
+
+def voters_room(contest_id: int) -> str:
+    """The voter pages (they show only the count): a tally at most every VOTERS_INTERVAL, and
+    when the ballots pause."""
+    return f"contest:{contest_id}:voters"
 
 
 def _redis(app):
@@ -91,8 +113,6 @@ def ensure_worker(app) -> None:
 
 
 def _run(app) -> None:
-    import time
-
     next_beat = time.monotonic() + HEARTBEAT_SECONDS
     while worker_enabled(app):
         socketio.sleep(INTERVAL)
@@ -146,11 +166,15 @@ def _already_emitted(app, round_id: int, version: int) -> bool:
 
 
 def flush_once(app) -> int:
-    """Emit one `tally` per dirty round whose version moved on. Returns how many were emitted."""
+    """Emit one `tally` per dirty round whose version moved on to its screens (and to its phones,
+    see _to_voters); first, send the phones the tallies left pending when no ballot came since.
+    Returns how many tallies went to the screens."""
     from .models import VotingRound
     from .tally import tally_payload
 
     emitted = 0
+    for round_id in sorted(_voters_pending):
+        _send_pending(app, round_id)
     for round_id in sorted(_take_dirty(app)):
         if _throttled(app, round_id):
             with _lock:
@@ -159,18 +183,73 @@ def flush_once(app) -> int:
         with app.app_context():
             try:
                 rnd = db.session.get(VotingRound, round_id)
+                seen = revision.revision(rnd.contest_id) if rnd is not None else None
                 payload = tally_payload(rnd) if rnd is not None else None
             finally:
                 db.session.remove()
         if payload is None or _already_emitted(app, round_id, payload["version"]):
             continue
-        if emit("tally", payload, room(payload["contest_id"])):
+        if emit("tally", payload, screens_room(payload["contest_id"])):
             _last_emitted[round_id] = payload["version"]
             emitted += 1
+            _to_voters(app, payload, seen)
         else:
             with _lock:
                 _local_dirty.add(round_id)
     return emitted
+
+
+def _to_voters(app, payload: dict, seen) -> None:
+    """The phones get this tally now if they had none for VOTERS_INTERVAL (shared across processes
+    through Redis), else once no ballot has come since (the contest's revision is still `seen`)."""
+    round_id = payload["round_id"]
+    free = None
+    try:
+        r = _redis(app)
+        if r is not None:
+            free = bool(r.set(VOTERS_KEY.format(round_id), 1, nx=True, px=int(VOTERS_INTERVAL * 1000)))
+    except Exception:  # noqa: BLE001  (Redis down: this process keeps its own pace)
+        free = None
+    if free is None:
+        free = time.monotonic() - _voters_sent_at.get(round_id, 0.0) >= VOTERS_INTERVAL
+    _voters_pending.pop(round_id, None)
+    if not (free and _send_voters(app, payload)):
+        _voters_pending[round_id] = (payload, seen, time.monotonic())
+
+
+def _send_pending(app, round_id: int) -> None:
+    """A pending tally goes to the phones when no ballot has come since (or after VOTERS_INTERVAL
+    anyway); it is dropped when another process has sent the screens a newer version (that
+    process holds it for the phones)."""
+    payload, seen, since = _voters_pending[round_id]
+    try:
+        r = _redis(app)
+        newest = r.get(EMITTED_KEY.format(round_id)) if r is not None else None
+        if newest is not None and int(newest) > payload["version"]:
+            _voters_pending.pop(round_id, None)
+            return
+    except Exception:  # noqa: BLE001, S110  (Redis down: judged by this process alone)
+        pass
+    with app.app_context():
+        now_seen = revision.revision(payload["contest_id"])
+    quiet = seen is not None and now_seen == seen
+    if (quiet or time.monotonic() - since >= VOTERS_INTERVAL) and _send_voters(app, payload, reset_pace=True):
+        _voters_pending.pop(round_id, None)  # a failed send stays pending: tried again next tick
+
+
+def _send_voters(app, payload: dict, reset_pace: bool = False) -> bool:
+    round_id = payload["round_id"]
+    if reset_pace:
+        try:
+            r = _redis(app)
+            if r is not None:
+                r.set(VOTERS_KEY.format(round_id), 1, px=int(VOTERS_INTERVAL * 1000))
+        except Exception:  # noqa: BLE001, S110  (Redis down: this process keeps its own pace)
+            pass
+    if not emit("tally", payload, voters_room(payload["contest_id"])):
+        return False
+    _voters_sent_at[round_id] = time.monotonic()
+    return True
 
 
 def emit(event: str, payload: dict, to: str) -> bool:

@@ -144,6 +144,17 @@ def guarded(handler):
     return wrapper
 
 
+TALLY_PACES = ("every", "paced")  # join's optional "tally": every tally (screens) or paced (the phones)
+
+
+def _tally_room(contest_id: int, data) -> str:
+    """The room a joining socket gets its tallies in: a page that shows only the count (the voter
+    page sends "tally": "paced") gets them paced (broadcast.voters_room), a screen every one."""
+    if data.get("tally") == "paced":
+        return broadcast.voters_room(contest_id)
+    return broadcast.screens_room(contest_id)
+
+
 def _own_contest_view(sid: str, data) -> bool:
     """Is this `join` a guest asking to view the contest of its own join pass?"""
     known = _guests.get(sid)
@@ -151,6 +162,7 @@ def _own_contest_view(sid: str, data) -> bool:
         known is not None
         and isinstance(data, dict)
         and data.get("role", "viewer") == "viewer"
+        and data.get("tally", "every") in TALLY_PACES
         and db_id(data.get("contest_id")) == known.contest_id
         and _payload_ok(data)
     )
@@ -271,7 +283,8 @@ class ContestNamespace(AuthenticatedNamespace):
         state = live_state.state_for(guest.contest_id, voter, ["join_code"])
         if not state.get("contest"):
             return error("not_found", "Not found.")
-        self.socketio.server.enter_room(sid, broadcast.room(guest.contest_id), namespace=self.namespace)
+        for name in (broadcast.room(guest.contest_id), _tally_room(guest.contest_id, data)):
+            self.socketio.server.enter_room(sid, name, namespace=self.namespace)
         return {"ok": True, "state": state}
 
     @staticmethod
@@ -302,9 +315,12 @@ class ContestNamespace(AuthenticatedNamespace):
         role = data.get("role", "viewer")
         if role not in ("viewer", "moderator"):
             return error("bad_request", "Unknown role.", {"role": ["viewer or moderator"]})
+        if data.get("tally", "every") not in TALLY_PACES:
+            return error("bad_request", "Unknown tally pace.", {"tally": ["every or paced"]})
         if role == "moderator" and not can(current_user, "contest.manage", contest):
             return error("forbidden", "You may not moderate this contest.")
         join_room(broadcast.room(contest.id))
+        join_room(_tally_room(contest.id, data))
         if role == "moderator":
             join_room(broadcast.moderator_room(contest.id))
         from . import live_state  # imported when first used: its session listeners come with it

@@ -34,7 +34,8 @@
     return !!(round && round.status === "open" && (round.eligibility || []).some(function (m) { return modes.indexOf(m) >= 0; }));
   }
 
-  // live(contestId, role, stateUrl, handlers): handlers.state(state), .tally(t), .pitch(p), .reveal(), .connection(up)
+  // live(contestId, role, stateUrl, handlers): handlers.state(state), .tally(t), .pitch(p), .reveal(), .connection(up);
+  // handlers.paced: this page shows only the vote count, so the server may pace its tallies (the phones)
   function live(contestId, role, stateUrl, handlers) {
     var lastVersion = -1;
     var current = null;
@@ -68,7 +69,9 @@
 
     var socket = window.io("/contests", { transports: ["websocket", "polling"] });
     function join() {
-      socket.emit("join", { contest_id: contestId, role: role }, function (answer) {
+      var ask = { contest_id: contestId, role: role };
+      if (handlers.paced) { ask.tally = "paced"; }
+      socket.emit("join", ask, function (answer) {
         if (answer && answer.state) { joined = true; applyState(answer.state); return; }
         if (answer && answer.error && answer.error.code === "busy") {
           setTimeout(join, retryDelay(answer.error.retry_after));

@@ -14,6 +14,7 @@
   var banner = document.getElementById("round-banner");
   var sendBox = document.getElementById("voter-send");
   var sendButton = document.getElementById("send-approval");
+  var count = document.getElementById("vote-count");
   var current = null;     // the state
   var pending = null;     // {choices, key}: kept until acknowledged, so a retry reuses the key
   var selected = [];
@@ -104,7 +105,18 @@
     }).catch(function () {});
   }
 
+  // How many votes are in (not per entry: the results are the presenter's to show). The server
+  // sends phones the tally at most once a second while ballots keep coming, and at once when
+  // they pause.
+  function showCount() {
+    var t = current.tally;
+    var shown = current.round && current.round.status !== "draft" && t && t.round_id === current.round.id;
+    count.hidden = !shown;
+    if (shown) { count.textContent = label("count").replace("{n}", (t.total || 0).toLocaleString()); }
+  }
+
   function render() {
+    showCount();
     var round = current.round;
     var open = round && round.status === "open";
     var approval = open && round.method === "approval";
@@ -172,11 +184,13 @@
   sendButton.addEventListener("click", function () { if (selected.length) { send(selected.slice()); } });
 
   var conn = window.Contest.live(contestId, "viewer", stateUrl, {
+    paced: true,
     state: function (state) {
       var roundChanged = !current || !state.round || !current.round || current.round.id !== state.round.id;
       current = state;
       if (roundChanged) { selected = state.my_ballot ? state.my_ballot.choices.slice() : []; }
       render();
-    }
+    },
+    tally: function () { showCount(); }
   });
 })();

@@ -4,6 +4,7 @@ chart updates live while two voters vote on their phones, without reloading."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -242,5 +243,46 @@ def test_vote_and_like_buttons_are_named_after_their_entry(live_server, db):
             page.goto(f"{live_server}/contests/{contest.id}/vote")
             expect(page.get_by_role("button", name=f"Vote for {first.title}", exact=True)).to_have_count(1)
             expect(page.get_by_role("button", name=f"Like 0 for {second.title}", exact=True)).to_have_count(1)
+            expect(page.locator("#vote-count")).to_have_text("Votes so far: 1")
+        finally:
+            browser.close()
+
+
+def test_a_guest_phone_shows_how_many_votes_are_in(live_server, db):
+    """A guest joins through the join page, votes, and watches the count move as others vote
+    (the phones' paced tally), without the per-entry results."""
+    import requests
+    from playwright.sync_api import expect, sync_playwright
+
+    contest, _organiser, _staff = make_contest(entries=2)
+    rnd = add_round(contest, title="決勝", eligibility=["join_code"])
+    first = contest.entries[0]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(locale="ja-JP")
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{live_server}/join/{contest.join_code}")
+            page.fill("input[name=display_name]", "来場者A")
+            page.click("main button[type=submit]")
+            expect(page.locator("#vote-count")).to_have_text("これまでの投票：0票", timeout=10000)
+            page.get_by_role("button", name=f"{first.title}に投票").click()
+            expect(page.locator("#receipt")).to_contain_text("R-", timeout=10000)
+            expect(page.locator("#vote-count")).to_have_text("これまでの投票：1票", timeout=10000)
+            other = requests.Session()  # a second guest, as a plain HTTP client
+            join = other.get(f"{live_server}/join/{contest.join_code}")
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', join.text).group(1)
+            other.post(f"{live_server}/join/{contest.join_code}", data={"csrf_token": token, "display_name": "B"})
+            vote_page = other.get(f"{live_server}/contests/{contest.id}/vote")
+            csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', vote_page.text).group(1)
+            r = other.post(
+                f"{live_server}/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots",
+                json={"choices": [first.id]},
+                headers={"X-CSRFToken": csrf, "Idempotency-Key": "b1", "Referer": f"{live_server}/"},
+            )
+            assert r.status_code == 201, r.text
+            expect(page.locator("#vote-count")).to_have_text("これまでの投票：2票", timeout=10000)
+            assert page.locator(".bar-count").count() == 0 and errors == []
         finally:
             browser.close()

@@ -28,6 +28,8 @@ def _no_worker(app):
     # Dirty rounds left by an earlier test (ids restart on SQLite) must not leak into this one.
     broadcast._local_dirty.clear()
     broadcast._last_emitted.clear()
+    broadcast._voters_pending.clear()
+    broadcast._voters_sent_at.clear()
     server = socketio.server
     saved = server.manager
     if isinstance(saved, python_socketio.PubSubManager):
@@ -233,3 +235,64 @@ def test_guest_votes_over_socket_with_every_check(app, db, monkeypatch):
     refused = sio.emit("vote", {**body, "idempotency_key": "g4"}, namespace=NS, callback=True)
     assert refused["error"]["code"] == "unauthorized"
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
+
+
+def test_phones_get_the_tally_paced_and_the_final_count_once_ballots_pause(app, login, db, monkeypatch):
+    """Screens get every coalesced tally; a guest's phone (which shows only the count) gets one at
+    most every VOTERS_INTERVAL while ballots keep coming, and the newest one on the first tick
+    after the ballots pause."""
+    import time
+
+    monkeypatch.setattr(broadcast, "VOTERS_INTERVAL", 3.0)  # wide enough for a slow machine's ticks
+    down = []
+    real_emit = broadcast.emit
+    monkeypatch.setattr(broadcast, "emit", lambda *a: False if down else real_emit(*a))
+    contest, _org, _staff = make_contest()
+    rnd = add_round(contest, eligibility=["join_code"])
+    screen = connect(app, login(UserFactory()))
+    assert screen.emit("join", {"contest_id": contest.id}, namespace=NS, callback=True)["ok"]
+    guests = []
+    for i in range(4):
+        client = app.test_client()
+        assert client.post(f"/join/{contest.join_code}", data={"display_name": f"来場者{i}"}).status_code == 302
+        guests.append(client)
+    phone = connect(app, guests[0])
+    paced = {"contest_id": contest.id, "role": "viewer", "tally": "paced"}  # as contest-voter.js joins
+    assert phone.emit("join", paced, namespace=NS, callback=True)["ok"]
+    odd = phone.emit("join", {**paced, "tally": "fast"}, namespace=NS, callback=True)
+    assert odd["error"]["code"] == "bad_request" and "tally" in odd["error"]["fields"]
+    screen.get_received(NS), phone.get_received(NS)
+
+    def vote(i):
+        r = guests[i].post(
+            f"/api/v1/contests/{contest.id}/rounds/{rnd.id}/ballots",
+            json={"choices": [contest.entries[i % 2].id]},
+            headers={"Idempotency-Key": f"k{i}"},
+        )
+        assert r.status_code == 201
+
+    def totals(sio):
+        return [m["args"][0]["total"] for m in sio.get_received(NS) if m["name"] == "tally"]
+
+    def tick():
+        time.sleep(broadcast.INTERVAL + 0.05)
+        return broadcast.flush_once(app)
+
+    vote(0)
+    assert tick() == 1
+    assert totals(screen) == [1] and totals(phone) == [1]  # the phones had none for a while: at once
+    vote(1)
+    assert tick() == 1
+    assert totals(screen) == [2] and totals(phone) == []  # within VOTERS_INTERVAL: held back
+    vote(2)
+    assert tick() == 1
+    assert totals(screen) == [3] and totals(phone) == []  # ballots keep coming: still held back
+    assert tick() == 0  # the ballots paused: the phones get the newest count
+    assert totals(screen) == [] and totals(phone) == [3]
+    vote(3)
+    assert tick() == 1
+    assert totals(screen) == [4] and totals(phone) == []
+    down.append(True)  # the message queue is down
+    assert tick() == 0 and totals(phone) == []
+    down.clear()
+    assert tick() == 0 and totals(phone) == [4]  # a failed send is tried again, not lost
