@@ -8,7 +8,6 @@ gunicorn's balancer has no sticky sessions. Several processes share rooms throug
 message queue (REDIS_URL). gevent monkey-patches the standard library (psycopg 3 detects it and
 waits cooperatively), so thousands of sockets and the group commit of ballots share one core.
 """
-import gc
 import os
 
 # Websocket only behind this config: no long-polling sessions to keep, no HTTP handshake per poll.
@@ -34,10 +33,10 @@ graceful_timeout = 10
 
 
 def post_worker_init(worker):
-    """GC tuning once the app is imported: move the start-up objects (modules, the app, the ORM
-    mappers) out of the collector's sight, and collect the young generation less often. Every
-    connection allocates many small objects; the default threshold (700) runs a collection
-    every few hundred of them, and a full collection walks the whole heap."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    """GC tuning once the app is imported (app/gc_when_quiet.py): start-up objects frozen out of
+    the collector's sight, young collections less often than CPython's default (every
+    connection allocates many small objects), and full collections moved to quiet moments so
+    that none stops the process in the middle of a ballot burst."""
+    from app import gc_when_quiet
+
+    gc_when_quiet.install()
