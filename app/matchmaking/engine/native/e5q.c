@@ -607,6 +607,54 @@ static int tok_content(const tokenizer *t, const char *text,
  * pos   : per-token position id (resets to 0 at each segment start)
  * sstart/send[gi] : the [start,end) token range of gi's segment
  * segoff: nseg+1 segment offsets; out holds nseg*H embeddings */
+#if defined(__AVX512F__)
+/* One query row against keys/values [s0, s1) of one 32-wide head (e5-small: 384 / 12):
+ * the same softmax(q.k * scale) . v as the generic loop. kt holds this head's keys
+ * transposed ([32][T]), so 16 keys' scores take 32 FMAs and no horizontal sum; vh32 its
+ * values packed ([T][32]), so one head's keys and values stay in L1. */
+static void attend32(const float *qh, const float *kt, int T, const float *vh32, int s0, int s1,
+                     float scale, float *prob, float *ch) {
+    int n = s1 - s0;
+    __m512 vmx = _mm512_set1_ps(-1e30f);
+    for (int j = 0; j < n; j += 16) {
+        __mmask16 mk = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+        __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+        const float *kc = kt + s0 + j;
+        for (int e = 0; e < 32; e += 2) {
+            a0 = _mm512_fmadd_ps(_mm512_set1_ps(qh[e]), _mm512_maskz_loadu_ps(mk, kc + (size_t)e * T), a0);
+            a1 = _mm512_fmadd_ps(_mm512_set1_ps(qh[e + 1]), _mm512_maskz_loadu_ps(mk, kc + (size_t)(e + 1) * T), a1);
+        }
+        __m512 d = _mm512_mul_ps(_mm512_add_ps(a0, a1), _mm512_set1_ps(scale));
+        _mm512_mask_storeu_ps(prob + j, mk, d);
+        vmx = _mm512_mask_max_ps(vmx, mk, vmx, d);
+    }
+    float mx = _mm512_reduce_max_ps(vmx);
+    float sum = 0.f;
+#pragma omp simd reduction(+:sum)
+    for (int s = 0; s < n; s++) { float e = expf(prob[s] - mx); prob[s] = e; sum += e; }
+    float inv = 1.f / sum;
+    __m512 c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps(), c2 = _mm512_setzero_ps(), c3 = _mm512_setzero_ps();
+    int s = 0;
+    for (; s + 2 <= n; s += 2) {
+        const float *va = vh32 + (size_t)(s0 + s) * 32, *vb = va + 32;
+        __m512 pa = _mm512_set1_ps(prob[s]), pb = _mm512_set1_ps(prob[s + 1]);
+        c0 = _mm512_fmadd_ps(pa, _mm512_loadu_ps(va), c0);
+        c1 = _mm512_fmadd_ps(pa, _mm512_loadu_ps(va + 16), c1);
+        c2 = _mm512_fmadd_ps(pb, _mm512_loadu_ps(vb), c2);
+        c3 = _mm512_fmadd_ps(pb, _mm512_loadu_ps(vb + 16), c3);
+    }
+    for (; s < n; s++) {
+        const float *va = vh32 + (size_t)(s0 + s) * 32;
+        __m512 pa = _mm512_set1_ps(prob[s]);
+        c0 = _mm512_fmadd_ps(pa, _mm512_loadu_ps(va), c0);
+        c1 = _mm512_fmadd_ps(pa, _mm512_loadu_ps(va + 16), c1);
+    }
+    __m512 vi = _mm512_set1_ps(inv);
+    _mm512_storeu_ps(ch, _mm512_mul_ps(_mm512_add_ps(c0, c2), vi));
+    _mm512_storeu_ps(ch + 16, _mm512_mul_ps(_mm512_add_ps(c1, c3), vi));
+}
+#endif
+
 static int forward_batch(e5_model *m, const int *ids, const int *pos,
                          const int *sstart, const int *send,
                          const int *segoff, int nseg, int T, float *out,
@@ -621,6 +669,12 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     float *ao  = (float *)malloc(TH * sizeof(float));
     float *mid = (float *)malloc((size_t)T * FF * sizeof(float));
     float *fo  = (float *)malloc(TH * sizeof(float));
+#if defined(__AVX512F__)
+    float *kt  = hd == 32 ? (float *)malloc(TH * sizeof(float)) : NULL;
+    float *vp  = hd == 32 ? (float *)malloc(TH * sizeof(float)) : NULL;
+#else
+    float *kt  = NULL, *vp = NULL;
+#endif
     int nbmax = FF / QK;
     int8_t  *aq = (int8_t *)malloc((size_t)T * FF);
     float   *ad = (float *)malloc((size_t)T * nbmax * sizeof(float));
@@ -645,19 +699,29 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         MAT(ly->q, ly->qb, q, H, H);
         MAT(ly->k, ly->kb, k, H, H);
         MAT(ly->v, ly->vb, v, H, H);
+        if (kt)  /* per head for attend32: kt[(h*hd+e)*T + s] = k[s*H + h*hd+e], vp[(h*T+s)*hd + e] = v[s*H + h*hd+e] */
+            for (int s = 0; s < T; s++)
+                for (int i = 0; i < H; i++) {
+                    kt[(size_t)i * T + s] = k[(size_t)s * H + i];
+                    vp[((size_t)(i / hd) * T + s) * hd + i % hd] = v[(size_t)s * H + i];
+                }
         /* scaled dot-product attention, restricted to each text's own tokens */
 #pragma omp parallel
         {
             float *prob = (float *)malloc(sizeof(float) * (size_t)m->MAXP);
 #pragma omp for collapse(2) schedule(static)
-            for (int t = 0; t < T; t++)
-                for (int h = 0; h < NH; h++) {
+            for (int h = 0; h < NH; h++)  /* head outer: one head's keys and values stay in cache */
+                for (int t = 0; t < T; t++) {
                     int s0 = sstart[t], s1 = send[t];
                     const float *qh = q + (size_t)t * H + h * hd;
+#if defined(__AVX512F__)
+                    if (kt) { attend32(qh, kt + (size_t)h * hd * T, T, vp + (size_t)h * T * hd, s0, s1, scale, prob, ctx + (size_t)t * H + h * hd); continue; }
+#endif
                     float mx = -1e30f;
                     for (int s = s0; s < s1; s++) {
                         const float *kh = k + (size_t)s * H + h * hd;
                         float d = 0.f;
+#pragma omp simd reduction(+:d)
                         for (int e = 0; e < hd; e++) d += qh[e] * kh[e];
                         d *= scale; prob[s - s0] = d; if (d > mx) mx = d;
                     }
@@ -670,6 +734,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
                     for (int s = s0; s < s1; s++) {
                         float p = prob[s - s0] * inv;
                         const float *vh = v + (size_t)s * H + h * hd;
+#pragma omp simd
                         for (int e = 0; e < hd; e++) ch[e] += p * vh[e];
                     }
                 }
@@ -705,7 +770,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         }
     }
 
-    free(x); free(q); free(k); free(v); free(ctx); free(ao); free(mid); free(fo);
+    free(x); free(q); free(k); free(v); free(ctx); free(ao); free(mid); free(fo); free(kt); free(vp);
     free(aq); free(ad); free(as);
     return 0;
 #undef QUANT
