@@ -148,8 +148,16 @@ def similar_to_challenge(challenge, user, k: int = 5) -> list[dict]:
     )
 
 
-def search_kind(kind: str, q: str, user, limit: int = 10) -> list[dict]:
-    return _search(q, (kind,), user, limit)
+def search_kind(kind: str, q: str, user, limit: int = 10, within: set[int] | None = None) -> list[dict]:
+    """Top ``limit`` of ``kind`` for the text ``q``; ``within``: only these object ids (a keyword floor)."""
+    if within is None:
+        return _search(q, (kind,), user, limit)
+    keep = {documents.doc_id(kind, i) for i in within}
+
+    def check(ids):
+        return documents.allowed_for(user, (kind,), [i for i in ids if i in keep])
+
+    return _search(q, (kind,), user, limit, check=check)
 
 
 # ------------------------------------------------------------------------- invitations

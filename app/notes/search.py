@@ -68,16 +68,28 @@ def _hit(note, score=0.0, passage=None) -> SearchHit:
     )
 
 
+MAX_RANKED = 200  # keyword hits ordered by relevance
+
+
 def engine_search(q: str, user, limit: int):
+    """The notes list's keyword filter is the relevance floor (what /notes?q= finds, nothing
+    else: nonsense finds nothing); the engine orders those hits, unindexed ones come after."""
     from ..matchmaking import services
+    from .services import notes_query
 
     user = user if user is not None and getattr(user, "is_authenticated", False) else None
+    keyword = db.session.scalars(notes_query(user, {"q": q}).limit(MAX_RANKED)).unique().all()
+    if not keyword:
+        return []
     try:
-        matches = services.search_kind("note", q, user, limit)
+        matches = services.search_kind("note", q, user, limit, within={n.id for n in keyword})
     except Exception:  # the text search takes over
         log.exception("Practice note search failed")
         return None
-    return [_hit(m["object"], m["score"], m.get("passage")) for m in matches] or None
+    hits = [_hit(m["object"], m["score"], m.get("passage")) for m in matches]
+    shown = {m["object_id"] for m in matches}
+    hits += [_hit(n) for n in keyword if n.id not in shown]
+    return hits[:limit]
 
 
 def text_search(q: str, user, limit: int):
