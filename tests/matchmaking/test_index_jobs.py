@@ -120,28 +120,17 @@ def test_index_is_built_on_demand(app, tmp_path, api):
 
 def test_semantic_backend_when_enabled(app, tmp_path, api):
     """One test with the model on: hybrid mode and a semantic similarity in the reasons."""
-    old = app.config["MATCHMAKING_DIR"], "MATCHMAKING_SEMANTIC" in app.config, app.config.get("MATCHMAKING_SEMANTIC")
-    app.config.update(MATCHMAKING_DIR=str(tmp_path / "sem"), MATCHMAKING_SEMANTIC=True)
-    try:
-        from tests.matchmaking.factories import market
+    from tests.matchmaking.factories import market, semantic_model_on
 
+    with semantic_model_on(app, tmp_path / "sem") as index:
         m = market()
         build_index()
-        if not index.shared_engine().engine().semantic_active:
-            import pytest
-
-            pytest.skip(index.shared_engine().status()["semantic"]["reason"])
+        assert index.shared_engine().engine().semantic_active, index.shared_engine().status()["semantic"]["reason"]
         r = api(m["owner_member"]).get(f"/api/v1/challenges/{m['challenge'].id}/matches")
         assert r.json["mode"] == "hybrid"
         assert r.json["items"][0]["id"] == m["good"].id
         top = r.json["items"][0]
         assert top["meaning"] and top["meaning"].startswith("内容が近い：") and "semantic_score" not in top
-    finally:
-        app.config["MATCHMAKING_DIR"] = old[0]
-        if old[1]:
-            app.config["MATCHMAKING_SEMANTIC"] = old[2]
-        else:
-            app.config.pop("MATCHMAKING_SEMANTIC", None)
 
 
 def test_other_domains_register_document_kinds(app, tmp_path):

@@ -108,27 +108,15 @@ def test_the_site_search_finds_notes_through_the_engine(api, login, client, app)
 def test_the_site_search_shows_no_note_for_nonsense_with_the_model_on(api, client, app, tmp_path):
     """The multilingual model finds every text somewhat close to any query: without the keyword floor
     ``zzzxxyy`` listed the demo's notes. With it the site search finds what /notes?q= finds."""
-    old = app.config["MATCHMAKING_DIR"], "MATCHMAKING_SEMANTIC" in app.config, app.config.get("MATCHMAKING_SEMANTIC")
-    app.config.update(MATCHMAKING_DIR=str(tmp_path / "sem"), MATCHMAKING_SEMANTIC=True)
-    try:
-        from app.matchmaking import index
-        from tests.matchmaking.factories import build_index
+    from tests.matchmaking.factories import build_index, semantic_model_on
 
+    with semantic_model_on(app, tmp_path / "sem") as index:
         author = api(member_of(MunicipalityFactory(), "member"))
         assert author.post("/api/v1/notes", json={**NOTE, "visibility": "public"}).status_code == 201
         build_index()
-        if not index.shared_engine().engine().semantic_active:
-            import pytest
-
-            pytest.skip(index.shared_engine().status()["semantic"]["reason"])
+        assert index.shared_engine().engine().semantic_active, index.shared_engine().status()["semantic"]["reason"]
         for q in ("zzzxxyy", "存在しない言葉"):
             assert NOTE["title"] not in client.get(f"/search?q={q}").get_data(as_text=True), q
             assert client.get(f"/notes?q={q}").get_data(as_text=True).count(NOTE["title"]) == 0
         assert NOTE["title"] in client.get("/search?q=話者識別").get_data(as_text=True)
         assert NOTE["title"] in client.get("/notes?q=話者識別").get_data(as_text=True)
-    finally:
-        app.config["MATCHMAKING_DIR"] = old[0]
-        if old[1]:
-            app.config["MATCHMAKING_SEMANTIC"] = old[2]
-        else:
-            app.config.pop("MATCHMAKING_SEMANTIC", None)
