@@ -4,11 +4,14 @@ before its caller gets an answer. `ballots.cast()` hands every checked ballot to
 - `GroupWriter` (one per app per process) batches the ballots that arrive together: the first
   caller to find no batch running leads and writes the batch on its own connection in ONE
   transaction; the others wait, and the oldest waiting caller leads the next batch.
-- `_write_round` decides and stores the ballots of one round inside that transaction: lock the
-  round row (SELECT ... FOR UPDATE), check guest join passes (one query), read the voters'
-  existing ballots (one query), decide each ballot in arrival order (idempotent replay, 409 for
-  a reused key with another choice, closed, already voted, new), one multi-row
-  INSERT ... ON CONFLICT DO NOTHING, supersede changed ballots, bump the round's version.
+- `_write_round` decides and stores the ballots of one round inside that transaction. One
+  statement (`_lock_round`) locks the round row (SELECT ... FOR UPDATE) and counts the guests'
+  valid join passes; the next reads the voters' existing ballots; each ballot is decided in
+  arrival order (idempotent replay, 409 for a reused key with another choice, closed, already
+  voted, new); changed ballots are superseded; one statement (`_insert_and_count`) inserts the
+  new ones (multi-row INSERT ... ON CONFLICT DO NOTHING) and bumps the round's version. A batch
+  of new ballots is BEGIN, three statements and COMMIT (it was six): under load each round trip
+  of the leader waits for the other greenlets, and the other process waits for the lock.
 - After COMMIT the changed rounds are marked dirty for the live broadcast (broadcast.mark_dirty).
 """
 
@@ -18,7 +21,7 @@ import threading
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, func, literal, or_, select, update
 
 from ...db import utcnow
 from ...errors import Conflict, NotFound, Unauthorized
@@ -142,6 +145,16 @@ def writer(app) -> GroupWriter:
 _T = Ballot.__table__
 _R = VotingRound.__table__
 _P = JoinPass.__table__
+_BALLOT_COLUMNS = (
+    _T.c.id,
+    _T.c.round_id,
+    _T.c.voter_key,
+    _T.c.choices,
+    _T.c.idempotency_key,
+    _T.c.receipt,
+    _T.c.created_at,
+)
+_ONE_STATEMENT_ROWS = 2_000  # 9 parameters a row: well inside PostgreSQL's 65,535 per statement
 
 
 def _row(r) -> BallotRow:
@@ -156,50 +169,72 @@ def _row(r) -> BallotRow:
     )
 
 
-def _write_round(conn, round_id: int, items: list[Item]) -> bool:
-    """Decide and store the ballots of one round, inside the batch's transaction. Sets each item's
-    result or error. Returns True when new ballots were stored."""
-    rnd = conn.execute(
-        select(_R.c.status, _R.c.allow_change, _R.c.contest_id).where(_R.c.id == round_id).with_for_update()
-    ).one_or_none()
-    if rnd is None:
-        for it in items:
-            it.error = NotFound()
-        return False
+def _lock_round(conn, round_id: int, items: list[Item]):
+    """ONE statement: lock the round row (SELECT ... FOR UPDATE) and count the batch's valid guest
+    join passes. The round's (status, allow_change, contest_id, valid_passes), or None.
+
+    The voters' ballots are read by the NEXT statement, never by this one: in READ COMMITTED a
+    statement that waits for the lock still reads the other tables as of its start, so it would
+    miss the ballots that the batch holding the lock (in another process) just committed.
+    """
     passes = sorted({it.join_pass_id for it in items if it.verify_pass})
-    if passes:
-        valid = set(
-            conn.scalars(
-                select(_P.c.id).where(_P.c.id.in_(passes), _P.c.contest_id == rnd.contest_id, _P.c.user_id.is_(None))
-            )
-        )
-        refused = [it for it in items if it.verify_pass and it.join_pass_id not in valid]
-        for it in refused:
-            it.error = Unauthorized(_("Session ended."))
-        if refused:
-            items = [it for it in items if it.error is None]
-            if not items:
-                return False
+    valid = (
+        select(func.count())
+        .select_from(_P)
+        .where(_P.c.id.in_(passes), _P.c.contest_id == items[0].contest_id, _P.c.user_id.is_(None))
+        .scalar_subquery()
+        if passes
+        else literal(0)
+    )
+    return conn.execute(
+        select(_R.c.status, _R.c.allow_change, _R.c.contest_id, valid.label("valid_passes"))
+        .where(_R.c.id == round_id)
+        .with_for_update()
+    ).one_or_none()
+
+
+def _existing_ballots(conn, round_id: int, items: list[Item]):
+    """The voters' current ballots, and any ballot with one of the batch's keys (read under the lock)."""
     voter_keys = sorted({it.voter_key for it in items})
     keys = sorted({it.key for it in items})
-    by_key: dict[tuple[str, str], BallotRow] = {}
-    current: dict[str, BallotRow] = {}
-    for r in conn.execute(
-        select(
-            _T.c.id,
-            _T.c.round_id,
-            _T.c.voter_key,
-            _T.c.choices,
-            _T.c.idempotency_key,
-            _T.c.receipt,
-            _T.c.created_at,
-            _T.c.superseded_at,
-        ).where(
+    return conn.execute(
+        select(*_BALLOT_COLUMNS, _T.c.superseded_at).where(
             _T.c.round_id == round_id,
             _T.c.voter_key.in_(voter_keys),
             or_(_T.c.superseded_at.is_(None), _T.c.idempotency_key.in_(keys)),
         )
-    ):
+    )
+
+
+def _refuse_invalid_passes(conn, rnd, items: list[Item]) -> list[Item]:
+    """Only when the pass count fell short (a pass was revoked or claimed): which ones."""
+    passes = sorted({it.join_pass_id for it in items if it.verify_pass})
+    valid = set(
+        conn.scalars(
+            select(_P.c.id).where(_P.c.id.in_(passes), _P.c.contest_id == rnd.contest_id, _P.c.user_id.is_(None))
+        )
+    )
+    for it in items:
+        if it.verify_pass and it.join_pass_id not in valid:
+            it.error = Unauthorized(_("Session ended."))
+    return [it for it in items if it.error is None]
+
+
+def _write_round(conn, round_id: int, items: list[Item]) -> bool:
+    """Decide and store the ballots of one round, inside the batch's transaction. Sets each item's
+    result or error. Returns True when new ballots were stored."""
+    rnd = _lock_round(conn, round_id, items)
+    if rnd is None:
+        for it in items:
+            it.error = NotFound()
+        return False
+    if rnd.valid_passes < len({it.join_pass_id for it in items if it.verify_pass}):
+        items = _refuse_invalid_passes(conn, rnd, items)
+        if not items:
+            return False
+    by_key: dict[tuple[str, str], BallotRow] = {}
+    current: dict[str, BallotRow] = {}
+    for r in _existing_ballots(conn, round_id, items):
         row = _row(r)
         by_key[(row.voter_key, row.idempotency_key)] = row
         if r.superseded_at is None:
@@ -256,13 +291,7 @@ def _write_round(conn, round_id: int, items: list[Item]) -> bool:
         conn.execute(update(_T).where(_T.c.id.in_(list(supersede.values()))).values(superseded_at=now))
     stored = 0
     if pending:
-        inserted = {
-            (r.voter_key, r.idempotency_key): r.id
-            for r in conn.execute(
-                _insert_ignoring_conflicts(conn).returning(_T.c.id, _T.c.voter_key, _T.c.idempotency_key),
-                [values for _it, values in pending.values()],
-            )
-        }
+        inserted = _insert_and_count(conn, round_id, [values for _it, values in pending.values()])
         for ident, (it, values) in pending.items():
             ballot_id = inserted.get(ident)
             if ballot_id is None:  # cannot happen under the round lock; refuse rather than guess
@@ -295,11 +324,39 @@ def _write_round(conn, round_id: int, items: list[Item]) -> bool:
         it.result, it.error = (
             (Receipt(first.result.ballot, created=False), None) if first.result else (None, first.error)
         )
-    if stored:
-        conn.execute(update(_R).where(_R.c.id == round_id).values(version=_R.c.version + stored))
     if later:
         stored += int(_write_round(conn, round_id, later))
     return bool(stored)
+
+
+def _insert_and_count(conn, round_id: int, rows: list[dict]) -> dict[tuple[str, str], int]:
+    """Insert the new ballots (a conflict is skipped, never an error) and bump the round's version
+    by the number inserted: {(voter_key, idempotency_key): ballot id} of the rows inserted.
+
+    PostgreSQL: ONE statement (the INSERT and the version UPDATE as data-modifying CTEs), so the
+    round lock is held over two round trips (this and COMMIT). Elsewhere two statements.
+    """
+    returning = (_T.c.id, _T.c.voter_key, _T.c.idempotency_key)
+    if conn.dialect.name == "postgresql" and len(rows) <= _ONE_STATEMENT_ROWS:
+        from sqlalchemy.dialects.postgresql import insert
+
+        new = insert(_T).values(rows).on_conflict_do_nothing().returning(*returning).cte("new_ballots")
+        bump = (
+            update(_R)
+            .where(_R.c.id == round_id)
+            .values(version=_R.c.version + select(func.count()).select_from(new).scalar_subquery())
+            .returning(_R.c.id)
+            .cte("bump_version")
+        )
+        result = conn.execute(select(new.c.id, new.c.voter_key, new.c.idempotency_key).add_cte(bump))
+        return {(r.voter_key, r.idempotency_key): r.id for r in result}
+    inserted = {
+        (r.voter_key, r.idempotency_key): r.id
+        for r in conn.execute(_insert_ignoring_conflicts(conn).returning(*returning), rows)
+    }
+    if inserted:
+        conn.execute(update(_R).where(_R.c.id == round_id).values(version=_R.c.version + len(inserted)))
+    return inserted
 
 
 def _insert_ignoring_conflicts(conn):
