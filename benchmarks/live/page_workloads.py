@@ -203,6 +203,7 @@ def burst(args, fleet, moderator, pids, round_id) -> dict:
     return {
         "ack": _spread(acks),
         "duplicate_http": _spread(merged(voted, "duplicate_ms")),
+        "send_late": _spread(merged(voted, "send_late_ms")),
         "voters": total(voted, "voters"),
         "voters_with_receipt": total(voted, "voters_with_receipt"),
         "one_created_each": total(voted, "one_created_each"),
