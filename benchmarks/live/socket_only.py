@@ -3,12 +3,18 @@ the database, viewers and voters that open the socket with the pass cookie and v
 `vote` event (no page, no form, no HTTP). Plus the fan-out against the plain `websockets`
 baseline (CPU per delivered tally message).
 
+ 0. The fan-out's reference, once the voters are connected and before any viewer is: the
+    fan-out's ticker (below) on a round of its own, i.e. the server CPU of the ballot changes and
+    of the tally's upkeep without a single delivery.
  1. Voting: N viewers joined to the contest room; M voters connected before the timed window,
     then each casts one ballot over `vote` at a steady rate across `--window` seconds (open
     loop); a share (`--duplicates`) sends the same ballot again (same key) 50-500 ms later.
  2. Fan-out: viewers only, a few voters changing their ballots keep the round dirty, so the
     200 ms coalescing emits 5 tallies/s to every viewer; server CPU per delivered message against
-    a plain `websockets` broadcast server sending as many messages of the same size.
+    a plain `websockets` broadcast server sending as many messages of the same size. Reported
+    both ways: the whole window per delivered message, and net of the reference (the window's
+    CPU minus the reference's), which is what the baseline, casting no ballots, compares with.
+    The target is judged on the net figure; the whole-window one stays beside it.
 """
 
 from __future__ import annotations
@@ -211,6 +217,18 @@ def run(args, server_env: dict) -> dict:
     try:
         time.sleep(1.0)
         cpu_idle, rss_idle = proc_stats(pids)
+        m_parent, m_child = mp.Pipe()
+        voters = mp.Process(target=voter_process, args=(m_child, urls, origin, data["tokens"][args.viewers :], data))
+        t0 = time.monotonic()
+        voters.start()
+        mc = m_parent.recv()
+        _cpu, rss_voters = proc_stats(pids)
+        print(f"voters: {mc['connected']} connected in {time.monotonic() - t0:.1f} s {mc['errors']}", flush=True)
+
+        # 0. the fan-out's reference: its ticker with no viewer connected yet (what the ballot
+        # changes and the tally's upkeep cost without a delivery)
+        _ticks, unwatched_cpu_s, _s, _e, _r = _ticker_window(args, data, pids, m_parent)
+
         v_parent, v_child = mp.Pipe()
         viewers = mp.Process(
             target=viewer_process, args=(v_child, urls, origin, data["tokens"][: args.viewers], data["contest_id"])
@@ -218,20 +236,13 @@ def run(args, server_env: dict) -> dict:
         t0 = time.monotonic()
         viewers.start()
         vc = v_parent.recv()
-        _cpu, rss_viewers = proc_stats(pids)
+        _cpu, rss_all = proc_stats(pids)
         print(
             f"viewers: {vc['connected']} connected and joined in {time.monotonic() - t0:.1f} s {vc['errors']}",
             flush=True,
         )
-        m_parent, m_child = mp.Pipe()
-        voters = mp.Process(target=voter_process, args=(m_child, urls, origin, data["tokens"][args.viewers :], data))
-        t0 = time.monotonic()
-        voters.start()
-        mc = m_parent.recv()
-        _cpu, rss_all = proc_stats(pids)
-        print(f"voters: {mc['connected']} connected in {time.monotonic() - t0:.1f} s {mc['errors']}", flush=True)
-        out["mem_kib_per_viewer"] = (rss_viewers - rss_idle) / 1024 / max(1, vc["connected"])
-        out["mem_kib_per_voter"] = (rss_all - rss_viewers) / 1024 / max(1, mc["connected"])
+        out["mem_kib_per_voter"] = (rss_voters - rss_idle) / 1024 / max(1, mc["connected"])
+        out["mem_kib_per_viewer"] = (rss_all - rss_voters) / 1024 / max(1, vc["connected"])
         out["rss_mb_idle"], out["rss_mb_loaded"] = rss_idle / 2**20, rss_all / 2**20
 
         # 1. voting
@@ -271,33 +282,15 @@ def run(args, server_env: dict) -> dict:
         print(f"voting: {json.dumps(out['voting'], default=str)[:600]}", flush=True)
 
         # 2. fan-out: viewers only, tally moving at a steady rate
-        fan_round = open_fanout_round(data["contest_id"])
-        time.sleep(1.0)
-        start = time.monotonic() + 0.5
-        cpu0, _ = proc_stats(pids)
-        m_parent.send(
-            {
-                "cmd": "tick",
-                "round_id": fan_round,
-                "start": start,
-                "seconds": args.fanout_seconds,
-                "rate": args.fanout_rate,
-            }
-        )
-        if not m_parent.poll(args.fanout_seconds + 60):
-            raise RuntimeError("fan-out ticker did not finish")
-        ticks = m_parent.recv()
-        end = time.monotonic()
-        time.sleep(0.5)
-        cpu1, _ = proc_stats(pids)
+        ticks, cpu_s, start, end, fan_round = _ticker_window(args, data, pids, m_parent)
         counted = ask(v_parent, {"cmd": "count", "since": start, "until": end + 0.5})
         out["fanout"] = {
             "seconds": end - start,
             "ballot_changes": ticks,
             "messages": counted["messages"],
             "messages_per_s": counted["messages"] / (end - start + 0.5),
-            "server_cpu_s": cpu1 - cpu0,
-            "cpu_ms_per_message": (cpu1 - cpu0) * 1000 / max(1, counted["messages"]),
+            "server_cpu_s": cpu_s,
+            "cpu_ms_per_message": cpu_s * 1000 / max(1, counted["messages"]),
         }
         print(f"fan-out: {out['fanout']}", flush=True)
         size = len(
@@ -315,8 +308,12 @@ def run(args, server_env: dict) -> dict:
             )
             + "]"
         )
-        ask(m_parent, {"cmd": "stop"})
+        out["fanout"]["unwatched_cpu_s"] = unwatched_cpu_s
+        out["fanout"]["net_cpu_ms_per_message"] = (
+            max(0.0, out["fanout"]["server_cpu_s"] - unwatched_cpu_s) * 1000 / max(1, out["fanout"]["messages"])
+        )
         ask(v_parent, {"cmd": "stop"})
+        ask(m_parent, {"cmd": "stop"})
     finally:
         for p in (viewers, voters):
             if p is not None:
@@ -328,10 +325,29 @@ def run(args, server_env: dict) -> dict:
     # Baseline, on the same cores, same viewers, same message size and rate, same duration.
     count = max(1, int(args.fanout_seconds / 0.2))
     out["baseline"] = run_baseline(args.cpus, args.viewers, count, 0.2, size)
-    out["fanout"]["ratio_to_baseline"] = out["fanout"]["cpu_ms_per_message"] / max(
-        1e-9, out["baseline"]["cpu_ms_per_message"]
-    )
+    base = max(1e-9, out["baseline"]["cpu_ms_per_message"])
+    out["fanout"]["ratio_to_baseline"] = out["fanout"]["cpu_ms_per_message"] / base
+    out["fanout"]["net_ratio_to_baseline"] = out["fanout"]["net_cpu_ms_per_message"] / base
     return out
+
+
+def _ticker_window(args, data, pids, m_parent):
+    """A new open round whose tally the ticker keeps moving for --fanout-seconds: (the ticker's
+    answer, server CPU seconds over the window, window start, window end, the round)."""
+    fan_round = open_fanout_round(data["contest_id"])
+    time.sleep(1.0)
+    start = time.monotonic() + 0.5
+    cpu0, _ = proc_stats(pids)
+    m_parent.send(
+        {"cmd": "tick", "round_id": fan_round, "start": start, "seconds": args.fanout_seconds, "rate": args.fanout_rate}
+    )
+    if not m_parent.poll(args.fanout_seconds + 60):
+        raise RuntimeError("fan-out ticker did not finish")
+    ticks = m_parent.recv()
+    end = time.monotonic()
+    time.sleep(0.5)
+    cpu1, _ = proc_stats(pids)
+    return ticks, cpu1 - cpu0, start, end, fan_round
 
 
 def report(args, out) -> list[str]:
@@ -369,12 +385,27 @@ def report(args, out) -> list[str]:
         ),
         ("server CPU during the voting window (s)", f"{v['server_cpu_s']:.2f}", ""),
         ("fan-out: tally messages delivered (per s)", f"{f['messages']} ({f['messages_per_s']:.0f}/s)", ""),
-        ("fan-out: server CPU per delivered message (µs)", f"{f['cpu_ms_per_message'] * 1000:.1f}", ""),
-        ("baseline `websockets` broadcast: CPU per message (µs)", f"{b['cpu_ms_per_message'] * 1000:.1f}", ""),
         (
-            "fan-out cost / baseline",
-            f"{f['ratio_to_baseline']:.2f}×",
-            ok(f["ratio_to_baseline"] <= TARGETS["fanout_ratio"]),
+            "fan-out: server CPU per delivered message, the whole window (µs)",
+            f"{f['cpu_ms_per_message'] * 1000:.1f}",
+            "",
+        ),
+        (
+            "fan-out: the same ticker before any viewer connected: server CPU (s), against the window's",
+            f"{f['unwatched_cpu_s']:.2f} of {f['server_cpu_s']:.2f}",
+            "",
+        ),
+        (
+            "fan-out: server CPU per delivered message, net of the ticker's ballots (µs)",
+            f"{f['net_cpu_ms_per_message'] * 1000:.1f}",
+            "",
+        ),
+        ("baseline `websockets` broadcast: CPU per message (µs)", f"{b['cpu_ms_per_message'] * 1000:.1f}", ""),
+        ("fan-out cost / baseline, the whole window", f"{f['ratio_to_baseline']:.2f}×", ""),
+        (
+            "fan-out cost / baseline, net of the ticker's ballots",
+            f"{f['net_ratio_to_baseline']:.2f}×",
+            ok(f["net_ratio_to_baseline"] <= TARGETS["fanout_ratio"]),
         ),
         (
             "server memory per viewer / per voter connection (KiB)",
