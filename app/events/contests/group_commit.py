@@ -146,15 +146,6 @@ def writer(app) -> GroupWriter:
 _T = Ballot.__table__
 _R = VotingRound.__table__
 _P = JoinPass.__table__
-_BALLOT_COLUMNS = (
-    _T.c.id,
-    _T.c.round_id,
-    _T.c.voter_key,
-    _T.c.choices,
-    _T.c.idempotency_key,
-    _T.c.receipt,
-    _T.c.created_at,
-)
 
 
 def _row(r) -> BallotRow:
@@ -169,20 +160,22 @@ def _row(r) -> BallotRow:
     )
 
 
-def _lock_round(conn, round_id: int, items: list[Item]):
-    """ONE statement: lock the round row (SELECT ... FOR UPDATE) and count the batch's valid guest
-    join passes. The round's (status, allow_change, contest_id, valid_passes), or None.
+def _valid_passes(passes: list[int], contest_id: int):
+    """The condition on join-pass rows that still admit their guest: of this contest, not claimed."""
+    return (_P.c.id.in_(passes), _P.c.contest_id == contest_id, _P.c.user_id.is_(None))
+
+
+def _lock_round(conn, round_id: int, contest_id: int, passes: list[int]):
+    """ONE statement: lock the round row (SELECT ... FOR UPDATE) and count how many of the batch's
+    guest join passes (`passes`) are valid. The round's (status, allow_change, contest_id,
+    valid_passes), or None.
 
     The voters' ballots are read by the NEXT statement, never by this one: in READ COMMITTED a
     statement that waits for the lock still reads the other tables as of its start, so it would
     miss the ballots that the batch holding the lock (in another process) just committed.
     """
-    passes = sorted({it.join_pass_id for it in items if it.verify_pass})
     valid = (
-        select(func.count())
-        .select_from(_P)
-        .where(_P.c.id.in_(passes), _P.c.contest_id == items[0].contest_id, _P.c.user_id.is_(None))
-        .scalar_subquery()
+        select(func.count()).select_from(_P).where(*_valid_passes(passes, contest_id)).scalar_subquery()
         if passes
         else literal(0)
     )
@@ -198,7 +191,16 @@ def _existing_ballots(conn, round_id: int, items: list[Item]):
     voter_keys = sorted({it.voter_key for it in items})
     keys = sorted({it.key for it in items})
     return conn.execute(
-        select(*_BALLOT_COLUMNS, _T.c.superseded_at).where(
+        select(
+            _T.c.id,
+            _T.c.round_id,
+            _T.c.voter_key,
+            _T.c.choices,
+            _T.c.idempotency_key,
+            _T.c.receipt,
+            _T.c.created_at,
+            _T.c.superseded_at,
+        ).where(
             _T.c.round_id == round_id,
             _T.c.voter_key.in_(voter_keys),
             or_(_T.c.superseded_at.is_(None), _T.c.idempotency_key.in_(keys)),
@@ -206,14 +208,9 @@ def _existing_ballots(conn, round_id: int, items: list[Item]):
     )
 
 
-def _refuse_invalid_passes(conn, rnd, items: list[Item]) -> list[Item]:
+def _refuse_invalid_passes(conn, rnd, items: list[Item], passes: list[int]) -> list[Item]:
     """Only when the pass count fell short (a pass was revoked or claimed): which ones."""
-    passes = sorted({it.join_pass_id for it in items if it.verify_pass})
-    valid = set(
-        conn.scalars(
-            select(_P.c.id).where(_P.c.id.in_(passes), _P.c.contest_id == rnd.contest_id, _P.c.user_id.is_(None))
-        )
-    )
+    valid = set(conn.scalars(select(_P.c.id).where(*_valid_passes(passes, rnd.contest_id))))
     for it in items:
         if it.verify_pass and it.join_pass_id not in valid:
             it.error = Unauthorized(_("Session ended."))
@@ -223,13 +220,14 @@ def _refuse_invalid_passes(conn, rnd, items: list[Item]) -> list[Item]:
 def _write_round(conn, round_id: int, items: list[Item]) -> bool:
     """Decide and store the ballots of one round, inside the batch's transaction. Sets each item's
     result or error. Returns True when new ballots were stored."""
-    rnd = _lock_round(conn, round_id, items)
+    passes = sorted({it.join_pass_id for it in items if it.verify_pass})
+    rnd = _lock_round(conn, round_id, items[0].contest_id, passes)
     if rnd is None:
         for it in items:
             it.error = NotFound()
         return False
-    if rnd.valid_passes < len({it.join_pass_id for it in items if it.verify_pass}):
-        items = _refuse_invalid_passes(conn, rnd, items)
+    if rnd.valid_passes < len(passes):
+        items = _refuse_invalid_passes(conn, rnd, items, passes)
         if not items:
             return False
     by_key: dict[tuple[str, str], BallotRow] = {}
@@ -350,7 +348,7 @@ WITH new_ballots AS (
 )
 SELECT id, voter_key, idempotency_key FROM new_ballots
 """
-).bindparams(bindparam("created_at", type_=Ballot.__table__.c.created_at.type))
+).bindparams(bindparam("created_at", type_=_T.c.created_at.type))
 
 
 def _insert_and_count(conn, round_id: int, rows: list[dict]) -> dict[tuple[str, str], int]:
@@ -388,12 +386,11 @@ def _insert_and_count(conn, round_id: int, rows: list[dict]) -> dict[tuple[str, 
 
 
 def _insert_ignoring_conflicts(conn):
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif conn.dialect.name == "sqlite":
+    """The INSERT of the databases other than PostgreSQL (which uses `_INSERT_AND_COUNT`)."""
+    if conn.dialect.name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - other databases: a plain INSERT (the round lock still serialises)
-        from sqlalchemy import insert
 
-        return insert(_T)
-    return insert(_T).on_conflict_do_nothing()
+        return insert(_T).on_conflict_do_nothing()
+    from sqlalchemy import insert  # other databases: a plain INSERT (the round lock still serialises)
+
+    return insert(_T)

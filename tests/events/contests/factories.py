@@ -90,4 +90,32 @@ def staff_of(contest, n: int = 1):
     return [member_of(contest.event.host, "member") for _ in range(n)]
 
 
-__all__ = ["ContestEventFactory", "ContestFactory", "make_contest", "add_round", "staff_of", "UserFactory"]
+__all__ = [
+    "ContestEventFactory",
+    "ContestFactory",
+    "make_contest",
+    "add_round",
+    "ballot_items",
+    "staff_of",
+    "UserFactory",
+]
+
+
+def ballot_items(contest, rnd, n, prefix="v"):
+    """n checked socket ballots of distinct voters for the group commit (voter v<i>, key k<i>)."""
+    from app.events.contests.group_commit import Item
+
+    entry = contest.entries[0].id
+    return [
+        Item(
+            round_id=rnd.id,
+            contest_id=contest.id,
+            voter_key=f"{prefix}{i}",
+            user_id=None,
+            join_pass_id=None,
+            choices=[entry],
+            key=f"k{i}",
+            via="socket",
+        )
+        for i in range(n)
+    ]

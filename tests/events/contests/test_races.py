@@ -1,19 +1,22 @@
-"""Races on PostgreSQL: parallel identical ballots, ballots racing the round close."""
+"""Races on PostgreSQL: parallel identical ballots, ballots racing the round close, a batch waiting
+for another process's round lock."""
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
 
 from app.events.contests import tally
-from app.events.contests.models import Ballot, TallySnapshot
+from app.db import utcnow
+from app.events.contests.models import Ballot, TallySnapshot, VotingRound
 from tests.conftest import reload
 
-from .factories import add_round, make_contest, staff_of
+from .factories import add_round, ballot_items, make_contest, staff_of
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
@@ -108,3 +111,43 @@ def test_ballots_racing_the_close_are_counted_or_refused_never_lost(app, api, lo
     assert counted == accepted  # every acknowledged ballot is in the snapshot
     assert sum(snapshot.counts.values()) == len(accepted)
     assert tally.verify(reload(rnd))["verified"] is True  # recount == snapshot
+
+
+def test_a_batch_waiting_for_another_process_s_lock_sees_the_ballot_that_process_committed(app, db):
+    """The socket's ballot in one process, the page's HTTP retry with the same key in the other:
+    the retry's batch waits for the round lock while the first batch commits, and must then
+    answer with the first ballot's receipt, not fail to store a second one."""
+    from app.events.contests.group_commit import GroupWriter, new_receipt
+
+    contest, _org, _staff = make_contest()
+    rnd = add_round(contest, eligibility=["join_code"], allow_change=False)
+    db.session.commit()
+    version = rnd.version
+    (retry,) = ballot_items(contest, rnd, 1)
+    receipt = new_receipt()
+    other_process = db.engine.connect()
+    rounds, ballots = VotingRound.__table__, Ballot.__table__
+    other_process.execute(select(rounds.c.id).where(rounds.c.id == rnd.id).with_for_update())
+    other_process.execute(
+        ballots.insert().values(
+            round_id=rnd.id,
+            voter_key=retry.voter_key,
+            choices=retry.choices,
+            idempotency_key=retry.key,
+            receipt=receipt,
+            via="socket",
+            created_at=utcnow(),
+        )
+    )
+    other_process.execute(rounds.update().where(rounds.c.id == rnd.id).values(version=rounds.c.version + 1))
+    waiting = threading.Thread(target=GroupWriter(app)._write, args=([retry],))
+    waiting.start()
+    time.sleep(0.5)  # the retry's batch has started its statement and waits for the lock
+    other_process.commit()
+    other_process.close()
+    waiting.join(10)
+    assert retry.error is None, retry.error
+    assert retry.result.receipt == receipt and retry.result.created is False
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Ballot).where(Ballot.round_id == rnd.id)) == 1
+    assert db.session.get(VotingRound, rnd.id).version == version + 1
